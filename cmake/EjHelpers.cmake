@@ -1,0 +1,35 @@
+# Helpers shared by every sim/ library and test: one warning set, one line per test.
+
+# ej_warnings(target): the project's warning flags, private to the target.
+function(ej_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+                                           $<$<BOOL:${EJ_WERROR}>:-Werror>)
+endfunction()
+
+# ej_library(name SOURCES ... [DEPS ...]): the library ej_<name> with alias ej::<name>,
+# its headers included as "sim/<folder>/file.h" from the source root.
+function(ej_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(ej_${name} STATIC ${ARG_SOURCES})
+  add_library(ej::${name} ALIAS ej_${name})
+  target_include_directories(ej_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(ej_${name} PUBLIC ${ARG_DEPS})
+  ej_warnings(ej_${name})
+endfunction()
+
+# ej_test(name SOURCES ... [DEPS ...] [SYSTEMC]): one GoogleTest executable; every TEST
+# becomes its own ctest entry, so each runs in a fresh process (the SystemC kernel cannot
+# be restarted within one). SYSTEMC tests get a main that enters through sc_main.
+function(ej_test name)
+  cmake_parse_arguments(ARG "SYSTEMC" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  if(ARG_SYSTEMC)
+    target_link_libraries(${name} PRIVATE ej_test_sc_main GTest::gtest ${ARG_DEPS})
+  else()
+    target_link_libraries(${name} PRIVATE GTest::gtest_main ${ARG_DEPS})
+  endif()
+  target_compile_definitions(${name} PRIVATE EJ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  ej_warnings(${name})
+  gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+                       DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+endfunction()

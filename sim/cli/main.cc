@@ -1,0 +1,48 @@
+// edgejoule: energy and deployment simulator for TinyML sensor nodes.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "sim/cli/command.h"
+#include "sim/core/config.h"
+
+namespace ej::cli {
+namespace {
+std::map<std::string, CommandSetup>& registry() {
+  static std::map<std::string, CommandSetup> commands;
+  return commands;
+}
+}  // namespace
+
+CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
+  registry().emplace(std::move(name), std::move(setup));
+}
+
+}  // namespace ej::cli
+
+// SystemC's library defines main() and calls sc_main.
+int sc_main(int argc, char* argv[]) {
+  const char* home = std::getenv("EDGEJOULE_HOME");
+  ej::core::Config::setDataRoot(home ? home : EJ_SOURCE_DIR);
+  CLI::App app{"edgejoule: battery life and energy balance of TinyML sensor nodes"};
+  app.require_subcommand(1);
+  int status = 0;
+  for (auto& [name, setup] : ej::cli::registry()) setup(app, status);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const ej::core::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const ej::cli::UsageError& e) {
+    std::cerr << "edgejoule: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "edgejoule: " << e.what() << "\n";
+    return 1;
+  }
+  return status;
+}

@@ -1,0 +1,24 @@
+// UTC calendar helpers: the scenario's start instant and clock times of day.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sim/core/units.h"
+
+namespace ej::core {
+
+// Seconds since 1970-01-01T00:00:00Z of "YYYY-MM-DDTHH:MM[:SS]Z" (or a bare date, meaning
+// midnight UTC). Nothing when the text is not such a timestamp.
+std::optional<double> parseUtcTimestamp(std::string_view text);
+
+// "YYYY-MM-DDTHH:MM:SSZ" for seconds since the epoch (rounded down to the second).
+std::string formatUtc(double epochSeconds);
+// "YYYY-MM-DD" of the UTC day holding the instant.
+std::string formatUtcDate(double epochSeconds);
+
+// The time since midnight of "HH:MM" or "HH:MM:SS" (00:00 to 24:00).
+std::optional<Time> parseTimeOfDay(std::string_view text);
+
+}  // namespace ej::core

@@ -1,0 +1,447 @@
+// Config: YAML nodes layered over hw/ parts and --set overrides, with located errors.
+#include "sim/core/config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace ej::core {
+namespace fs = std::filesystem;
+
+struct Config::Document {
+  std::string displayName;
+  fs::path file;
+  YAML::Node root;
+  std::set<std::pair<int, int>> readKeys;  // (line, column) of every key read
+};
+
+struct Config::Shared {
+  Overrides overrides;
+  std::set<std::string> readOverrides;
+  std::vector<std::shared_ptr<Document>> documents;  // in load order
+};
+
+struct Config::Scalar {
+  std::string text;
+  std::string location;                // "FILE:LINE:COL" or "--set"
+  std::shared_ptr<Document> document;  // null for overrides
+};
+
+namespace {
+
+fs::path& dataRootStorage() {
+  static fs::path root = fs::current_path();
+  return root;
+}
+
+bool isDocumentation(const std::string& key) {
+  return key == "source" || key == "notes" || key == "description" || key == "name" ||
+         key == "datasheet";
+}
+
+std::string locate(const Config::Document& doc, const YAML::Mark& mark) {
+  return fmt::format("{}:{}:{}", doc.displayName, mark.line + 1, mark.column + 1);
+}
+
+std::string displayNameFor(const fs::path& file) {
+  std::error_code ec;
+  const fs::path rel = fs::proximate(file, fs::current_path(), ec);
+  return (ec ? file : rel).lexically_normal().string();
+}
+
+// The key node and value node of KEY in MAP, if present.
+std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const YAML::Node& map,
+                                                         std::string_view key) {
+  if (!map.IsMap()) return std::nullopt;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) {
+      return std::make_pair(it->first, it->second);
+    }
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<Config::Document> parseDocument(const std::string& text,
+                                                const std::string& displayName,
+                                                const fs::path& file) {
+  auto doc = std::make_shared<Config::Document>();
+  doc->displayName = displayName;
+  doc->file = file;
+  try {
+    doc->root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}", displayName, e.mark.line + 1,
+                                  e.mark.column + 1, e.msg));
+  }
+  if (!doc->root.IsMap()) {
+    throw ConfigError(fmt::format("{}:1:1: expected a mapping of keys at the top level",
+                                  displayName));
+  }
+  return doc;
+}
+
+std::string readFile(const fs::path& file, const std::string& who) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in || fs::is_directory(file)) throw ConfigError(fmt::format("{}: cannot open file", who));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> parseOverride(std::string_view assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw ConfigError(fmt::format("--set {}: expected key.path=value", assignment));
+  }
+  return {std::string(assignment.substr(0, eq)), std::string(assignment.substr(eq + 1))};
+}
+
+void Config::setDataRoot(fs::path root) { dataRootStorage() = std::move(root); }
+const fs::path& Config::dataRoot() { return dataRootStorage(); }
+
+Config::Config(std::shared_ptr<Shared> shared, std::vector<Layer> layers, std::string path)
+    : m_shared(std::move(shared)), m_layers(std::move(layers)), m_path(std::move(path)) {}
+
+Config Config::load(const fs::path& file, Overrides overrides) {
+  if (!fs::exists(file)) throw ConfigError(fmt::format("{}: no such file", file.string()));
+  return parse(readFile(file, file.string()), file.string(), std::move(overrides));
+}
+
+Config Config::parse(const std::string& text, const std::string& fileName,
+                     Overrides overrides) {
+  auto shared = std::make_shared<Shared>();
+  shared->overrides = std::move(overrides);
+  auto doc = parseDocument(text, fileName, fs::absolute(fileName));
+  shared->documents.push_back(doc);
+  Config root(shared, {Layer{doc->root, doc}}, "");
+  root.addPartLayer();
+  return root;
+}
+
+fs::path Config::file() const {
+  return m_layers.empty() ? fs::path() : m_layers.front().document->file;
+}
+
+std::string Config::keyPath(std::string_view key) const {
+  return m_path.empty() ? std::string(key) : m_path + "." + std::string(key);
+}
+
+bool Config::has(std::string_view key) const {
+  const std::string full = keyPath(key);
+  for (const auto& [path, value] : m_shared->overrides) {
+    if (path == full || path.rfind(full + ".", 0) == 0) return true;
+  }
+  for (const auto& layer : m_layers) {
+    if (findKey(layer.node, key)) return true;
+  }
+  return false;
+}
+
+std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
+  // A key shadowed by a higher layer or an override is understood, not unknown.
+  for (const auto& layer : m_layers) {
+    if (auto found = findKey(layer.node, key)) {
+      layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
+      if (found->second.IsMap()) {
+        if (auto inner = findKey(found->second, "value")) {
+          layer.document->readKeys.insert({inner->first.Mark().line, inner->first.Mark().column});
+        }
+      }
+    }
+  }
+  const std::string full = keyPath(key);
+  if (auto it = m_shared->overrides.find(full); it != m_shared->overrides.end()) {
+    m_shared->readOverrides.insert(full);
+    return Scalar{it->second, "--set", nullptr};
+  }
+  for (const auto& layer : m_layers) {
+    auto found = findKey(layer.node, key);
+    if (!found) continue;
+    const auto& doc = *layer.document;
+    YAML::Node value = found->second;
+    // A datasheet value may be written {value: 120 mA, source: "..."}.
+    if (value.IsMap()) {
+      auto inner = findKey(value, "value");
+      if (!inner) fail(key, "expected a single value, or a mapping with a `value:` key");
+      value = inner->second;
+    }
+    if (!value.IsScalar()) fail(key, "expected a single value");
+    return Scalar{value.Scalar(), locate(doc, value.Mark()), layer.document};
+  }
+  return std::nullopt;
+}
+
+Config::Scalar Config::requireScalar(std::string_view key) const {
+  auto value = scalar(key);
+  if (!value) fail(key, "missing");
+  return *value;
+}
+
+void Config::fail(std::string_view key, std::string_view problem) const {
+  const std::string full = keyPath(key);
+  if (m_shared->overrides.count(full)) {
+    throw ConfigError(fmt::format("--set {}: {}", full, problem));
+  }
+  for (const auto& layer : m_layers) {
+    if (auto found = findKey(layer.node, key)) {
+      throw ConfigError(fmt::format("{}: {}: {}", locate(*layer.document, found->second.Mark()),
+                                    full, problem));
+    }
+  }
+  if (m_layers.empty()) throw ConfigError(fmt::format("--set {}: {}", full, problem));
+  const auto& layer = m_layers.front();
+  throw ConfigError(
+      fmt::format("{}: {}: {}", locate(*layer.document, layer.node.Mark()), full, problem));
+}
+
+void Config::addPartLayer() {
+  auto part = scalar("part");
+  if (!part) return;
+  const fs::path named(part->text);
+  const fs::path besides =
+      part->document ? part->document->file.parent_path() / named : fs::path();
+  fs::path resolved;
+  if (named.is_absolute()) {
+    resolved = named;
+  } else if (!besides.empty() && fs::exists(besides)) {
+    resolved = besides;
+  } else {
+    resolved = dataRoot() / named;
+  }
+  if (!fs::exists(resolved)) fail("part", fmt::format("no such file '{}'", part->text));
+  resolved = fs::weakly_canonical(resolved);
+  std::shared_ptr<Document> doc;
+  for (const auto& known : m_shared->documents) {
+    if (known->file == resolved) doc = known;
+  }
+  if (!doc) {
+    const std::string name = displayNameFor(resolved);
+    doc = parseDocument(readFile(resolved, name), name, resolved);
+    m_shared->documents.push_back(doc);
+  }
+  if (findKey(doc->root, "part")) {
+    throw ConfigError(fmt::format("{}: part: a part file may not name another part",
+                                  locate(*doc, findKey(doc->root, "part")->first.Mark())));
+  }
+  m_layers.push_back(Layer{doc->root, doc});
+}
+
+Config Config::child(std::string_view key) const {
+  if (!has(key)) fail(key, "missing");
+  std::vector<Layer> layers;
+  for (const auto& layer : m_layers) {
+    auto found = findKey(layer.node, key);
+    if (!found) continue;
+    if (!found->second.IsMap()) fail(key, "expected a mapping of keys");
+    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
+    layers.push_back(Layer{found->second, layer.document});
+  }
+  Config result(m_shared, std::move(layers), keyPath(key));
+  result.addPartLayer();
+  return result;
+}
+
+std::optional<Config> Config::optionalChild(std::string_view key) const {
+  if (!has(key)) return std::nullopt;
+  return child(key);
+}
+
+std::vector<Config> Config::items(std::string_view key) const {
+  std::vector<Config> result;
+  for (const auto& layer : m_layers) {
+    auto found = findKey(layer.node, key);
+    if (!found) continue;
+    if (!found->second.IsSequence()) fail(key, "expected a list");
+    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
+    for (std::size_t i = 0; i < found->second.size(); ++i) {
+      const YAML::Node item = found->second[i];
+      Config entry(m_shared, {Layer{item, layer.document}}, keyPath(key) + "." + std::to_string(i));
+      if (!item.IsMap()) entry.fail("", "expected a mapping of keys");
+      entry.addPartLayer();
+      result.push_back(std::move(entry));
+    }
+    break;  // lists do not merge across layers: the highest one wins
+  }
+  return result;
+}
+
+std::vector<std::string> Config::texts(std::string_view key) const {
+  std::vector<std::string> result;
+  for (const auto& layer : m_layers) {
+    auto found = findKey(layer.node, key);
+    if (!found) continue;
+    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
+    if (found->second.IsScalar()) return {found->second.Scalar()};
+    if (!found->second.IsSequence()) fail(key, "expected a list of values");
+    for (const auto& item : found->second) {
+      if (!item.IsScalar()) fail(key, "expected a list of single values");
+      result.push_back(item.Scalar());
+    }
+    return result;
+  }
+  if (auto value = scalar(key)) result.push_back(value->text);
+  return result;
+}
+
+std::vector<std::string> Config::keys() const {
+  std::vector<std::string> result;
+  auto add = [&result](const std::string& key) {
+    if (std::find(result.begin(), result.end(), key) == result.end()) result.push_back(key);
+  };
+  for (const auto& layer : m_layers) {
+    for (auto it = layer.node.begin(); it != layer.node.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (key == "part" || isDocumentation(key)) continue;
+      layer.document->readKeys.insert({it->first.Mark().line, it->first.Mark().column});
+      add(key);
+    }
+  }
+  const std::string prefix = m_path.empty() ? "" : m_path + ".";
+  for (const auto& [path, value] : m_shared->overrides) {
+    if (path.rfind(prefix, 0) != 0) continue;
+    const std::string rest = path.substr(prefix.size());
+    add(rest.substr(0, rest.find('.')));
+  }
+  return result;
+}
+
+void Config::checkRange(std::string_view key, double value, Range range) const {
+  if (!std::isfinite(value)) fail(key, "must be a finite number");
+  switch (range) {
+    case Range::Any: break;
+    case Range::NonNegative:
+      if (value < 0) fail(key, "must not be negative");
+      break;
+    case Range::Positive:
+      if (value <= 0) fail(key, "must be greater than zero");
+      break;
+    case Range::Fraction:
+      if (value < 0 || value > 1) fail(key, "must lie between 0 and 1 (0 % and 100 %)");
+      break;
+  }
+}
+
+double Config::quantityValue(std::string_view key, Dimension dimension, Range range) const {
+  const Scalar value = requireScalar(key);
+  const auto parsed = parseQuantity(value.text);
+  if (!parsed) {
+    fail(key, fmt::format("cannot read '{}' as {}", value.text, describe(dimension)));
+  }
+  if (parsed->dimension != dimension) {
+    fail(key, fmt::format("expected {}, got '{}'", describe(dimension), value.text));
+  }
+  checkRange(key, parsed->value, range);
+  return parsed->value;
+}
+
+double Config::dBm(std::string_view key) const {
+  return quantityValue(key, Dimension::PowerLevel, Range::Any);
+}
+
+double Config::number(std::string_view key, Range range) const {
+  return quantityValue(key, Dimension::Ratio, range);
+}
+
+double Config::number(std::string_view key, double fallback, Range range) const {
+  return has(key) ? number(key, range) : fallback;
+}
+
+long Config::integer(std::string_view key, long min, long max) const {
+  const Scalar value = requireScalar(key);
+  std::size_t used = 0;
+  long result = 0;
+  try {
+    result = std::stol(value.text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.text.size()) {
+    fail(key, fmt::format("expected a whole number, got '{}'", value.text));
+  }
+  if (result < min || result > max) {
+    fail(key, fmt::format("must lie between {} and {}", min, max));
+  }
+  return result;
+}
+
+long Config::integer(std::string_view key, long fallback, long min, long max) const {
+  return has(key) ? integer(key, min, max) : fallback;
+}
+
+bool Config::flag(std::string_view key, bool fallback) const {
+  auto value = scalar(key);
+  if (!value) return fallback;
+  if (value->text == "true" || value->text == "yes" || value->text == "on") return true;
+  if (value->text == "false" || value->text == "no" || value->text == "off") return false;
+  fail(key, fmt::format("expected true or false, got '{}'", value->text));
+}
+
+std::string Config::text(std::string_view key) const { return requireScalar(key).text; }
+
+std::string Config::text(std::string_view key, std::string fallback) const {
+  auto value = scalar(key);
+  return value ? value->text : std::move(fallback);
+}
+
+std::string Config::choice(std::string_view key, const std::vector<std::string>& allowed) const {
+  const std::string value = text(key);
+  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+    fail(key, fmt::format("'{}' is not one of: {}", value, fmt::join(allowed, ", ")));
+  }
+  return value;
+}
+
+std::string Config::choice(std::string_view key, const std::vector<std::string>& allowed,
+                           std::string fallback) const {
+  return has(key) ? choice(key, allowed) : std::move(fallback);
+}
+
+fs::path Config::existingFile(std::string_view key) const {
+  const Scalar value = requireScalar(key);
+  const fs::path named(value.text);
+  if (named.is_absolute() && fs::exists(named)) return named;
+  if (value.document) {
+    const fs::path besides = value.document->file.parent_path() / named;
+    if (fs::exists(besides)) return besides;
+  }
+  if (fs::exists(dataRoot() / named)) return dataRoot() / named;
+  if (fs::exists(named)) return fs::absolute(named);
+  fail(key, fmt::format("no such file '{}'", value.text));
+}
+
+void Config::requireAllRead() const {
+  for (const auto& doc : m_shared->documents) {
+    // Depth-first in file order, so the first unknown key reported is the first written.
+    std::function<void(const YAML::Node&)> walk = [&](const YAML::Node& node) {
+      if (node.IsSequence()) {
+        for (const auto& item : node) walk(item);
+        return;
+      }
+      if (!node.IsMap()) return;
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (isDocumentation(key)) continue;
+        if (!doc->readKeys.count({it->first.Mark().line, it->first.Mark().column})) {
+          throw ConfigError(fmt::format("{}: {}: unknown key (not used by this scenario)",
+                                        locate(*doc, it->first.Mark()), key));
+        }
+        walk(it->second);
+      }
+    };
+    walk(doc->root);
+  }
+  for (const auto& [path, value] : m_shared->overrides) {
+    if (!m_shared->readOverrides.count(path)) {
+      throw ConfigError(fmt::format("--set {}: no such setting in this scenario", path));
+    }
+  }
+}
+
+}  // namespace ej::core

@@ -1,0 +1,120 @@
+// Reading scenario and part files: typed values with units, `part:` references to hw/
+// files, `--set` overrides, and errors that name FILE:LINE:COL and the key.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/core/quantity.h"
+
+namespace ej::core {
+
+// A bad input. what() is the one line shown to the user: "FILE:LINE:COL: key: problem".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Command-line overrides: dotted key path ("node.mcu.states.active") -> value text.
+using Overrides = std::map<std::string, std::string>;
+
+// Parses "key.path=value" as given to --set.
+std::pair<std::string, std::string> parseOverride(std::string_view assignment);
+
+// The accepted range of a numeric value; NaN and infinities are always refused.
+enum class Range { Any, NonNegative, Positive, Fraction };
+
+// One node of a configuration tree: a YAML mapping, possibly layered over the file named
+// by its `part:` key (inline keys win), with command-line overrides on top. Every key
+// read is remembered so that requireAllRead() can name the first one nobody understood.
+// Keys named `source`, `notes`, `description`, `name` and `datasheet` are documentation:
+// always accepted, read only where a reader wants them.
+class Config {
+ public:
+  // Loads FILE; overrides apply to the whole tree. Throws ConfigError.
+  static Config load(const std::filesystem::path& file, Overrides overrides = {});
+  // The same from YAML text, FILE_NAME being what errors call it.
+  static Config parse(const std::string& text, const std::string& fileName,
+                      Overrides overrides = {});
+
+  // Where parts named by relative paths are looked for after the referring file's folder.
+  static void setDataRoot(std::filesystem::path root);
+  static const std::filesystem::path& dataRoot();
+
+  const std::string& path() const { return m_path; }
+  // The file this node is written in (the scenario itself for inline nodes).
+  std::filesystem::path file() const;
+
+  bool has(std::string_view key) const;
+  Config child(std::string_view key) const;
+  std::optional<Config> optionalChild(std::string_view key) const;
+  // The items of the sequence at KEY (an empty list when the key is absent).
+  std::vector<Config> items(std::string_view key) const;
+  // The keys of this mapping, in file order, inline keys first. Marks them read.
+  std::vector<std::string> keys() const;
+
+  template <class Q>
+  Q quantity(std::string_view key, Range range = Range::Any) const {
+    return QuantityTraits<Q>::fromSi(quantityValue(key, QuantityTraits<Q>::dimension, range));
+  }
+  template <class Q>
+  Q quantity(std::string_view key, Q fallback, Range range = Range::Any) const {
+    return has(key) ? quantity<Q>(key, range) : fallback;
+  }
+  // A power level in dBm.
+  double dBm(std::string_view key) const;
+
+  double number(std::string_view key, Range range = Range::Any) const;
+  double number(std::string_view key, double fallback, Range range = Range::Any) const;
+  long integer(std::string_view key, long min, long max) const;
+  long integer(std::string_view key, long fallback, long min, long max) const;
+  bool flag(std::string_view key, bool fallback) const;
+  std::string text(std::string_view key) const;
+  std::string text(std::string_view key, std::string fallback) const;
+  // One of ALLOWED; the error lists them.
+  std::string choice(std::string_view key, const std::vector<std::string>& allowed) const;
+  std::string choice(std::string_view key, const std::vector<std::string>& allowed,
+                     std::string fallback) const;
+  // A file named relative to the file that names it (or to the data root); must exist.
+  std::filesystem::path existingFile(std::string_view key) const;
+  // The scalar items of the sequence at KEY, as text.
+  std::vector<std::string> texts(std::string_view key) const;
+
+  // Throws ConfigError located at KEY (or at this node when KEY is absent).
+  [[noreturn]] void fail(std::string_view key, std::string_view problem) const;
+
+  // Throws ConfigError at the first key of any file read, or any override, that no reader
+  // asked for: a misspelt key is an error, not a silent default.
+  void requireAllRead() const;
+
+  struct Document;
+  struct Shared;
+  struct Layer {
+    YAML::Node node;
+    std::shared_ptr<Document> document;
+  };
+
+ private:
+  Config(std::shared_ptr<Shared> shared, std::vector<Layer> layers, std::string path);
+  struct Scalar;
+  std::optional<Scalar> scalar(std::string_view key) const;
+  Scalar requireScalar(std::string_view key) const;
+  double quantityValue(std::string_view key, Dimension dimension, Range range) const;
+  void checkRange(std::string_view key, double value, Range range) const;
+  std::string keyPath(std::string_view key) const;
+  void addPartLayer();
+
+  std::shared_ptr<Shared> m_shared;
+  std::vector<Layer> m_layers;  // highest priority first
+  std::string m_path;
+};
+
+}  // namespace ej::core

@@ -1,0 +1,43 @@
+// The power bus: every part that draws or supplies current is attached to it with its
+// named power states, and says at run time which state it is in. The bus timestamps each
+// change; the ledger and the battery integrate exactly between changes (no polling step).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "sim/core/units.h"
+
+namespace ej::power {
+
+// One named state of a part and the current it draws (or supplies, for a source) in it.
+struct PowerState {
+  std::string name;
+  Current current;
+};
+
+// Loads draw from the battery; sources (a solar charger) push current into it.
+enum class Flow { Load, Source };
+
+using ComponentId = std::size_t;
+
+class PowerBusIf : public virtual sc_core::sc_interface {
+ public:
+  // Registers a part by its SystemC instance name (the same string appears in
+  // summary.json and the CSV columns); it starts in states[0]. Call during elaboration or
+  // at the start of a process, before the part changes state.
+  virtual ComponentId attach(const std::string& name, std::vector<PowerState> states,
+                             Flow flow = Flow::Load) = 0;
+  // From now on the part is in STATE (an index into the states it was attached with).
+  virtual void setState(ComponentId id, std::size_t state) = 0;
+  // From now on STATE of the part draws (or supplies) CURRENT: for quantities that vary
+  // while the state does not (harvest following the sun, TX current at a set power).
+  virtual void setStateCurrent(ComponentId id, std::size_t state, Current current) = 0;
+  // The state the part is in now.
+  virtual std::size_t state(ComponentId id) const = 0;
+};
+
+}  // namespace ej::power

@@ -1,0 +1,101 @@
+#include "sim/core/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ej::core {
+namespace {
+
+// The message a failing read throws, or "" when it does not throw.
+template <class F>
+std::string errorOf(F&& read) {
+  try {
+    read();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, ReadsQuantitiesAndNestedKeys) {
+  const auto cfg = Config::parse("node:\n  mcu:\n    active: 120 mA\n    sleep: 5 mA\n", "s.yaml");
+  const auto mcu = cfg.child("node").child("mcu");
+  EXPECT_EQ(mcu.path(), "node.mcu");
+  EXPECT_DOUBLE_EQ(in_mA(mcu.quantity<Current>("active")), 120.0);
+  EXPECT_DOUBLE_EQ(in_mA(mcu.quantity<Current>("sleep")), 5.0);
+  EXPECT_NO_THROW(cfg.requireAllRead());
+}
+
+TEST(ConfigTest, WrongDimensionNamesFileLineColumnAndKey) {
+  const auto cfg = Config::parse("battery:\n  capacity: 5 mA\n", "b.yaml");
+  EXPECT_EQ(errorOf([&] { cfg.child("battery").quantity<Charge>("capacity"); }),
+            "b.yaml:2:13: battery.capacity: expected a charge (e.g. 2000 mAh), got '5 mA'");
+}
+
+TEST(ConfigTest, NegativeAndNanAreRefusedWhereTheRangeSaysSo) {
+  const auto cfg = Config::parse("capacity: -5 mAh\nsoc: nan\n", "b.yaml");
+  EXPECT_EQ(errorOf([&] { cfg.quantity<Charge>("capacity", Range::Positive); }),
+            "b.yaml:1:11: capacity: must be greater than zero");
+  EXPECT_EQ(errorOf([&] { cfg.number("soc", Range::Fraction); }),
+            "b.yaml:2:6: soc: must be a finite number");
+}
+
+TEST(ConfigTest, MissingKeyPointsAtItsMapping) {
+  const auto cfg = Config::parse("battery:\n  voltage: 3.7 V\n", "b.yaml");
+  EXPECT_EQ(errorOf([&] { cfg.child("battery").quantity<Charge>("capacity"); }),
+            "b.yaml:2:3: battery.capacity: missing");
+}
+
+TEST(ConfigTest, UnknownKeyIsAnError) {
+  const auto cfg = Config::parse("battery:\n  capacity: 1 Ah\n  capacty: 2 Ah\n", "b.yaml");
+  cfg.child("battery").quantity<Charge>("capacity");
+  EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
+            "b.yaml:3:3: capacty: unknown key (not used by this scenario)");
+}
+
+TEST(ConfigTest, MalformedYamlIsLocated) {
+  EXPECT_EQ(errorOf([] { Config::parse("a: [1, 2\n", "m.yaml"); }).rfind("m.yaml:", 0), 0u);
+}
+
+TEST(ConfigTest, OverridesWinAndUnusedOverridesAreErrors) {
+  const auto cfg = Config::parse("mcu:\n  active: 120 mA\n", "s.yaml",
+                                 {{"mcu.active", "80 mA"}, {"mcu.sleep", "1 mA"}});
+  EXPECT_DOUBLE_EQ(in_mA(cfg.child("mcu").quantity<Current>("active")), 80.0);
+  EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
+            "--set mcu.sleep: no such setting in this scenario");
+  EXPECT_DOUBLE_EQ(in_mA(cfg.child("mcu").quantity<Current>("sleep")), 1.0);
+  EXPECT_NO_THROW(cfg.requireAllRead());
+  const auto bad = Config::parse("mcu:\n  active: 120 mA\n", "s.yaml", {{"mcu.active", "3 V"}});
+  EXPECT_EQ(errorOf([&] { bad.child("mcu").quantity<Current>("active"); }),
+            "--set mcu.active: expected a current (e.g. 120 mA), got '3 V'");
+}
+
+TEST(ConfigTest, PartFilesAreLayeredBelowInlineKeys) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "ej_config_test_parts";
+  fs::create_directories(dir / "hw");
+  std::ofstream(dir / "hw" / "mcu.yaml")
+      << "name: Test MCU\nactive: {value: 120 mA, source: \"datasheet p. 3\"}\nsleep: 5 mA\n";
+  std::ofstream(dir / "s.yaml") << "mcu:\n  part: hw/mcu.yaml\n  sleep: 2 mA\n";
+  const auto cfg = Config::load(dir / "s.yaml");
+  const auto mcu = cfg.child("mcu");
+  EXPECT_DOUBLE_EQ(in_mA(mcu.quantity<Current>("active")), 120.0);  // from the part
+  EXPECT_DOUBLE_EQ(in_mA(mcu.quantity<Current>("sleep")), 2.0);      // inline wins
+  EXPECT_NO_THROW(cfg.requireAllRead());
+
+  std::ofstream(dir / "bad.yaml") << "mcu:\n  part: hw/nope.yaml\n";
+  EXPECT_EQ(errorOf([&] { Config::load(dir / "bad.yaml").child("mcu"); })
+                .find(":2:9: mcu.part: no such file 'hw/nope.yaml'") != std::string::npos,
+            true);
+  fs::remove_all(dir);
+}
+
+TEST(ConfigTest, MissingFileIsNamed) {
+  EXPECT_EQ(errorOf([] { Config::load("no/such/scenario.yaml"); }),
+            "no/such/scenario.yaml: no such file");
+}
+
+}  // namespace
+}  // namespace ej::core
