@@ -4,6 +4,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <systemc>
 
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
