@@ -25,6 +25,8 @@ CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
 
 // SystemC's library defines main() and calls sc_main.
 int sc_main(int argc, char* argv[]) {
+  // The kernel's banner would mix into the program's own output.
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   const char* home = std::getenv("EDGEJOULE_HOME");
   ej::core::Config::setDataRoot(home ? home : EJ_SOURCE_DIR);
   CLI::App app{"edgejoule: battery life and energy balance of TinyML sensor nodes"};
