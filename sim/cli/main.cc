@@ -23,10 +23,14 @@ CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
 
 }  // namespace ej::cli
 
-// SystemC's library defines main() and calls sc_main.
-int sc_main(int argc, char* argv[]) {
-  // The kernel's banner would mix into the program's own output.
+// main() is ours rather than the SystemC library's so that the kernel's banner, printed
+// before sc_main runs, stays out of the program's output.
+int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
+int sc_main(int argc, char* argv[]) {
   const char* home = std::getenv("EDGEJOULE_HOME");
   ej::core::Config::setDataRoot(home ? home : EJ_SOURCE_DIR);
   CLI::App app{"edgejoule: battery life and energy balance of TinyML sensor nodes"};
