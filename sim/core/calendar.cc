@@ -50,4 +50,10 @@ std::optional<Time> parseTimeOfDay(std::string_view text) {
   return seconds(total);
 }
 
+Time nextTimeOfDay(Time now, Time timeOfDay, Time phase) {
+  const double first = in_s(timeOfDay) - in_s(phase);
+  const double k = std::ceil((in_s(now) - first) / kSecondsPerDay);
+  return seconds(first + k * kSecondsPerDay);
+}
+
 }  // namespace ej::core

@@ -21,4 +21,8 @@ std::string formatUtcDate(double epochSeconds);
 // The time since midnight of "HH:MM" or "HH:MM:SS" (00:00 to 24:00).
 std::optional<Time> parseTimeOfDay(std::string_view text);
 
+// The first simulation time at or after NOW at which the UTC clock reads TIME_OF_DAY, in a
+// simulation whose time zero lies PHASE after a UTC midnight.
+Time nextTimeOfDay(Time now, Time timeOfDay, Time phase);
+
 }  // namespace ej::core

@@ -130,6 +130,7 @@ fs::path Config::file() const {
 }
 
 std::string Config::keyPath(std::string_view key) const {
+  if (key.empty()) return m_path;
   return m_path.empty() ? std::string(key) : m_path + "." + std::string(key);
 }
 

@@ -3,6 +3,8 @@
 // any MCU cycle or radio symbol modelled here.
 #pragma once
 
+#include <cmath>
+
 #include <systemc>
 
 #include "sim/core/units.h"
@@ -18,7 +20,17 @@ inline void setKernelTimeResolution() {
   }
 }
 
-inline sc_core::sc_time toScTime(Time t) { return sc_core::sc_time(in_s(t), sc_core::SC_SEC); }
+// Whole seconds convert exactly (a double holds them exactly up to 2^53 s); the fraction
+// rounds to the nearest nanosecond. Going through sc_time(double, SC_SEC) instead would
+// round times beyond about 104 days to a multiple of several hundred nanoseconds.
+inline sc_core::sc_time toScTime(Time t) {
+  const double s = in_s(t);
+  if (s <= 0) return sc_core::SC_ZERO_TIME;
+  const double whole = std::floor(s);
+  const auto ns = static_cast<sc_dt::uint64>(whole) * 1000000000ULL +
+                  static_cast<sc_dt::uint64>(std::llround((s - whole) * 1e9));
+  return sc_core::sc_time::from_value(ns);
+}
 inline Time fromScTime(const sc_core::sc_time& t) { return seconds(t.to_seconds()); }
 inline Time simNow() { return fromScTime(sc_core::sc_time_stamp()); }
 

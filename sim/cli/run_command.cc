@@ -1,0 +1,61 @@
+// `edgejoule run` and `edgejoule check`: simulate a scenario, or only validate it.
+#include <iostream>
+#include <memory>
+
+#include "sim/cli/command.h"
+#include "sim/device/scenario.h"
+#include "sim/device/simulation.h"
+#include "sim/report/results_writer.h"
+
+namespace ej::cli {
+namespace {
+
+struct ScenarioArgs {
+  std::string file;
+  std::vector<std::string> sets;
+
+  void addTo(CLI::App& cmd) {
+    cmd.add_option("scenario", file, "Scenario YAML file")->required();
+    cmd.add_option("--set", sets, "Override a value: key.path=value (repeatable)");
+  }
+  device::Scenario load() const {
+    core::Overrides overrides;
+    for (const auto& s : sets) overrides.insert(core::parseOverride(s));
+    return device::Scenario::load(file, overrides);
+  }
+};
+
+const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
+  auto args = std::make_shared<ScenarioArgs>();
+  auto out = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its results");
+  args->addTo(*cmd);
+  cmd->add_option("--out", *out, "Output folder (default: results/<scenario name>)");
+  cmd->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
+  cmd->callback([args, out, quiet, &status] {
+    auto scenario = args->load();
+    const std::filesystem::path dir = out->empty() ? "results/" + scenario.name : *out;
+    const auto result = device::simulate(scenario);
+    report::writeResults(dir, scenario, result);
+    if (!*quiet) {
+      std::cout << report::humanSummary(report::summarize(scenario, result))
+                << "  results in " << dir.string() << "/\n";
+    }
+    status = 0;
+  });
+});
+
+const CommandRegistrar kCheck("check", [](CLI::App& app, int& status) {
+  auto args = std::make_shared<ScenarioArgs>();
+  auto* cmd = app.add_subcommand("check", "Validate a scenario without running it");
+  args->addTo(*cmd);
+  cmd->callback([args, &status] {
+    const auto scenario = args->load();
+    std::cout << args->file << ": ok (" << scenario.name << ")\n";
+    status = 0;
+  });
+});
+
+}  // namespace
+}  // namespace ej::cli

@@ -1,0 +1,83 @@
+// MCU: a queue of job requests served one at a time; one pending request per job at most,
+// like an interrupt-pending bit.
+#include "sim/device/mcu.h"
+
+#include "sim/core/sim_time.h"
+
+namespace ej::device {
+
+Mcu::Mcu(sc_core::sc_module_name name, McuParams params, std::vector<JobParams> jobs)
+    : sc_module(name),
+      power("power"),
+      wake("wake"),
+      m_params(std::move(params)),
+      m_jobs(std::move(jobs)),
+      m_counters(m_jobs.size()),
+      m_queued(m_jobs.size(), false) {
+  SC_THREAD(worker);
+  for (std::size_t j = 0; j < m_jobs.size(); ++j) {
+    if (m_jobs[j].trigger != JobParams::Trigger::Periodic) continue;
+    sc_core::sc_spawn(
+        [this, j] {
+          wait(core::toScTime(m_jobs[j].firstAt));
+          for (;;) {
+            request(j);
+            wait(core::toScTime(m_jobs[j].period));
+          }
+        },
+        (std::string("timer_") + m_jobs[j].name).c_str());
+  }
+}
+
+void Mcu::end_of_elaboration() {
+  // Attached in the first listed state; the worker moves to the idle state at time zero.
+  m_id = power->attach(basename(), m_params.states);
+  if (wake.size() > 0) {
+    sc_core::sc_spawn_options options;
+    options.spawn_method();
+    options.dont_initialize();
+    options.set_sensitivity(&wake->posedge_event());
+    sc_core::sc_spawn([this] { onWake(); }, "on_wake", &options);
+  }
+}
+
+void Mcu::onWake() {
+  for (std::size_t j = 0; j < m_jobs.size(); ++j) {
+    if (m_jobs[j].trigger == JobParams::Trigger::Motion) request(j);
+  }
+}
+
+void Mcu::request(std::size_t job) {
+  ++m_counters[job].triggers;
+  if (m_queued[job]) {
+    ++m_counters[job].merged;
+    return;
+  }
+  m_queued[job] = true;
+  m_queue.push_back(job);
+  m_requested.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Mcu::worker() {
+  power->setState(m_id, m_params.idleState);
+  for (;;) {
+    while (m_queue.empty()) wait(m_requested);
+    if (m_params.wakeUpTime > Time()) {
+      power->setState(m_id, m_params.wakeState);
+      wait(core::toScTime(m_params.wakeUpTime));
+    }
+    while (!m_queue.empty()) {
+      const std::size_t job = m_queue.front();
+      m_queue.pop_front();
+      m_queued[job] = false;
+      ++m_counters[job].runs;
+      for (const auto& step : m_jobs[job].steps) {
+        power->setState(m_id, step.state);
+        wait(core::toScTime(step.duration));
+      }
+    }
+    power->setState(m_id, m_params.idleState);
+  }
+}
+
+}  // namespace ej::device

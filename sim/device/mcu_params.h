@@ -1,0 +1,50 @@
+// The MCU part (hw/mcu/*.yaml) and the node's jobs (what it does when woken).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/config.h"
+#include "sim/power/power_bus_if.h"
+
+namespace ej::device {
+
+struct McuParams {
+  std::string part;                       // the part's name, for reports
+  std::vector<power::PowerState> states;  // named states with their currents
+  std::size_t idleState = 0;              // where it rests between jobs (`idle_state`)
+  std::size_t wakeState = 0;              // the state it wakes up in (`wake_state`)
+  Time wakeUpTime{};                      // spent in wakeState before each job
+  // Figures for the inference cost model (issue 3); none for a generic part.
+  std::string core;
+  std::optional<Frequency> clock;
+  std::optional<Voltage> supplyVoltage;
+  long flashWaitStates = 0;
+  long sramBytes = 0;
+  long flashBytes = 0;
+
+  std::size_t stateIndex(const core::Config& cfg, std::string_view key,
+                         const std::string& name) const;
+  static McuParams fromConfig(const core::Config& cfg);
+};
+
+// One step of a job: stay in a power state for a while.
+struct JobStep {
+  std::size_t state = 0;
+  Time duration{};
+};
+
+// A job of the MCU and what starts it: each rising edge of the PIR output, or a period.
+struct JobParams {
+  enum class Trigger { Motion, Periodic };
+  std::string name;
+  Trigger trigger = Trigger::Motion;
+  Time period{};       // Periodic: time between runs
+  Time firstAt{};      // Periodic: the first run (default: one period after the start)
+  std::vector<JobStep> steps;
+
+  static JobParams fromConfig(const core::Config& cfg, const McuParams& mcu);
+};
+
+}  // namespace ej::device

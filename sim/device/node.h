@@ -1,0 +1,37 @@
+// One sensor node, assembled from a scenario: MCU, PIR, harvester and battery on one
+// power bus, with the recorder's probes.
+#pragma once
+
+#include <memory>
+
+#include <systemc>
+
+#include "sim/device/mcu.h"
+#include "sim/device/pir_sensor.h"
+#include "sim/device/recorder.h"
+#include "sim/device/scenario.h"
+#include "sim/harvest/constant_harvester.h"
+#include "sim/power/battery_module.h"
+#include "sim/power/power_bus.h"
+
+namespace ej::device {
+
+class Node : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Node);
+  // Takes the scenario's models (motion source, battery) over.
+  Node(sc_core::sc_module_name name, Scenario& scenario);
+
+  power::PowerBus bus;
+  power::BatteryModule battery;
+  Mcu mcu;
+  std::unique_ptr<PirSensor> pir;
+  std::unique_ptr<harvest::ConstantHarvester> harvester;
+  Recorder recorder;
+
+ private:
+  void onDepleted();
+  sc_core::sc_signal<bool> m_pirOutput{"pir_output"};
+};
+
+}  // namespace ej::device

@@ -1,0 +1,93 @@
+// Recorder: day boundaries at UTC midnights, samples on a fixed grid from time zero.
+#include "sim/device/recorder.h"
+
+#include "sim/core/calendar.h"
+#include "sim/core/sim_time.h"
+
+namespace ej::device {
+
+Recorder::Recorder(sc_core::sc_module_name name, power::PowerBus& bus,
+                   power::BatteryModule& battery, Time phase, Time interval)
+    : sc_module(name), m_bus(bus), m_battery(battery), m_phase(phase), m_interval(interval) {
+  SC_THREAD(dayLoop);
+  SC_THREAD(sampleLoop);
+}
+
+void Recorder::dayLoop() {
+  Time midnight = core::nextTimeOfDay(seconds(1e-9), Time(), m_phase);
+  for (;;) {
+    wait(core::toScTime(midnight) - sc_core::sc_time_stamp());
+    closeDay();
+    midnight += days(1);
+  }
+}
+
+void Recorder::sampleLoop() {
+  for (double k = 0;; k += 1) {
+    const auto at = core::toScTime(m_interval * k);
+    if (at > sc_core::sc_time_stamp()) wait(at - sc_core::sc_time_stamp());
+    sample();
+  }
+}
+
+double DailyRow::component_mAh(std::size_t c) const {
+  double total = 0;
+  for (double v : state_mAh[c]) total += v;
+  return total;
+}
+
+double DailyRow::flow_mAh(const std::vector<power::Ledger::Component>& components,
+                          power::Flow flow) const {
+  double total = 0;
+  for (std::size_t c = 0; c < components.size(); ++c) {
+    if (components[c].flow == flow) total += component_mAh(c);
+  }
+  return total;
+}
+
+void Recorder::closeDay() {
+  m_bus.settle();
+  const double now_s = in_s(core::simNow());
+  if (now_s <= m_dayStart_s) return;
+  const auto& components = m_bus.ledger().components();
+  m_lastState_mAh.resize(components.size());
+  m_lastEnergy_J.resize(components.size(), 0.0);
+  DailyRow row{m_dayStart_s / kSecondsPerDay, (now_s - m_dayStart_s) / kSecondsPerDay, {}, {},
+               0, 0};
+  for (std::size_t c = 0; c < components.size(); ++c) {
+    const auto& states = components[c].states;
+    m_lastState_mAh[c].resize(states.size(), 0.0);
+    row.state_mAh.emplace_back();
+    for (std::size_t s = 0; s < states.size(); ++s) {
+      const double total = in_mAh(states[s].charge);
+      row.state_mAh[c].push_back(total - m_lastState_mAh[c][s]);
+      m_lastState_mAh[c][s] = total;
+    }
+    const double energy = in_J(components[c].energy());
+    row.component_J.push_back(energy - m_lastEnergy_J[c]);
+    m_lastEnergy_J[c] = energy;
+  }
+  const double wasted = in_mAh(m_battery.totals().wasted);
+  row.wasted_mAh = wasted - m_lastWasted_mAh;
+  m_lastWasted_mAh = wasted;
+  row.soc_end = m_battery.model().stateOfCharge().value();
+  m_daily.push_back(std::move(row));
+  m_dayStart_s = now_s;
+}
+
+void Recorder::sample() {
+  m_bus.settle();
+  const auto& model = m_battery.model();
+  const auto& ledger = m_bus.ledger();
+  m_series.push_back({in_s(core::simNow()), model.stateOfCharge().value(),
+                      in_mAh(model.remaining()), in_V(m_battery.voltage()),
+                      in_mA(ledger.current(power::Flow::Load)),
+                      in_mA(ledger.current(power::Flow::Source))});
+}
+
+void Recorder::finish() {
+  closeDay();
+  if (m_series.empty() || m_series.back().time_s < in_s(core::simNow())) sample();
+}
+
+}  // namespace ej::device

@@ -1,0 +1,59 @@
+// Scenario loading: one pass over the YAML that builds every part's parameters.
+#include "sim/device/scenario.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "sim/core/calendar.h"
+
+namespace ej::device {
+
+Time Scenario::phase() const { return seconds(std::fmod(startEpochSeconds, kSecondsPerDay)); }
+
+Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides& overrides) {
+  const core::Config cfg = core::Config::load(file, overrides);
+  Scenario s;
+  s.file = file;
+  {
+    std::ifstream in(file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    s.text = text.str();
+  }
+  s.name = cfg.text("name", file.stem().string());
+  const std::string start = cfg.text("start", "2026-01-01T00:00:00Z");
+  const auto epoch = core::parseUtcTimestamp(start);
+  if (!epoch) cfg.fail("start", "expected a UTC timestamp such as 2026-01-01T00:00:00Z");
+  s.startEpochSeconds = *epoch;
+  s.horizon = cfg.quantity<Time>("horizon", core::Range::Positive);
+  // 1 ns resolution: 64-bit time spans about 584 years.
+  if (s.horizon > days(365.0 * 500)) cfg.fail("horizon", "at most 500 years can be simulated");
+  s.timeseriesInterval = hours(1);
+  if (auto output = cfg.optionalChild("output")) {
+    s.timeseriesInterval =
+        output->quantity<Time>("timeseries_interval", hours(1), core::Range::Positive);
+  }
+
+  const auto node = cfg.child("node");
+  s.mcu = McuParams::fromConfig(node.child("mcu"));
+  for (const auto& job : node.items("jobs")) s.jobs.push_back(JobParams::fromConfig(job, s.mcu));
+  if (auto pir = node.optionalChild("pir")) {
+    s.pir = PirParams::fromConfig(*pir);
+    s.motion = createMotionSource(pir->child("motion"), s.startEpochSeconds);
+  }
+  bool motionJobs = false;
+  for (const auto& job : s.jobs) motionJobs |= job.trigger == JobParams::Trigger::Motion;
+  if (motionJobs && !s.pir) node.fail("jobs", "a job runs `on: motion` but the node has no `pir`");
+  if (auto harvester = node.optionalChild("harvester")) {
+    harvester->choice("model", {"constant"});
+    s.harvester = harvest::ConstantHarvesterParams::fromConfig(*harvester);
+  }
+  const auto battery = node.child("battery");
+  s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
+  s.battery = power::createBatteryModel(battery);
+  cfg.requireAllRead();
+  return s;
+}
+
+}  // namespace ej::device

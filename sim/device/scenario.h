@@ -1,0 +1,44 @@
+// A scenario: the node's parts, what it does, where and for how long. Loading it checks
+// every value (units, ranges, unknown keys) before anything is simulated.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/config.h"
+#include "sim/device/mcu_params.h"
+#include "sim/device/motion_source.h"
+#include "sim/device/pir_sensor.h"
+#include "sim/harvest/constant_harvester.h"
+#include "sim/power/battery_model.h"
+#include "sim/power/battery_params.h"
+
+namespace ej::device {
+
+struct Scenario {
+  std::string name;                // `name`, else the file's stem
+  std::filesystem::path file;
+  std::string text;                // the file as written, for reports
+  double startEpochSeconds = 0;    // `start`, UTC
+  Time horizon;                    // `horizon`
+  Time timeseriesInterval;         // `output.timeseries_interval`
+
+  McuParams mcu;
+  std::vector<JobParams> jobs;
+  std::optional<PirParams> pir;
+  std::unique_ptr<MotionSource> motion;
+  std::optional<harvest::ConstantHarvesterParams> harvester;
+  std::string batteryModelName;
+  std::unique_ptr<power::BatteryModel> battery;
+
+  // Time zero's offset from the UTC midnight before it.
+  Time phase() const;
+
+  // Reads and checks FILE with OVERRIDES (--set). Throws core::ConfigError.
+  static Scenario load(const std::filesystem::path& file, const core::Overrides& overrides = {});
+};
+
+}  // namespace ej::device

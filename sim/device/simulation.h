@@ -1,0 +1,40 @@
+// Running a scenario: elaborate one node, simulate to the horizon (or until the battery
+// empties), and collect every figure the reports need.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/device/recorder.h"
+#include "sim/device/scenario.h"
+#include "sim/power/ledger.h"
+
+namespace ej::device {
+
+struct JobResult {
+  std::string name;
+  std::uint64_t triggers, runs, merged;
+};
+
+struct RunResult {
+  Time simulated;                        // from time zero to the end of the run
+  std::optional<Time> batteryEmptyAt;    // the first time the battery emptied
+  std::vector<power::Ledger::Component> components;
+  Charge batteryCapacity, batteryInitial, batteryFinal, batteryMinimum;
+  Charge batteryDrawn, batteryAccepted, batteryWasted;
+  std::vector<JobResult> jobs;
+  std::uint64_t pirMotions = 0, pirTriggers = 0;
+  std::vector<DailyRow> daily;
+  std::vector<TimeseriesRow> timeseries;
+  std::uint64_t events = 0;              // power-state changes
+  std::uint64_t deltaCycles = 0;
+  double wallTime_s = 0;
+};
+
+// Simulates SCENARIO (its models are consumed). Call once per process: the SystemC kernel
+// cannot be restarted.
+RunResult simulate(Scenario& scenario);
+
+}  // namespace ej::device

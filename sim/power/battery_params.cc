@@ -1,0 +1,35 @@
+// Battery parameters and the choice of model.
+#include "sim/power/battery_params.h"
+
+#include "sim/power/ideal_battery.h"
+#ifdef EJ_HAVE_BATTERY_MODELS
+#include "sim/power/battery/battery_factory.h"
+#endif
+
+namespace ej::power {
+
+BatteryParams BatteryParams::fromConfig(const core::Config& cfg) {
+  BatteryParams p;
+  p.model = cfg.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
+  p.capacity = cfg.quantity<Charge>("capacity", core::Range::Positive);
+  p.voltage = cfg.quantity<Voltage>("voltage", core::Range::Positive);
+  p.initialSoc = ratio(cfg.number("initial_soc", 1.0, core::Range::Fraction));
+  p.chargeEfficiency = ratio(cfg.number("charge_efficiency", 1.0, core::Range::Fraction));
+  return p;
+}
+
+std::unique_ptr<BatteryModel> createBatteryModel(const core::Config& cfg) {
+  const std::string model = cfg.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
+  if (model == "ideal") {
+    const auto p = BatteryParams::fromConfig(cfg);
+    return std::make_unique<IdealBattery>(p.capacity, p.voltage, p.initialSoc,
+                                          p.chargeEfficiency);
+  }
+#ifdef EJ_HAVE_BATTERY_MODELS
+  return battery::createBatteryModel(cfg);
+#else
+  cfg.fail("model", "this build has only the ideal battery");
+#endif
+}
+
+}  // namespace ej::power

@@ -1,0 +1,21 @@
+// What the power bus needs of the battery: the net current it must now deliver (positive)
+// or absorb (negative), and its voltage.
+#pragma once
+
+#include <systemc>
+
+#include "sim/core/units.h"
+
+namespace ej::power {
+
+class EnergyStorageIf : public virtual sc_core::sc_interface {
+ public:
+  // From now on the net current is NET; the storage first integrates up to now with the
+  // previous one.
+  virtual void setNetCurrent(Current net) = 0;
+  // Integrates up to now without changing the current (before a probe reads the state).
+  virtual void settle() = 0;
+  virtual Voltage voltage() const = 0;
+};
+
+}  // namespace ej::power

@@ -1,0 +1,28 @@
+// The ideal battery: a coulomb counter with a charge efficiency, clipped at full and at
+// empty. Its voltage is the nominal one whatever the load. The seed paper's model.
+#pragma once
+
+#include "sim/power/battery_model.h"
+
+namespace ej::power {
+
+class IdealBattery : public BatteryModel {
+ public:
+  // CAPACITY at NOMINAL volts, starting at INITIAL_SOC (0..1); CHARGE_EFFICIENCY (0..1]
+  // is the fraction of the charge offered by the charger that is stored.
+  IdealBattery(Charge capacity, Voltage nominal, Ratio initialSoc, Ratio chargeEfficiency);
+
+  Step advance(Current net, Time dt) override;
+  std::optional<Time> timeToEmpty(Current net) const override;
+  Charge capacity() const override { return m_capacity; }
+  Charge remaining() const override { return m_remaining; }
+  Voltage terminalVoltage(Current) const override { return m_nominal; }
+
+ private:
+  Charge m_capacity;
+  Voltage m_nominal;
+  Ratio m_chargeEfficiency;
+  Charge m_remaining;
+};
+
+}  // namespace ej::power

@@ -1,0 +1,68 @@
+// Ledger: piecewise-constant integration of every component's current.
+#include "sim/power/ledger.h"
+
+#include <stdexcept>
+
+namespace ej::power {
+
+Charge Ledger::Component::charge() const {
+  Charge total{};
+  for (const auto& s : states) total += s.charge;
+  return total;
+}
+
+Energy Ledger::Component::energy() const {
+  Energy total{};
+  for (const auto& s : states) total += s.energy;
+  return total;
+}
+
+ComponentId Ledger::add(const std::string& name, const std::vector<PowerState>& states,
+                        Flow flow) {
+  if (states.empty()) throw std::invalid_argument(name + ": a part needs at least one state");
+  for (const auto& c : m_components) {
+    if (c.name == name) throw std::invalid_argument(name + ": attached twice to the power bus");
+  }
+  Component component{name, flow, 0, {}};
+  for (const auto& s : states) component.states.push_back({s.name, s.current, {}, {}, {}});
+  m_components.push_back(std::move(component));
+  return m_components.size() - 1;
+}
+
+void Ledger::advanceTo(Time now, Voltage voltage) {
+  const Time dt = now - m_last;
+  if (dt <= Time()) return;
+  for (auto& c : m_components) {
+    auto& s = c.states[c.state];
+    s.time += dt;
+    s.charge += s.current * dt;
+    s.energy += s.current * voltage * dt;
+  }
+  m_last = now;
+}
+
+Current Ledger::current(Flow flow) const {
+  Current total{};
+  for (const auto& c : m_components) {
+    if (c.flow == flow) total += c.current();
+  }
+  return total;
+}
+
+Charge Ledger::charge(Flow flow) const {
+  Charge total{};
+  for (const auto& c : m_components) {
+    if (c.flow == flow) total += c.charge();
+  }
+  return total;
+}
+
+Energy Ledger::energy(Flow flow) const {
+  Energy total{};
+  for (const auto& c : m_components) {
+    if (c.flow == flow) total += c.energy();
+  }
+  return total;
+}
+
+}  // namespace ej::power

@@ -1,0 +1,61 @@
+// The ledger: charge, energy and time per component and per power state, integrated
+// exactly between power-state changes (currents are constant in between).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/core/units.h"
+#include "sim/power/power_bus_if.h"
+
+namespace ej::power {
+
+class Ledger {
+ public:
+  struct StateTotals {
+    std::string name;
+    Current current;  // the state's current now
+    Time time;        // time spent in the state
+    Charge charge;    // integral of current over that time
+    Energy energy;    // integral of current times battery voltage
+  };
+  struct Component {
+    std::string name;
+    Flow flow;
+    std::size_t state = 0;
+    std::vector<StateTotals> states;
+
+    Current current() const { return states[state].current; }
+    Charge charge() const;
+    Energy energy() const;
+  };
+
+  ComponentId add(const std::string& name, const std::vector<PowerState>& states, Flow flow);
+
+  // Integrates every component from the last advance up to NOW, with the battery at
+  // VOLTAGE over the interval (its value at the interval's start).
+  void advanceTo(Time now, Voltage voltage);
+
+  void setState(ComponentId id, std::size_t state) {
+    auto& c = m_components.at(id);
+    c.states.at(state);  // range check
+    c.state = state;
+  }
+  void setStateCurrent(ComponentId id, std::size_t state, Current current) {
+    m_components.at(id).states.at(state).current = current;
+  }
+
+  const std::vector<Component>& components() const { return m_components; }
+  const Component& component(ComponentId id) const { return m_components.at(id); }
+
+  // Sums over all components of one flow: the current now, and the charge/energy so far.
+  Current current(Flow flow) const;
+  Charge charge(Flow flow) const;
+  Energy energy(Flow flow) const;
+
+ private:
+  std::vector<Component> m_components;
+  Time m_last{};
+};
+
+}  // namespace ej::power

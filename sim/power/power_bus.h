@@ -1,0 +1,45 @@
+// The power bus channel: parts attach their states, the bus keeps the ledger and tells the
+// battery the net current whenever any part changes state.
+#pragma once
+
+#include <cstdint>
+
+#include <systemc>
+
+#include "sim/power/energy_storage_if.h"
+#include "sim/power/ledger.h"
+#include "sim/power/power_bus_if.h"
+
+namespace ej::power {
+
+class PowerBus : public sc_core::sc_module, public PowerBusIf {
+ public:
+  sc_core::sc_port<EnergyStorageIf> storage;
+
+  explicit PowerBus(sc_core::sc_module_name name);
+
+  ComponentId attach(const std::string& name, std::vector<PowerState> states,
+                     Flow flow = Flow::Load) override;
+  void setState(ComponentId id, std::size_t state) override;
+  void setStateCurrent(ComponentId id, std::size_t state, Current current) override;
+  std::size_t state(ComponentId id) const override { return m_ledger.component(id).state; }
+
+  // Integrates the ledger and the battery up to now (before reading totals).
+  void settle();
+
+  const Ledger& ledger() const { return m_ledger; }
+  // The number of power-state changes so far: the simulation's event count.
+  std::uint64_t changes() const { return m_changes; }
+
+ private:
+  void start_of_simulation() override;
+  // Integrates up to now with the old currents, applies CHANGE, then tells the battery.
+  template <class Change>
+  void change(Change&& apply);
+
+  Ledger m_ledger;
+  Voltage m_voltage{};  // battery voltage since the last change
+  std::uint64_t m_changes = 0;
+};
+
+}  // namespace ej::power
