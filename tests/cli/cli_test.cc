@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 namespace fs = std::filesystem;
@@ -19,18 +20,21 @@ struct Outcome {
 
 // Runs `edgejoule ARGS` from the source folder, stdout discarded.
 Outcome edgejoule(const std::string& args) {
-  const fs::path err = fs::temp_directory_path() / "ej_cli_test_stderr.txt";
+  // ctest runs tests in parallel: every file a test uses carries its process id.
+  const fs::path err = fs::temp_directory_path() / ("ej_cli_stderr_" + std::to_string(getpid()));
   const std::string cmd = std::string("cd ") + EJ_SOURCE_DIR + " && " + EJ_BINARY + " " + args +
                           " >/dev/null 2>" + err.string();
   const int raw = std::system(cmd.c_str());
   std::ifstream in(err);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::remove(err);
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text};
 }
 
 class BadInputTest : public ::testing::Test {
  protected:
-  const fs::path out = fs::temp_directory_path() / "ej_cli_bad_input_out";
+  const fs::path out =
+      fs::temp_directory_path() / ("ej_cli_bad_input_out_" + std::to_string(getpid()));
   void SetUp() override { fs::remove_all(out); }
   // Expects one line that starts with WHERE and contains WHAT, status 2, no output.
   void expectRejected(const std::string& fixture, const std::string& where,
@@ -76,7 +80,7 @@ TEST_F(BadInputTest, MissingScenarioFile) {
                  "no such file");
 }
 TEST_F(BadInputTest, BadOverride) {
-  const auto r = edgejoule("run scenarios/seed-paper-pir.yaml --set node.battery.capacity=3 V"
+  const auto r = edgejoule("run scenarios/seed-paper-pir.yaml --set 'node.battery.capacity=3 V'"
                            " --out " + out.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.stderrText,
@@ -85,7 +89,7 @@ TEST_F(BadInputTest, BadOverride) {
 }
 
 TEST(CliTest, RunWritesResultsAndSetOverrides) {
-  const fs::path out = fs::temp_directory_path() / "ej_cli_run_out";
+  const fs::path out = fs::temp_directory_path() / ("ej_cli_run_out_" + std::to_string(getpid()));
   fs::remove_all(out);
   const auto r = edgejoule("run scenarios/seed-paper-pir-solar.yaml --set horizon=10d"
                            " --set 'node.mcu.states.active=60 mA' --out " + out.string());
