@@ -2,6 +2,8 @@
 // like an interrupt-pending bit.
 #include "sim/device/mcu.h"
 
+#include <algorithm>
+
 #include "sim/core/sim_time.h"
 
 namespace ej::device {
@@ -29,7 +31,21 @@ Mcu::Mcu(sc_core::sc_module_name name, McuParams params, std::vector<JobParams> 
   }
 }
 
+void Mcu::bindRadio(const std::string& name, ReportSinkIf& radio) {
+  radios(radio);
+  m_radioNames.push_back(name);
+}
+
 void Mcu::end_of_elaboration() {
+  for (const auto& job : m_jobs) {
+    for (const auto& step : job.steps) {
+      if (step.kind == JobStep::Kind::Send &&
+          std::find(m_radioNames.begin(), m_radioNames.end(), step.radio) == m_radioNames.end()) {
+        SC_REPORT_ERROR(name(), ("job " + job.name + " sends to radio '" + step.radio +
+                                 "', which the node does not have").c_str());
+      }
+    }
+  }
   // Attached in the first listed state; the worker moves to the idle state at time zero.
   m_id = power->attach(basename(), m_params.states);
   if (wake.size() > 0) {
@@ -72,6 +88,12 @@ void Mcu::worker() {
       m_queued[job] = false;
       ++m_counters[job].runs;
       for (const auto& step : m_jobs[job].steps) {
+        if (step.kind == JobStep::Kind::Send) {
+          const auto at = std::find(m_radioNames.begin(), m_radioNames.end(), step.radio);
+          radios[static_cast<int>(at - m_radioNames.begin())]->submit(
+              Report{m_jobs[job].name, step.payloadBytes});
+          continue;
+        }
         power->setState(m_id, step.state);
         wait(core::toScTime(step.duration));
       }

@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "sim/device/mcu_params.h"
+#include "sim/device/report_sink_if.h"
 #include "sim/power/power_bus_if.h"
 
 namespace ej::device {
@@ -18,6 +19,8 @@ class Mcu : public sc_core::sc_module {
   sc_core::sc_port<power::PowerBusIf> power;
   // The PIR output; may stay unbound on a node without a PIR.
   sc_core::sc_port<sc_core::sc_signal_in_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND> wake;
+  // The radios the jobs send to, bound with bindRadio().
+  sc_core::sc_port<ReportSinkIf, 0, sc_core::SC_ZERO_OR_MORE_BOUND> radios;
 
   SC_HAS_PROCESS(Mcu);
   Mcu(sc_core::sc_module_name name, McuParams params, std::vector<JobParams> jobs);
@@ -30,6 +33,8 @@ class Mcu : public sc_core::sc_module {
   const std::vector<JobParams>& jobs() const { return m_jobs; }
   const JobCounters& counters(std::size_t job) const { return m_counters.at(job); }
   const McuParams& params() const { return m_params; }
+  // Binds the radio that `send` steps name NAME.
+  void bindRadio(const std::string& name, ReportSinkIf& radio);
 
  private:
   void end_of_elaboration() override;
@@ -39,6 +44,7 @@ class Mcu : public sc_core::sc_module {
 
   McuParams m_params;
   std::vector<JobParams> m_jobs;
+  std::vector<std::string> m_radioNames;  // in binding order of `radios`
   std::vector<JobCounters> m_counters;
   std::vector<bool> m_queued;
   std::deque<std::size_t> m_queue;

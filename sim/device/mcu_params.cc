@@ -56,8 +56,18 @@ JobParams JobParams::fromConfig(const core::Config& cfg, const McuParams& mcu) {
   }
   for (const auto& step : cfg.items("steps")) {
     JobStep s;
-    s.state = mcu.stateIndex(step, "state", step.text("state"));
-    s.duration = step.quantity<Time>("for", core::Range::NonNegative);
+    if (step.has("send") == step.has("state")) {
+      step.fail("", "a step is either `{state: NAME, for: DURATION}` or `{send: {...}}`");
+    }
+    if (step.has("send")) {
+      const auto send = step.child("send");
+      s.kind = JobStep::Kind::Send;
+      s.radio = send.text("radio", "radio");
+      s.payloadBytes = static_cast<std::size_t>(send.integer("payload", 0, 1L << 20));
+    } else {
+      s.state = mcu.stateIndex(step, "state", step.text("state"));
+      s.duration = step.quantity<Time>("for", core::Range::NonNegative);
+    }
     job.steps.push_back(s);
   }
   if (job.steps.empty()) cfg.fail("steps", "a job needs at least one step");

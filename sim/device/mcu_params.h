@@ -29,10 +29,15 @@ struct McuParams {
   static McuParams fromConfig(const core::Config& cfg);
 };
 
-// One step of a job: stay in a power state for a while.
+// One step of a job: stay in a power state for a while, or hand a report to a radio
+// (the radio then works on its own while the MCU goes on).
 struct JobStep {
-  std::size_t state = 0;
-  Time duration{};
+  enum class Kind { State, Send };
+  Kind kind = Kind::State;
+  std::size_t state = 0;         // State: the power state
+  Time duration{};               // State: how long
+  std::string radio;             // Send: the radio's key under node (e.g. `radio`)
+  std::size_t payloadBytes = 0;  // Send: application payload
 };
 
 // A job of the MCU and what starts it: each rising edge of the PIR output, or a period.
