@@ -38,6 +38,13 @@ struct JobStep {
   Time duration{};               // State: how long
   std::string radio;             // Send: the radio's key under node (e.g. `radio`)
   std::size_t payloadBytes = 0;  // Send: application payload
+
+  static JobStep inState(std::size_t state, Time duration) {
+    JobStep s;
+    s.state = state;
+    s.duration = duration;
+    return s;
+  }
 };
 
 // A job of the MCU and what starts it: each rising edge of the PIR output, or a period.

@@ -51,7 +51,7 @@ TEST(McuTest, PirTriggersJobsAndRetriggersAreMergedOrHeld) {
                 std::make_unique<ListMotion>(std::vector<double>{10, 11, 20, 25}));
   JobParams job;
   job.name = "classify";
-  job.steps = {{0, seconds(30)}};
+  job.steps = {JobStep::inState(0, seconds(30))};
   Mcu mcu("mcu", mcuParams(), {job});
   b.bus.storage(b.battery);
   pir.power(b.bus);
@@ -81,7 +81,7 @@ TEST(McuTest, PeriodicJobsRunOnTheirTimer) {
   job.trigger = JobParams::Trigger::Periodic;
   job.period = seconds(60);
   job.firstAt = seconds(60);
-  job.steps = {{0, seconds(2)}};
+  job.steps = {JobStep::inState(0, seconds(2))};
   auto params = mcuParams();
   params.wakeUpTime = Time();
   Mcu mcu("mcu", params, {job});
@@ -93,6 +93,43 @@ TEST(McuTest, PeriodicJobsRunOnTheirTimer) {
   // the timer fires at 60, 120, ..., 540 s: 9 runs of 2 s.
   EXPECT_EQ(mcu.counters(0).runs, 9u);
   EXPECT_NEAR(in_s(b.bus.ledger().components()[0].states[0].time), 18.0, 1e-9);
+}
+
+// Records what the MCU sends.
+struct FakeRadio : sc_core::sc_module, ReportSinkIf {
+  explicit FakeRadio(sc_core::sc_module_name n) : sc_module(n) {}
+  void submit(const Report& r) override {
+    sent.push_back({core::simNow(), r});
+  }
+  std::vector<std::pair<Time, Report>> sent;
+};
+
+TEST(McuTest, SendStepsReachTheNamedRadioInOrder) {
+  core::setKernelTimeResolution();
+  Bench b;
+  JobParams job;
+  job.name = "report";
+  job.trigger = JobParams::Trigger::Periodic;
+  job.period = seconds(100);
+  job.firstAt = seconds(10);
+  JobStep send;
+  send.kind = JobStep::Kind::Send;
+  send.radio = "lora";
+  send.payloadBytes = 12;
+  job.steps = {JobStep::inState(0, seconds(3)), send};
+  auto params = mcuParams();
+  params.wakeUpTime = Time();
+  Mcu mcu("mcu", params, {job});
+  FakeRadio lora("lora");
+  b.bus.storage(b.battery);
+  mcu.power(b.bus);
+  mcu.bindRadio("lora", lora);
+  sc_core::sc_start(core::toScTime(seconds(250)));
+  // Runs at 10, 110 and 210 s; each sends after its 3 s step: at 13, 113 and 213 s.
+  ASSERT_EQ(lora.sent.size(), 3u);
+  EXPECT_NEAR(in_s(lora.sent[1].first), 113.0, 1e-9);
+  EXPECT_EQ(lora.sent[1].second.payloadBytes, 12u);
+  EXPECT_EQ(lora.sent[1].second.job, "report");
 }
 
 }  // namespace
