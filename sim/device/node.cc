@@ -6,7 +6,7 @@ namespace ej::device {
 Node::Node(sc_core::sc_module_name name, Scenario& scenario)
     : sc_module(name),
       bus("bus"),
-      battery("battery", std::move(scenario.battery)),
+      battery("battery", std::move(scenario.battery), scenario.restartSoc),
       mcu("mcu", scenario.mcu, scenario.jobs),
       recorder("recorder", bus, battery, scenario.phase(), scenario.timeseriesInterval) {
   bus.storage(battery);
@@ -25,10 +25,22 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
   SC_METHOD(onDepleted);
   sensitive << battery.depletedEvent();
   dont_initialize();
+  SC_METHOD(onRestored);
+  sensitive << battery.restoredEvent();
+  dont_initialize();
 }
 
-// The first time the battery empties the run ends: the node is dead. (Brown-out and
-// restart on recharge belong to the battery models of issue 6.)
-void Node::onDepleted() { sc_core::sc_stop(); }
+// An empty battery browns the node out. Without a harvester nothing will ever charge it:
+// the run ends there. With one, the loads are cut off until the battery is recharged to
+// the restart state of charge.
+void Node::onDepleted() {
+  if (!harvester) {
+    sc_core::sc_stop();
+    return;
+  }
+  bus.setLoadsPowered(false);
+}
+
+void Node::onRestored() { bus.setLoadsPowered(true); }
 
 }  // namespace ej::device

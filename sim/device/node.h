@@ -31,6 +31,7 @@ class Node : public sc_core::sc_module {
 
  private:
   void onDepleted();
+  void onRestored();
   sc_core::sc_signal<bool> m_pirOutput{"pir_output"};
 };
 

@@ -52,6 +52,7 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   const auto battery = node.child("battery");
   s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
   s.battery = power::createBatteryModel(battery);
+  s.restartSoc = ratio(battery.number("restart_soc", 0.1, core::Range::Fraction));
   cfg.requireAllRead();
   return s;
 }

@@ -33,6 +33,7 @@ struct Scenario {
   std::optional<harvest::ConstantHarvesterParams> harvester;
   std::string batteryModelName;
   std::unique_ptr<power::BatteryModel> battery;
+  Ratio restartSoc = ratio(0.1);   // `node.battery.restart_soc`: back on after an outage
 
   // Time zero's offset from the UTC midnight before it.
   Time phase() const;

@@ -22,7 +22,9 @@ RunResult simulate(Scenario& scenario) {
 
   RunResult r;
   r.simulated = core::simNow();
-  r.batteryEmptyAt = node.battery.depletedAt();
+  node.battery.closeOpenOutage();
+  r.outages = node.battery.outages();
+  r.batteryEmptyAt = r.outages.first;
   r.components = node.bus.ledger().components();
   const auto& model = node.battery.model();
   r.batteryCapacity = model.capacity();

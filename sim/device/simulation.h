@@ -9,6 +9,7 @@
 
 #include "sim/device/recorder.h"
 #include "sim/device/scenario.h"
+#include "sim/power/battery_module.h"
 #include "sim/power/ledger.h"
 
 namespace ej::device {
@@ -21,6 +22,7 @@ struct JobResult {
 struct RunResult {
   Time simulated;                        // from time zero to the end of the run
   std::optional<Time> batteryEmptyAt;    // the first time the battery emptied
+  power::BatteryModule::Outages outages;
   std::vector<power::Ledger::Component> components;
   Charge batteryCapacity, batteryInitial, batteryFinal, batteryMinimum;
   Charge batteryDrawn, batteryAccepted, batteryWasted;

@@ -28,6 +28,13 @@ class BatteryModel {
   // when it never empties at that current (net <= 0).
   virtual std::optional<Time> timeToEmpty(Current net) const = 0;
 
+  // How long a constant charging NET current (< 0) takes to bring the state of charge up
+  // to SOC; none when it never does, or when the model cannot say in closed form (the
+  // caller then checks at its events).
+  virtual std::optional<Time> timeToRecharge(Ratio /*soc*/, Current /*net*/) const {
+    return std::nullopt;
+  }
+
   virtual Charge capacity() const = 0;
   // Charge that can still be delivered at a vanishing current.
   virtual Charge remaining() const = 0;

@@ -1,4 +1,4 @@
-// Battery channel: closed-form advance between events, exact empty detection.
+// Battery channel: closed-form advance between events, exact empty and restart instants.
 #include "sim/power/battery_module.h"
 
 #include <algorithm>
@@ -7,10 +7,17 @@
 
 namespace ej::power {
 
-BatteryModule::BatteryModule(sc_core::sc_module_name name, std::unique_ptr<BatteryModel> model)
-    : sc_module(name), m_model(std::move(model)), m_minRemaining(m_model->remaining()) {
+BatteryModule::BatteryModule(sc_core::sc_module_name name, std::unique_ptr<BatteryModel> model,
+                             Ratio restartSoc)
+    : sc_module(name),
+      m_model(std::move(model)),
+      m_restartSoc(restartSoc),
+      m_minRemaining(m_model->remaining()) {
   SC_METHOD(onEmpty);
   sensitive << m_emptyEvent;
+  dont_initialize();
+  SC_METHOD(onRecharged);
+  sensitive << m_rechargedEvent;
   dont_initialize();
 }
 
@@ -24,18 +31,23 @@ void BatteryModule::settle() {
   m_totals.wasted += step.wasted;
   m_minRemaining = std::min(m_minRemaining, m_model->remaining());
   m_last = now;
+  checkRecharged();
 }
 
 void BatteryModule::setNetCurrent(Current net) {
   settle();
   m_net = net;
-  scheduleEmpty();
+  schedule();
 }
 
-void BatteryModule::scheduleEmpty() {
+void BatteryModule::schedule() {
   m_emptyEvent.cancel();
-  if (m_depletedAt) return;
-  if (auto t = m_model->timeToEmpty(m_net)) m_emptyEvent.notify(core::toScTime(*t));
+  m_rechargedEvent.cancel();
+  if (!m_inOutage) {
+    if (auto t = m_model->timeToEmpty(m_net)) m_emptyEvent.notify(core::toScTime(*t));
+  } else if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) {
+    m_rechargedEvent.notify(core::toScTime(*t));
+  }
 }
 
 void BatteryModule::onEmpty() {
@@ -44,11 +56,36 @@ void BatteryModule::onEmpty() {
   // than what the load draws in one resolution step, or the instant is not reached yet.
   const Charge oneStep = m_net * seconds(1e-9);
   if (m_model->remaining() > oneStep && !m_model->empty()) {
-    scheduleEmpty();
+    schedule();
     return;
   }
-  m_depletedAt = core::simNow();
+  m_inOutage = true;
+  m_outageStart = core::simNow();
+  ++m_outages.count;
+  if (!m_outages.first) m_outages.first = m_outageStart;
   m_depletedEvent.notify(sc_core::SC_ZERO_TIME);
+}
+
+void BatteryModule::onRecharged() { settle(); }
+
+// Models without a closed-form recharge time are checked at every settle (each bus change
+// and each probe sample): the restart is then late by at most the time to the next event.
+void BatteryModule::checkRecharged() {
+  // 1e-12 of a state of charge: the rounding of the scheduled instant to 1 ns.
+  if (!m_inOutage || m_model->stateOfCharge().value() < m_restartSoc.value() - 1e-12) return;
+  m_inOutage = false;
+  const Time length = core::simNow() - m_outageStart;
+  m_outages.total += length;
+  m_outages.longest = std::max(m_outages.longest, length);
+  m_restoredEvent.notify(sc_core::SC_ZERO_TIME);
+}
+
+void BatteryModule::closeOpenOutage() {
+  if (!m_inOutage) return;
+  const Time length = core::simNow() - m_outageStart;
+  m_outages.total += length;
+  m_outages.longest = std::max(m_outages.longest, length);
+  m_inOutage = false;
 }
 
 }  // namespace ej::power

@@ -1,7 +1,10 @@
-// The battery as a SystemC channel: it integrates its model between the bus's changes and
-// fires depletedEvent() at the exact instant it empties (scheduled, not polled).
+// The battery as a SystemC channel: it integrates its model between the bus's changes,
+// fires depletedEvent() at the exact instant it empties and restoredEvent() when, charged
+// again, it reaches the restart state of charge (scheduled, not polled, where the model
+// gives the instant in closed form).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -15,7 +18,9 @@ namespace ej::power {
 class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
  public:
   SC_HAS_PROCESS(BatteryModule);
-  BatteryModule(sc_core::sc_module_name name, std::unique_ptr<BatteryModel> model);
+  // RESTART_SOC: after an outage the node is powered again at this state of charge.
+  BatteryModule(sc_core::sc_module_name name, std::unique_ptr<BatteryModel> model,
+                Ratio restartSoc = ratio(0.1));
 
   void setNetCurrent(Current net) override;
   void settle() override;
@@ -26,22 +31,39 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // Totals at the terminals since the start.
   const BatteryModel::Step& totals() const { return m_totals; }
   Charge minimumRemaining() const { return m_minRemaining; }
-  // When the battery first emptied, if it did.
-  std::optional<Time> depletedAt() const { return m_depletedAt; }
+
+  // Outages: from the battery emptying to its recharge to the restart state of charge.
+  struct Outages {
+    std::uint64_t count = 0;
+    Time total{}, longest{};
+    std::optional<Time> first;  // when the battery first emptied
+  };
+  const Outages& outages() const { return m_outages; }
+  bool inOutage() const { return m_inOutage; }
+  // Closes an outage still open at the end of the run (for the totals).
+  void closeOpenOutage();
   const sc_core::sc_event& depletedEvent() const { return m_depletedEvent; }
+  const sc_core::sc_event& restoredEvent() const { return m_restoredEvent; }
 
  private:
-  void scheduleEmpty();
+  void schedule();
   void onEmpty();
+  void onRecharged();
+  void checkRecharged();
 
   std::unique_ptr<BatteryModel> m_model;
+  Ratio m_restartSoc;
   Current m_net{};
   Time m_last{};
   BatteryModel::Step m_totals{};
   Charge m_minRemaining;
-  std::optional<Time> m_depletedAt;
+  bool m_inOutage = false;
+  Time m_outageStart{};
+  Outages m_outages;
   sc_core::sc_event m_emptyEvent{"empty"};
+  sc_core::sc_event m_rechargedEvent{"recharged"};
   sc_core::sc_event m_depletedEvent{"depleted"};
+  sc_core::sc_event m_restoredEvent{"restored"};
 };
 
 }  // namespace ej::power

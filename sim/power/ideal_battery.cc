@@ -31,4 +31,11 @@ std::optional<Time> IdealBattery::timeToEmpty(Current net) const {
   return m_remaining / net;
 }
 
+std::optional<Time> IdealBattery::timeToRecharge(Ratio soc, Current net) const {
+  const Charge missing = m_capacity * soc - m_remaining;
+  if (missing <= Charge()) return Time();
+  if (net >= Current() || m_chargeEfficiency <= ratio(0)) return std::nullopt;
+  return missing / (-net * m_chargeEfficiency);
+}
+
 }  // namespace ej::power

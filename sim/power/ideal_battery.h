@@ -14,6 +14,7 @@ class IdealBattery : public BatteryModel {
 
   Step advance(Current net, Time dt) override;
   std::optional<Time> timeToEmpty(Current net) const override;
+  std::optional<Time> timeToRecharge(Ratio soc, Current net) const override;
   Charge capacity() const override { return m_capacity; }
   Charge remaining() const override { return m_remaining; }
   Voltage terminalVoltage(Current) const override { return m_nominal; }

@@ -33,6 +33,7 @@ void Ledger::advanceTo(Time now, Voltage voltage) {
   const Time dt = now - m_last;
   if (dt <= Time()) return;
   for (auto& c : m_components) {
+    if (c.flow == Flow::Load && !m_loadsPowered) continue;
     auto& s = c.states[c.state];
     s.time += dt;
     s.charge += s.current * dt;
@@ -43,6 +44,7 @@ void Ledger::advanceTo(Time now, Voltage voltage) {
 
 Current Ledger::current(Flow flow) const {
   Current total{};
+  if (flow == Flow::Load && !m_loadsPowered) return total;
   for (const auto& c : m_components) {
     if (c.flow == flow) total += c.current();
   }

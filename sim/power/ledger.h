@@ -45,6 +45,11 @@ class Ledger {
     m_components.at(id).states.at(state).current = current;
   }
 
+  // During an outage the loads are cut off: they draw nothing and their time is not
+  // counted in any state. Sources go on.
+  void setLoadsPowered(bool powered) { m_loadsPowered = powered; }
+  bool loadsPowered() const { return m_loadsPowered; }
+
   const std::vector<Component>& components() const { return m_components; }
   const Component& component(ComponentId id) const { return m_components.at(id); }
 
@@ -56,6 +61,7 @@ class Ledger {
  private:
   std::vector<Component> m_components;
   Time m_last{};
+  bool m_loadsPowered = true;
 };
 
 }  // namespace ej::power

@@ -35,6 +35,11 @@ void PowerBus::setStateCurrent(ComponentId id, std::size_t state, Current curren
   change([&] { m_ledger.setStateCurrent(id, state, current); });
 }
 
+void PowerBus::setLoadsPowered(bool powered) {
+  if (m_ledger.loadsPowered() == powered) return;
+  change([&] { m_ledger.setLoadsPowered(powered); });
+}
+
 void PowerBus::settle() {
   m_ledger.advanceTo(core::simNow(), m_voltage);
   storage->settle();

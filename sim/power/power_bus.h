@@ -24,6 +24,9 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   void setStateCurrent(ComponentId id, std::size_t state, Current current) override;
   std::size_t state(ComponentId id) const override { return m_ledger.component(id).state; }
 
+  // Cuts the loads off (an outage) or powers them again.
+  void setLoadsPowered(bool powered);
+
   // Integrates the ledger and the battery up to now (before reading totals).
   void settle();
 

@@ -111,6 +111,9 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
   // Energy-neutral operation (Kansal et al., ACM TECS 6(4), 2007): over the run the harvest
   // covers the consumption, and the battery never ran empty on the way.
   const bool neutral = !emptied && harvestedTotal >= consumedTotal;
+  const json outages = {{"count", r.outages.count},
+                        {"total_days", in_d(r.outages.total)},
+                        {"longest_days", in_d(r.outages.longest)}};
   json jobs = json::object();
   for (const auto& j : r.jobs) {
     jobs[j.name] = {{"triggers", j.triggers}, {"runs", j.runs}, {"merged", j.merged}};
@@ -123,6 +126,7 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
       {"simulated_days", in_d(r.simulated)},
       {"battery_life_days", emptied ? json(in_d(*r.batteryEmptyAt)) : json(nullptr)},
       {"energy_neutral", neutral},
+      {"outages", outages},
       {"daily",
        {{"consumed_mAh", consumed_mAh},
         {"harvested_mAh", harvested_mAh},
@@ -172,6 +176,11 @@ std::string humanSummary(const json& s) {
   } else {
     const double life = s["battery_life_days"].get<double>();
     out += fmt::format("  battery life: {:.4f} days ({:.2f} h)\n", life, life * 24);
+  }
+  if (const auto n = s["outages"]["count"].get<long>(); n > 0) {
+    out += fmt::format("  outages: {} ({:.2f} days dark in all, the longest {:.2f} days)\n", n,
+                       s["outages"]["total_days"].get<double>(),
+                       s["outages"]["longest_days"].get<double>());
   }
   for (const auto& [name, c] : s["components"].items()) {
     std::string states;

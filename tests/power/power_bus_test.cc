@@ -37,9 +37,9 @@ TEST(PowerBusTest, BatteryEmptiesAtTheExactInstant) {
   bus.storage(battery);
   part.power(bus);
   sc_core::sc_start(sc_core::sc_time(200, sc_core::SC_SEC));
-  ASSERT_TRUE(battery.depletedAt().has_value());
+  ASSERT_TRUE(battery.outages().first.has_value());
   // The instant is rounded to the 1 ns resolution.
-  EXPECT_NEAR(in_s(*battery.depletedAt()), 100.0, 1e-9);
+  EXPECT_NEAR(in_s(*battery.outages().first), 100.0, 1e-9);
   bus.settle();
   EXPECT_NEAR(in_C(bus.ledger().component(0).states[1].charge), 3.535, 1e-12);
   EXPECT_EQ(bus.changes(), 2u);

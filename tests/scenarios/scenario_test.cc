@@ -10,9 +10,10 @@
 namespace ej {
 namespace {
 
-nlohmann::json run(const std::string& name) {
+nlohmann::json run(const std::string& name, const std::string& folder = "scenarios") {
   core::Config::setDataRoot(EJ_SOURCE_DIR);
-  auto scenario = device::Scenario::load(std::string(EJ_SOURCE_DIR) + "/scenarios/" + name);
+  auto scenario =
+      device::Scenario::load(std::string(EJ_SOURCE_DIR) + "/" + folder + "/" + name);
   const auto result = device::simulate(scenario);
   return report::summarize(scenario, result);
 }
@@ -65,6 +66,24 @@ TEST(SeedPaperTest, PirTriggeredWithSolar) {
   // 585 are wasted. Mean over 365 days: (420 + 364 * 250) / 365.
   EXPECT_NEAR(s["daily"]["wasted_mAh"].get<double>(), (420.0 + 364 * 250.0) / 365, kTol_mAh);
   EXPECT_NEAR(s["battery"]["minimum_mAh"].get<double>(), 2000.0 - 335.0, kTol_mAh);
+}
+
+TEST(BrownoutTest, OutagesEndWhenTheBatteryIsRechargedToTheRestartLevel) {
+  const auto s = run("brownout.yaml", "tests/scenarios/fixtures");
+  // 50 mAh at 10 mA: empty at 05:00. Loads off; from 12:00 the panel's 100 mA refills the
+  // 20 mAh of the restart level in 12 min: on again at 12:12 (outage 7.2 h). Net -90 mA
+  // fills the battery by 13:05:20, the rest of the window is wasted; from 14:00 the 100 mAh
+  // last 10 h: empty at 24:00, on again at 36:12 (12.2 h), full at 37:05:20, and the next
+  // empty instant, 48:00, is the horizon itself, which the run [0, 48 h) does not include.
+  EXPECT_EQ(s["outages"]["count"].get<int>(), 2);
+  EXPECT_NEAR(s["outages"]["total_days"].get<double>() * 24, 7.2 + 12.2, 1e-9);
+  EXPECT_NEAR(s["outages"]["longest_days"].get<double>() * 24, 12.2, 1e-9);
+  EXPECT_NEAR(s["battery_life_days"].get<double>() * 24, 5.0, 1e-9);
+  EXPECT_FALSE(s["energy_neutral"].get<bool>());
+  // The MCU drew 10 mA while powered: 48 h - 19.4 h = 28.6 h, 286 mAh.
+  EXPECT_NEAR(s["components"]["mcu"]["charge_mAh"].get<double>(), 286.0, 1e-6);
+  // Harvest: 2 windows of 2 h at 100 mA = 400 mAh offered.
+  EXPECT_NEAR(s["components"]["harvester"]["charge_mAh"].get<double>(), 400.0, 1e-6);
 }
 
 }  // namespace
