@@ -5,6 +5,8 @@
 #include "sim/cli/command.h"
 #include "sim/device/scenario.h"
 #include "sim/device/simulation.h"
+#include "sim/report/html_report.h"
+#include "sim/report/plot.h"
 #include "sim/report/results_writer.h"
 
 namespace ej::cli {
@@ -29,15 +31,19 @@ const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
   auto args = std::make_shared<ScenarioArgs>();
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
+  auto plot = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its results");
   args->addTo(*cmd);
   cmd->add_option("--out", *out, "Output folder (default: results/<scenario name>)");
   cmd->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
-  cmd->callback([args, out, quiet, &status] {
+  cmd->add_flag("--plot", *plot, "Also draw the figures (plots/) and report.html");
+  cmd->callback([args, out, quiet, plot, &status] {
     auto scenario = args->load();
+    if (*plot) report::requireGnuplot();
     const std::filesystem::path dir = out->empty() ? "results/" + scenario.name : *out;
     const auto result = device::simulate(scenario);
     report::writeResults(dir, scenario, result);
+    if (*plot) report::writeHtmlReport(dir, report::plotRun(dir));
     if (!*quiet) {
       std::cout << report::humanSummary(report::summarize(scenario, result))
                 << "  results in " << dir.string() << "/\n";
