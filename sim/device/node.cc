@@ -17,6 +17,11 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
     pir->output(m_pirOutput);
     mcu.wake(m_pirOutput);
   }
+  if (scenario.radio) {
+    radio = radio::createRadio("radio", *scenario.radio);
+    radio->power(bus);
+    mcu.bindRadio("radio", *radio);
+  }
   if (scenario.harvester) {
     harvester = std::make_unique<harvest::ConstantHarvester>("harvester", *scenario.harvester,
                                                              scenario.phase());

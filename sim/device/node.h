@@ -13,6 +13,7 @@
 #include "sim/harvest/constant_harvester.h"
 #include "sim/power/battery_module.h"
 #include "sim/power/power_bus.h"
+#include "sim/radio/radio_module.h"
 
 namespace ej::device {
 
@@ -27,6 +28,7 @@ class Node : public sc_core::sc_module {
   Mcu mcu;
   std::unique_ptr<PirSensor> pir;
   std::unique_ptr<harvest::ConstantHarvester> harvester;
+  std::unique_ptr<radio::RadioModule> radio;
   Recorder recorder;
 
  private:

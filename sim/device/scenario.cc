@@ -37,7 +37,19 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
 
   const auto node = cfg.child("node");
   s.mcu = McuParams::fromConfig(node.child("mcu"));
-  for (const auto& job : node.items("jobs")) s.jobs.push_back(JobParams::fromConfig(job, s.mcu));
+  if (node.has("radio")) s.radio = radio::RadioSpec::fromConfig(node.child("radio"));
+  for (const auto& job : node.items("jobs")) {
+    s.jobs.push_back(JobParams::fromConfig(job, s.mcu));
+    for (const auto& step : job.items("steps")) {
+      if (!step.has("send")) continue;
+      const auto send = step.child("send");
+      if (send.text("radio", "radio") != "radio" || !s.radio) {
+        send.fail("radio", "the node has no such radio (give it one under node.radio)");
+      }
+      const auto payload = static_cast<std::size_t>(send.integer("payload", 0, 1L << 20));
+      s.radio->checkPayload(send, "payload", payload);
+    }
+  }
   if (auto pir = node.optionalChild("pir")) {
     s.pir = PirParams::fromConfig(*pir);
     s.motion = createMotionSource(pir->child("motion"), s.startEpochSeconds);

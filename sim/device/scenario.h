@@ -15,6 +15,7 @@
 #include "sim/harvest/constant_harvester.h"
 #include "sim/power/battery_model.h"
 #include "sim/power/battery_params.h"
+#include "sim/radio/radio_module.h"
 
 namespace ej::device {
 
@@ -31,6 +32,7 @@ struct Scenario {
   std::optional<PirParams> pir;
   std::unique_ptr<MotionSource> motion;
   std::optional<harvest::ConstantHarvesterParams> harvester;
+  std::optional<radio::RadioSpec> radio;  // `node.radio`; send steps name it `radio`
   std::string batteryModelName;
   std::unique_ptr<power::BatteryModel> battery;
   Ratio restartSoc = ratio(0.1);   // `node.battery.restart_soc`: back on after an outage

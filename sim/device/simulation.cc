@@ -42,6 +42,7 @@ RunResult simulate(Scenario& scenario) {
     r.pirMotions = node.pir->motions();
     r.pirTriggers = node.pir->triggers();
   }
+  if (node.radio) r.radios["radio"] = node.radio->summary();
   r.daily = node.recorder.daily();
   r.timeseries = node.recorder.timeseries();
   r.events = node.bus.changes();

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/device/recorder.h"
 #include "sim/device/scenario.h"
 #include "sim/power/battery_module.h"
@@ -28,6 +30,7 @@ struct RunResult {
   Charge batteryDrawn, batteryAccepted, batteryWasted;
   std::vector<JobResult> jobs;
   std::uint64_t pirMotions = 0, pirTriggers = 0;
+  nlohmann::json radios = nlohmann::json::object();  // per radio: its own counts
   std::vector<DailyRow> daily;
   std::vector<TimeseriesRow> timeseries;
   std::uint64_t events = 0;              // power-state changes

@@ -159,6 +159,7 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
        "source); no inference cost is counted in this scenario"},
   };
   if (scenario.pir) summary["pir"] = {{"motions", r.pirMotions}, {"triggers", r.pirTriggers}};
+  if (!r.radios.empty()) summary["radios"] = r.radios;
   return summary;
 }
 

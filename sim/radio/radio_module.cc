@@ -1,0 +1,293 @@
+// The radio SystemC modules; see radio_module.h and README.md.
+#include "sim/radio/radio_module.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <utility>
+
+#include "sim/core/sim_time.h"
+
+namespace ej::radio {
+
+// ---------------------------------------------------------------- RadioModule
+
+RadioModule::RadioModule(sc_core::sc_module_name name, std::string protocol,
+                         std::vector<power::PowerState> states)
+    : sc_core::sc_module(name),
+      power("power"),
+      m_protocol(std::move(protocol)),
+      m_states(std::move(states)),
+      m_timeInState(m_states.size(), seconds(0)) {
+  SC_HAS_PROCESS(RadioModule);
+  SC_THREAD(run);
+}
+
+void RadioModule::end_of_elaboration() { m_id = power->attach(name(), m_states); }
+
+void RadioModule::submit(const device::Report& report) {
+  ++m_submitted;
+  m_queue.push_back(report);
+  m_queued.notify(sc_core::SC_ZERO_TIME);
+}
+
+void RadioModule::account() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  m_timeInState[m_state] += core::fromScTime(now - m_stateSince);
+  m_stateSince = now;
+}
+
+void RadioModule::setState(std::size_t state) {
+  if (state == m_state) return;
+  account();
+  m_state = state;
+  power->setState(m_id, state);
+}
+
+void RadioModule::idle(Time duration) {
+  if (duration > seconds(0)) wait(core::toScTime(duration));
+}
+
+void RadioModule::play(const PhaseList& phases) {
+  for (const auto& phase : phases) {
+    if (phase.duration <= seconds(0)) continue;
+    setState(phase.state);
+    if (phase.transmit) m_airtime += phase.duration;
+    wait(core::toScTime(phase.duration));
+  }
+}
+
+void RadioModule::run() {
+  startUp();
+  for (;;) {
+    while (m_queue.empty()) wait(m_queued);
+    const device::Report report = m_queue.front();
+    m_queue.pop_front();
+    handle(report);
+  }
+}
+
+nlohmann::json RadioModule::summary() const {
+  nlohmann::json states = nlohmann::json::object();
+  // Time in the current state runs up to now.
+  for (std::size_t i = 0; i < m_states.size(); ++i) {
+    Time t = m_timeInState[i];
+    if (i == m_state) t += core::fromScTime(sc_core::sc_time_stamp() - m_stateSince);
+    states[m_states[i].name] = in_s(t);
+  }
+  return {
+      {"protocol", m_protocol},
+      {"reports_submitted", m_submitted},
+      {"messages_sent", m_sent},
+      {"dropped_duty_cycle", m_droppedDutyCycle},
+      {"unacknowledged", m_unacknowledged},
+      {"transmissions", m_transmissions},
+      {"retries", m_retries},
+      {"payload_bytes_sent", m_payloadBytes},
+      {"airtime_s", in_s(m_airtime)},
+      {"time_in_state_s", states},
+  };
+}
+
+// ---------------------------------------------------------------- LoRaWAN
+
+namespace {
+
+std::vector<power::PowerState> loraStates(const LoraRadioParams& p) {
+  std::vector<power::PowerState> s(kLoraStateCount);
+  const Current currents[kLoraStateCount] = {p.sleepCurrent, p.standbyCurrent, p.synthCurrent,
+                                             p.txCurrent, p.rxCurrent};
+  for (std::size_t i = 0; i < kLoraStateCount; ++i) s[i] = {loraStateName(i), currents[i]};
+  return s;
+}
+
+std::vector<power::PowerState> wifiStates(const MqttWifiParams& p) {
+  std::vector<power::PowerState> s(kWifiStateCount);
+  const Current currents[kWifiStateCount] = {amperes(0), connectedIdleCurrent(p), p.rxCurrent,
+                                             p.rxCurrent, p.txCurrent};
+  for (std::size_t i = 0; i < kWifiStateCount; ++i) s[i] = {wifiStateName(i), currents[i]};
+  return s;
+}
+
+}  // namespace
+
+LorawanRadio::LorawanRadio(sc_core::sc_module_name name, LoraRadioParams params)
+    : RadioModule(name, "lorawan", loraStates(params)),
+      m_params(std::move(params)),
+      m_dutyCycle(m_params.dutyCycle),
+      m_rng(m_params.seed) {}
+
+double LorawanRadio::uniform() {
+  // 53 random bits -> [0, 1), the same on every standard library (mt19937_64 is specified).
+  return static_cast<double>(m_rng() >> 11) * 0x1.0p-53;
+}
+
+bool LorawanRadio::awaitDutyCycle() {
+  const Time now = core::simNow();
+  if (m_dutyCycle.allows(now)) return true;
+  if (m_params.dutyCyclePolicy == DutyCyclePolicy::Drop) return false;
+  ++m_dutyCycleWaits;
+  m_dutyCycleWait += m_dutyCycle.nextAllowed() - now;
+  idle(m_dutyCycle.nextAllowed() - now);
+  return true;
+}
+
+void LorawanRadio::startUp() {
+  if (!m_params.otaaJoin) return;
+  // The join-request is subject to the duty cycle like any transmission; at start-up the
+  // band is free.
+  const auto phases = joinExchange(m_params);
+  m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime, airtimeOf(phases));
+  ++m_transmissions;
+  ++m_joins;
+  play(phases);
+  setState(kLoraSleep);
+}
+
+void LorawanRadio::handle(const device::Report& report) {
+  if (report.payloadBytes > m_params.maxApplicationPayload) {
+    throw std::runtime_error(fmt::format(
+        "{}: report of {} bytes from job '{}' is over the {}-byte maximum of EU868 DR{}", name(),
+        report.payloadBytes, report.job, m_params.maxApplicationPayload, m_params.eu868DataRate));
+  }
+  const int attempts = m_params.confirmed ? 1 + m_params.maxRetries : 1;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (!awaitDutyCycle()) {
+      ++m_droppedDutyCycle;
+      return;
+    }
+    const bool acked = m_params.confirmed && uniform() >= m_params.ackLoss;
+    const auto phases = uplinkAttempt(m_params, report.payloadBytes, acked);
+    m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime,
+                       airtimeOf(phases));
+    ++m_transmissions;
+    if (attempt > 0) ++m_retries;
+    play(phases);
+    setState(kLoraSleep);
+    if (attempt == 0) {
+      ++m_sent;
+      m_payloadBytes += report.payloadBytes;
+    }
+    if (!m_params.confirmed || acked) return;
+    // LoRaWAN 1.0.4 section 18.4: no retransmission before ACK_TIMEOUT after RX2.
+    if (attempt + 1 < attempts) idle(m_params.ackTimeout);
+  }
+  ++m_unacknowledged;
+}
+
+nlohmann::json LorawanRadio::summary() const {
+  auto j = RadioModule::summary();
+  j["part"] = m_params.part;
+  j["spreading_factor"] = m_params.modulation.spreadingFactor;
+  j["bandwidth_kHz"] = in_Hz(m_params.modulation.bandwidth) / 1e3;
+  j["data_rate"] = fmt::format("DR{}", m_params.eu868DataRate);
+  j["tx_power_dBm"] = m_params.txPower_dBm;
+  j["power_amplifier"] = m_params.amplifier;
+  j["tx_current_mA"] = in_mA(m_params.txCurrent);
+  j["confirmed"] = m_params.confirmed;
+  j["joins"] = m_joins;
+  j["duty_cycle_waits"] = m_dutyCycleWaits;
+  j["duty_cycle_wait_s"] = in_s(m_dutyCycleWait);
+  return j;
+}
+
+namespace {
+
+void checkLorawanPayload(const LoraRadioParams& params, const core::Config& at,
+                         std::string_view key, std::size_t payloadBytes) {
+  if (payloadBytes > params.maxApplicationPayload) {
+    at.fail(key, fmt::format("{} bytes is over the {}-byte LoRaWAN maximum of EU868 DR{} "
+                             "(SF{}, RP002-1.0.3 Table 6)",
+                             payloadBytes, params.maxApplicationPayload, params.eu868DataRate,
+                             params.modulation.spreadingFactor));
+  }
+}
+
+void checkMqttPayload(const MqttWifiParams& params, const core::Config& at, std::string_view key,
+                      std::size_t payloadBytes) {
+  // MQTT 3.1.1 section 2.2.3: Remaining Length at most 268,435,455 bytes.
+  const std::size_t overhead = 2 + params.topic.size() + (params.qos > 0 ? 2 : 0);
+  if (payloadBytes > 268435455 - overhead) {
+    at.fail(key, fmt::format("{} bytes is over the MQTT 3.1.1 maximum packet size", payloadBytes));
+  }
+}
+
+}  // namespace
+
+void LorawanRadio::checkPayload(const core::Config& at, std::string_view key,
+                                std::size_t payloadBytes) const {
+  checkLorawanPayload(m_params, at, key, payloadBytes);
+}
+
+// ---------------------------------------------------------------- MQTT
+
+MqttRadio::MqttRadio(sc_core::sc_module_name name, MqttWifiParams params)
+    : RadioModule(name, "mqtt", wifiStates(params)), m_params(std::move(params)) {}
+
+void MqttRadio::startUp() {
+  if (m_params.policy != MqttPolicy::StayConnected) return;
+  const auto phases = mqttConnectPhases(m_params);
+  ++m_connections;
+  play(phases);
+  setState(kWifiIdle);
+}
+
+void MqttRadio::handle(const device::Report& report) {
+  const bool stay = m_params.policy == MqttPolicy::StayConnected;
+  const auto phases = stay ? mqttPublishPhases(m_params, report.payloadBytes)
+                           : mqttReportPhases(m_params, report.payloadBytes);
+  if (!stay) ++m_connections;
+  ++m_transmissions;
+  play(phases);
+  setState(stay ? kWifiIdle : kWifiOff);
+  ++m_sent;
+  m_payloadBytes += report.payloadBytes;
+}
+
+nlohmann::json MqttRadio::summary() const {
+  auto j = RadioModule::summary();
+  j["part"] = m_params.part;
+  j["policy"] =
+      m_params.policy == MqttPolicy::StayConnected ? "stay_connected" : "connect_per_report";
+  j["qos"] = m_params.qos;
+  j["tls"] = m_params.tls;
+  j["connections"] = m_connections;
+  j["connected_idle_current_mA"] = in_mA(connectedIdleCurrent(m_params));
+  return j;
+}
+
+void MqttRadio::checkPayload(const core::Config& at, std::string_view key,
+                             std::size_t payloadBytes) const {
+  checkMqttPayload(m_params, at, key, payloadBytes);
+}
+
+// ---------------------------------------------------------------- factory
+
+RadioSpec RadioSpec::fromConfig(const core::Config& radioCfg) {
+  const auto protocol = radioCfg.choice("protocol", {"lorawan", "mqtt"});
+  if (protocol == "lorawan") return {LoraRadioParams::fromConfig(radioCfg)};
+  return {MqttWifiParams::fromConfig(radioCfg)};
+}
+
+void RadioSpec::checkPayload(const core::Config& at, std::string_view key,
+                             std::size_t payloadBytes) const {
+  if (const auto* lora = std::get_if<LoraRadioParams>(&params)) {
+    checkLorawanPayload(*lora, at, key, payloadBytes);
+  } else {
+    checkMqttPayload(std::get<MqttWifiParams>(params), at, key, payloadBytes);
+  }
+}
+
+std::unique_ptr<RadioModule> createRadio(sc_core::sc_module_name name, const RadioSpec& spec) {
+  if (const auto* lora = std::get_if<LoraRadioParams>(&spec.params)) {
+    return std::make_unique<LorawanRadio>(name, *lora);
+  }
+  return std::make_unique<MqttRadio>(name, std::get<MqttWifiParams>(spec.params));
+}
+
+std::unique_ptr<RadioModule> createRadio(sc_core::sc_module_name name,
+                                         const core::Config& radioCfg) {
+  return createRadio(name, RadioSpec::fromConfig(radioCfg));
+}
+
+}  // namespace ej::radio

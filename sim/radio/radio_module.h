@@ -1,0 +1,142 @@
+// The radio as a SystemC module: it takes reports from the MCU (device::ReportSinkIf),
+// plays each report's protocol phases (LoRaWAN class A, or MQTT over WiFi) as power states
+// on the power bus, and counts what it sent, retried and dropped. See README.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <systemc>
+#include <vector>
+
+#include "sim/core/config.h"
+#include "sim/device/report_sink_if.h"
+#include "sim/power/power_bus_if.h"
+#include "sim/radio/lorawan_class_a.h"
+#include "sim/radio/mqtt_wifi.h"
+
+namespace ej::radio {
+
+class RadioModule : public sc_core::sc_module, public device::ReportSinkIf {
+ public:
+  sc_core::sc_port<power::PowerBusIf> power;
+
+  // Queues REPORT; the radio's thread sends it when the radio is free.
+  void submit(const device::Report& report) override;
+
+  // Counts and airtime: reports_submitted, messages_sent, dropped_duty_cycle,
+  // unacknowledged, transmissions, retries, airtime_s, time_in_state_s{state: s}, ...
+  // (charge and energy per state are the power ledger's).
+  virtual nlohmann::json summary() const;
+
+  // Fails at KEY of AT when a report of PAYLOAD_BYTES cannot be sent (e.g. over the
+  // LoRaWAN maximum of the data rate). For the node's job steps at load time.
+  virtual void checkPayload(const core::Config& at, std::string_view key,
+                            std::size_t payloadBytes) const = 0;
+
+  const std::vector<power::PowerState>& powerStates() const { return m_states; }
+
+ protected:
+  RadioModule(sc_core::sc_module_name name, std::string protocol,
+              std::vector<power::PowerState> states);
+
+  // Runs once at the start of the radio's thread (the OTAA join, the MQTT connection).
+  virtual void startUp() {}
+  // Sends one report; the thread calls it for each queued report in turn.
+  virtual void handle(const device::Report& report) = 0;
+
+  // Plays PHASES: each phase's state for its duration; counts airtime and time per state.
+  void play(const PhaseList& phases);
+  void setState(std::size_t state);
+  // Waits DURATION in the current state (e.g. for the duty cycle), counting the time.
+  void idle(Time duration);
+
+  std::string m_protocol;
+  std::vector<power::PowerState> m_states;
+  power::ComponentId m_id = 0;
+  std::size_t m_state = 0;
+  std::uint64_t m_submitted = 0;
+  std::uint64_t m_sent = 0;
+  std::uint64_t m_droppedDutyCycle = 0;
+  std::uint64_t m_unacknowledged = 0;
+  std::uint64_t m_transmissions = 0;
+  std::uint64_t m_retries = 0;
+  std::uint64_t m_payloadBytes = 0;
+  Time m_airtime = seconds(0);
+  std::vector<Time> m_timeInState;
+  sc_core::sc_time m_stateSince = sc_core::SC_ZERO_TIME;
+
+ private:
+  void end_of_elaboration() override;
+  void run();
+  void account();
+
+  std::deque<device::Report> m_queue;
+  sc_core::sc_event m_queued;
+};
+
+// LoRaWAN class A on a LoRa chip (SX127x / SX126x).
+class LorawanRadio : public RadioModule {
+ public:
+  LorawanRadio(sc_core::sc_module_name name, LoraRadioParams params);
+  nlohmann::json summary() const override;
+  void checkPayload(const core::Config& at, std::string_view key,
+                    std::size_t payloadBytes) const override;
+  const LoraRadioParams& params() const { return m_params; }
+
+ private:
+  void startUp() override;
+  void handle(const device::Report& report) override;
+  // Waits (or, with the drop policy, refuses) until the duty cycle allows a transmission.
+  bool awaitDutyCycle();
+  double uniform();
+
+  LoraRadioParams m_params;
+  DutyCycleTracker m_dutyCycle;
+  std::mt19937_64 m_rng;
+  std::uint64_t m_joins = 0;
+  std::uint64_t m_dutyCycleWaits = 0;
+  Time m_dutyCycleWait = seconds(0);
+};
+
+// MQTT 3.1.1 over WiFi, connecting per report or staying connected.
+class MqttRadio : public RadioModule {
+ public:
+  MqttRadio(sc_core::sc_module_name name, MqttWifiParams params);
+  nlohmann::json summary() const override;
+  void checkPayload(const core::Config& at, std::string_view key,
+                    std::size_t payloadBytes) const override;
+  const MqttWifiParams& params() const { return m_params; }
+
+ private:
+  void startUp() override;
+  void handle(const device::Report& report) override;
+
+  MqttWifiParams m_params;
+  std::uint64_t m_connections = 0;
+};
+
+// A radio's parameters as the scenario gives them, read and checked before elaboration
+// (so that `edgejoule check` validates radios and payloads without building modules).
+struct RadioSpec {
+  std::variant<LoraRadioParams, MqttWifiParams> params;
+
+  // From the config's `protocol: lorawan | mqtt` key, its part file layered under it.
+  static RadioSpec fromConfig(const core::Config& radioCfg);
+  // Fails at KEY of AT when a report of PAYLOAD_BYTES cannot be sent.
+  void checkPayload(const core::Config& at, std::string_view key,
+                    std::size_t payloadBytes) const;
+};
+
+std::unique_ptr<RadioModule> createRadio(sc_core::sc_module_name name, const RadioSpec& spec);
+// The same straight from a config. Throws core::ConfigError at the offending key.
+std::unique_ptr<RadioModule> createRadio(sc_core::sc_module_name name,
+                                         const core::Config& radioCfg);
+
+}  // namespace ej::radio

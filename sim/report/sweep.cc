@@ -1,0 +1,372 @@
+// Sweep runner: one `edgejoule run --out points/NNNN` process per point, at most N at a time.
+// A point is done exactly when its summary.json exists: `run` writes its folder through a
+// temporary sibling renamed into place, so a killed point leaves no half-written folder.
+#include "sim/report/sweep.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "sim/report/plot_data.h"
+
+namespace ej::report {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+SweepSet parseSweepSet(std::string_view assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw std::invalid_argument(
+        fmt::format("--set '{}': expected key.path=value1,value2,...", assignment));
+  }
+  SweepSet s{std::string(assignment.substr(0, eq)), {}};
+  std::string value;
+  const std::string_view text = assignment.substr(eq + 1);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == ',') {
+      value += ',';
+      ++i;
+    } else if (text[i] == ',') {
+      s.values.push_back(value);
+      value.clear();
+    } else {
+      value += text[i];
+    }
+  }
+  s.values.push_back(value);
+  for (auto& v : s.values) {
+    const auto first = v.find_first_not_of(' ');
+    v = first == std::string::npos ? "" : v.substr(first, v.find_last_not_of(' ') + 1 - first);
+    if (v.empty()) {
+      throw std::invalid_argument(fmt::format("--set {}: an empty value in '{}'", s.key, text));
+    }
+  }
+  return s;
+}
+
+std::vector<SweepPoint> sweepPoints(const std::vector<SweepSet>& sets, bool zip) {
+  std::vector<SweepPoint> points;
+  if (sets.empty()) return points;
+  std::size_t count = 1;
+  if (zip) {
+    for (const auto& s : sets) {
+      if (s.values.size() == 1) continue;
+      if (count != 1 && s.values.size() != count) {
+        throw std::invalid_argument(fmt::format(
+            "--zip: --set {} has {} values where another list has {}", s.key, s.values.size(),
+            count));
+      }
+      count = s.values.size();
+    }
+  } else {
+    for (const auto& s : sets) count *= s.values.size();
+  }
+  const int width = std::max<int>(4, static_cast<int>(std::to_string(count - 1).size()));
+  for (std::size_t i = 0; i < count; ++i) {
+    SweepPoint p{i, fmt::format("points/{:0{}}", i, width), {}};
+    // Grid: the index in mixed radix, the last key the fastest digit.
+    std::vector<std::size_t> digit(sets.size());
+    std::size_t rest = i;
+    for (std::size_t k = sets.size(); k-- > 0;) {
+      const std::size_t n = sets[k].values.size();
+      digit[k] = zip ? (n == 1 ? 0 : i) : rest % n;
+      if (!zip) rest /= n;
+    }
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+      p.values.emplace_back(sets[k].key, sets[k].values[digit[k]]);
+    }
+    points.push_back(std::move(p));
+  }
+  return points;
+}
+
+namespace {
+
+const json* find(const json& j, const std::string& dotted) {
+  const json* node = &j;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = dotted.find('.', start);
+    const std::string key = dotted.substr(start, dot - start);
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+    if (dot == std::string::npos) return node;
+    start = dot + 1;
+  }
+}
+
+std::string cell(const json* v) {
+  if (!v || v->is_null()) return "";
+  if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
+  if (v->is_number()) return fmt::format("{:.9g}", v->get<double>());
+  if (v->is_string()) return v->get<std::string>();
+  return v->dump();
+}
+
+json readJson(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
+  return json::parse(in);
+}
+
+std::string describe(const SweepPoint& p) {
+  std::string d;
+  for (const auto& [k, v] : p.values) d += (d.empty() ? "" : ", ") + k + "=" + v;
+  return d;
+}
+
+std::string firstLine(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  return line.empty() ? "failed without a message" : line;
+}
+
+// The definition that must match for a folder's points to be reused.
+json definition(const SweepOptions& o, const std::string& scenarioText) {
+  json sets = json::array();
+  for (const auto& s : o.sets) sets.push_back({{"key", s.key}, {"values", s.values}});
+  return {{"scenario", o.scenario.string()},
+          {"scenario_name", o.scenarioName},
+          {"scenario_text", scenarioText},
+          {"sets", sets},
+          {"zip", o.zip}};
+}
+
+std::string duration(double s) {
+  if (!(s >= 0) || s > 1e7) return "?";
+  const long t = static_cast<long>(s + 0.5);
+  return t >= 3600 ? fmt::format("{}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+                   : fmt::format("{}:{:02}", t / 60, t % 60);
+}
+
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, std::size_t total, std::size_t done)
+      : m_enabled(enabled), m_total(total), m_start(done), m_done(done) {
+    draw();
+  }
+  void pointDone() {
+    ++m_done;
+    draw();
+  }
+  void finish() {
+    if (m_enabled) fmt::print(stderr, "\n");
+  }
+
+ private:
+  void draw() {
+    if (!m_enabled || m_total == 0) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - m_t0).count();
+    const std::size_t now = m_done - m_start;
+    const double rate = elapsed > 0 && now > 0 ? now / elapsed : 0;
+    const std::size_t width = 30, filled = width * m_done / m_total;
+    const std::string eta =
+        rate > 0 ? "about " + duration((m_total - m_done) / rate) + " left" : "";
+    fmt::print(stderr, "\r  [{}{}] {}/{} points  {:.2f} points/s  {}   ",
+               std::string(filled, '#'), std::string(width - filled, '.'), m_done, m_total,
+               rate, eta);
+    std::fflush(stderr);
+  }
+  using Clock = std::chrono::steady_clock;
+  bool m_enabled;
+  std::size_t m_total, m_start, m_done;
+  Clock::time_point m_t0 = Clock::now();
+};
+
+// Starts `PROGRAM run SCENARIO --out DIR -q --set k=v ...` with stdout to /dev/null and
+// stderr to ERR; the child dies with the sweep (PR_SET_PDEATHSIG), so a killed sweep leaves
+// no worker behind to race its successor.
+pid_t startPoint(const SweepOptions& o, const SweepPoint& p, const fs::path& err) {
+  std::vector<std::string> args = {o.program.string(), "run", o.scenario.string(),
+                                   "--out", (o.out / p.dir).string(), "-q"};
+  for (const auto& [k, v] : p.values) {
+    args.push_back("--set");
+    args.push_back(k + "=" + v);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(fmt::format("cannot fork: {}", strerror(errno)));
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    const int null = open("/dev/null", O_WRONLY);
+    const int errFd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (null < 0 || errFd < 0 || dup2(null, 1) < 0 || dup2(errFd, 2) < 0) _exit(1);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> sweepFigures(const json& summary) {
+  std::vector<std::pair<std::string, std::string>> f;
+  for (const char* key :
+       {"battery_life_days", "energy_neutral", "daily.consumed_mAh", "daily.harvested_mAh",
+        "daily.net_mAh", "daily.wasted_mAh", "daily.consumed_J", "daily.harvested_J",
+        "battery.final_soc", "battery.minimum_mAh", "simulated_days"}) {
+    f.emplace_back(key, cell(find(summary, key)));
+  }
+  // An accuracy, where the summary carries one (a model's, under any of these names).
+  for (const char* key : {"accuracy", "model.accuracy", "inference.accuracy", "nn.accuracy"}) {
+    const json* v = find(summary, key);
+    if (v && v->is_number()) {
+      f.emplace_back("accuracy", cell(v));
+      break;
+    }
+  }
+  if (summary.contains("components")) {
+    for (const auto& [name, c] : summary["components"].items()) {
+      f.emplace_back("components." + name + ".charge_per_day_mAh",
+                     cell(find(c, "charge_per_day_mAh")));
+    }
+  }
+  return f;
+}
+
+fs::path writeSweepCsv(const fs::path& out, const std::vector<SweepSet>& sets,
+                       const std::vector<SweepPoint>& points) {
+  std::vector<std::map<std::string, std::string>> figures;
+  std::vector<std::string> columns;
+  for (const auto& p : points) {
+    std::map<std::string, std::string> row;
+    for (const auto& [k, v] : sweepFigures(readJson(out / p.dir / "summary.json"))) {
+      if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
+      row[k] = v;
+    }
+    figures.push_back(std::move(row));
+  }
+  std::string csv = "point";
+  for (const auto& s : sets) csv += "," + csvField(s.key);
+  for (const auto& c : columns) csv += "," + csvField(c);
+  csv += "\n";
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    csv += points[i].dir.substr(points[i].dir.find('/') + 1);
+    for (const auto& kv : points[i].values) csv += "," + csvField(kv.second);
+    for (const auto& c : columns) csv += "," + csvField(figures[i][c]);
+    csv += "\n";
+  }
+  writeFileAtomically(out / "sweep.csv", csv);
+  return out / "sweep.csv";
+}
+
+SweepOutcome runSweep(const SweepOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto points = sweepPoints(o.sets, o.zip);
+  fs::create_directories(o.out / "points");
+
+  // One sweep per folder at a time; the lock goes with the process, however it ends.
+  const fs::path lockFile = o.out / ".lock";
+  const int lock = open(lockFile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+    throw std::runtime_error(fmt::format("{}: another sweep is running there", o.out.string()));
+  }
+
+  json def = definition(o, readFile(o.scenario));
+  def["points"] = json::array();
+  for (const auto& p : points) {
+    json values = json::object();
+    for (const auto& [k, v] : p.values) values[k] = v;
+    def["points"].push_back({{"dir", p.dir}, {"values", values}});
+  }
+  const fs::path manifest = o.out / "sweep.json";
+  if (fs::exists(manifest)) {
+    const json old = readJson(manifest);
+    for (const char* key : {"sets", "zip", "scenario_text"}) {
+      if (old.value(key, json()) != def[key]) {
+        const std::string what = key == std::string("sets")   ? "the --set values differ"
+                                 : key == std::string("zip") ? "--zip differs"
+                                                             : "the scenario file changed";
+        throw std::runtime_error(fmt::format(
+            "{} holds another sweep ({}); resume it with the same arguments and scenario, or "
+            "choose another --out",
+            o.out.string(), what));
+      }
+    }
+  } else {
+    writeFileAtomically(manifest, def.dump(2) + "\n");
+  }
+  fs::remove(o.out / "sweep.csv");  // it stands for a complete sweep only
+
+  // Leftovers of a killed sweep: the temporary folders of points that never finished.
+  for (const auto& e : fs::directory_iterator(o.out / "points")) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind('.', 0) == 0 && name.find(".tmp-") != std::string::npos) {
+      fs::remove_all(e.path());
+    }
+  }
+
+  SweepOutcome outcome;
+  outcome.points = points.size();
+  std::vector<const SweepPoint*> pending;
+  for (const auto& p : points) {
+    if (fs::exists(o.out / p.dir / "summary.json")) {
+      ++outcome.alreadyDone;
+    } else {
+      pending.push_back(&p);
+    }
+  }
+  ProgressBar bar(o.progress, points.size(), outcome.alreadyDone);
+  std::map<pid_t, const SweepPoint*> running;
+  std::vector<std::string> failures;
+  std::size_t next = 0;
+  const unsigned workers = std::max(1u, o.workers);
+  auto errFile = [&](const SweepPoint& p) {
+    return o.out / "points" / fmt::format(".{}.stderr", fs::path(p.dir).filename().string());
+  };
+  while (next < pending.size() || !running.empty()) {
+    while (next < pending.size() && running.size() < workers) {
+      const SweepPoint* p = pending[next++];
+      running[startPoint(o, *p, errFile(*p))] = p;
+    }
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(fmt::format("waiting for a sweep point: {}", strerror(errno)));
+    }
+    const auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const SweepPoint& p = *it->second;
+    running.erase(it);
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+                    fs::exists(o.out / p.dir / "summary.json");
+    if (ok) {
+      ++outcome.ran;
+      fs::remove(errFile(p));
+      bar.pointDone();
+    } else {
+      failures.push_back(fmt::format("point {} ({}): {}", p.dir, describe(p),
+                                     WIFSIGNALED(status)
+                                         ? fmt::format("killed by signal {}", WTERMSIG(status))
+                                         : firstLine(errFile(p))));
+    }
+  }
+  bar.finish();
+  if (!failures.empty()) {
+    throw std::runtime_error(fmt::format("{} of {} points failed (the others are kept); first: {}",
+                                         failures.size(), points.size(), failures.front()));
+  }
+  outcome.csv = writeSweepCsv(o.out, o.sets, points);
+  outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return outcome;
+}
+
+}  // namespace ej::report

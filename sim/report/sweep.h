@@ -1,0 +1,70 @@
+// Sweeps: the grid (or zipped list) of --set values, each point an ordinary `edgejoule run`
+// in its own worker process, resumable, gathered into one sweep.csv.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ej::report {
+
+// One swept key and its values, as given: `key.path=v1,v2,...` (a comma inside a value is
+// written `\,`; spaces are kept: `80 mA`).
+struct SweepSet {
+  std::string key;
+  std::vector<std::string> values;
+};
+
+// Parses one --set of `sweep`. Throws std::invalid_argument with a one-line reason.
+SweepSet parseSweepSet(std::string_view assignment);
+
+struct SweepPoint {
+  std::size_t index;
+  std::string dir;                                          // "points/0007"
+  std::vector<std::pair<std::string, std::string>> values;  // key, value; in --set order
+};
+
+// Every combination of the values (the last key varies fastest), or with ZIP the i-th
+// value of every list together (lists of one value repeat). Throws std::invalid_argument
+// when zipped lists differ in length.
+std::vector<SweepPoint> sweepPoints(const std::vector<SweepSet>& sets, bool zip);
+
+struct SweepOptions {
+  std::filesystem::path scenario;      // as given
+  std::string scenarioName;            // for the report
+  std::vector<SweepSet> sets;
+  bool zip = false;
+  std::filesystem::path out;           // the sweep folder
+  unsigned workers = 1;                // worker processes
+  std::filesystem::path program;       // the edgejoule binary the points run with
+  bool progress = false;               // draw a progress bar on stderr
+};
+
+struct SweepOutcome {
+  std::size_t points = 0;        // in the sweep
+  std::size_t alreadyDone = 0;   // found complete when it started (resumed)
+  std::size_t ran = 0;           // run now
+  double wall_s = 0;
+  std::filesystem::path csv;
+};
+
+// Runs the missing points, then writes OUT/sweep.csv. OUT/sweep.json records the sweep's
+// definition; a folder holding a different sweep is refused. Throws std::runtime_error
+// naming the first point that failed (the others still run and are kept).
+SweepOutcome runSweep(const SweepOptions& options);
+
+// The figures of one point's summary that go into sweep.csv, in column order; names are
+// the summary's key paths. Empty strings for figures the summary does not have.
+std::vector<std::pair<std::string, std::string>> sweepFigures(const nlohmann::json& summary);
+
+// Writes OUT/sweep.csv from the points' summaries (all must exist).
+std::filesystem::path writeSweepCsv(const std::filesystem::path& out,
+                                    const std::vector<SweepSet>& sets,
+                                    const std::vector<SweepPoint>& points);
+
+}  // namespace ej::report
