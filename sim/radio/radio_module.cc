@@ -23,7 +23,7 @@ RadioModule::RadioModule(sc_core::sc_module_name name, std::string protocol,
   SC_THREAD(run);
 }
 
-void RadioModule::end_of_elaboration() { m_id = power->attach(name(), m_states); }
+void RadioModule::end_of_elaboration() { m_id = power->attach(basename(), m_states); }
 
 void RadioModule::submit(const device::Report& report) {
   ++m_submitted;

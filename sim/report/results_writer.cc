@@ -178,7 +178,8 @@ std::string humanSummary(const json& s) {
     const double life = s["battery_life_days"].get<double>();
     out += fmt::format("  battery life: {:.4f} days ({:.2f} h)\n", life, life * 24);
   }
-  if (const auto n = s["outages"]["count"].get<long>(); n > 0) {
+  // Without a harvester the first outage is the end of the run, not an outage to report.
+  if (const auto n = s["outages"]["count"].get<long>(); n > 0 && d["harvested_mAh"] > 0) {
     out += fmt::format("  outages: {} ({:.2f} days dark in all, the longest {:.2f} days)\n", n,
                        s["outages"]["total_days"].get<double>(),
                        s["outages"]["longest_days"].get<double>());

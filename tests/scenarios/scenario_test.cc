@@ -68,6 +68,31 @@ TEST(SeedPaperTest, PirTriggeredWithSolar) {
   EXPECT_NEAR(s["battery"]["minimum_mAh"].get<double>(), 2000.0 - 335.0, kTol_mAh);
 }
 
+TEST(RadioScenarioTest, LorawanSf9ReportsEveryDetection) {
+  const auto s = run("pir-lorawan-sf9.yaml");
+  const auto& radio = s["radios"]["radio"];
+  // Two detections a day for 365 days, each one unconfirmed uplink.
+  EXPECT_EQ(radio["messages_sent"].get<int>(), 730);
+  EXPECT_EQ(radio["joins"].get<int>(), 1);
+  // Time on air (SX1276 datasheet 4.1.1.7), SF9, 125 kHz, CR 4/5, 8-symbol preamble,
+  // explicit header, CRC: T_sym = 512/125 kHz = 4.096 ms; preamble 12.25 T_sym = 50.176 ms.
+  // The uplink is 12 + 13 = 25 bytes: 8 + ceil((200 - 36 + 28 + 16)/36) * 5 = 38 symbols;
+  // the 23-byte join request: 8 + ceil((184 - 36 + 44)/36) * 5 = 38 too. Each is
+  // 50.176 + 38 * 4.096 = 205.824 ms, and there are 731 of them.
+  EXPECT_NEAR(radio["airtime_s"].get<double>(), 731 * 0.205824, 1e-6);
+  EXPECT_NEAR(s["components"]["radio"]["states"]["tx"]["time_s"].get<double>(), 731 * 0.205824,
+              1e-6);
+  EXPECT_TRUE(s["energy_neutral"].get<bool>());
+}
+
+TEST(RadioScenarioTest, MqttConnectsOncePerReport) {
+  const auto s = run("pir-mqtt-wifi.yaml");
+  const auto& radio = s["radios"]["radio"];
+  EXPECT_EQ(radio["messages_sent"].get<int>(), 730);
+  EXPECT_EQ(radio["connections"].get<int>(), 730);
+  EXPECT_EQ(radio["retries"].get<int>(), 0);
+}
+
 TEST(BrownoutTest, OutagesEndWhenTheBatteryIsRechargedToTheRestartLevel) {
   const auto s = run("brownout.yaml", "tests/scenarios/fixtures");
   // 50 mAh at 10 mA: empty at 05:00. Loads off; from 12:00 the panel's 100 mA refills the
