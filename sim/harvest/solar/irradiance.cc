@@ -1,0 +1,63 @@
+// Clear sky (Haurwitz 1945), decomposition (Erbs et al. 1982), transposition (Liu & Jordan
+// 1963); see irradiance.h for the equations and README.md for their validation.
+#include "sim/harvest/solar/irradiance.h"
+
+#include <algorithm>
+#include <boost/math/constants/constants.hpp>
+#include <cmath>
+
+namespace ej::solar {
+namespace {
+Irradiance wm2(double v) { return Irradiance::from_value(v); }
+constexpr double kPi = boost::math::constants::pi<double>();
+}  // namespace
+
+Irradiance solarConstant() { return wm2(1361.0); }
+
+Irradiance extraterrestrialNormal(double distance_AU) {
+  return solarConstant() / (distance_AU * distance_AU);
+}
+
+Irradiance haurwitzGhi(Angle zenith) {
+  const double cz = std::cos(zenith.value());
+  if (cz <= 0) return wm2(0);
+  return wm2(1098.0 * cz * std::exp(-0.057 / cz));
+}
+
+SkyIrradiance erbsDecomposition(Irradiance ghi, Angle zenith, double distance_AU) {
+  const double g = std::max(0.0, ghi.value());
+  const double cz = std::cos(zenith.value());
+  // Below 87 deg zenith the beam is unreliable (cos z -> 0): report all light as diffuse.
+  if (g <= 0 || cz <= std::cos(87.0 * kPi / 180.0)) return {wm2(g), wm2(0), wm2(g)};
+  const double kt = std::min(1.0, g / (extraterrestrialNormal(distance_AU).value() * cz));
+  double kd = 0;
+  if (kt <= 0.22) {
+    kd = 1.0 - 0.09 * kt;
+  } else if (kt <= 0.80) {
+    kd = 0.9511 - 0.1604 * kt + 4.388 * kt * kt - 16.638 * std::pow(kt, 3) +
+         12.336 * std::pow(kt, 4);
+  } else {
+    kd = 0.165;
+  }
+  const double dhi = kd * g;
+  return {wm2(g), wm2((g - dhi) / cz), wm2(dhi)};
+}
+
+PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
+                       const PanelOrientation& panel) {
+  const double z = sun.zenith.value();
+  const double b = panel.tilt.value();
+  const double cosTheta =
+      std::cos(z) * std::cos(b) +
+      std::sin(z) * std::sin(b) * std::cos(sun.azimuth.value() - panel.azimuth.value());
+  PlaneOfArray poa;
+  poa.incidence = std::acos(std::clamp(cosTheta, -1.0, 1.0)) * si::radians;
+  const bool sunUp = std::cos(z) > 0;
+  poa.beam = wm2(sunUp ? sky.dni.value() * std::max(0.0, cosTheta) : 0.0);
+  poa.skyDiffuse = wm2(sky.dhi.value() * (1 + std::cos(b)) / 2);
+  poa.groundReflected = wm2(sky.ghi.value() * panel.albedo.value() * (1 - std::cos(b)) / 2);
+  poa.total = poa.beam + poa.skyDiffuse + poa.groundReflected;
+  return poa;
+}
+
+}  // namespace ej::solar

@@ -1,0 +1,38 @@
+// The solar harvest chain; see solar_harvest.h.
+#include "sim/harvest/solar/solar_harvest.h"
+
+#include <algorithm>
+
+namespace ej::solar {
+
+SolarHarvestParams SolarHarvestParams::fromConfig(const core::Config& cfg) {
+  SolarHarvestParams p;
+  p.site = siteFromConfig(cfg.child("site"));
+  if (auto w = cfg.optionalChild("weather")) p.weather = WeatherParams::fromConfig(*w);
+  if (auto m = cfg.optionalChild("mount")) p.mount = orientationFromConfig(*m);
+  p.panel = PanelParams::fromConfig(cfg.child("panel"));
+  if (auto c = cfg.optionalChild("charger")) p.charger = ChargerParams::fromConfig(*c);
+  p.panelCount = ratio(static_cast<double>(cfg.integer("panels", 1, 1, 1000)));
+  if (p.charger.kind == ChargerParams::Kind::Linear && !p.panel.hasIvCurve()) {
+    cfg.fail("charger", "a linear charger needs a panel with voc, isc, vmp and imp");
+  }
+  return p;
+}
+
+SolarHarvest::SolarHarvest(SolarHarvestParams params)
+    : m_params(std::move(params)),
+      m_sky(m_params.site, m_params.weather),
+      m_panel(m_params.panel) {}
+
+SolarHarvest::Sample SolarHarvest::at(double epoch, Voltage battery) const {
+  Sample s;
+  s.sky = m_sky.at(epoch);
+  s.poa = transpose(s.sky.irradiance, s.sky.sun, m_params.mount);
+  s.cell = m_panel.cellTemperature(s.poa.total, s.sky.airTemperature);
+  // Parallel panels: each gives the same current; the charger limit applies to the sum.
+  const Current one = solar::chargeCurrent(m_params.charger, m_panel, s.poa.total, s.cell, battery);
+  s.charge = std::min(m_params.panelCount.value() * one, m_params.charger.currentLimit);
+  return s;
+}
+
+}  // namespace ej::solar

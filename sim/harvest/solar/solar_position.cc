@@ -1,0 +1,142 @@
+// NOAA solar calculator equations (NOAA_Solar_Calculations_day.xls, column by column;
+// Meeus, "Astronomical Algorithms", 1991, ch. 24 and 27).
+#include "sim/harvest/solar/solar_position.h"
+
+#include <algorithm>
+#include <boost/math/constants/constants.hpp>
+#include <cmath>
+
+namespace ej::solar {
+namespace {
+
+constexpr double kPi = boost::math::constants::pi<double>();
+double rad(double deg) { return deg * kPi / 180.0; }
+double deg(double rad) { return rad * 180.0 / kPi; }
+
+// The spreadsheet's sun quantities that depend only on the instant.
+struct SunAt {
+  double declination_deg;
+  double eqTime_min;
+  double radiusVector_AU;
+};
+
+SunAt sunAt(double epochSeconds) {
+  const double julianDay = epochSeconds / kSecondsPerDay + 2440587.5;
+  const double t = (julianDay - 2451545.0) / 36525.0;  // Julian century
+  const double meanLong = std::fmod(280.46646 + t * (36000.76983 + t * 0.0003032), 360.0);
+  const double meanAnom = 357.52911 + t * (35999.05029 - 0.0001537 * t);
+  const double ecc = 0.016708634 - t * (0.000042037 + 0.0000001267 * t);
+  const double center = std::sin(rad(meanAnom)) * (1.914602 - t * (0.004817 + 0.000014 * t)) +
+                        std::sin(rad(2 * meanAnom)) * (0.019993 - 0.000101 * t) +
+                        std::sin(rad(3 * meanAnom)) * 0.000289;
+  const double trueLong = meanLong + center;
+  const double trueAnom = meanAnom + center;
+  const double radius = 1.000001018 * (1 - ecc * ecc) / (1 + ecc * std::cos(rad(trueAnom)));
+  const double omega = 125.04 - 1934.136 * t;
+  const double appLong = trueLong - 0.00569 - 0.00478 * std::sin(rad(omega));
+  const double meanObliq =
+      23.0 + (26.0 + (21.448 - t * (46.815 + t * (0.00059 - t * 0.001813))) / 60.0) / 60.0;
+  const double obliq = meanObliq + 0.00256 * std::cos(rad(omega));
+  const double decl = deg(std::asin(std::sin(rad(obliq)) * std::sin(rad(appLong))));
+  const double y = std::pow(std::tan(rad(obliq / 2)), 2);
+  const double l0 = rad(meanLong);
+  const double m = rad(meanAnom);
+  const double eqTime =
+      4 * deg(y * std::sin(2 * l0) - 2 * ecc * std::sin(m) +
+              4 * ecc * y * std::sin(m) * std::cos(2 * l0) - 0.5 * y * y * std::sin(4 * l0) -
+              1.25 * ecc * ecc * std::sin(2 * m));
+  return {decl, eqTime, radius};
+}
+
+// Atmospheric refraction in degrees at geometric elevation E_DEG (the spreadsheet's
+// approximation, after Bennett and the Astronomical Almanac).
+double refraction_deg(double e) {
+  if (e > 85.0) return 0.0;
+  const double te = std::tan(rad(e));
+  double arcsec = 0;
+  if (e > 5.0) {
+    arcsec = 58.1 / te - 0.07 / std::pow(te, 3) + 0.000086 / std::pow(te, 5);
+  } else if (e > -0.575) {
+    arcsec = 1735.0 + e * (-518.2 + e * (103.4 + e * (-12.79 + e * 0.711)));
+  } else {
+    arcsec = -20.772 / te;
+  }
+  return arcsec / 3600.0;
+}
+
+double solarNoonMinutes(double lon_deg, double eqTime_min) {
+  return 720.0 - 4.0 * lon_deg - eqTime_min;
+}
+
+}  // namespace
+
+SolarPosition solarPosition(const Site& site, double epochSeconds) {
+  const SunAt sun = sunAt(epochSeconds);
+  const double lat = site.latitude.value();
+  const double lon_deg = deg(site.longitude.value());
+  const double dayStart = std::floor(epochSeconds / kSecondsPerDay) * kSecondsPerDay;
+  const double minutes = (epochSeconds - dayStart) / 60.0;
+  const double trueSolarTime = std::fmod(minutes + sun.eqTime_min + 4.0 * lon_deg, 1440.0);
+  const double tst = trueSolarTime < 0 ? trueSolarTime + 1440.0 : trueSolarTime;
+  const double hourAngle = tst / 4.0 < 0 ? tst / 4.0 + 180.0 : tst / 4.0 - 180.0;
+  const double decl = rad(sun.declination_deg);
+  const double cosZen = std::clamp(
+      std::sin(lat) * std::sin(decl) + std::cos(lat) * std::cos(decl) * std::cos(rad(hourAngle)),
+      -1.0, 1.0);
+  const double zen = std::acos(cosZen);
+  const double elevation = 90.0 - deg(zen) + refraction_deg(90.0 - deg(zen));
+  // The spreadsheet's azimuth: from the spherical triangle, mirrored after noon.
+  const double denom = std::cos(lat) * std::sin(zen);
+  double azimuth = 180.0;
+  if (std::abs(denom) > 1e-12) {
+    const double c = std::clamp((std::sin(lat) * cosZen - std::sin(decl)) / denom, -1.0, 1.0);
+    const double a = deg(std::acos(c));
+    azimuth = hourAngle > 0 ? std::fmod(a + 180.0, 360.0) : std::fmod(540.0 - a, 360.0);
+  }
+  SolarPosition p;
+  p.elevation = rad(elevation) * si::radians;
+  p.zenith = rad(90.0 - elevation) * si::radians;
+  p.azimuth = rad(azimuth) * si::radians;
+  p.declination = rad(sun.declination_deg) * si::radians;
+  p.equationOfTime_min = sun.eqTime_min;
+  p.earthSunDistance_AU = sun.radiusVector_AU;
+  return p;
+}
+
+SunDay sunDay(const Site& site, double dayStartEpoch) {
+  const double lat = site.latitude.value();
+  const double lon_deg = deg(site.longitude.value());
+  SunDay day;
+  // Solar noon, with the equation of time at noon itself.
+  double noonMin = 720.0;
+  for (int i = 0; i < 3; ++i) {
+    noonMin = solarNoonMinutes(lon_deg, sunAt(dayStartEpoch + noonMin * 60.0).eqTime_min);
+  }
+  day.solarNoon_epoch = dayStartEpoch + noonMin * 60.0;
+  day.noonElevation = solarPosition(site, day.solarNoon_epoch).elevation;
+
+  // Sunrise (sign -1) and sunset (+1): hour angle where the centre is 0.833 deg below the
+  // horizon (refraction at the horizon plus the sun's semi-diameter).
+  auto event = [&](double sign, std::optional<double>& out) {
+    double t = noonMin;
+    for (int i = 0; i < 3; ++i) {
+      const SunAt sun = sunAt(dayStartEpoch + t * 60.0);
+      const double decl = rad(sun.declination_deg);
+      const double cosHa =
+          std::cos(rad(90.833)) / (std::cos(lat) * std::cos(decl)) - std::tan(lat) * std::tan(decl);
+      if (cosHa < -1.0) {
+        day.polarDay = true;
+        return;
+      }
+      if (cosHa > 1.0) return;  // polar night
+      const double ha = deg(std::acos(cosHa));
+      t = solarNoonMinutes(lon_deg, sun.eqTime_min) + sign * 4.0 * ha;
+    }
+    out = dayStartEpoch + t * 60.0;
+  };
+  event(-1.0, day.sunrise_epoch);
+  event(+1.0, day.sunset_epoch);
+  return day;
+}
+
+}  // namespace ej::solar

@@ -1,0 +1,74 @@
+// Battery part parameters from YAML; see battery_params.h and README.md.
+#include "sim/power/battery/battery_params.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ej::battery {
+
+OcvCurve::OcvCurve(std::vector<std::pair<double, Voltage>> points) : m_points(std::move(points)) {
+  std::sort(m_points.begin(), m_points.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+Voltage OcvCurve::at(Ratio soc) const {
+  if (m_points.empty()) return volts(0);
+  const double s = soc.value();
+  if (s <= m_points.front().first) return m_points.front().second;
+  if (s >= m_points.back().first) return m_points.back().second;
+  auto hi = std::lower_bound(m_points.begin(), m_points.end(), s,
+                             [](const auto& p, double x) { return p.first < x; });
+  const auto lo = hi - 1;
+  const double w = (s - lo->first) / (hi->first - lo->first);
+  return lo->second + w * (hi->second - lo->second);
+}
+
+BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
+  using core::Range;
+  BatteryPartParams p;
+  p.model = cfg.choice("model", {"ideal", "kibam", "peukert"});
+  p.chemistry = cfg.text("chemistry", "unspecified");
+  p.capacity = cfg.quantity<Charge>("capacity", Range::Positive);
+  p.voltage = cfg.quantity<Voltage>("voltage", Range::Positive);
+  p.series = cfg.integer("series", 1, 1, 1000);
+  p.cutoffVoltage = cfg.quantity<Voltage>("cutoff_voltage", volts(0), Range::NonNegative);
+  p.internalResistance =
+      cfg.quantity<Resistance>("internal_resistance", Resistance(), Range::NonNegative);
+  p.selfDischargePerMonth = ratio(cfg.number("self_discharge_per_month", 0.0, Range::Fraction));
+  p.chargeEfficiency = ratio(cfg.number("charge_efficiency", 1.0, Range::Fraction));
+  p.initialSoc = ratio(cfg.number("initial_soc", 1.0, Range::Fraction));
+  std::vector<std::pair<double, Voltage>> points;
+  for (const auto& item : cfg.items("ocv")) {
+    const double soc = item.number("soc", Range::Fraction);
+    points.emplace_back(soc, item.quantity<Voltage>("voltage", Range::Positive));
+  }
+  if (points.size() == 1) cfg.fail("ocv", "needs at least two points");
+  p.ocv = OcvCurve(std::move(points));
+  p.kibamC = ratio(cfg.number("kibam_c", 1.0, Range::Fraction));
+  p.kibamK = cfg.quantity<Frequency>("kibam_k", hertz(0), Range::NonNegative);
+  p.peukertExponent = cfg.number("peukert_exponent", 1.0, Range::Positive);
+  p.peukertRatedTime = cfg.quantity<Time>("peukert_rated_time", hours(20), Range::Positive);
+  if (p.model == "kibam") {
+    if (!cfg.has("kibam_c") || !cfg.has("kibam_k")) {
+      cfg.fail("model", "kibam needs kibam_c (0..1) and kibam_k (a rate, e.g. 4.5e-5 /s)");
+    }
+    if (p.kibamC.value() <= 0 || p.kibamC.value() >= 1) {
+      cfg.fail("kibam_c", "must lie strictly between 0 and 1");
+    }
+    if (p.kibamK.value() <= 0) cfg.fail("kibam_k", "must be greater than zero");
+  }
+  if (p.model == "peukert" && p.peukertExponent < 1.0) {
+    cfg.fail("peukert_exponent", "must be at least 1");
+  }
+  if (p.cutoffVoltage >= p.voltage) {
+    cfg.fail("cutoff_voltage", fmt::format("must be below the nominal {} V", in_V(p.voltage)));
+  }
+  return p;
+}
+
+Current BatteryPartParams::selfDischargeCurrent() const {
+  return selfDischargePerMonth * capacity / days(30);
+}
+
+}  // namespace ej::battery

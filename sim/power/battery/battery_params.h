@@ -1,0 +1,58 @@
+// Parameters of a real battery (a part file in hw/battery/ plus scenario overrides): the
+// keys read by the KiBaM and Peukert models.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/core/config.h"
+#include "sim/core/units.h"
+
+namespace ej::battery {
+
+// Open-circuit voltage of one cell against state of charge, interpolated linearly.
+class OcvCurve {
+ public:
+  OcvCurve() = default;
+  // POINTS: (state of charge 0..1, volts), any order; at least two.
+  explicit OcvCurve(std::vector<std::pair<double, Voltage>> points);
+  Voltage at(Ratio soc) const;
+  bool empty() const { return m_points.empty(); }
+
+ private:
+  std::vector<std::pair<double, Voltage>> m_points;  // by state of charge
+};
+
+struct BatteryPartParams {
+  std::string model;              // kibam | peukert
+  std::string chemistry;          // documentation: li_ion, lipo, alkaline, li_socl2, lifepo4
+  Charge capacity;                // rated capacity of one cell (at the rated discharge time)
+  Voltage voltage;                // nominal voltage of the pack (series cells)
+  long series = 1;                // cells in series (voltages and resistance add up)
+  Voltage cutoffVoltage;          // pack terminal voltage at which the load browns out
+  Resistance internalResistance;  // per cell, DC
+  Ratio selfDischargePerMonth = ratio(0);  // fraction of capacity lost per 30 days at rest
+  Ratio chargeEfficiency = ratio(1);       // stored / offered charge; 0 for primary cells
+  Ratio initialSoc = ratio(1);             // state of charge at the start
+  OcvCurve ocv;                            // open-circuit voltage of one cell against SoC
+  // KiBaM (Manwell & McGowan 1993): fraction of the charge in the available well, and the
+  // rate constant k of their closed form (eq. 6), in 1/s.
+  Ratio kibamC = ratio(1);
+  Frequency kibamK = hertz(0);
+  // Peukert (1897): exponent n and the discharge time H at which `capacity` is rated.
+  double peukertExponent = 1.0;
+  Time peukertRatedTime = hours(20);
+
+  // Reads every key a part may carry, whichever model is chosen (so that a part serves
+  // both models and misspelt keys are caught): model, chemistry, capacity, voltage, series,
+  // cutoff_voltage, internal_resistance, self_discharge_per_month, charge_efficiency,
+  // initial_soc, ocv (list of {soc, voltage}), kibam_c, kibam_k, peukert_exponent,
+  // peukert_rated_time.
+  static BatteryPartParams fromConfig(const core::Config& cfg);
+
+  // Self-discharge as a constant leakage current (fraction of capacity per 30 days).
+  Current selfDischargeCurrent() const;
+};
+
+}  // namespace ej::battery

@@ -1,0 +1,53 @@
+// Kinetic battery model (Manwell & McGowan 1993, Solar Energy 50(5), 399-405, eqs. 6-7),
+// advanced in closed form over each interval of constant current; see README.md.
+#pragma once
+
+#include <optional>
+
+#include "sim/power/battery/battery_params.h"
+#include "sim/power/battery_model.h"
+
+namespace ej::battery {
+
+// Two wells: the available charge y1 (a fraction c of the capacity when full) feeds the
+// load; the bound charge y2 flows into it at a rate k' proportional to the height
+// difference y2/(1-c) - y1/c. A heavy load empties y1 before y2 can follow (rate-capacity
+// effect); at rest y1 refills from y2 (recovery). Charging fills y1 up to its full height
+// c*C, after which it only accepts what flows on into y2 (charge acceptance tapers).
+class KibamBattery : public power::BatteryModel {
+ public:
+  explicit KibamBattery(const BatteryPartParams& params);
+
+  Step advance(Current net, Time dt) override;
+  std::optional<Time> timeToEmpty(Current net) const override;
+  Charge capacity() const override { return m_params.capacity; }
+  // Available plus bound charge.
+  Charge remaining() const override { return m_y1 + m_y2; }
+  // Terminal voltage: series cells at the OCV of the available well's height, less I*R.
+  Voltage terminalVoltage(Current net) const override;
+  // Empty when the available well is (the bound charge cannot reach the load in time).
+  bool empty() const override;
+
+  Charge available() const { return m_y1; }
+  Charge bound() const { return m_y2; }
+  Voltage cutoffVoltage() const { return m_params.cutoffVoltage; }
+  const BatteryPartParams& params() const { return m_params; }
+
+ private:
+  // The current the wells see for a terminal NET current: charge efficiency and
+  // self-discharge included (positive discharges).
+  double wellCurrent_A(double net_A) const;
+  // Closed form (Manwell & McGowan eq. 6): wells after T seconds at constant current I.
+  void evolve(double current_A, double t_s, double& y1, double& y2) const;
+  // First time in (0, horizon] at which y1 reaches LEVEL under current I; none if never.
+  std::optional<double> timeToLevel(double current_A, double level_C, double horizon_s) const;
+
+  BatteryPartParams m_params;
+  double m_c;      // capacity ratio
+  double m_k;      // rate constant k' (1/s)
+  double m_cap_C;  // capacity in coulombs
+  Charge m_y1;
+  Charge m_y2;
+};
+
+}  // namespace ej::battery

@@ -1,0 +1,54 @@
+// Peukert's law (W. Peukert, Elektrotechnische Zeitschrift 20, 1897; in the form
+// t = H (C/(I H))^n of e.g. Doerffel & Abu Sharkh, J. Power Sources 155, 2006, eq. 2).
+#include "sim/power/battery/peukert_battery.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ej::battery {
+
+PeukertBattery::PeukertBattery(const BatteryPartParams& params)
+    : m_params(params), m_remaining(params.initialSoc * params.capacity) {}
+
+Current PeukertBattery::effectiveCurrent(Current net) const {
+  if (net <= Current()) return net;
+  const double rated = in_A(m_params.capacity / m_params.peukertRatedTime);
+  const double i = in_A(net);
+  return amperes(std::max(i, rated * std::pow(i / rated, m_params.peukertExponent)));
+}
+
+std::optional<Time> PeukertBattery::timeToEmpty(Current net) const {
+  const Current leak = m_params.selfDischargeCurrent();
+  const Current load = net > Current() ? effectiveCurrent(net) : net * m_params.chargeEfficiency;
+  const Current drain = load + leak;
+  if (drain <= Current()) return std::nullopt;
+  return m_remaining / drain;
+}
+
+power::BatteryModel::Step PeukertBattery::advance(Current net, Time dt) {
+  Step step{};
+  const Current leak = m_params.selfDischargeCurrent();
+  if (net > Current()) {
+    const Current drain = effectiveCurrent(net) + leak;
+    const Time t = std::min(dt, m_remaining / drain);
+    m_remaining = std::max(Charge(), m_remaining - drain * t);
+    step.drawn = net * t;
+  } else {
+    const Charge offered = -net * dt;
+    const Charge stored = offered * m_params.chargeEfficiency;
+    const Charge before = m_remaining;
+    m_remaining = std::clamp(m_remaining + stored - leak * dt, Charge(), m_params.capacity);
+    // Whatever did not raise the stored charge (beyond covering the leak) is wasted.
+    const Charge kept = std::clamp(m_remaining - before + leak * dt, Charge(), offered);
+    step.accepted = kept;
+    step.wasted = offered - kept;
+  }
+  return step;
+}
+
+Voltage PeukertBattery::terminalVoltage(Current net) const {
+  const double n = static_cast<double>(m_params.series);
+  return n * m_params.ocv.at(stateOfCharge()) - net * (n * m_params.internalResistance);
+}
+
+}  // namespace ej::battery

@@ -1,0 +1,34 @@
+// Peukert's law battery (Peukert 1897): a coulomb counter whose charge is consumed faster
+// than the current at rates above the rated one. No recovery. See README.md.
+#pragma once
+
+#include "sim/power/battery/battery_params.h"
+#include "sim/power/battery_model.h"
+
+namespace ej::battery {
+
+// With rated capacity C at the rated discharge time H (rated current I_r = C / H), a
+// constant current I lasts t = H (C / (I H))^n. Equivalently the stored charge falls at
+// I_eff = I_r (I / I_r)^n. Below I_r the law would promise more than C; the model then
+// takes I_eff = I (the capacity never exceeds its rating). Charging is a coulomb counter
+// with the charge efficiency, clipped at full.
+class PeukertBattery : public power::BatteryModel {
+ public:
+  explicit PeukertBattery(const BatteryPartParams& params);
+
+  Step advance(Current net, Time dt) override;
+  std::optional<Time> timeToEmpty(Current net) const override;
+  Charge capacity() const override { return m_params.capacity; }
+  Charge remaining() const override { return m_remaining; }
+  Voltage terminalVoltage(Current net) const override;
+
+  // The rate at which a discharge current NET (> 0) consumes stored charge.
+  Current effectiveCurrent(Current net) const;
+  Voltage cutoffVoltage() const { return m_params.cutoffVoltage; }
+
+ private:
+  BatteryPartParams m_params;
+  Charge m_remaining;
+};
+
+}  // namespace ej::battery

@@ -1,0 +1,85 @@
+// NOAA solar position, sunrise and sunset at Trieste against an independent ephemeris.
+#include "sim/harvest/solar/solar_position.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/core/calendar.h"
+
+namespace ej::solar {
+namespace {
+
+Angle deg(double d) { return d * M_PI / 180.0 * si::radians; }
+double toDeg(Angle a) { return a.value() * 180.0 / M_PI; }
+double at(const char* iso) { return *core::parseUtcTimestamp(iso); }
+
+// Trieste, Molo Audace: 45.65 N, 13.78 E.
+const Site kTrieste{deg(45.65), deg(13.78)};
+
+// Reference values: PyEphem 4.1.4 (Debian python3-ephem; VSOP87 theory, independent of
+// NOAA's Meeus series) with NOAA's definition of sunrise/sunset: the sun's centre 0.833 deg
+// below the horizon (observer.horizon = '-0:50', pressure = 0, use_center = True); noon
+// elevation with pressure 1010 hPa, 10 degC refraction. Printed by:
+//   o = ephem.Observer(); o.lat, o.lon = '45.65', '13.78'; o.pressure = 0
+//   o.horizon = '-0:50'; o.next_rising(ephem.Sun(), use_center=True), ...
+// 21 June 2026: rise 03:15:30, transit 11:06:41, set 18:57:53 UTC, noon elevation 67.794.
+// 21 Dec 2026:  rise 06:42:23, transit 11:02:56, set 15:23:28 UTC, noon elevation 20.953.
+// Tolerances: NOAA verifies its sunrise/sunset to within 1 min between +-72 deg latitude;
+// we ask 30 s (the two theories differ by a few seconds; the rest is the 0.833 deg
+// convention, identical here). Elevation: 0.02 deg (the NOAA and Bennett refraction
+// formulas differ by ~0.005 deg at 20 deg; the theories by < 0.01 deg).
+constexpr double kEventTolerance_s = 30.0;
+constexpr double kElevationTolerance_deg = 0.02;
+
+TEST(SolarPositionTest, TriesteSummerSolsticeMatchesEphemeris) {
+  const SunDay d = sunDay(kTrieste, at("2026-06-21T00:00:00Z"));
+  ASSERT_TRUE(d.sunrise_epoch && d.sunset_epoch);
+  EXPECT_NEAR(*d.sunrise_epoch, at("2026-06-21T03:15:30Z"), kEventTolerance_s);
+  EXPECT_NEAR(d.solarNoon_epoch, at("2026-06-21T11:06:41Z"), kEventTolerance_s);
+  EXPECT_NEAR(*d.sunset_epoch, at("2026-06-21T18:57:53Z"), kEventTolerance_s);
+  EXPECT_NEAR(toDeg(d.noonElevation), 67.794, kElevationTolerance_deg);
+  EXPECT_FALSE(d.polarDay);
+}
+
+TEST(SolarPositionTest, TriesteWinterSolsticeMatchesEphemeris) {
+  const SunDay d = sunDay(kTrieste, at("2026-12-21T00:00:00Z"));
+  ASSERT_TRUE(d.sunrise_epoch && d.sunset_epoch);
+  EXPECT_NEAR(*d.sunrise_epoch, at("2026-12-21T06:42:23Z"), kEventTolerance_s);
+  EXPECT_NEAR(d.solarNoon_epoch, at("2026-12-21T11:02:56Z"), kEventTolerance_s);
+  EXPECT_NEAR(*d.sunset_epoch, at("2026-12-21T15:23:28Z"), kEventTolerance_s);
+  EXPECT_NEAR(toDeg(d.noonElevation), 20.953, kElevationTolerance_deg);
+}
+
+TEST(SolarPositionTest, TriesteMorningPositionMatchesEphemeris) {
+  // PyEphem, pressure 0 (no refraction): altitude 64.0046, azimuth 143.0946 deg at
+  // 2026-06-21T10:00Z. NOAA's refraction at 64 deg is 58.1"/tan(64 deg) = 28.3" = 0.0079 deg,
+  // so the apparent elevation is 64.0125 deg.
+  const SolarPosition p = solarPosition(kTrieste, at("2026-06-21T10:00:00Z"));
+  EXPECT_NEAR(toDeg(p.elevation), 64.0125, 0.02);
+  EXPECT_NEAR(toDeg(p.zenith), 90.0 - 64.0125, 0.02);
+  EXPECT_NEAR(toDeg(p.azimuth), 143.0946, 0.02);
+  // Declination at the solstice: the obliquity, 23.436 deg in 2026 (Meeus eq. 22.2).
+  EXPECT_NEAR(toDeg(p.declination), 23.436, 0.01);
+}
+
+TEST(SolarPositionTest, AfternoonAzimuthIsWestOfSouth) {
+  // Symmetry about solar noon (11:06:41): 12:13:22 is as far after noon as 10:00 is before,
+  // so azimuth ~ 360 - 143.09 = 216.9 deg (declination drifts < 0.001 deg in 2 h).
+  const SolarPosition p = solarPosition(kTrieste, at("2026-06-21T12:13:22Z"));
+  EXPECT_NEAR(toDeg(p.azimuth), 360.0 - 143.0946, 0.05);
+}
+
+TEST(SolarPositionTest, PolarDayAndNight) {
+  const Site tromso{deg(69.65), deg(18.96)};
+  const SunDay june = sunDay(tromso, at("2026-06-21T00:00:00Z"));
+  EXPECT_TRUE(june.polarDay);
+  EXPECT_FALSE(june.sunrise_epoch);
+  const SunDay december = sunDay(tromso, at("2026-12-21T00:00:00Z"));
+  EXPECT_FALSE(december.polarDay);
+  EXPECT_FALSE(december.sunrise_epoch);
+  EXPECT_LT(toDeg(december.noonElevation), 0.0);
+}
+
+}  // namespace
+}  // namespace ej::solar
