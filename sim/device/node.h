@@ -27,7 +27,7 @@ class Node : public sc_core::sc_module {
   power::BatteryModule battery;
   Mcu mcu;
   std::unique_ptr<PirSensor> pir;
-  std::unique_ptr<harvest::ConstantHarvester> harvester;
+  std::unique_ptr<sc_core::sc_module> harvester;  // constant or solar
   std::unique_ptr<radio::RadioModule> radio;
   Recorder recorder;
 

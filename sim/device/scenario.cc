@@ -58,8 +58,11 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   for (const auto& job : s.jobs) motionJobs |= job.trigger == JobParams::Trigger::Motion;
   if (motionJobs && !s.pir) node.fail("jobs", "a job runs `on: motion` but the node has no `pir`");
   if (auto harvester = node.optionalChild("harvester")) {
-    harvester->choice("model", {"constant"});
-    s.harvester = harvest::ConstantHarvesterParams::fromConfig(*harvester);
+    if (harvester->choice("model", {"constant", "solar"}) == "constant") {
+      s.harvester = harvest::ConstantHarvesterParams::fromConfig(*harvester);
+    } else {
+      s.solar = harvest::SolarHarvesterParams::fromConfig(*harvester);
+    }
   }
   const auto battery = node.child("battery");
   s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");

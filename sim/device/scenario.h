@@ -13,6 +13,7 @@
 #include "sim/device/motion_source.h"
 #include "sim/device/pir_sensor.h"
 #include "sim/harvest/constant_harvester.h"
+#include "sim/harvest/solar_harvester.h"
 #include "sim/power/battery_model.h"
 #include "sim/power/battery_params.h"
 #include "sim/radio/radio_module.h"
@@ -31,7 +32,8 @@ struct Scenario {
   std::vector<JobParams> jobs;
   std::optional<PirParams> pir;
   std::unique_ptr<MotionSource> motion;
-  std::optional<harvest::ConstantHarvesterParams> harvester;
+  std::optional<harvest::ConstantHarvesterParams> harvester;  // `model: constant`
+  std::optional<harvest::SolarHarvesterParams> solar;          // `model: solar`
   std::optional<radio::RadioSpec> radio;  // `node.radio`; send steps name it `radio`
   std::string batteryModelName;
   std::unique_ptr<power::BatteryModel> battery;

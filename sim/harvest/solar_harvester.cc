@@ -1,0 +1,46 @@
+// Solar harvester: one bus update per step while the panel gives current, none at night.
+#include "sim/harvest/solar_harvester.h"
+
+#include "sim/core/sim_time.h"
+
+namespace ej::harvest {
+
+SolarHarvesterParams SolarHarvesterParams::fromConfig(const core::Config& cfg) {
+  SolarHarvesterParams p{solar::SolarHarvestParams::fromConfig(cfg), seconds(600)};
+  p.step = cfg.quantity<Time>("step", p.step, core::Range::Positive);
+  if (p.step > hours(1)) cfg.fail("step", "at most 1 h, or the day's curve is lost");
+  return p;
+}
+
+SolarHarvester::SolarHarvester(sc_core::sc_module_name name, const SolarHarvesterParams& params,
+                               double startEpochSeconds)
+    : sc_module(name),
+      power("power"),
+      battery("battery"),
+      m_params(params),
+      m_chain(params.chain),
+      m_startEpoch(startEpochSeconds) {
+  SC_THREAD(run);
+}
+
+void SolarHarvester::end_of_elaboration() {
+  m_id = power->attach(basename(), {{"night", Current()}, {"day", Current()}},
+                       power::Flow::Source);
+}
+
+void SolarHarvester::run() {
+  const double step_s = in_s(m_params.step);
+  for (double k = 0;; k += 1) {
+    const double mid_s = (k + 0.5) * step_s;
+    const Current charge = m_chain.chargeCurrent(m_startEpoch + mid_s, battery->voltage());
+    if (charge > Current()) {
+      power->setStateCurrent(m_id, kDay, charge);
+      power->setState(m_id, kDay);
+    } else {
+      power->setState(m_id, kNight);
+    }
+    wait(core::toScTime(seconds((k + 1) * step_s)) - sc_core::sc_time_stamp());
+  }
+}
+
+}  // namespace ej::harvest
