@@ -279,9 +279,17 @@ std::vector<std::string> Config::texts(std::string_view key) const {
     auto found = findKey(layer.node, key);
     if (!found) continue;
     layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-    if (found->second.IsScalar()) return {found->second.Scalar()};
-    if (!found->second.IsSequence()) fail(key, "expected a list of values");
-    for (const auto& item : found->second) {
+    YAML::Node list = found->second;
+    // A sourced list: {value: [...], source: "..."}.
+    if (list.IsMap()) {
+      if (auto inner = findKey(list, "value")) {
+        layer.document->readKeys.insert({inner->first.Mark().line, inner->first.Mark().column});
+        list = inner->second;
+      }
+    }
+    if (list.IsScalar()) return {list.Scalar()};
+    if (!list.IsSequence()) fail(key, "expected a list of values");
+    for (const auto& item : list) {
       if (!item.IsScalar()) fail(key, "expected a list of single values");
       result.push_back(item.Scalar());
     }

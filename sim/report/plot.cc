@@ -108,22 +108,33 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
   if (std::isfinite(vMin) && vMax - vMin < 0.01) {
     body += fmt::format("set y2range [{}:{}]\n", vMin - 0.5, vMax + 0.5);
   }
-  if (summary.contains("outages") && summary["outages"].is_array()) {
+  // Outages: shaded where the summary lists their intervals (`outages.intervals`, or
+  // `outages` itself as a list, of {start_days, end_days}); else their count in the key.
+  const json outages = summary.value("outages", json());
+  const json intervals = outages.is_array() ? outages : outages.value("intervals", json());
+  if (intervals.is_array()) {
     int n = 1;
-    for (const auto& o : summary["outages"]) {
+    for (const auto& o : intervals) {
       body += fmt::format(
           "set object {} rect from {}, graph 0 to {}, graph 1 fc rgb '#d62728' "
           "fs transparent solid 0.15 noborder\n",
           n++, o.value("start_days", 0.0), o.value("end_days", 0.0));
     }
   }
+  if (outages.is_object() && outages.value("count", 0) > 0) {
+    body += fmt::format("set label 2 {} at graph 0.01, graph 0.04 left tc rgb '#d62728'\n",
+                        quote(fmt::format("{} outages, {:.2f} days without power in all{}",
+                                          outages.value("count", 0),
+                                          outages.value("total_days", 0.0),
+                                          intervals.is_array() ? " (shaded)" : "")));
+  }
   const json& life = summary.value("battery_life_days", json(nullptr));
   if (life.is_number()) {
     const double l = life.get<double>();
     body += fmt::format(
         "set arrow 1 from {0}, graph 0 to {0}, graph 1 nohead lc rgb '#d62728' dt 2 lw 2\n"
-        "set label 1 {1} at {0}, graph 0.5 right offset -0.5,0 tc rgb '#d62728'\n",
-        l, quote(fmt::format("battery empty at {:.3f} d", l)));
+        "set label 1 {1} at {0}, graph 0.9 right offset -0.5,0 tc rgb '#d62728'\n",
+        l, quote(fmt::format("battery first empty at {:.3f} d", l)));
   }
   body += fmt::format(
       "plot '../timeseries.csv' skip 1 using (${}/86400):(${}*100) with lines lw 2 "
@@ -169,7 +180,7 @@ Figure dailyFigure(const fs::path& dir, const fs::path& plots) {
                : fmt::format("Daily charge balance (mean per day over {}-day bins)", bin);
   const std::string body = fmt::format(
       "set title {}\nset xlabel 'day of the run (days since start)'\n"
-      "set ylabel 'charge per day (mAh/day)'\nset grid ytics\nset xzeroaxis lt -1\n"
+      "set ylabel 'charge per day (mAh/day)'\nset grid ytics\nset xzeroaxis lt -1\nset yrange [*<0:0<*]\nset offsets 0, 0, graph 0.08, 0\n"
       "set style fill solid 0.8 noborder\nset boxwidth {} absolute\n"
       "set key outside bottom center horizontal\n"
       "plot 'daily_energy.csv' skip 1 using ($1+{}):2 with boxes lc rgb '#d62728' "

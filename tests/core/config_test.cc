@@ -92,6 +92,13 @@ TEST(ConfigTest, PartFilesAreLayeredBelowInlineKeys) {
   fs::remove_all(dir);
 }
 
+TEST(ConfigTest, ListsMayCarryTheirSource) {
+  const auto cfg = Config::parse("k: {value: [1, 2, 3], source: \"a table\"}\nj: [4]\n", "l.yaml");
+  EXPECT_EQ(cfg.texts("k"), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(cfg.texts("j"), (std::vector<std::string>{"4"}));
+  EXPECT_NO_THROW(cfg.requireAllRead());
+}
+
 TEST(ConfigTest, MissingFileIsNamed) {
   EXPECT_EQ(errorOf([] { Config::load("no/such/scenario.yaml"); }),
             "no/such/scenario.yaml: no such file");
