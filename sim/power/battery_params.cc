@@ -4,6 +4,7 @@
 #include "sim/power/ideal_battery.h"
 #ifdef EJ_HAVE_BATTERY_MODELS
 #include "sim/power/battery/battery_factory.h"
+#include "sim/power/battery/battery_params.h"
 #endif
 
 namespace ej::power {
@@ -21,6 +22,11 @@ BatteryParams BatteryParams::fromConfig(const core::Config& cfg) {
 std::unique_ptr<BatteryModel> createBatteryModel(const core::Config& cfg) {
   const std::string model = cfg.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
   if (model == "ideal") {
+#ifdef EJ_HAVE_BATTERY_MODELS
+    // An ideal battery made from a real part uses its capacity, voltage, initial state and
+    // charge efficiency; its other figures (OCV, resistance, KiBaM...) are read, not used.
+    if (cfg.has("part")) battery::BatteryPartParams::fromConfig(cfg);
+#endif
     const auto p = BatteryParams::fromConfig(cfg);
     return std::make_unique<IdealBattery>(p.capacity, p.voltage, p.initialSoc,
                                           p.chargeEfficiency);
