@@ -1,4 +1,5 @@
 // `edgejoule run` and `edgejoule check`: simulate a scenario, or only validate it.
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -32,16 +33,27 @@ const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   auto plot = std::make_shared<bool>(false);
+  auto vcd = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its results");
   args->addTo(*cmd);
   cmd->add_option("--out", *out, "Output folder (default: results/<scenario name>)");
   cmd->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
   cmd->add_flag("--plot", *plot, "Also draw the figures (plots/) and report.html");
-  cmd->callback([args, out, quiet, plot, &status] {
+  cmd->add_option("--vcd", *vcd,
+                  "Write a SystemC VCD trace (power states, currents, state of charge) to FILE "
+                  "(.vcd appended if missing)");
+  cmd->callback([args, out, quiet, plot, vcd, &status] {
     auto scenario = args->load();
     if (*plot) report::requireGnuplot();
     const std::filesystem::path dir = out->empty() ? "results/" + scenario.name : *out;
-    const auto result = device::simulate(scenario);
+    if (!vcd->empty()) {
+      // The kernel opens the trace only once running and fails in several lines: check now.
+      std::filesystem::path file = *vcd;
+      if (file.extension() != ".vcd") file += ".vcd";
+      if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+      if (!std::ofstream(file)) throw UsageError("--vcd " + file.string() + ": cannot write");
+    }
+    const auto result = device::simulate(scenario, *vcd);
     report::writeResults(dir, scenario, result);
     if (*plot) report::writeHtmlReport(dir, report::plotRun(dir));
     if (!*quiet) {

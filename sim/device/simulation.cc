@@ -8,7 +8,7 @@
 
 namespace ej::device {
 
-RunResult simulate(Scenario& scenario) {
+RunResult simulate(Scenario& scenario, const std::filesystem::path& vcd) {
   core::setKernelTimeResolution();
   // sc_stop() on an empty battery is the expected end of a run, not news.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
@@ -16,9 +16,19 @@ RunResult simulate(Scenario& scenario) {
   const auto wallStart = std::chrono::steady_clock::now();
   const Charge initial = scenario.battery->remaining();
   Node node("node", scenario);
+  sc_core::sc_trace_file* trace = nullptr;
+  if (!vcd.empty()) {
+    // The kernel's note on the trace's time unit is not news either.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    const auto stem = vcd.extension() == ".vcd" ? vcd.parent_path() / vcd.stem() : vcd;
+    trace = sc_core::sc_create_vcd_trace_file(stem.c_str());
+    trace->set_time_unit(1, sc_core::SC_NS);
+    node.bus.trace(trace, [&node] { return node.battery.model().stateOfCharge().value(); });
+  }
   sc_core::sc_start(core::toScTime(scenario.horizon));
   node.bus.settle();
   node.recorder.finish();
+  if (trace) sc_core::sc_close_vcd_trace_file(trace);
 
   RunResult r;
   r.simulated = core::simNow();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct RunResult {
 
 // Simulates SCENARIO (its models are consumed). Call once per process: the SystemC kernel
 // cannot be restarted.
-RunResult simulate(Scenario& scenario);
+// VCD, when not empty, receives a SystemC VCD trace of the power bus (power states,
+// currents, state of charge; sim/power/power_trace.h); ".vcd" is appended unless it ends so.
+RunResult simulate(Scenario& scenario, const std::filesystem::path& vcd = {});
 
 }  // namespace ej::device

@@ -15,6 +15,12 @@ void PowerBus::start_of_simulation() {
   m_voltage = storage->voltage();
   storage->setNetCurrent(m_ledger.current(Flow::Load) - m_ledger.current(Flow::Source));
   m_voltage = storage->voltage();
+  if (m_traceFile) {
+    const auto* parent = get_parent_object();
+    const std::string owner = parent ? std::string(parent->name()) + "." : "";
+    m_trace = std::make_unique<PowerTrace>(m_traceFile, m_ledger, m_traceSoc, owner);
+    m_trace->update(m_ledger, m_voltage);
+  }
 }
 
 template <class Change>
@@ -23,6 +29,7 @@ void PowerBus::change(Change&& apply) {
   apply();
   storage->setNetCurrent(m_ledger.current(Flow::Load) - m_ledger.current(Flow::Source));
   m_voltage = storage->voltage();
+  if (m_trace) m_trace->update(m_ledger, m_voltage);
   ++m_changes;
 }
 

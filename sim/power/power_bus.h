@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 
 #include <systemc>
 
 #include "sim/power/energy_storage_if.h"
 #include "sim/power/ledger.h"
 #include "sim/power/power_bus_if.h"
+#include "sim/power/power_trace.h"
 
 namespace ej::power {
 
@@ -34,6 +37,13 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   // The number of power-state changes so far: the simulation's event count.
   std::uint64_t changes() const { return m_changes; }
 
+  // Traces the bus into FILE (see power_trace.h) from the start of the simulation; SOC
+  // gives the battery's state of charge. Call before sc_start.
+  void trace(sc_core::sc_trace_file* file, std::function<double()> soc) {
+    m_traceFile = file;
+    m_traceSoc = std::move(soc);
+  }
+
  private:
   void start_of_simulation() override;
   // Integrates up to now with the old currents, applies CHANGE, then tells the battery.
@@ -43,6 +53,9 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   Ledger m_ledger;
   Voltage m_voltage{};  // battery voltage since the last change
   std::uint64_t m_changes = 0;
+  sc_core::sc_trace_file* m_traceFile = nullptr;
+  std::function<double()> m_traceSoc;
+  std::unique_ptr<PowerTrace> m_trace;
 };
 
 }  // namespace ej::power

@@ -2,13 +2,13 @@
 // anywhere (mail, an archive) without its folder.
 #include "sim/report/html_report.h"
 
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
 #include <fstream>
 #include <functional>
-#include <stdexcept>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
+#include <stdexcept>
 
 #include "sim/core/config.h"
 #include "sim/report/plot_data.h"
@@ -22,12 +22,23 @@ std::string escapeHtml(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -75,8 +86,7 @@ std::string scalarText(const YAML::Node& n) {
 
 // Every `{value, source}` mapping under NODE (and a `source:` or `datasheet:` of a mapping
 // itself), with its dotted key path.
-void collectSources(const YAML::Node& node, const std::string& path,
-                    std::vector<PartSource>& out) {
+void collectSources(const YAML::Node& node, const std::string& path, std::vector<PartSource>& out) {
   if (!node.IsMap()) return;
   if (node["value"] && node["source"]) {
     out.push_back({path, scalarText(node["value"]), scalarText(node["source"])});
@@ -163,19 +173,20 @@ std::string figures(const PlotSet& plots) {
 std::string scenarioSection(const std::string& text, const fs::path& file) {
   std::string html = "<h2>Scenario</h2>\n";
   if (text.empty()) {
-    return html + fmt::format("<p class=\"note\">The scenario file {} was not found from here; "
-                              "its YAML is not shown.</p>\n",
-                              escapeHtml(file.string()));
+    return html + fmt::format(
+                      "<p class=\"note\">The scenario file {} was not found from here; "
+                      "its YAML is not shown.</p>\n",
+                      escapeHtml(file.string()));
   }
-  html += fmt::format("<p><code>{}</code>, as written (without any <code>--set</code>):</p>\n"
-                      "<pre>{}</pre>\n",
-                      escapeHtml(file.string()), escapeHtml(text));
+  html += fmt::format(
+      "<p><code>{}</code>, as written (without any <code>--set</code>):</p>\n"
+      "<pre>{}</pre>\n",
+      escapeHtml(file.string()), escapeHtml(text));
   std::vector<PartSources> parts;
   try {
     parts = partSources(text, file);
   } catch (const YAML::Exception& e) {
-    return html + fmt::format("<p class=\"note\">Parts not listed: {}</p>\n",
-                              escapeHtml(e.what()));
+    return html + fmt::format("<p class=\"note\">Parts not listed: {}</p>\n", escapeHtml(e.what()));
   }
   html += "<h2>Sources of the hw parts used</h2>\n";
   if (parts.empty()) html += "<p>The scenario names no part file; its values are its own.</p>\n";
@@ -188,8 +199,8 @@ std::string scenarioSection(const std::string& text, const fs::path& file) {
     }
     html += "<table>\n" + row({"key", "value", "source"}, "th");
     for (const auto& v : p.values) {
-      html += row({"<code>" + escapeHtml(v.key) + "</code>", escapeHtml(v.value),
-                   escapeHtml(v.source)});
+      html += row(
+          {"<code>" + escapeHtml(v.key) + "</code>", escapeHtml(v.value), escapeHtml(v.source)});
     }
     html += "</table>\n";
   }

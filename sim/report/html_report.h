@@ -16,9 +16,9 @@ struct PartSource {
   std::string key, value, source;
 };
 struct PartSources {
-  std::filesystem::path file;   // as found
-  std::string reference;        // as named by `part:`
-  std::string name;             // the part's `name:`, if any
+  std::filesystem::path file;  // as found
+  std::string reference;       // as named by `part:`
+  std::string name;            // the part's `name:`, if any
   std::vector<PartSource> values;
 };
 

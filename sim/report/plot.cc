@@ -2,6 +2,10 @@
 // needs its data reshaped) run once, writing an SVG and a PNG of the same plot.
 #include "sim/report/plot.h"
 
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -9,13 +13,9 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/report/plot_data.h"
 
@@ -88,9 +88,10 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
   const auto t = series.column("time_s"), soc = series.column("state_of_charge"),
              volt = series.column("voltage_V");
   if (!t || !soc || !volt || series.rows.empty()) {
-    throw std::runtime_error(fmt::format("{}: expected columns time_s, state_of_charge and "
-                                         "voltage_V and at least one row",
-                                         (dir / "timeseries.csv").string()));
+    throw std::runtime_error(
+        fmt::format("{}: expected columns time_s, state_of_charge and "
+                    "voltage_V and at least one row",
+                    (dir / "timeseries.csv").string()));
   }
   double vMin = INFINITY, vMax = -INFINITY;
   for (std::size_t r = 0; r < series.rows.size(); ++r) {
@@ -122,11 +123,11 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
     }
   }
   if (outages.is_object() && outages.value("count", 0) > 0) {
-    body += fmt::format("set label 2 {} at graph 0.01, graph 0.04 left tc rgb '#d62728'\n",
-                        quote(fmt::format("{} outages, {:.2f} days without power in all{}",
-                                          outages.value("count", 0),
-                                          outages.value("total_days", 0.0),
-                                          intervals.is_array() ? " (shaded)" : "")));
+    body +=
+        fmt::format("set label 2 {} at graph 0.01, graph 0.04 left tc rgb '#d62728'\n",
+                    quote(fmt::format("{} outages, {:.2f} days without power in all{}",
+                                      outages.value("count", 0), outages.value("total_days", 0.0),
+                                      intervals.is_array() ? " (shaded)" : "")));
   }
   const json& life = summary.value("battery_life_days", json(nullptr));
   if (life.is_number()) {
@@ -136,12 +137,31 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
         "set label 1 {1} at {0}, graph 0.9 right offset -0.5,0 tc rgb '#d62728'\n",
         l, quote(fmt::format("battery first empty at {:.3f} d", l)));
   }
+  // Over weeks the daily swings fill a band: the end-of-day state of charge (daily.csv's
+  // soc_end, at each day's end) shows the trend through it.
+  std::string endOfDay;
+  if (fs::exists(dir / "daily.csv")) {
+    const CsvTable daily = CsvTable::read(dir / "daily.csv");
+    const auto len = daily.column("length_d"), end = daily.column("soc_end");
+    if (len && end && daily.rows.size() > 30) {
+      std::string data = "end_day,soc_end\n";
+      double at = 0;
+      for (std::size_t r = 0; r < daily.rows.size(); ++r) {
+        at += daily.number(r, *len).value_or(0);
+        if (const auto v = daily.number(r, *end)) data += fmt::format("{:.9g},{:.9g}\n", at, *v);
+      }
+      writeText(plots / "battery_end_of_day.csv", data);
+      endOfDay =
+          ", \\\n     'battery_end_of_day.csv' skip 1 using 1:($2*100) with lines lw 2 "
+          "lc rgb 'black' title 'state of charge at the end of each day (%)'";
+    }
+  }
   body += fmt::format(
-      "plot '../timeseries.csv' skip 1 using (${}/86400):(${}*100) with lines lw 2 "
-      "lc rgb '#1f77b4' title 'state of charge (%)', \\\n"
-      "     '' skip 1 using (${}/86400):{} axes x1y2 with lines lw 1.5 lc rgb '#ff7f0e' "
-      "title 'battery voltage (V)'\n",
-      *t + 1, *soc + 1, *t + 1, *volt + 1);
+      "plot '../timeseries.csv' skip 1 using (${0}/86400):{2} axes x1y2 with lines lw 1 "
+      "lc rgb '#a0ff7f0e' title 'battery voltage (V)', \\\n"
+      "     '' skip 1 using (${0}/86400):(${1}*100) with lines lw 1.5 lc rgb '#1f77b4' "
+      "title 'state of charge (%)'{3}\n",
+      *t + 1, *soc + 1, *volt + 1, endOfDay);
   return draw(plots, "battery", "State of charge and battery voltage over the run", body);
 }
 
@@ -152,9 +172,10 @@ Figure dailyFigure(const fs::path& dir, const fs::path& plots) {
   const auto len = daily.column("length_d"), cons = daily.column("consumed_mAh"),
              harv = daily.column("harvested_mAh");
   if (!len || !cons || !harv || daily.rows.empty()) {
-    throw std::runtime_error(fmt::format("{}: expected columns length_d, consumed_mAh and "
-                                         "harvested_mAh and at least one row",
-                                         (dir / "daily.csv").string()));
+    throw std::runtime_error(
+        fmt::format("{}: expected columns length_d, consumed_mAh and "
+                    "harvested_mAh and at least one row",
+                    (dir / "daily.csv").string()));
   }
   const std::size_t days = daily.rows.size();
   const std::size_t bin = std::max<std::size_t>(1, (days + 119) / 120);
@@ -180,7 +201,8 @@ Figure dailyFigure(const fs::path& dir, const fs::path& plots) {
                : fmt::format("Daily charge balance (mean per day over {}-day bins)", bin);
   const std::string body = fmt::format(
       "set title {}\nset xlabel 'day of the run (days since start)'\n"
-      "set ylabel 'charge per day (mAh/day)'\nset grid ytics\nset xzeroaxis lt -1\nset yrange [*<0:0<*]\nset offsets 0, 0, graph 0.08, 0\n"
+      "set ylabel 'charge per day (mAh/day)'\nset grid ytics\nset xzeroaxis lt -1\nset yrange "
+      "[*<0:0<*]\nset offsets 0, 0, graph 0.08, 0\n"
       "set style fill solid 0.8 noborder\nset boxwidth {} absolute\n"
       "set key outside bottom center horizontal\n"
       "plot 'daily_energy.csv' skip 1 using ($1+{}):2 with boxes lc rgb '#d62728' "
@@ -214,9 +236,8 @@ Figure breakdownFigure(const fs::path& plots, const json& summary) {
       double v = 0;
       if (col.rfind(name + " ", 0) == 0) {
         const std::string state = col.substr(name.size() + 1);
-        v = c.at("states").contains(state)
-                ? c["states"][state].value("charge_per_day_mAh", 0.0)
-                : 0.0;
+        v = c.at("states").contains(state) ? c["states"][state].value("charge_per_day_mAh", 0.0)
+                                           : 0.0;
       }
       total += v;
       data += fmt::format(",{:.9g}", v);
@@ -314,8 +335,8 @@ void runGnuplot(const fs::path& script, const fs::path& workDir) {
     if (line.find_first_not_of(" ^") != std::string::npos) last = line;
     pos = end + 1;
   }
-  throw std::runtime_error(fmt::format("gnuplot failed on {}: {}", script.string(),
-                                       last.empty() ? "no message" : last));
+  throw std::runtime_error(
+      fmt::format("gnuplot failed on {}: {}", script.string(), last.empty() ? "no message" : last));
 }
 
 PlotSet plotRun(const fs::path& dir) {
@@ -346,11 +367,10 @@ PlotSet plotSweep(const fs::path& dir) {
   struct Panel {
     std::string column, label;
   };
-  const std::vector<Panel> panels = {
-      {"battery_life_days", "battery life (days)"},
-      {"daily.consumed_mAh", "consumed (mAh/day)"},
-      {"daily.harvested_mAh", "harvested (mAh/day)"},
-      {"daily.net_mAh", "net = harvested - consumed (mAh/day)"}};
+  const std::vector<Panel> panels = {{"battery_life_days", "battery life (days)"},
+                                     {"daily.consumed_mAh", "consumed (mAh/day)"},
+                                     {"daily.harvested_mAh", "harvested (mAh/day)"},
+                                     {"daily.net_mAh", "net = harvested - consumed (mAh/day)"}};
   PlotSet set;
   const std::size_t rows = table.rows.size();
   // Keys given a single value are settings of the whole sweep, not an axis.
@@ -404,8 +424,8 @@ PlotSet plotSweep(const fs::path& dir) {
       data += "\n\n";
     }
     writeText(plots / (stem + ".csv"), data);
-    std::string xsetup = fmt::format(
-        "set xlabel {}\n", quote(axis.unit.empty() ? key : key + " (" + axis.unit + ")"));
+    std::string xsetup = fmt::format("set xlabel {}\n",
+                                     quote(axis.unit.empty() ? key : key + " (" + axis.unit + ")"));
     if (!axis.numeric) {
       xsetup += "set xtics (";
       for (std::size_t i = 0; i < axis.categories.size(); ++i) {
@@ -424,10 +444,12 @@ PlotSet plotSweep(const fs::path& dir) {
                             lo - pad, hi + pad);
     }
     std::string body = "set multiplot layout 2,2 title " +
-                       quote(fmt::format("Sweep over {} ({} points)", key, rows)) +
-                       "\nset grid\n" + xsetup;
-    if (seriesOrder.size() > 1) body += "set key outside bottom center horizontal font ',9'\n";
-    else body += "unset key\n";
+                       quote(fmt::format("Sweep over {} ({} points)", key, rows)) + "\nset grid\n" +
+                       xsetup;
+    if (seriesOrder.size() > 1)
+      body += "set key outside bottom center horizontal font ',9'\n";
+    else
+      body += "unset key\n";
     for (std::size_t p = 0; p < panels.size(); ++p) {
       const auto c = table.column(panels[p].column);
       bool any = false;
@@ -436,8 +458,9 @@ PlotSet plotSweep(const fs::path& dir) {
       std::string using_ = fmt::format("1:{}", p + 2);
       if (!any && p == 0) {
         // No point's battery emptied: a life axis would be empty; say so on the panel.
-        body += "set label 9 'the battery never emptied within the horizon at any point' "
-                "at graph 0.5, graph 0.5 center\nset yrange [0:1]\n";
+        body +=
+            "set label 9 'the battery never emptied within the horizon at any point' "
+            "at graph 0.5, graph 0.5 center\nset yrange [0:1]\n";
         body += fmt::format("set ylabel {}\nplot NaN notitle\nunset label 9\nset yrange [*:*]\n",
                             quote(ylabel));
         continue;
@@ -461,8 +484,7 @@ PlotSet plotSweep(const fs::path& dir) {
   if (modelKey == keys.end()) {
     set.skipped.push_back("accuracy vs battery life: no `model` key is swept");
   } else if (!acc || !life) {
-    set.skipped.push_back(
-        "accuracy vs battery life: the point summaries carry no accuracy");
+    set.skipped.push_back("accuracy vs battery life: the point summaries carry no accuracy");
   } else {
     std::string data;
     std::size_t n = 0;
@@ -486,8 +508,7 @@ PlotSet plotSweep(const fs::path& dir) {
           "set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.1\n"
           "plot 'accuracy_vs_life.csv' using 1:2 with points pt 7 ps 1.5 lc rgb '#1f77b4', "
           "'' using 1:2:3 with labels offset 0,1 font ',10'\n";
-      set.figures.push_back(
-          draw(plots, "accuracy_vs_life", "Accuracy against battery life", body));
+      set.figures.push_back(draw(plots, "accuracy_vs_life", "Accuracy against battery life", body));
     }
   }
   return set;

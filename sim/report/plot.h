@@ -10,8 +10,8 @@ namespace ej::report {
 
 // One drawn figure: plots/<name>.png and plots/<name>.svg.
 struct Figure {
-  std::string name;     // file stem, snake_case
-  std::string title;    // what it shows, one line
+  std::string name;   // file stem, snake_case
+  std::string title;  // what it shows, one line
   std::filesystem::path png, svg;
 };
 

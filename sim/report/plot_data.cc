@@ -1,13 +1,13 @@
 // CSV reading and --set value splitting for the reports.
 #include "sim/report/plot_data.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
-#include <unistd.h>
-
-#include <fmt/format.h>
 
 namespace ej::report {
 namespace fs = std::filesystem;
@@ -79,7 +79,8 @@ std::optional<NumberWithUnit> splitNumber(const std::string& text) {
   if (end == begin || !std::isfinite(v)) return std::nullopt;
   std::string unit(end);
   const auto first = unit.find_first_not_of(' ');
-  unit = first == std::string::npos ? "" : unit.substr(first, unit.find_last_not_of(' ') + 1 - first);
+  unit =
+      first == std::string::npos ? "" : unit.substr(first, unit.find_last_not_of(' ') + 1 - first);
   return NumberWithUnit{v, unit};
 }
 
@@ -108,8 +109,8 @@ std::string readFile(const fs::path& file) {
 }
 
 void writeFileAtomically(const fs::path& file, const std::string& text) {
-  const fs::path temp = file.parent_path() / fmt::format(".{}.tmp-{}", file.filename().string(),
-                                                         getpid());
+  const fs::path temp =
+      file.parent_path() / fmt::format(".{}.tmp-{}", file.filename().string(), getpid());
   {
     std::ofstream out(temp, std::ios::binary);
     out << text;

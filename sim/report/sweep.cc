@@ -3,21 +3,21 @@
 // temporary sibling renamed into place, so a killed point leaves no half-written folder.
 #include "sim/report/sweep.h"
 
-#include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <map>
-#include <stdexcept>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <stdexcept>
 
 #include "sim/report/plot_data.h"
 
@@ -64,9 +64,9 @@ std::vector<SweepPoint> sweepPoints(const std::vector<SweepSet>& sets, bool zip)
     for (const auto& s : sets) {
       if (s.values.size() == 1) continue;
       if (count != 1 && s.values.size() != count) {
-        throw std::invalid_argument(fmt::format(
-            "--zip: --set {} has {} values where another list has {}", s.key, s.values.size(),
-            count));
+        throw std::invalid_argument(
+            fmt::format("--zip: --set {} has {} values where another list has {}", s.key,
+                        s.values.size(), count));
       }
       count = s.values.size();
     }
@@ -175,9 +175,8 @@ class ProgressBar {
     const std::size_t width = 30, filled = width * m_done / m_total;
     const std::string eta =
         rate > 0 ? "about " + duration((m_total - m_done) / rate) + " left" : "";
-    fmt::print(stderr, "\r  [{}{}] {}/{} points  {:.2f} points/s  {}   ",
-               std::string(filled, '#'), std::string(width - filled, '.'), m_done, m_total,
-               rate, eta);
+    fmt::print(stderr, "\r  [{}{}] {}/{} points  {:.2f} points/s  {}   ", std::string(filled, '#'),
+               std::string(width - filled, '.'), m_done, m_total, rate, eta);
     std::fflush(stderr);
   }
   using Clock = std::chrono::steady_clock;
@@ -190,8 +189,8 @@ class ProgressBar {
 // stderr to ERR; the child dies with the sweep (PR_SET_PDEATHSIG), so a killed sweep leaves
 // no worker behind to race its successor.
 pid_t startPoint(const SweepOptions& o, const SweepPoint& p, const fs::path& err) {
-  std::vector<std::string> args = {o.program.string(), "run", o.scenario.string(),
-                                   "--out", (o.out / p.dir).string(), "-q"};
+  std::vector<std::string> args = {o.program.string(),       "run", o.scenario.string(), "--out",
+                                   (o.out / p.dir).string(), "-q"};
   for (const auto& [k, v] : p.values) {
     args.push_back("--set");
     args.push_back(k + "=" + v);
@@ -291,7 +290,7 @@ SweepOutcome runSweep(const SweepOptions& o) {
     const json old = readJson(manifest);
     for (const char* key : {"sets", "zip", "scenario_text"}) {
       if (old.value(key, json()) != def[key]) {
-        const std::string what = key == std::string("sets")   ? "the --set values differ"
+        const std::string what = key == std::string("sets")  ? "the --set values differ"
                                  : key == std::string("zip") ? "--zip differs"
                                                              : "the scenario file changed";
         throw std::runtime_error(fmt::format(
@@ -346,8 +345,8 @@ SweepOutcome runSweep(const SweepOptions& o) {
     if (it == running.end()) continue;
     const SweepPoint& p = *it->second;
     running.erase(it);
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-                    fs::exists(o.out / p.dir / "summary.json");
+    const bool ok =
+        WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::exists(o.out / p.dir / "summary.json");
     if (ok) {
       ++outcome.ran;
       fs::remove(errFile(p));

@@ -4,12 +4,11 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ej::report {
 
@@ -35,20 +34,20 @@ struct SweepPoint {
 std::vector<SweepPoint> sweepPoints(const std::vector<SweepSet>& sets, bool zip);
 
 struct SweepOptions {
-  std::filesystem::path scenario;      // as given
-  std::string scenarioName;            // for the report
+  std::filesystem::path scenario;  // as given
+  std::string scenarioName;        // for the report
   std::vector<SweepSet> sets;
   bool zip = false;
-  std::filesystem::path out;           // the sweep folder
-  unsigned workers = 1;                // worker processes
-  std::filesystem::path program;       // the edgejoule binary the points run with
-  bool progress = false;               // draw a progress bar on stderr
+  std::filesystem::path out;      // the sweep folder
+  unsigned workers = 1;           // worker processes
+  std::filesystem::path program;  // the edgejoule binary the points run with
+  bool progress = false;          // draw a progress bar on stderr
 };
 
 struct SweepOutcome {
-  std::size_t points = 0;        // in the sweep
-  std::size_t alreadyDone = 0;   // found complete when it started (resumed)
-  std::size_t ran = 0;           // run now
+  std::size_t points = 0;       // in the sweep
+  std::size_t alreadyDone = 0;  // found complete when it started (resumed)
+  std::size_t ran = 0;          // run now
   double wall_s = 0;
   std::filesystem::path csv;
 };

@@ -1,0 +1,371 @@
+// The plot, run --plot and sweep commands as a user runs them; report.html opened in
+// headless Chromium.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Outcome {
+  int status;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A folder of this test process (ctest runs tests in parallel), removed at the end.
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / (name + "_" + std::to_string(getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+// Runs COMMAND (a shell command line) from the source folder.
+Outcome shell(const std::string& command, const fs::path& tmp) {
+  const std::string cmd = std::string("cd ") + EJ_SOURCE_DIR + " && " + command + " >" +
+                          (tmp / "stdout").string() + " 2>" + (tmp / "stderr").string();
+  const int raw = std::system(cmd.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(tmp / "stdout"), slurp(tmp / "stderr")};
+}
+
+Outcome edgejoule(const std::string& args, const fs::path& tmp) {
+  return shell(std::string(EJ_BINARY) + " " + args, tmp);
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+json readJson(const fs::path& file) {
+  std::ifstream in(file);
+  return json::parse(in);
+}
+
+TEST(PlotTest, RunPlotDrawsLabelledFiguresAndTheReport) {
+  TempDir tmp("ej_report_run_plot");
+  const fs::path out = tmp.path / "r";
+  const auto r =
+      edgejoule("run scenarios/seed-paper-pir.yaml -q --plot --out " + out.string(), tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* f : {"battery", "daily_energy", "breakdown"}) {
+    const std::string png = slurp(out / "plots" / (std::string(f) + ".png"));
+    ASSERT_GT(png.size(), 8u) << f;
+    EXPECT_EQ(png.substr(1, 3), "PNG") << f;
+    EXPECT_TRUE(fs::exists(out / "plots" / (std::string(f) + ".gp"))) << f;
+  }
+  const std::string battery = slurp(out / "plots/battery.svg");
+  EXPECT_NE(battery.find("state of charge (%)"), std::string::npos);
+  EXPECT_NE(battery.find("battery voltage (V)"), std::string::npos);
+  EXPECT_NE(battery.find("time since start (days)"), std::string::npos);
+  // The PIR node empties at 5.7257 d (README: during the sixth day's evening job).
+  EXPECT_NE(battery.find("battery first empty at 5.726 d"), std::string::npos);
+  const std::string daily = slurp(out / "plots/daily_energy.svg");
+  EXPECT_NE(daily.find("charge per day (mAh/day)"), std::string::npos);
+  // Five complete days at 350 mAh/day: the consumed column of the binned data.
+  EXPECT_NE(slurp(out / "plots/daily_energy.csv").find("\n1,350,0,-350\n"), std::string::npos);
+  // mcu: 2 h x 120 mA + 22 h x 5 mA = 350 mAh/day, labelled on its bar.
+  const std::string breakdown = slurp(out / "plots/breakdown.svg");
+  EXPECT_NE(breakdown.find("350 mAh/day"), std::string::npos);
+  EXPECT_NE(breakdown.find("mcu active"), std::string::npos);
+
+  const std::string html = slurp(out / "report.html");
+  EXPECT_EQ(count(html, "src=\"data:image/svg+xml;base64,"), 3u);
+  EXPECT_NE(html.find("5.7257 days"), std::string::npos);
+  EXPECT_NE(html.find("hw/mcu/seed-paper-generic.yaml"), std::string::npos);
+  EXPECT_NE(html.find("seed paper, power estimate: 120 mA when active"), std::string::npos);
+  EXPECT_NE(html.find("capacity: 2000 mAh"), std::string::npos);  // the scenario YAML
+}
+
+TEST(PlotTest, ReportLoadsInHeadlessChromiumWithoutErrors) {
+  TempDir tmp("ej_report_chromium");
+  const fs::path out = tmp.path / "r";
+  ASSERT_EQ(edgejoule("run scenarios/seed-paper-pir-solar.yaml -q --set horizon=30d --plot --out " +
+                          out.string(),
+                      tmp.path)
+                .status,
+            0);
+  // The page has no script of its own; a copy with one that counts decoded images tells
+  // whether every figure loaded (naturalWidth > 0 once decoded).
+  std::string page = slurp(out / "report.html");
+  const std::string probe =
+      "<script>window.addEventListener('load',()=>{document.body.dataset.loaded="
+      "[...document.images].filter(i=>i.complete&&i.naturalWidth>0).length;});</script>";
+  page.replace(page.find("</body>"), 7, probe + "</body>");
+  std::ofstream(tmp.path / "probe.html") << page;
+  const std::string flags =
+      "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--virtual-time-budget=5000 --enable-logging=stderr --v=0 --user-data-dir=" +
+      (tmp.path / "profile").string();
+  const auto dom = shell(
+      "chromium " + flags + " --dump-dom file://" + (tmp.path / "probe.html").string(), tmp.path);
+  ASSERT_EQ(dom.status, 0) << "chromium (Debian package chromium, tools/install-deps): " << dom.err;
+  EXPECT_NE(dom.out.find("data-loaded=\"3\""), std::string::npos) << dom.out.substr(0, 400);
+  EXPECT_NE(dom.out.find("Where the charge goes"), std::string::npos);
+  // Console messages and uncaught errors are logged as "CONSOLE(...)" / "Uncaught".
+  const auto logged =
+      shell("chromium " + flags + " --dump-dom file://" + (out / "report.html").string(), tmp.path);
+  EXPECT_EQ(logged.err.find("Uncaught"), std::string::npos) << logged.err;
+  EXPECT_EQ(logged.err.find("CONSOLE"), std::string::npos) << logged.err;
+  EXPECT_EQ(logged.err.find(":ERROR:CONSOLE"), std::string::npos) << logged.err;
+  // A screenshot at the page's width, for a human to look at (kept only on failure).
+  const auto shot =
+      shell("chromium " + flags + " --window-size=1200,2400 --screenshot=" +
+                (tmp.path / "report.png").string() + " file://" + (out / "report.html").string(),
+            tmp.path);
+  EXPECT_EQ(shot.status, 0) << shot.err;
+  EXPECT_GT(fs::file_size(tmp.path / "report.png"), 20000u);
+}
+
+TEST(PlotTest, MissingGnuplotIsOneClearLine) {
+  TempDir tmp("ej_report_no_gnuplot");
+  ASSERT_EQ(
+      edgejoule("run scenarios/seed-paper-pir.yaml -q --out " + (tmp.path / "r").string(), tmp.path)
+          .status,
+      0);
+  const auto r =
+      shell("PATH=/nonexistent " + std::string(EJ_BINARY) + " plot " + (tmp.path / "r").string(),
+            tmp.path);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "edgejoule: gnuplot not found on the PATH: install it (Debian: gnuplot-nox; "
+            "tools/install-deps)\n");
+  const auto notResults = edgejoule("plot " + tmp.path.string(), tmp.path);
+  EXPECT_EQ(notResults.status, 2);
+  EXPECT_NE(notResults.err.find("neither summary.json"), std::string::npos) << notResults.err;
+}
+
+// The value changes of a VCD file: time (ns) -> full signal name -> value text.
+std::map<long long, std::map<std::string, std::string>> readVcd(const fs::path& file) {
+  std::ifstream in(file);
+  std::map<std::string, std::string> names;  // id -> node.mcu.current_mA
+  std::vector<std::string> scopes;
+  std::map<long long, std::map<std::string, std::string>> changes;
+  long long now = 0;
+  std::string word;
+  while (in >> word) {
+    if (word == "$scope") {
+      std::string kind, name;
+      in >> kind >> name;
+      scopes.push_back(name);
+    } else if (word == "$upscope") {
+      scopes.pop_back();
+    } else if (word == "$var") {
+      std::string type, width, id, name;
+      in >> type >> width >> id >> name;
+      std::string full;
+      for (std::size_t i = 1; i < scopes.size(); ++i) full += scopes[i] + ".";  // skip "SystemC"
+      names[id] = full + name;
+    } else if (word[0] == '#') {
+      now = std::stoll(word.substr(1));
+    } else if (word[0] == 'r' || word[0] == 'b') {
+      std::string id;
+      in >> id;
+      changes[now][names[id]] = word.substr(1);
+    } else if ((word[0] == '0' || word[0] == '1') && word.size() > 1) {
+      changes[now][names[word.substr(1)]] = word.substr(0, 1);
+    }
+  }
+  return changes;
+}
+
+TEST(VcdTest, TracesPowerStatesCurrentsAndStateOfCharge) {
+  TempDir tmp("ej_report_vcd");
+  const auto r =
+      edgejoule("run scenarios/seed-paper-pir-solar.yaml -q --set horizon=1d --out " +
+                    (tmp.path / "r").string() + " --vcd " + (tmp.path / "trace.vcd").string(),
+                tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;  // -q: not even SystemC's note on the time unit
+  const auto vcd = readVcd(tmp.path / "trace.vcd");
+  ASSERT_TRUE(vcd.count(0));
+  // Time zero: the MCU asleep at 5 mA, full battery at its nominal 3.7 V.
+  EXPECT_EQ(vcd.at(0).at("node.mcu.current_mA"), "5");
+  EXPECT_EQ(vcd.at(0).at("node.state_of_charge"), "1");
+  EXPECT_EQ(vcd.at(0).at("node.voltage_V"), "3.7");
+  // 08:00 (28,800 s): motion, the MCU active at 120 mA (state 0, "active"); the battery
+  // has given 8 h x 5 mA = 40 mAh of 2000: 0.98.
+  const long long at8 = 28800LL * 1000000000;
+  EXPECT_EQ(vcd.at(at8).at("node.mcu.current_mA"), "120");
+  EXPECT_EQ(vcd.at(at8).at("node.mcu.state"), "0");
+  EXPECT_NEAR(std::stod(vcd.at(at8).at("node.state_of_charge")), 0.98, 1e-12);
+  // 09:00: asleep again after 1 h at 120 mA: 2000 - 40 - 120 = 1840 mAh, 0.92.
+  const long long at9 = 32400LL * 1000000000;
+  EXPECT_EQ(vcd.at(at9).at("node.mcu.current_mA"), "5");
+  EXPECT_NEAR(std::stod(vcd.at(at9).at("node.state_of_charge")), 0.92, 1e-12);
+  // 10:00: the panel's window opens, 200 mA.
+  const long long at10 = 36000LL * 1000000000;
+  EXPECT_EQ(vcd.at(at10).at("node.harvester.current_mA"), "200");
+  EXPECT_EQ(vcd.at(at10).at("node.harvest_mA"), "200");
+}
+
+// 2 x 2 grid of 3-day runs of the seed paper's PIR node.
+const std::string kGrid =
+    "sweep scenarios/seed-paper-pir-solar.yaml --set horizon=3d "
+    "--set 'node.mcu.states.active=60 mA,120 mA' --set 'node.harvester.current=100 mA,200 mA'";
+
+TEST(SweepTest, GridTableMatchesHandFiguresAndSingleRuns) {
+  TempDir tmp("ej_report_sweep");
+  const fs::path out = tmp.path / "s";
+  const auto r = edgejoule(kGrid + " -j 2 --json --plot --out " + out.string(), tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto outcome = json::parse(r.out);
+  EXPECT_EQ(outcome["points"], 4);
+  EXPECT_EQ(outcome["ran"], 4);
+  EXPECT_TRUE(r.err.empty()) << r.err;  // no progress bar when stderr is no terminal
+
+  std::ifstream csv(out / "sweep.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("point,horizon,node.mcu.states.active,node.harvester.current,"
+                         "battery_life_days,energy_neutral,daily.consumed_mAh,"
+                         "daily.harvested_mAh,daily.net_mAh",
+                         0),
+            0u)
+      << header;
+  std::vector<std::string> rows;
+  while (std::getline(csv, line)) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 4u);
+  // Consumed: 2 h x active + 22 h x 5 mA; harvested: 3 h x current.
+  //   60 mA: 230 mAh/day; 120 mA: 350. 100 mA: 300 mAh/day; 200 mA: 600.
+  EXPECT_EQ(rows[0].rfind("0000,3d,60 mA,100 mA,,true,230,300,70,", 0), 0u) << rows[0];
+  EXPECT_EQ(rows[1].rfind("0001,3d,60 mA,200 mA,,true,230,600,370,", 0), 0u) << rows[1];
+  EXPECT_EQ(rows[2].rfind("0002,3d,120 mA,100 mA,,false,350,300,-50,", 0), 0u) << rows[2];
+  EXPECT_EQ(rows[3].rfind("0003,3d,120 mA,200 mA,,true,350,600,250,", 0), 0u) << rows[3];
+
+  // A point is exactly the single run with the same --set values.
+  const auto single = edgejoule(
+      "run scenarios/seed-paper-pir-solar.yaml -q --set horizon=3d "
+      "--set 'node.mcu.states.active=120 mA' "
+      "--set 'node.harvester.current=100 mA' --out " +
+          (tmp.path / "single").string(),
+      tmp.path);
+  ASSERT_EQ(single.status, 0) << single.err;
+  auto a = readJson(out / "points/0002/summary.json");
+  auto b = readJson(tmp.path / "single/summary.json");
+  a["simulation"].erase("wall_time_s");
+  b["simulation"].erase("wall_time_s");
+  EXPECT_EQ(a, b);
+
+  // --plot: one figure per swept key, accuracy skipped (no `model` swept).
+  EXPECT_TRUE(fs::exists(out / "plots/sweep_vs_node.mcu.states.active.png"));
+  EXPECT_TRUE(fs::exists(out / "plots/sweep_vs_node.harvester.current.svg"));
+  const std::string svg = slurp(out / "plots/sweep_vs_node.mcu.states.active.svg");
+  EXPECT_NE(svg.find("node.mcu.states.active (mA)"), std::string::npos);
+  EXPECT_NE(svg.find("net = harvested - consumed (mAh/day)"), std::string::npos);
+  const std::string html = slurp(out / "report.html");
+  EXPECT_NE(html.find("Not drawn: accuracy vs battery life: no `model` key is swept"),
+            std::string::npos);
+}
+
+TEST(SweepTest, ResumesOnlyTheMissingPoints) {
+  TempDir tmp("ej_report_resume");
+  const fs::path out = tmp.path / "s";
+  ASSERT_EQ(edgejoule(kGrid + " -j 1 --out " + out.string(), tmp.path).status, 0);
+  // As a kill leaves it: one point never finished (no folder, a stale temporary one).
+  fs::remove_all(out / "points/0001");
+  fs::create_directories(out / "points/.0001.tmp-999999");
+  std::ofstream(out / "points/.0001.tmp-999999/summary.json") << "{";
+  const auto r = edgejoule(kGrid + " -j 1 --json --out " + out.string(), tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto outcome = json::parse(r.out);
+  EXPECT_EQ(outcome["already_done"], 3);
+  EXPECT_EQ(outcome["ran"], 1);
+  EXPECT_FALSE(fs::exists(out / "points/.0001.tmp-999999"));
+  EXPECT_NEAR(readJson(out / "points/0001/summary.json")["daily"]["harvested_mAh"].get<double>(),
+              600.0, 1e-9);
+}
+
+TEST(SweepTest, KilledSweepFinishesWhenStartedAgain) {
+  TempDir tmp("ej_report_kill");
+  const fs::path out = tmp.path / "s";
+  const std::string args = std::string(EJ_BINARY) +
+                           " sweep scenarios/seed-paper-pir-solar.yaml -j 2 --out " + out.string() +
+                           " --set 'horizon=20d,21d,22d,23d,24d,25d,26d,27d'";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c",
+          ("cd " + std::string(EJ_SOURCE_DIR) + " && exec " + args + " >/dev/null 2>&1").c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Kill it as soon as its first point is done (or after 20 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!fs::exists(out / "points/0000/summary.json") &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_FALSE(fs::exists(out / "sweep.csv"));
+  const auto r = shell(args + " --json", tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto outcome = json::parse(r.out);
+  EXPECT_EQ(outcome["points"], 8);
+  EXPECT_GE(outcome["already_done"].get<int>(), 1);
+  EXPECT_EQ(outcome["already_done"].get<int>() + outcome["ran"].get<int>(), 8);
+  for (int i = 0; i < 8; ++i) {
+    const auto s = readJson(out / ("points/000" + std::to_string(i)) / "summary.json");
+    EXPECT_NEAR(s["simulated_days"].get<double>(), 20.0 + i, 1e-9);
+  }
+  for (const auto& e : fs::directory_iterator(out / "points")) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+}
+
+TEST(SweepTest, RefusesAnotherSweepsFolderAndBadLists) {
+  TempDir tmp("ej_report_refuse");
+  const fs::path out = tmp.path / "s";
+  ASSERT_EQ(edgejoule(kGrid + " --out " + out.string(), tmp.path).status, 0);
+  const auto other = edgejoule(
+      "sweep scenarios/seed-paper-pir-solar.yaml --set horizon=4d "
+      "--out " +
+          out.string(),
+      tmp.path);
+  EXPECT_EQ(other.status, 1);
+  EXPECT_NE(other.err.find("holds another sweep (the --set values differ)"), std::string::npos)
+      << other.err;
+  const auto zip = edgejoule(
+      "sweep scenarios/seed-paper-pir-solar.yaml --zip "
+      "--set horizon=1d,2d --set 'node.mcu.states.active=1 mA,2 mA,3 mA' "
+      "--out " +
+          (tmp.path / "z").string(),
+      tmp.path);
+  EXPECT_EQ(zip.status, 2);
+  EXPECT_EQ(zip.err,
+            "edgejoule: --zip: --set node.mcu.states.active has 3 values where another list "
+            "has 2\n");
+  const auto bad = edgejoule(
+      "sweep scenarios/seed-paper-pir-solar.yaml "
+      "--set 'node.battery.capacity=1 Ah,3 V' --out " +
+          (tmp.path / "b").string(),
+      tmp.path);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "--set node.battery.capacity: expected a charge (e.g. 2000 mAh), got '3 V'\n");
+  EXPECT_FALSE(fs::exists(tmp.path / "b"));
+}
+
+}  // namespace

@@ -1,0 +1,115 @@
+// Sweep grids and the small text helpers of the reports.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "sim/core/config.h"
+#include "sim/report/html_report.h"
+#include "sim/report/plot_data.h"
+#include "sim/report/sweep.h"
+
+namespace ej::report {
+namespace {
+
+TEST(SweepSetTest, SplitsOnCommasKeepsSpacesAndEscapedCommas) {
+  const auto s = parseSweepSet("node.mcu.states.active=80 mA, 120 mA,a\\,b");
+  EXPECT_EQ(s.key, "node.mcu.states.active");
+  EXPECT_EQ(s.values, (std::vector<std::string>{"80 mA", "120 mA", "a,b"}));
+  EXPECT_THROW(parseSweepSet("no-equals-sign"), std::invalid_argument);
+  EXPECT_THROW(parseSweepSet("key=1,,2"), std::invalid_argument);
+}
+
+TEST(SweepPointsTest, GridVariesTheLastKeyFastest) {
+  const auto points = sweepPoints({{"a", {"1", "2"}}, {"b", {"x", "y", "z"}}}, false);
+  ASSERT_EQ(points.size(), 6u);  // 2 x 3
+  EXPECT_EQ(points[0].dir, "points/0000");
+  EXPECT_EQ(points[5].dir, "points/0005");
+  // Index 4 = 1 * 3 + 1: a's second value, b's second value.
+  EXPECT_EQ(points[4].values[0].second, "2");
+  EXPECT_EQ(points[4].values[1].second, "y");
+  EXPECT_EQ(points[2].values[0].second, "1");
+  EXPECT_EQ(points[2].values[1].second, "z");
+}
+
+TEST(SweepPointsTest, ZipPairsValuesAndRepeatsSingleValues) {
+  const auto points =
+      sweepPoints({{"a", {"1", "2", "3"}}, {"b", {"x"}}, {"c", {"p", "q", "r"}}}, true);
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[2].values[0].second, "3");
+  EXPECT_EQ(points[2].values[1].second, "x");
+  EXPECT_EQ(points[2].values[2].second, "r");
+  EXPECT_THROW(sweepPoints({{"a", {"1", "2"}}, {"c", {"p", "q", "r"}}}, true),
+               std::invalid_argument);
+}
+
+TEST(SweepPointsTest, FolderNamesWidenPastTenThousandPoints) {
+  const auto points = sweepPoints(
+      {{"a", std::vector<std::string>(101, "v")}, {"b", std::vector<std::string>(100, "w")}},
+      false);
+  ASSERT_EQ(points.size(), 10100u);
+  EXPECT_EQ(points.back().dir, "points/10099");
+  EXPECT_EQ(points.front().dir, "points/00000");
+}
+
+TEST(Base64Test, Rfc4648TestVectors) {
+  // RFC 4648, section 10.
+  EXPECT_EQ(base64(""), "");
+  EXPECT_EQ(base64("f"), "Zg==");
+  EXPECT_EQ(base64("fo"), "Zm8=");
+  EXPECT_EQ(base64("foo"), "Zm9v");
+  EXPECT_EQ(base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
+}
+
+TEST(HtmlTest, EscapesMarkup) {
+  EXPECT_EQ(escapeHtml("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+}
+
+TEST(CsvTest, QuotedFieldsRoundTrip) {
+  EXPECT_EQ(csvField("80 mA"), "80 mA");
+  EXPECT_EQ(csvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(csvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ej_report_csv_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  writeFileAtomically(dir / "t.csv", "k,v\n" + csvField("a,b") + ",2.5\nx,\n");
+  const auto t = CsvTable::read(dir / "t.csv");
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0][0], "a,b");
+  EXPECT_EQ(t.number(0, 1), 2.5);
+  EXPECT_EQ(t.number(1, 1), std::nullopt);  // an empty cell is no number
+  EXPECT_EQ(t.column("v"), 1u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SplitNumberTest, NumberAndUnit) {
+  const auto a = splitNumber("80 mA");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->value, 80);
+  EXPECT_EQ(a->unit, "mA");
+  const auto b = splitNumber("12");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->unit, "");
+  EXPECT_FALSE(splitNumber("models/a.onnx"));
+}
+
+TEST(PartSourcesTest, ListsTheSourcesOfTheSeedPaperParts) {
+  core::Config::setDataRoot(EJ_SOURCE_DIR);
+  const std::filesystem::path scenario =
+      std::filesystem::path(EJ_SOURCE_DIR) / "scenarios/seed-paper-pir-solar.yaml";
+  const auto parts = partSources(readFile(scenario), scenario);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].reference, "hw/mcu/seed-paper-generic.yaml");
+  EXPECT_EQ(parts[0].name, "Generic MCU of the seed paper");
+  // hw/mcu/seed-paper-generic.yaml: states.active and states.sleep, each with its source.
+  ASSERT_EQ(parts[0].values.size(), 2u);
+  EXPECT_EQ(parts[0].values[0].key, "states.active");
+  EXPECT_EQ(parts[0].values[0].value, "120 mA");
+  EXPECT_NE(parts[0].values[0].source.find("seed paper"), std::string::npos);
+  EXPECT_EQ(parts[1].reference, "hw/solar/seed-paper-constant.yaml");
+  ASSERT_EQ(parts[1].values.size(), 2u);  // current and duration
+  EXPECT_EQ(parts[1].values[0].value, "200 mA");
+}
+
+}  // namespace
+}  // namespace ej::report
