@@ -1,0 +1,217 @@
+// Analytic cycle formulas and their calibration against the emulator.
+#include "sim/nn/analytic.h"
+
+#include <cmath>
+#include <fstream>
+#include <mutex>
+
+#include <Eigen/Dense>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/data/mnist.h"
+#include "sim/nn/emulator.h"
+#include "sim/nn/profile.h"
+
+namespace ej::nn {
+
+std::vector<double> layerFeatures(const QLayer& l) {
+  const ej_layer_t& d = l.desc;
+  const double outputs = double(d.out_c) * d.out_h * d.out_w;
+  switch (d.op) {
+    case EJ_OP_CONV:
+    case EJ_OP_MAXPOOL:
+    case EJ_OP_AVGPOOL: {
+      // Exact loop trip counts of the kernels in ej_kernels.c: the ky loop runs k_h times per
+      // (output, input channel); the kx loop k_w times per valid row; taps are valid kx trips.
+      double validRows = 0, taps = 0;
+      for (int oy = 0; oy < d.out_h; ++oy) {
+        int rows = 0;
+        for (int ky = 0; ky < d.k_h; ++ky) {
+          const int iy = oy * d.stride_h - d.pad_t + ky;
+          rows += iy >= 0 && iy < d.in_h;
+        }
+        for (int ox = 0; ox < d.out_w; ++ox) {
+          int cols = 0;
+          for (int kx = 0; kx < d.k_w; ++kx) {
+            const int ix = ox * d.stride_w - d.pad_l + kx;
+            cols += ix >= 0 && ix < d.in_w;
+          }
+          validRows += rows;
+          taps += double(rows) * cols;
+        }
+      }
+      const double perOutput = d.op == EJ_OP_CONV ? double(d.in_c / d.groups) * d.out_c : d.out_c;
+      return {taps * perOutput, validRows * perOutput, double(d.k_h) * d.out_h * d.out_w * perOutput,
+              outputs, 1.0};
+    }
+    case EJ_OP_FC: {
+      const double quads = double(d.in_c / 4) * 4;
+      return {quads * d.out_c, double(d.in_c - d.in_c / 4 * 4) * d.out_c, double(d.out_c), 1.0};
+    }
+    case EJ_OP_FC_SPARSE: return {double(l.weights.size()), double(d.out_c), 1.0};
+    case EJ_OP_ADD:
+    case EJ_OP_CLAMP:
+    case EJ_OP_SOFTMAX: return {outputs, 1.0};
+    default: throw ModelError(fmt::format("layer '{}': no analytic formula for op {}", l.name, d.op));
+  }
+}
+
+AnalyticCount predictLayer(const AnalyticCoefficients& c, const QLayer& l) {
+  const auto f = layerFeatures(l);
+  AnalyticCount out;
+  const auto& cc = c.cycles.at(l.desc.op);
+  const auto& rc = c.flashReads.at(l.desc.op);
+  for (std::size_t i = 0; i < f.size(); ++i) out.cycles += cc[i] * f[i], out.flashReads += rc[i] * f[i];
+  out.cycles = std::max(out.cycles, 0.0);
+  out.flashReads = std::max(out.flashReads, 0.0);
+  return out;
+}
+
+namespace {
+
+// The calibration suite: one-layer graphs of every kernel over a spread of shapes.
+std::vector<Graph> calibrationSuite() {
+  std::vector<Graph> suite;
+  data::SplitMix64 rng(2024);
+  auto rand = [&](std::size_t n) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = float(rng.uniform() - 0.5);
+    return v;
+  };
+  auto single = [&](Shape in, Layer l, Shape out) {
+    Graph g;
+    g.shapes = {in, out};
+    g.names = {"in", "out"};
+    g.input = 0, g.output = 1;
+    l.inputs = {0}, l.output = 1, l.name = "calibration";
+    g.layers = {l};
+    suite.push_back(g);
+  };
+  struct ConvCase { int cin, h, cout, k, stride, pad, groups; };
+  for (const ConvCase& c : std::vector<ConvCase>{{1, 28, 6, 5, 1, 2, 1}, {6, 14, 16, 5, 1, 0, 1}, {3, 16, 8, 3, 1, 1, 1},
+                                                 {8, 12, 8, 3, 2, 1, 8}, {4, 10, 12, 1, 1, 0, 1}, {16, 8, 16, 3, 1, 1, 16},
+                                                 {2, 20, 4, 7, 2, 3, 1}, {8, 9, 16, 3, 1, 0, 2}}) {
+    Layer l;
+    l.op = Op::Conv, l.kH = l.kW = c.k, l.strideH = l.strideW = c.stride;
+    l.padT = l.padL = l.padB = l.padR = c.pad, l.groups = c.groups;
+    l.weights = rand(std::size_t(c.cout) * (c.cin / c.groups) * c.k * c.k), l.bias = rand(std::size_t(c.cout));
+    const int o = (c.h + 2 * c.pad - c.k) / c.stride + 1;
+    single({c.cin, c.h, c.h}, l, {c.cout, o, o});
+  }
+  for (auto [in, out, sparsity] : std::vector<std::tuple<int, int, double>>{
+           {400, 120, 0}, {120, 84, 0}, {84, 10, 0}, {37, 23, 0}, {256, 64, 0}, {400, 120, 0.9}, {120, 84, 0.8},
+           {300, 50, 0.95}, {64, 64, 0.75}}) {
+    Layer l;
+    l.op = Op::Gemm, l.weights = rand(std::size_t(in) * out), l.bias = rand(std::size_t(out));
+    for (auto& w : l.weights) {
+      if (rng.uniform() < sparsity) w = 0;
+    }
+    single({in, 1, 1}, l, {out, 1, 1});
+  }
+  for (auto [c, h, k, s, pad] : std::vector<std::tuple<int, int, int, int, int>>{
+           {6, 28, 2, 2, 0}, {16, 10, 2, 2, 0}, {8, 9, 3, 2, 1}, {4, 16, 3, 1, 1}}) {
+    for (Op op : {Op::MaxPool, Op::AvgPool}) {
+      Layer l;
+      l.op = op, l.kH = l.kW = k, l.strideH = l.strideW = s, l.padT = l.padL = l.padB = l.padR = pad;
+      const int o = (h + 2 * pad - k) / s + 1;
+      single({c, h, h}, l, {c, o, o});
+    }
+  }
+  for (int n : {10, 64, 300, 1000}) {
+    Layer clamp;
+    clamp.op = Op::Clamp, clamp.actMin = -0.2f, clamp.actMax = 0.3f;
+    single({n, 1, 1}, clamp, {n, 1, 1});
+    Layer sm;
+    sm.op = Op::Softmax;
+    single({n, 1, 1}, sm, {n, 1, 1});
+    Graph g;  // Add of the input to itself through two paths
+    g.shapes = {{n, 1, 1}, {n, 1, 1}, {n, 1, 1}};
+    g.names = {"in", "c", "out"};
+    g.input = 0, g.output = 2;
+    Layer c2;
+    c2.op = Op::Clamp, c2.name = "c", c2.inputs = {0}, c2.output = 1, c2.actMin = -0.1f;
+    Layer add;
+    add.op = Op::Add, add.name = "add", add.inputs = {0, 1}, add.output = 2;
+    g.layers = {c2, add};
+    suite.push_back(g);
+  }
+  return suite;
+}
+
+}  // namespace
+
+AnalyticCoefficients fitAnalytic(Core core) {
+  const Core emulated = core == Core::XtensaLx6 ? Core::Rv32imc : core;
+  struct Rows {
+    std::vector<std::vector<double>> x;
+    std::vector<double> cycles, reads;
+  };
+  std::map<std::uint32_t, Rows> rows;
+  data::SplitMix64 rng(99);
+  for (const Graph& g : calibrationSuite()) {
+    std::vector<std::vector<float>> calib(4, std::vector<float>(std::size_t(g.shapes[g.input].size())));
+    for (auto& v : calib) {
+      for (auto& x : v) x = float(rng.uniform() * 2 - 1);
+    }
+    const QuantModel q = quantize(g, calib);
+    // Wait states 1 so the emulator counts flash reads; cycles then exclude them again.
+    Emulator emu(emulated, q, 1);
+    const auto counts = emu.run(quantizeInput(q, calib[0]));
+    for (std::size_t i = 0; i < q.layers.size(); ++i) {
+      Rows& r = rows[q.layers[i].desc.op];
+      r.x.push_back(layerFeatures(q.layers[i]));
+      r.cycles.push_back(double(counts[i].cycles - counts[i].flashReads));
+      r.reads.push_back(double(counts[i].flashReads));
+    }
+  }
+  AnalyticCoefficients c;
+  for (auto& [op, r] : rows) {
+    const std::size_t n = r.x.size(), k = r.x[0].size();
+    Eigen::MatrixXd a(n, k);
+    Eigen::VectorXd yc(n), yr(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      // Rows weighted by 1/y: the fit minimises relative error, so small layers count too.
+      const double w = 1.0 / std::max(1.0, r.cycles[i]);
+      for (std::size_t j = 0; j < k; ++j) a(long(i), long(j)) = r.x[i][j] * w;
+      yc(long(i)) = r.cycles[i] * w;
+      yr(long(i)) = r.reads[i] * w;
+    }
+    const auto qr = a.completeOrthogonalDecomposition();
+    const Eigen::VectorXd cc = qr.solve(yc), rc = qr.solve(yr);
+    c.cycles[op].assign(cc.data(), cc.data() + k);
+    c.flashReads[op].assign(rc.data(), rc.data() + k);
+  }
+  return c;
+}
+
+const AnalyticCoefficients& analyticCoefficients(Core core) {
+  static std::mutex mutex;
+  static std::map<Core, AnalyticCoefficients> memo;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = memo.find(core);
+  if (it != memo.end()) return it->second;
+  const auto file = profileCacheDir() / fmt::format("analytic-{}-{}.json", coreName(core), firmwareHash(core));
+  AnalyticCoefficients c;
+  bool loaded = false;
+  if (std::ifstream in(file); in) {
+    try {
+      const auto j = nlohmann::json::parse(in);
+      for (const auto& [op, v] : j.at("cycles").items()) c.cycles[std::uint32_t(std::stoul(op))] = v.get<std::vector<double>>();
+      for (const auto& [op, v] : j.at("flash_reads").items()) c.flashReads[std::uint32_t(std::stoul(op))] = v.get<std::vector<double>>();
+      loaded = true;
+    } catch (const std::exception&) {
+      c = {};
+    }
+  }
+  if (!loaded) {
+    c = fitAnalytic(core);
+    nlohmann::json j;
+    for (const auto& [op, v] : c.cycles) j["cycles"][std::to_string(op)] = v;
+    for (const auto& [op, v] : c.flashReads) j["flash_reads"][std::to_string(op)] = v;
+    writeCacheFile(file, j.dump(1));
+  }
+  return memo.emplace(core, std::move(c)).first->second;
+}
+
+}  // namespace ej::nn

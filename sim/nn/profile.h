@@ -1,0 +1,98 @@
+// Inference profiles: what one inference of a model costs on an MCU (cycles, latency,
+// energy, SRAM, flash), from the `emu` or the `analytic` backend, cached on disk so that a
+// long scenario never re-emulates. See README.md.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/core/config.h"
+#include "sim/core/units.h"
+#include "sim/nn/graph.h"
+#include "sim/nn/mcu_target.h"
+#include "sim/nn/quantize.h"
+
+namespace ej::nn {
+
+enum class Backend { Emu, Analytic };
+Backend backendFromName(const std::string& name);  // "emu" | "analytic"
+const char* backendName(Backend backend);
+
+// A model imported, activations fused, and quantised to int8 with its calibration inputs.
+struct PreparedModel {
+  Graph graph;
+  QuantModel quant;
+  std::string calibration;  // which inputs calibrated it, for reports
+};
+// Calibration: 100 MNIST training digits spread evenly through the set for [1,1,28,28] inputs; otherwise 32
+// deterministic uniform [0,1) inputs (SplitMix64 seed 1).
+PreparedModel prepareModel(const std::filesystem::path& model);
+
+struct LayerProfile {
+  std::string name;        // ONNX node
+  std::string op;          // ONNX operator (Gemm layers run sparse say so in `sparse`)
+  bool sparse = false;
+  std::int64_t macs = 0;   // dense multiply-accumulates
+  std::int64_t nonZeroWeights = 0;
+  std::int64_t flashBytes = 0;   // weights, biases, multipliers, sparse index, tables
+  double cycles = 0;             // mean over the profiled inputs, wait states included
+  double instructions = 0;       // emu only
+  double flashReads = 0;
+  Time latency = seconds(0);
+  Energy energy = joules(0);
+};
+
+struct InferenceProfile {
+  std::string model;
+  std::string mcu;
+  std::string core;
+  std::string backend;
+  double cycles = 0;
+  Time latency = seconds(0);     // cycles / clock
+  Energy energy = joules(0);     // latency * active current * supply voltage
+  std::int64_t macs = 0;
+  std::int64_t sramPeakBytes = 0;  // activation arena
+  std::int64_t weightBytes = 0;    // all layers' constants in flash
+  std::int64_t codeBytes = 0;      // the kernels' code
+  std::int64_t flashBytes = 0;     // weights + code
+  bool fits = true;
+  std::string fitProblem;          // why it does not fit ("" when it fits)
+  int samples = 0;                 // inputs emulated (emu); 0 for analytic
+  std::vector<LayerProfile> layers;
+};
+
+struct ProfileOptions {
+  int emuSamples = 4;     // MNIST test digits (spread evenly) or synthetic inputs averaged by emu
+  bool useCache = true;
+};
+
+// Profiles MODEL on MCU. Cached per (model file hash, core, flash wait states, backend,
+// firmware build, emuSamples); latency, energy and fit are recomputed from MCU each call.
+// Throws ModelError (unsupported operator, naming op and node) or std::invalid_argument.
+InferenceProfile profileModel(const std::filesystem::path& model, const McuTarget& mcu, Backend backend,
+                              const ProfileOptions& options = {});
+InferenceProfile profileModel(const std::filesystem::path& model, const core::Config& mcuConfig,
+                              Backend backend);
+
+// N indices spread evenly over [0, SIZE) (i * SIZE / N): a subset of the MNIST sets, which
+// are sorted by digit, that holds every digit.
+std::vector<int> spread(int n, int size);
+
+// Top-1 accuracy on SAMPLES of the 2,000 MNIST test digits (ej::data split), spread evenly.
+struct Accuracy {
+  int samples = 0;
+  int correctInt8 = 0;   // host int8 reference (bit-exact with every emu backend)
+  int correctFloat = 0;  // float model
+};
+Accuracy evaluateAccuracy(const PreparedModel& model, int samples);
+
+// $XDG_CACHE_HOME/edgejoule, else $HOME/.cache/edgejoule (created on demand).
+std::filesystem::path profileCacheDir();
+// Writes TEXT to FILE atomically (temporary file + rename), creating its folder.
+void writeCacheFile(const std::filesystem::path& file, const std::string& text);
+// Hex FNV-1a 64 of the core's kernel image and the cost-table version.
+std::string firmwareHash(Core core);
+
+}  // namespace ej::nn

@@ -1,0 +1,351 @@
+// int8 quantisation and the int8 reference kernels (plain loops, the arithmetic of
+// sim/firmware/ej_kernels.c written independently).
+#include "sim/nn/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace ej::nn {
+
+std::int32_t requantize(std::int32_t acc, std::int32_t m, std::int32_t s) {
+  const int total = 31 - s;
+  const std::int64_t prod = std::int64_t(acc) * m + (std::int64_t(1) << (total - 1));
+  return std::int32_t(prod >> total);  // arithmetic shift (GCC; defined from C++20)
+}
+
+void quantizeMultiplier(double M, std::int32_t& m, std::int32_t& s) {
+  if (!(M > 0)) {
+    m = 0, s = 0;
+    return;
+  }
+  int e = 0;
+  const double q = std::frexp(M, &e);  // M = q * 2^e, q in [0.5, 1)
+  auto mm = std::llround(q * 2147483648.0);
+  if (mm == (1LL << 31)) mm /= 2, ++e;
+  if (e < -31) {
+    m = 0, s = 0;
+    return;
+  }
+  if (e > 30) throw ModelError(fmt::format("requantisation multiplier {} is too large", M));
+  m = std::int32_t(mm), s = e;
+}
+
+int argmax(const std::vector<std::int8_t>& v) {
+  return int(std::max_element(v.begin(), v.end()) - v.begin());
+}
+
+std::int64_t QLayer::flashBytes() const {
+  return std::int64_t(weights.size()) + 4 * std::int64_t(bias.size() + mult.size() + shift.size()) +
+         4 * std::int64_t(rowPtr.size()) + 2 * std::int64_t(colIdx.size()) +
+         4 * std::int64_t(table.size());
+}
+
+std::int64_t QuantModel::flashBytes() const {
+  std::int64_t total = 0;
+  for (const auto& l : layers) total += l.flashBytes();
+  return total;
+}
+
+std::int64_t QuantModel::macs() const {
+  std::int64_t total = 0;
+  for (const auto& l : layers) total += l.macs;
+  return total;
+}
+
+namespace {
+
+int clampI8(long v) { return int(std::min(127L, std::max(-128L, v))); }
+
+QParams fromRange(double lo, double hi) {
+  lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
+  QParams q;
+  q.scale = hi > lo ? (hi - lo) / 255.0 : 1.0 / 255.0;
+  q.zeroPoint = clampI8(std::lround(-128.0 - lo / q.scale));
+  return q;
+}
+
+// The int8 bounds of a float activation range [lo, hi] under Q.
+void activationBounds(const QParams& q, float lo, float hi, ej_layer_t& d) {
+  d.act_min = std::isfinite(lo) ? clampI8(q.zeroPoint + std::lround(lo / q.scale)) : -128;
+  d.act_max = std::isfinite(hi) ? clampI8(q.zeroPoint + std::lround(hi / q.scale)) : 127;
+}
+
+void setGeometry(const Layer& l, const Shape& in, const Shape& out, ej_layer_t& d) {
+  d.in_c = in.c, d.in_h = in.h, d.in_w = in.w;
+  d.out_c = out.c, d.out_h = out.h, d.out_w = out.w;
+  d.k_h = l.kH, d.k_w = l.kW, d.stride_h = l.strideH, d.stride_w = l.strideW;
+  d.pad_t = l.padT, d.pad_l = l.padL, d.groups = l.groups;
+}
+
+// Per-output-channel symmetric int8 weights, int32 bias and Q31 multipliers.
+void quantizeWeights(const Layer& l, int outC, const QParams& in, const QParams& out, QLayer& q) {
+  const std::size_t per = l.weights.size() / std::size_t(outC);
+  q.weights.resize(l.weights.size());
+  for (int oc = 0; oc < outC; ++oc) {
+    float amax = 0;
+    for (std::size_t i = 0; i < per; ++i) amax = std::max(amax, std::fabs(l.weights[oc * per + i]));
+    const double ws = amax > 0 ? amax / 127.0 : 1.0;
+    for (std::size_t i = 0; i < per; ++i) {
+      q.weights[oc * per + i] = std::int8_t(clampI8(std::lround(l.weights[oc * per + i] / ws)));
+    }
+    q.bias.push_back(std::int32_t(std::llround(l.bias[oc] / (in.scale * ws))));
+    std::int32_t m = 0, s = 0;
+    quantizeMultiplier(in.scale * ws / out.scale, m, s);
+    q.mult.push_back(m);
+    q.shift.push_back(s);
+  }
+  q.totalWeights = std::int64_t(q.weights.size());
+  q.nonZeroWeights = std::count_if(q.weights.begin(), q.weights.end(), [](std::int8_t w) { return w != 0; });
+}
+
+void makeSparse(QLayer& q) {
+  const int outC = q.desc.out_c, inC = q.desc.in_c;
+  std::vector<std::int8_t> values;
+  q.rowPtr.push_back(0);
+  for (int o = 0; o < outC; ++o) {
+    for (int i = 0; i < inC; ++i) {
+      const std::int8_t w = q.weights[std::size_t(o) * inC + i];
+      if (w == 0) continue;
+      values.push_back(w);
+      q.colIdx.push_back(std::uint16_t(i));
+    }
+    q.rowPtr.push_back(std::uint32_t(values.size()));
+  }
+  q.weights = std::move(values);
+  q.desc.op = EJ_OP_FC_SPARSE;
+}
+
+}  // namespace
+
+QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& calibration,
+                    const QuantOptions& options) {
+  if (calibration.empty()) throw ModelError("quantisation needs at least one calibration input");
+  const std::size_t nv = graph.shapes.size();
+  std::vector<double> lo(nv, std::numeric_limits<double>::infinity());
+  std::vector<double> hi(nv, -std::numeric_limits<double>::infinity());
+  for (const auto& sample : calibration) {
+    const auto values = runFloat(graph, sample);
+    for (std::size_t v = 0; v < nv; ++v) {
+      for (float x : values[v]) lo[v] = std::min(lo[v], double(x)), hi[v] = std::max(hi[v], double(x));
+    }
+  }
+  QuantModel qm;
+  qm.shapes = graph.shapes;
+  qm.qparams.resize(nv);
+  std::vector<int> alias(nv);
+  for (std::size_t v = 0; v < nv; ++v) alias[v] = int(v);
+  qm.input = graph.input;
+  // Inputs in [0, 1] (images scaled by 1/255) get scale 1/255 and zero point -128, exact for
+  // 8-bit pixels; other inputs their calibrated range.
+  // A QDQ model's own activation quantisation wins over calibration.
+  auto preset = [&](int v, QParams fallback) {
+    if (std::size_t(v) < graph.preset.size() && graph.preset[std::size_t(v)].set) {
+      return QParams{graph.preset[std::size_t(v)].scale, graph.preset[std::size_t(v)].zeroPoint};
+    }
+    return fallback;
+  };
+  qm.qparams[graph.input] = (lo[graph.input] >= 0 && hi[graph.input] <= 1)
+                                ? QParams{1.0 / 255.0, -128}
+                                : fromRange(lo[graph.input], hi[graph.input]);
+  qm.qparams[graph.input] = preset(graph.input, qm.qparams[graph.input]);
+  for (const auto& l : graph.layers) {
+    const int in0 = alias[l.inputs[0]];
+    const Shape& is = graph.shapes[l.inputs[0]];
+    const Shape& os = graph.shapes[l.output];
+    const QParams& qin = qm.qparams[in0];
+    if (l.op == Op::Reshape) {
+      alias[l.output] = in0;
+      continue;
+    }
+    QLayer q;
+    q.name = l.name;
+    q.onnxOp = opName(l.op);
+    q.in0 = in0;
+    q.out = l.output;
+    q.macs = macCount(graph, l);
+    setGeometry(l, is, os, q.desc);
+    q.desc.in_zp = qin.zeroPoint;
+    QParams qout;
+    switch (l.op) {
+      case Op::Conv:
+      case Op::Gemm:
+        qout = preset(l.output, fromRange(lo[l.output], hi[l.output]));
+        q.desc.op = l.op == Op::Conv ? EJ_OP_CONV : EJ_OP_FC;
+        if (l.op == Op::Gemm) q.desc.in_c = is.size(), q.desc.in_h = q.desc.in_w = 1;
+        quantizeWeights(l, os.c, qin, qout, q);
+        if (l.op == Op::Gemm && options.allowSparse &&
+            q.nonZeroWeights * 3 + 4 * (os.c + 1) < q.totalWeights) {
+          makeSparse(q);
+        }
+        break;
+      case Op::Add: {
+        qout = preset(l.output, fromRange(lo[l.output], hi[l.output]));
+        q.in1 = alias[l.inputs[1]];
+        const QParams& qb = qm.qparams[q.in1];
+        q.desc.op = EJ_OP_ADD;
+        q.desc.in1_zp = qb.zeroPoint;
+        // TFLite's quantised Add: both inputs shifted left by 20 and rescaled to twice the
+        // larger input scale, summed, then rescaled to the output.
+        q.desc.left_shift = 20;
+        const double twiceMax = 2.0 * std::max(qin.scale, qb.scale);
+        quantizeMultiplier(qin.scale / twiceMax, q.desc.in_mult, q.desc.in_shift);
+        quantizeMultiplier(qb.scale / twiceMax, q.desc.in1_mult, q.desc.in1_shift);
+        quantizeMultiplier(twiceMax / (double(1 << 20) * qout.scale), q.desc.out_mult,
+                           q.desc.out_shift);
+        break;
+      }
+      case Op::Clamp:
+      case Op::MaxPool:
+      case Op::AvgPool:
+        // Same scale in and out (as TFLite requires), so these need no requantisation.
+        qout = qin;
+        q.desc.op = l.op == Op::Clamp ? EJ_OP_CLAMP : (l.op == Op::MaxPool ? EJ_OP_MAXPOOL : EJ_OP_AVGPOOL);
+        break;
+      case Op::Softmax:
+        qout = {1.0 / 256.0, -128};
+        q.desc.op = EJ_OP_SOFTMAX;
+        for (int d = 0; d < 256; ++d) {
+          q.table.push_back(std::uint32_t(std::lround(65536.0 * std::exp(-d * qin.scale))));
+        }
+        break;
+      case Op::Reshape: break;
+    }
+    q.kernelBias = q.bias;
+    if (q.desc.op == EJ_OP_FC || q.desc.op == EJ_OP_FC_SPARSE) {
+      for (int o = 0; o < q.desc.out_c; ++o) {
+        std::int64_t sum = 0;
+        if (q.desc.op == EJ_OP_FC) {
+          for (int i = 0; i < q.desc.in_c; ++i) sum += q.weights[std::size_t(o) * q.desc.in_c + i];
+        } else {
+          for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) sum += q.weights[j];
+        }
+        q.kernelBias[std::size_t(o)] = std::int32_t(q.bias[std::size_t(o)] - std::int64_t(q.desc.in_zp) * sum);
+      }
+    }
+    qm.qparams[l.output] = qout;
+    q.desc.out_zp = qout.zeroPoint;
+    activationBounds(qout, l.actMin, l.actMax, q.desc);
+    qm.layers.push_back(std::move(q));
+  }
+  qm.output = alias[graph.output];
+  return qm;
+}
+
+std::vector<std::int8_t> quantizeInput(const QuantModel& model, const std::vector<float>& input) {
+  const QParams& q = model.qparams[model.input];
+  std::vector<std::int8_t> out(input.size());
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    out[i] = std::int8_t(clampI8(q.zeroPoint + std::lround(input[i] / q.scale)));
+  }
+  return out;
+}
+
+void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in1,
+                  std::int8_t* out) {
+  const ej_layer_t& d = q.desc;
+  auto act = [&](long v) { return std::int8_t(std::min<long>(d.act_max, std::max<long>(d.act_min, v))); };
+  const int n = d.out_c * d.out_h * d.out_w;
+  switch (d.op) {
+    case EJ_OP_CONV: {
+      const int cinG = d.in_c / d.groups, coutG = d.out_c / d.groups;
+      for (int oc = 0; oc < d.out_c; ++oc) {
+        for (int oy = 0; oy < d.out_h; ++oy) {
+          for (int ox = 0; ox < d.out_w; ++ox) {
+            std::int32_t acc = q.bias[oc];
+            for (int ci = 0; ci < cinG; ++ci) {
+              const int c = (oc / coutG) * cinG + ci;
+              for (int ky = 0; ky < d.k_h; ++ky) {
+                for (int kx = 0; kx < d.k_w; ++kx) {
+                  const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
+                  if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
+                  acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) *
+                         q.weights[((oc * cinG + ci) * d.k_h + ky) * d.k_w + kx];
+                }
+              }
+            }
+            out[(oc * d.out_h + oy) * d.out_w + ox] =
+                act(long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);
+          }
+        }
+      }
+      return;
+    }
+    case EJ_OP_FC:
+    case EJ_OP_FC_SPARSE:
+      for (int o = 0; o < d.out_c; ++o) {
+        std::int32_t acc = q.bias[o];
+        if (d.op == EJ_OP_FC) {
+          for (int i = 0; i < d.in_c; ++i) acc += (in0[i] - d.in_zp) * q.weights[std::size_t(o) * d.in_c + i];
+        } else {
+          for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) {
+            acc += (in0[q.colIdx[j]] - d.in_zp) * q.weights[j];
+          }
+        }
+        out[o] = act(long(requantize(acc, q.mult[o], q.shift[o])) + d.out_zp);
+      }
+      return;
+    case EJ_OP_ADD:
+      for (int i = 0; i < n; ++i) {
+        const std::int32_t a = requantize((in0[i] - d.in_zp) * (1 << d.left_shift), d.in_mult, d.in_shift);
+        const std::int32_t b = requantize((in1[i] - d.in1_zp) * (1 << d.left_shift), d.in1_mult, d.in1_shift);
+        out[i] = act(long(requantize(a + b, d.out_mult, d.out_shift)) + d.out_zp);
+      }
+      return;
+    case EJ_OP_CLAMP:
+      for (int i = 0; i < n; ++i) out[i] = act(in0[i]);
+      return;
+    case EJ_OP_MAXPOOL:
+    case EJ_OP_AVGPOOL:
+      for (int c = 0; c < d.out_c; ++c) {
+        for (int oy = 0; oy < d.out_h; ++oy) {
+          for (int ox = 0; ox < d.out_w; ++ox) {
+            long acc = d.op == EJ_OP_MAXPOOL ? -128 : 0;
+            long count = 0;
+            for (int ky = 0; ky < d.k_h; ++ky) {
+              for (int kx = 0; kx < d.k_w; ++kx) {
+                const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
+                if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
+                const long v = in0[(c * d.in_h + iy) * d.in_w + ix];
+                acc = d.op == EJ_OP_MAXPOOL ? std::max(acc, v) : acc + v;
+                ++count;
+              }
+            }
+            // Average rounded half away from zero (C division truncates toward zero).
+            if (d.op == EJ_OP_AVGPOOL && count > 0) acc = (acc >= 0 ? acc + count / 2 : acc - count / 2) / count;
+            out[(c * d.out_h + oy) * d.out_w + ox] = act(acc);
+          }
+        }
+      }
+      return;
+    case EJ_OP_SOFTMAX: {
+      int mx = -128;
+      for (int i = 0; i < n; ++i) mx = std::max(mx, int(in0[i]));
+      std::uint32_t sum = 0;
+      for (int i = 0; i < n; ++i) sum += q.table[std::size_t(mx - in0[i])];
+      for (int i = 0; i < n; ++i) {
+        const std::uint32_t p = (q.table[std::size_t(mx - in0[i])] * 256u + sum / 2u) / sum;
+        out[i] = std::int8_t(std::min<long>(127, long(p) - 128));
+      }
+      return;
+    }
+    default: throw ModelError(fmt::format("layer '{}': unknown int8 op {}", q.name, d.op));
+  }
+}
+
+std::vector<std::vector<std::int8_t>> runInt8(const QuantModel& model,
+                                              const std::vector<std::int8_t>& input) {
+  std::vector<std::vector<std::int8_t>> v(model.shapes.size());
+  v[model.input] = input;
+  for (const auto& l : model.layers) {
+    std::vector<std::int8_t> out(std::size_t(l.desc.out_c * l.desc.out_h * l.desc.out_w));
+    runLayerInt8(l, v[l.in0].data(), l.in1 >= 0 ? v[l.in1].data() : nullptr, out.data());
+    v[l.out] = std::move(out);
+  }
+  return v;
+}
+
+}  // namespace ej::nn

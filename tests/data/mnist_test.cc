@@ -1,0 +1,84 @@
+#include "sim/data/mnist.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <numeric>
+#include <set>
+
+#include "sim/core/config.h"
+
+namespace ej::data {
+namespace {
+
+// Reads the real package once per process (each TEST runs in its own process under ctest).
+const MnistSet& all() {
+  static const MnistSet set = [] {
+    core::Config::setDataRoot(EJ_SOURCE_DIR);
+    return loadMnist();
+  }();
+  return set;
+}
+
+TEST(MnistTest, PackageHoldsTenThousandDigitsWithTheFilesCounts) {
+  const auto& set = all();
+  ASSERT_EQ(set.size(), 10000u);
+  ASSERT_EQ(set.images.size(), 10000u);
+  // Counts = length of each src/digits/D.json "data" array / 784, counted with Python's json.
+  const std::array<int, 10> expected{1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978};
+  EXPECT_EQ(set.histogram(), expected);
+  const auto h = set.histogram();
+  EXPECT_EQ(std::accumulate(h.begin(), h.end(), 0), 10000);
+  // Package order: 0.json first, so the first digit is a 0 and the last a 9.
+  EXPECT_EQ(set.labels.front(), 0);
+  EXPECT_EQ(set.labels.back(), 9);
+}
+
+TEST(MnistTest, FirstImageMatchesThePackageText) {
+  const auto& image = all().images.front();
+  // 0.json's first digit: value 127 is 0.2 and 129 is 0.992 in the file text; the sum of
+  // its 784 values is 121.921 (Python, float64). Tolerance 1e-3: 784 float32 additions.
+  EXPECT_FLOAT_EQ(image[127], 0.2f);
+  EXPECT_FLOAT_EQ(image[129], 0.992f);
+  EXPECT_NEAR(std::accumulate(image.begin(), image.end(), 0.0), 121.921, 1e-3);
+}
+
+TEST(MnistTest, SplitIsTheDocumentedFixedOne) {
+  const auto split = splitMnist(all());
+  ASSERT_EQ(split.train.size(), 8000u);
+  ASSERT_EQ(split.test.size(), 2000u);
+  // Worked out independently by a Python transcription of SplitMix64 + Fisher-Yates
+  // (seed 20150101), see sim/data/README.md.
+  const std::array<int, 10> testHist{197, 224, 195, 187, 202, 185, 199, 209, 202, 200};
+  const std::array<int, 10> trainHist{804, 903, 796, 845, 778, 678, 815, 861, 742, 778};
+  EXPECT_EQ(split.test.histogram(), testHist);
+  EXPECT_EQ(split.train.histogram(), trainHist);
+  EXPECT_EQ(std::vector<int>(split.test.packageIndex.begin(), split.test.packageIndex.begin() + 5),
+            (std::vector<int>{13, 17, 18, 27, 28}));
+  EXPECT_EQ(split.test.packageIndex.back(), 9993);
+  std::set<int> seen(split.train.packageIndex.begin(), split.train.packageIndex.end());
+  seen.insert(split.test.packageIndex.begin(), split.test.packageIndex.end());
+  EXPECT_EQ(seen.size(), 10000u);  // disjoint and complete
+}
+
+TEST(MnistTest, MissingPackageSaysHowToFetchIt) {
+  setenv("EDGEJOULE_MNIST", "/nonexistent/mnist", 1);
+  try {
+    findMnistPackage();
+    FAIL() << "no error for a missing package";
+  } catch (const MnistError& e) {
+    EXPECT_NE(std::string(e.what()).find("tools/install-deps"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/mnist"), std::string::npos) << e.what();
+  }
+  unsetenv("EDGEJOULE_MNIST");
+}
+
+TEST(MnistTest, SplitMix64MatchesTheReferenceSequence) {
+  // Reference: splitmix64.c by Vigna (prng.di.unimi.it), seed 0 -> first output
+  // 0xE220A8397B1DCDAF.
+  SplitMix64 rng(0);
+  EXPECT_EQ(rng.next(), 0xE220A8397B1DCDAFULL);
+}
+
+}  // namespace
+}  // namespace ej::data
