@@ -56,10 +56,16 @@ JobParams JobParams::fromConfig(const core::Config& cfg, const McuParams& mcu) {
   }
   for (const auto& step : cfg.items("steps")) {
     JobStep s;
-    if (step.has("send") == step.has("state")) {
-      step.fail("", "a step is either `{state: NAME, for: DURATION}` or `{send: {...}}`");
+    if (step.has("send") + step.has("state") + step.has("infer") != 1) {
+      step.fail("", "a step is one of `{state: NAME, for: DURATION}`, `{infer: MODEL.onnx}` "
+                    "or `{send: {...}}`");
     }
-    if (step.has("send")) {
+    if (step.has("infer")) {
+      s.kind = JobStep::Kind::Infer;
+      s.model = step.existingFile("infer");
+      s.backend = step.choice("backend", {"emu", "analytic"}, "emu");
+      s.state = mcu.stateIndex(step, "in_state", step.text("in_state", "active"));
+    } else if (step.has("send")) {
       const auto send = step.child("send");
       s.kind = JobStep::Kind::Send;
       s.radio = send.text("radio", "radio");

@@ -1,6 +1,7 @@
 // The MCU part (hw/mcu/*.yaml) and the node's jobs (what it does when woken).
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,13 +30,16 @@ struct McuParams {
   static McuParams fromConfig(const core::Config& cfg);
 };
 
-// One step of a job: stay in a power state for a while, or hand a report to a radio
-// (the radio then works on its own while the MCU goes on).
+// One step of a job: stay in a power state for a while, run the network (a power state
+// for the latency counted by its inference profile), or hand a report to a radio (the
+// radio then works on its own while the MCU goes on).
 struct JobStep {
-  enum class Kind { State, Send };
+  enum class Kind { State, Infer, Send };
   Kind kind = Kind::State;
-  std::size_t state = 0;         // State: the power state
-  Time duration{};               // State: how long
+  std::size_t state = 0;         // State, Infer: the power state
+  Time duration{};               // State: how long; Infer: the profile's latency
+  std::filesystem::path model;   // Infer: the .onnx file
+  std::string backend = "emu";   // Infer: emu | analytic
   std::string radio;             // Send: the radio's key under node (e.g. `radio`)
   std::size_t payloadBytes = 0;  // Send: application payload
 

@@ -6,8 +6,58 @@
 #include <sstream>
 
 #include "sim/core/calendar.h"
+#include "sim/nn/mcu_target.h"
+#include "sim/nn/profile.h"
 
 namespace ej::device {
+
+namespace {
+
+// Profiles STEP's model on the node's MCU (from the disk cache when it was done before)
+// and records it once in S.inferences. Returns the latency of one inference.
+Time profileInference(Scenario& s, const core::Config& node, const core::Config& stepCfg,
+                      const JobStep& step) {
+  const auto mcuCfg = node.child("mcu");
+  if (s.mcu.core == "generic") {
+    stepCfg.fail("infer", "the MCU part names no core, so no inference can be counted on it: "
+                          "use a real part from hw/mcu/");
+  }
+  const nn::Backend backend = step.backend == "emu" ? nn::Backend::Emu : nn::Backend::Analytic;
+  nn::InferenceProfile profile;
+  try {
+    profile = nn::profileModel(step.model, nn::McuTarget::fromConfig(mcuCfg), backend);
+  } catch (const core::ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    stepCfg.fail("infer", e.what());
+  }
+  if (!profile.fits) stepCfg.fail("infer", "does not fit: " + profile.fitProblem);
+  const std::string key = step.model.string() + "|" + step.backend;
+  for (const auto& known : s.inferences) {
+    if (known["key"] == key) return profile.latency;
+  }
+  const auto accuracy = nn::evaluateAccuracy(nn::prepareModel(step.model), 2000);
+  s.inferences.push_back({
+      {"key", key},
+      {"model", step.model.filename().string()},
+      {"backend", profile.backend},
+      {"basis", step.backend == "emu"
+                    ? "counted: the int8 kernels executed in Unicorn, cycles per instruction "
+                      "from the core's reference manual"
+                    : "estimated: per-layer formulas calibrated against the emu backend"},
+      {"cycles", profile.cycles},
+      {"latency_s", in_s(profile.latency)},
+      {"energy_per_inference_J", in_J(profile.energy)},
+      {"macs", profile.macs},
+      {"sram_peak_bytes", profile.sramPeakBytes},
+      {"flash_bytes", profile.flashBytes},
+      {"accuracy_int8", accuracy.samples ? double(accuracy.correctInt8) / accuracy.samples : 0.0},
+      {"accuracy_samples", accuracy.samples},
+  });
+  return profile.latency;
+}
+
+}  // namespace
 
 Time Scenario::phase() const { return seconds(std::fmod(startEpochSeconds, kSecondsPerDay)); }
 
@@ -40,7 +90,12 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   if (node.has("radio")) s.radio = radio::RadioSpec::fromConfig(node.child("radio"));
   for (const auto& job : node.items("jobs")) {
     s.jobs.push_back(JobParams::fromConfig(job, s.mcu));
-    for (const auto& step : job.items("steps")) {
+    const auto stepCfgs = job.items("steps");
+    for (std::size_t i = 0; i < stepCfgs.size(); ++i) {
+      auto& step = s.jobs.back().steps[i];
+      if (step.kind == JobStep::Kind::Infer) step.duration = profileInference(s, node, stepCfgs[i], step);
+    }
+    for (const auto& step : stepCfgs) {
       if (!step.has("send")) continue;
       const auto send = step.child("send");
       if (send.text("radio", "radio") != "radio" || !s.radio) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/core/config.h"
 #include "sim/device/mcu_params.h"
 #include "sim/device/motion_source.h"
@@ -35,6 +37,9 @@ struct Scenario {
   std::optional<harvest::ConstantHarvesterParams> harvester;  // `model: constant`
   std::optional<harvest::SolarHarvesterParams> solar;          // `model: solar`
   std::optional<radio::RadioSpec> radio;  // `node.radio`; send steps name it `radio`
+  // One entry per distinct (model, backend) the jobs run: its inference profile and
+  // accuracy, as they go into summary.json.
+  nlohmann::json inferences = nlohmann::json::array();
   std::string batteryModelName;
   std::unique_ptr<power::BatteryModel> battery;
   Ratio restartSoc = ratio(0.1);   // `node.battery.restart_soc`: back on after an outage

@@ -160,6 +160,13 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
   };
   if (scenario.pir) summary["pir"] = {{"motions", r.pirMotions}, {"triggers", r.pirTriggers}};
   if (!r.radios.empty()) summary["radios"] = r.radios;
+  if (!scenario.inferences.empty()) {
+    summary["inference"] = scenario.inferences;
+    summary["basis"] =
+        "modelled currents (scenario and hw/ parts, each with its source); inference latency "
+        "as in inference[].basis";
+    for (auto& i : summary["inference"]) i.erase("key");
+  }
   return summary;
 }
 
