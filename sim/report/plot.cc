@@ -302,8 +302,11 @@ void requireGnuplot() {
   }
 }
 
-void runGnuplot(const fs::path& script, const fs::path& workDir) {
+void runGnuplot(const fs::path& scriptIn, const fs::path& workDirIn) {
   requireGnuplot();
+  // Absolute before the fork: the child changes folder before it opens them.
+  const fs::path script = fs::absolute(scriptIn);
+  const fs::path workDir = fs::absolute(workDirIn);
   const fs::path log = workDir / fmt::format(".gnuplot-{}.log", getpid());
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(fmt::format("cannot start gnuplot: {}", strerror(errno)));
@@ -312,7 +315,7 @@ void runGnuplot(const fs::path& script, const fs::path& workDir) {
     if (!freopen(log.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) {
       _exit(kExecFailed);
     }
-    const std::string file = fs::absolute(script).string();
+    const std::string file = script.string();
     execlp("gnuplot", "gnuplot", file.c_str(), static_cast<char*>(nullptr));
     _exit(kExecFailed);
   }

@@ -110,6 +110,17 @@ TEST(CliTest, RunWritesResultsAndSetOverrides) {
   fs::remove_all(out);
 }
 
+TEST(CliTest, PlotsIntoARelativeOutputFolder) {
+  const std::string rel = "build/ej_cli_plot_test_" + std::to_string(getpid());
+  const fs::path abs = fs::path(EJ_SOURCE_DIR) / rel;
+  fs::remove_all(abs);
+  const auto r = edgejoule("run scenarios/seed-paper-pir.yaml --plot --out " + rel);
+  ASSERT_EQ(r.status, 0) << r.stderrText;
+  EXPECT_TRUE(fs::exists(abs / "plots" / "battery.png"));
+  EXPECT_TRUE(fs::exists(abs / "report.html"));
+  fs::remove_all(abs);
+}
+
 TEST(CliTest, CheckValidatesWithoutWriting) {
   EXPECT_EQ(edgejoule("check scenarios/seed-paper-pir-solar.yaml").status, 0);
   EXPECT_EQ(edgejoule("check tests/cli/fixtures/unknown-key.yaml").status, 2);
