@@ -79,6 +79,10 @@ TEST_F(BadInputTest, MissingScenarioFile) {
   expectRejected("does-not-exist.yaml", "tests/cli/fixtures/does-not-exist.yaml: ",
                  "no such file");
 }
+TEST_F(BadInputTest, InferenceOnAPartWithoutACore) {
+  expectRejected("infer-generic-mcu.yaml", "tests/cli/fixtures/infer-generic-mcu.yaml:9:18: ",
+                 "node.jobs.0.steps.0.infer: the MCU part names no core");
+}
 TEST_F(BadInputTest, BadOverride) {
   const auto r = edgejoule("run scenarios/seed-paper-pir.yaml --set 'node.battery.capacity=3 V'"
                            " --out " + out.string());

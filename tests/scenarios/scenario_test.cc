@@ -115,6 +115,21 @@ TEST(TriesteTest, SmallPanelGoesDarkInWinterThoughNeutralOnAverage) {
   EXPECT_FALSE(s["energy_neutral"].get<bool>());
 }
 
+TEST(InferenceScenarioTest, TheMcuIsActiveForTheCountedLatencyOfEachInference) {
+  const auto s = run("infer-daily.yaml", "tests/scenarios/fixtures");
+  const auto& inference = s["inference"][0];
+  EXPECT_EQ(inference["backend"], "emu");
+  // Latency is the counted cycles over the part's 64 MHz clock (hw/mcu/nrf52840.yaml).
+  const double latency = inference["latency_s"].get<double>();
+  EXPECT_NEAR(latency, inference["cycles"].get<double>() / 64e6, 1e-12);
+  // Two inferences a day for 10 days, nothing else: active exactly 20 latencies (1 ns each).
+  EXPECT_EQ(s["jobs"]["classify"]["runs"].get<int>(), 20);
+  EXPECT_NEAR(s["components"]["mcu"]["states"]["active"]["time_s"].get<double>(), 20 * latency,
+              20e-9);
+  // The models/README.md figure for this model: 97.40 % float, int8 within half a point.
+  EXPECT_NEAR(inference["accuracy_int8"].get<double>(), 0.974, 0.005);
+}
+
 TEST(BrownoutTest, OutagesEndWhenTheBatteryIsRechargedToTheRestartLevel) {
   const auto s = run("brownout.yaml", "tests/scenarios/fixtures");
   // 50 mAh at 10 mA: empty at 05:00. Loads off; from 12:00 the panel's 100 mA refills the
