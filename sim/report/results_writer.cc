@@ -191,6 +191,16 @@ std::string humanSummary(const json& s) {
                        s["outages"]["total_days"].get<double>(),
                        s["outages"]["longest_days"].get<double>());
   }
+  if (s.contains("inference")) {
+    for (const auto& i : s["inference"]) {
+      out += fmt::format(
+          "  inference  {} ({}): {:.0f} cycles, {:.2f} ms, {:.1f} uJ, int8 accuracy {:.2f} %\n",
+          i["model"].get<std::string>(), i["backend"].get<std::string>(),
+          i["cycles"].get<double>(), i["latency_s"].get<double>() * 1e3,
+          i["energy_per_inference_J"].get<double>() * 1e6,
+          i["accuracy_int8"].get<double>() * 100);
+    }
+  }
   for (const auto& [name, c] : s["components"].items()) {
     std::string states;
     for (const auto& [state, v] : c["states"].items()) {
