@@ -36,7 +36,7 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
   for (const auto& known : s.inferences) {
     if (known["key"] == key) return profile.latency;
   }
-  const auto accuracy = nn::evaluateAccuracy(nn::prepareModel(step.model), 2000);
+  const auto accuracy = nn::cachedAccuracy(step.model, 2000);
   s.inferences.push_back({
       {"key", key},
       {"model", step.model.filename().string()},

@@ -272,4 +272,25 @@ Accuracy evaluateAccuracy(const PreparedModel& pm, int samples) {
   return a;
 }
 
+Accuracy cachedAccuracy(const fs::path& model, int samples) {
+  // The quantization that evaluateAccuracy runs belongs to the cost-model version too.
+  const fs::path file = profileCacheDir() / "accuracy" /
+                        fmt::format("{}-{}-n{}.json", fileHash(model), kCostModelVersion, samples);
+  if (std::ifstream in(file); in) {
+    try {
+      const auto j = nlohmann::json::parse(in);
+      return {j.at("samples").get<int>(), j.at("correct_int8").get<int>(),
+              j.at("correct_float").get<int>()};
+    } catch (const std::exception&) {
+      // A damaged cache file is measured again below.
+    }
+  }
+  const Accuracy a = evaluateAccuracy(prepareModel(model), samples);
+  writeCacheFile(file, nlohmann::json{{"samples", a.samples},
+                                      {"correct_int8", a.correctInt8},
+                                      {"correct_float", a.correctFloat}}
+                           .dump());
+  return a;
+}
+
 }  // namespace ej::nn

@@ -87,6 +87,9 @@ struct Accuracy {
   int correctFloat = 0;  // float model
 };
 Accuracy evaluateAccuracy(const PreparedModel& model, int samples);
+// The same for the model FILE, cached on disk per (file hash, samples) beside the profiles:
+// a scenario that runs a model does not re-evaluate it on every load.
+Accuracy cachedAccuracy(const std::filesystem::path& model, int samples);
 
 // $XDG_CACHE_HOME/edgejoule, else $HOME/.cache/edgejoule (created on demand).
 std::filesystem::path profileCacheDir();
