@@ -289,8 +289,12 @@ Axis axisFor(const std::vector<std::string>& values) {
   return a;
 }
 
+// A swept network: `model`, `*.model`, or the `infer` key of a job step.
 bool isModelKey(const std::string& key) {
-  return key == "model" || (key.size() > 6 && key.compare(key.size() - 6, 6, ".model") == 0);
+  auto endsWith = [&key](const std::string& tail) {
+    return key.size() > tail.size() && key.compare(key.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return key == "model" || endsWith(".model") || endsWith(".infer");
 }
 
 }  // namespace

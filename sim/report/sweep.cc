@@ -223,13 +223,12 @@ std::vector<std::pair<std::string, std::string>> sweepFigures(const json& summar
         "battery.final_soc", "battery.minimum_mAh", "simulated_days"}) {
     f.emplace_back(key, cell(find(summary, key)));
   }
-  // An accuracy, where the summary carries one (a model's, under any of these names).
-  for (const char* key : {"accuracy", "model.accuracy", "inference.accuracy", "nn.accuracy"}) {
-    const json* v = find(summary, key);
-    if (v && v->is_number()) {
-      f.emplace_back("accuracy", cell(v));
-      break;
-    }
+  // The accuracy of the (first) network the node runs, in percent: summary.json's
+  // inference[0].accuracy_int8 is a fraction.
+  if (summary.contains("inference") && !summary["inference"].empty() &&
+      summary["inference"][0].contains("accuracy_int8")) {
+    const json percent = summary["inference"][0]["accuracy_int8"].get<double>() * 100;
+    f.emplace_back("accuracy", cell(&percent));
   }
   if (summary.contains("components")) {
     for (const auto& [name, c] : summary["components"].items()) {
