@@ -500,7 +500,8 @@ PlotSet plotSweep(const fs::path& dir) {
       const auto a = table.number(r, *acc), l = table.number(r, *life);
       if (!a || !l) continue;
       ++n;
-      data += fmt::format("{:.9g},{:.9g},{}\n", *l, *a * 100,
+      // sweep.csv's accuracy is already in percent.
+      data += fmt::format("{:.9g},{:.9g},{}\n", *l, *a,
                           fs::path(table.rows[r].at(*mc)).filename().string());
     }
     if (n == 0) {
