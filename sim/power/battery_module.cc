@@ -73,19 +73,21 @@ void BatteryModule::onRecharged() { settle(); }
 void BatteryModule::checkRecharged() {
   // 1e-12 of a state of charge: the rounding of the scheduled instant to 1 ns.
   if (!m_inOutage || m_model->stateOfCharge().value() < m_restartSoc.value() - 1e-12) return;
-  m_inOutage = false;
-  const Time length = core::simNow() - m_outageStart;
-  m_outages.total += length;
-  m_outages.longest = std::max(m_outages.longest, length);
+  endOutage();
   m_restoredEvent.notify(sc_core::SC_ZERO_TIME);
 }
 
-void BatteryModule::closeOpenOutage() {
-  if (!m_inOutage) return;
-  const Time length = core::simNow() - m_outageStart;
+void BatteryModule::endOutage() {
+  m_inOutage = false;
+  const Time end = core::simNow();
+  const Time length = end - m_outageStart;
   m_outages.total += length;
   m_outages.longest = std::max(m_outages.longest, length);
-  m_inOutage = false;
+  if (m_outages.listed.size() < Outages::kListed) m_outages.listed.emplace_back(m_outageStart, end);
+}
+
+void BatteryModule::closeOpenOutage() {
+  if (m_inOutage) endOutage();
 }
 
 }  // namespace ej::power

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include <systemc>
 
@@ -34,9 +36,13 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
 
   // Outages: from the battery emptying to its recharge to the restart state of charge.
   struct Outages {
+    // Intervals listed in full up to this many (a century of nightly outages would
+    // otherwise fill summary.json); count, total and longest cover them all.
+    static constexpr std::size_t kListed = 1000;
     std::uint64_t count = 0;
     Time total{}, longest{};
-    std::optional<Time> first;  // when the battery first emptied
+    std::optional<Time> first;                  // when the battery first emptied
+    std::vector<std::pair<Time, Time>> listed;  // (start, end) of the first kListed
   };
   const Outages& outages() const { return m_outages; }
   bool inOutage() const { return m_inOutage; }
@@ -50,6 +56,7 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   void onEmpty();
   void onRecharged();
   void checkRecharged();
+  void endOutage();
 
   std::unique_ptr<BatteryModel> m_model;
   Ratio m_restartSoc;

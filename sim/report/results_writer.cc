@@ -111,9 +111,14 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
   // Energy-neutral operation (Kansal et al., ACM TECS 6(4), 2007): over the run the harvest
   // covers the consumption, and the battery never ran empty on the way.
   const bool neutral = !emptied && harvestedTotal >= consumedTotal;
+  json intervals = json::array();
+  for (const auto& [start, end] : r.outages.listed) {
+    intervals.push_back({{"start_days", in_d(start)}, {"end_days", in_d(end)}});
+  }
   const json outages = {{"count", r.outages.count},
                         {"total_days", in_d(r.outages.total)},
-                        {"longest_days", in_d(r.outages.longest)}};
+                        {"longest_days", in_d(r.outages.longest)},
+                        {"intervals", intervals}};
   json jobs = json::object();
   for (const auto& j : r.jobs) {
     jobs[j.name] = {{"triggers", j.triggers}, {"runs", j.runs}, {"merged", j.merged}};

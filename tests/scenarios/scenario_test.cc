@@ -141,6 +141,12 @@ TEST(BrownoutTest, OutagesEndWhenTheBatteryIsRechargedToTheRestartLevel) {
   EXPECT_NEAR(s["outages"]["total_days"].get<double>() * 24, 7.2 + 12.2, 1e-9);
   EXPECT_NEAR(s["outages"]["longest_days"].get<double>() * 24, 12.2, 1e-9);
   EXPECT_NEAR(s["battery_life_days"].get<double>() * 24, 5.0, 1e-9);
+  const auto& intervals = s["outages"]["intervals"];
+  ASSERT_EQ(intervals.size(), 2u);
+  EXPECT_NEAR(intervals[0]["start_days"].get<double>() * 24, 5.0, 1e-9);
+  EXPECT_NEAR(intervals[0]["end_days"].get<double>() * 24, 12.2, 1e-9);
+  EXPECT_NEAR(intervals[1]["start_days"].get<double>() * 24, 24.0, 1e-9);
+  EXPECT_NEAR(intervals[1]["end_days"].get<double>() * 24, 36.2, 1e-9);
   EXPECT_FALSE(s["energy_neutral"].get<bool>());
   // The MCU drew 10 mA while powered: 48 h - 19.4 h = 28.6 h, 286 mAh.
   EXPECT_NEAR(s["components"]["mcu"]["charge_mAh"].get<double>(), 286.0, 1e-6);
