@@ -54,8 +54,9 @@ const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
       if (!std::ofstream(file)) throw UsageError("--vcd " + file.string() + ": cannot write");
     }
     const auto result = device::simulate(scenario, *vcd);
-    report::writeResults(dir, scenario, result);
-    if (*plot) report::writeHtmlReport(dir, report::plotRun(dir));
+    report::writeResults(dir, scenario, result, [&](const std::filesystem::path& temp) {
+      if (*plot) report::writeHtmlReport(temp, report::plotRun(temp), dir);
+    });
     if (!*quiet) {
       std::cout << report::humanSummary(report::summarize(scenario, result))
                 << "  results in " << dir.string() << "/\n";

@@ -1,7 +1,9 @@
 // `edgejoule sweep SCENARIO --set key=v1,v2,... [--zip] [-j N] [--out DIR]`: many runs, one
-// table (sweep.csv), each point an ordinary run in its own process.
+// table (sweep.csv); and `sweep-shard`, the hidden worker that simulates a shard of points
+// side by side in one SystemC kernel.
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -9,8 +11,10 @@
 
 #include "sim/cli/command.h"
 #include "sim/device/scenario.h"
+#include "sim/device/simulation.h"
 #include "sim/report/html_report.h"
 #include "sim/report/plot.h"
+#include "sim/report/results_writer.h"
 #include "sim/report/sweep.h"
 
 namespace ej::cli {
@@ -21,6 +25,7 @@ struct SweepArgs {
   std::vector<std::string> sets;
   bool zip = false;
   unsigned workers = 0;
+  std::size_t shard = 0;
   std::string out;
   bool plot = false;
   bool json = false;
@@ -37,6 +42,10 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
   cmd->add_flag("--zip", args->zip,
                 "Pair the lists' values (i-th with i-th), not every combination");
   cmd->add_option("-j,--jobs", args->workers, "Worker processes (default: the cores)");
+  cmd->add_option("--shard", args->shard,
+                  "Points each worker simulates together in one kernel (default: about a "
+                  "quarter of a worker's share, at most 16)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--out", args->out, "Sweep folder (default: results/<scenario name>-sweep)");
   cmd->add_flag("--plot", args->plot, "Also draw the figures (plots/) and report.html");
   cmd->add_flag("--json", args->json, "Print the outcome as JSON");
@@ -60,6 +69,7 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
     o.scenario = args->file;
     o.out = args->out.empty() ? "results/" + o.scenarioName + "-sweep" : args->out;
     o.workers = args->workers ? args->workers : std::max(1u, std::thread::hardware_concurrency());
+    o.shard = args->shard;
     o.program = std::filesystem::read_symlink("/proc/self/exe");
     o.progress = isatty(STDERR_FILENO) && !args->json;
     const auto r = report::runSweep(o);
@@ -80,6 +90,40 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
                 << r.ran << " run now with " << o.workers << " workers) in " << r.wall_s << " s\n  "
                 << r.csv.string() << "\n";
       if (!html.empty()) std::cout << "  " << html.string() << "\n";
+    }
+    status = 0;
+  });
+});
+
+// The worker of a sweep: SHARD_FILE (written by runSweep) names the scenario and the
+// points, each with its folder, node name and --set values. Every point is loaded, all are
+// elaborated in one kernel and simulated together, and each point's folder is written as a
+// run would write it.
+const CommandRegistrar kSweepShard("sweep-shard", [](CLI::App& app, int& status) {
+  auto file = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("sweep-shard", "Run a shard of a sweep (used by sweep)");
+  cmd->group("");  // hidden from --help: not for users
+  cmd->add_option("shard", *file, "Shard file written by sweep")->required();
+  cmd->callback([file, &status] {
+    std::ifstream in(*file);
+    if (!in) throw UsageError(*file + ": cannot read");
+    const auto shard = nlohmann::json::parse(in);
+    const std::string scenarioFile = shard.at("scenario");
+    std::vector<std::unique_ptr<device::Scenario>> scenarios;
+    std::vector<device::Scenario*> pointers;
+    std::vector<std::string> names;
+    for (const auto& p : shard.at("points")) {
+      core::Overrides overrides;
+      for (const auto& kv : p.at("values")) overrides[kv.at(0)] = kv.at(1);
+      scenarios.push_back(std::make_unique<device::Scenario>(
+          device::Scenario::load(scenarioFile, overrides)));
+      pointers.push_back(scenarios.back().get());
+      names.push_back(p.at("name"));
+    }
+    const auto results = device::simulateMany(pointers, names);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      report::writeResults(shard.at("points")[i].at("dir").get<std::string>(), *scenarios[i],
+                           results[i]);
     }
     status = 0;
   });

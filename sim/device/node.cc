@@ -43,13 +43,11 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
 }
 
 // An empty battery browns the node out. Without a harvester nothing will ever charge it:
-// the run ends there. With one, the loads are cut off until the battery is recharged to
-// the restart state of charge.
+// the run ends there (whoever runs the node collects its results now, then its loads stay
+// off). With one, the loads are cut off until the battery is recharged to the restart state
+// of charge.
 void Node::onDepleted() {
-  if (!harvester) {
-    sc_core::sc_stop();
-    return;
-  }
+  if (!harvester && m_runEnded) m_runEnded();
   bus.setLoadsPowered(false);
 }
 

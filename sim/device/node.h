@@ -2,6 +2,7 @@
 // power bus, with the recorder's probes.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <systemc>
@@ -31,10 +32,16 @@ class Node : public sc_core::sc_module {
   std::unique_ptr<radio::RadioModule> radio;
   Recorder recorder;
 
+  // Called once, from inside the simulation, when the node's run ends before the horizon:
+  // its battery emptied and nothing will ever charge it. The node is cut off right after,
+  // so the kernel may go on running other nodes (sweep shards host many).
+  void onRunEnded(std::function<void()> callback) { m_runEnded = std::move(callback); }
+
  private:
   void onDepleted();
   void onRestored();
   sc_core::sc_signal<bool> m_pirOutput{"pir_output"};
+  std::function<void()> m_runEnded;
 };
 
 }  // namespace ej::device

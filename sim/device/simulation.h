@@ -1,5 +1,5 @@
-// Running a scenario: elaborate one node, simulate to the horizon (or until the battery
-// empties), and collect every figure the reports need.
+// Running scenarios: elaborate their nodes, simulate each to its horizon (or until its
+// battery empties), and collect every figure the reports need.
 #pragma once
 
 #include <cstdint>
@@ -35,14 +35,23 @@ struct RunResult {
   std::vector<DailyRow> daily;
   std::vector<TimeseriesRow> timeseries;
   std::uint64_t events = 0;              // power-state changes
-  std::uint64_t deltaCycles = 0;
-  double wallTime_s = 0;
+  std::uint64_t deltaCycles = 0;        // the kernel's, shared by the nodes it hosted
+  double wallTime_s = 0;                // from elaboration to this node's end
+  std::size_t nodesInKernel = 1;        // nodes the kernel hosted side by side
 };
 
-// Simulates SCENARIO (its models are consumed). Call once per process: the SystemC kernel
-// cannot be restarted.
+// Simulates SCENARIO (its models are consumed) on one node named "node". Call once per
+// process: the SystemC kernel cannot be restarted.
 // VCD, when not empty, receives a SystemC VCD trace of the power bus (power states,
 // currents, state of charge; sim/power/power_trace.h); ".vcd" is appended unless it ends so.
 RunResult simulate(Scenario& scenario, const std::filesystem::path& vcd = {});
+
+// Simulates SCENARIOS side by side in one SystemC kernel (elaborated once), node i named
+// NAMES[i]. The nodes share nothing, so result i is the one simulate(*SCENARIOS[i]) gives
+// alone, but for `wallTime_s` and `deltaCycles`, which are the kernel's. Each node's run ends
+// at its own horizon or empty battery; the kernel stops when the last one has ended. Once
+// per process, like simulate().
+std::vector<RunResult> simulateMany(const std::vector<Scenario*>& scenarios,
+                                    const std::vector<std::string>& names);
 
 }  // namespace ej::device

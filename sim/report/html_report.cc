@@ -324,14 +324,15 @@ std::vector<PartSources> partSources(const std::string& scenarioText, const fs::
   return parts;
 }
 
-fs::path writeHtmlReport(const fs::path& dir, const PlotSet& plots) {
+fs::path writeHtmlReport(const fs::path& dir, const PlotSet& plots, const fs::path& shownAs) {
+  const fs::path shown = shownAs.empty() ? dir : shownAs;
   const bool sweep = fs::exists(dir / "sweep.csv");
   const std::string body = sweep ? sweepBody(dir, plots) : runBody(dir, plots);
   const std::string page = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>edgejoule report: {}</title>\n<style>{}</style>\n</head>\n<body>\n{}"
       "<p class=\"note\">Written by edgejoule from <code>{}</code>.</p>\n</body>\n</html>\n",
-      escapeHtml(dir.filename().string()), kStyle, body, escapeHtml(dir.string()));
+      escapeHtml(shown.filename().string()), kStyle, body, escapeHtml(shown.string()));
   const fs::path file = dir / "report.html";
   writeFileAtomically(file, page);
   return file;

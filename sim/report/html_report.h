@@ -28,8 +28,11 @@ struct PartSources {
 std::vector<PartSources> partSources(const std::string& scenarioText,
                                      const std::filesystem::path& scenarioFile);
 
-// Writes DIR/report.html (atomically) with the figures of PLOTS; returns its path.
-std::filesystem::path writeHtmlReport(const std::filesystem::path& dir, const PlotSet& plots);
+// Writes DIR/report.html (atomically) with the figures of PLOTS; returns its path. The page
+// names the folder SHOWN_AS (default DIR): a run writes its report into the temporary folder
+// that becomes its result folder.
+std::filesystem::path writeHtmlReport(const std::filesystem::path& dir, const PlotSet& plots,
+                                      const std::filesystem::path& shownAs = {});
 
 // Text with & < > " ' escaped for HTML.
 std::string escapeHtml(const std::string& text);

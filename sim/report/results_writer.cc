@@ -158,6 +158,7 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
        {{"events", r.events},
         {"delta_cycles", r.deltaCycles},
         {"wall_time_s", r.wallTime_s},
+        {"nodes_in_kernel", r.nodesInKernel},
         {"time_resolution", "1 ns"}}},
       {"basis",
        "modelled: every current is a figure from the scenario or its hw/ parts (each with its "
@@ -238,7 +239,7 @@ void writeFolderAtomically(const fs::path& dir,
 }
 
 void writeResults(const fs::path& outDir, const device::Scenario& scenario,
-                  const device::RunResult& r) {
+                  const device::RunResult& r, const std::function<void(const fs::path&)>& extra) {
   writeFolderAtomically(outDir, [&](const fs::path& dir) {
     create(dir / "summary.json") << summarize(scenario, r).dump(2) << "\n";
 
@@ -268,6 +269,9 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
                             row.state_of_charge, row.remaining_mAh, row.voltage_V, row.load_mA,
                             row.harvest_mA);
     }
+    daily.close();
+    series.close();
+    if (extra) extra(dir);
   });
 }
 

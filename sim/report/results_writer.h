@@ -19,8 +19,11 @@ nlohmann::json summarize(const device::Scenario& scenario, const device::RunResu
 // A few lines for the terminal.
 std::string humanSummary(const nlohmann::json& summary);
 
+// Writes OUT_DIR's files; then EXTRA, if given, adds its own (figures, report.html) to the
+// same temporary folder, so they appear together or not at all.
 void writeResults(const std::filesystem::path& outDir, const device::Scenario& scenario,
-                  const device::RunResult& result);
+                  const device::RunResult& result,
+                  const std::function<void(const std::filesystem::path&)>& extra = {});
 
 // Writes DIR's files through FILL into a fresh sibling folder, then swaps it in for DIR.
 void writeFolderAtomically(const std::filesystem::path& dir,

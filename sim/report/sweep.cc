@@ -1,6 +1,8 @@
-// Sweep runner: one `edgejoule run --out points/NNNN` process per point, at most N at a time.
-// A point is done exactly when its summary.json exists: `run` writes its folder through a
-// temporary sibling renamed into place, so a killed point leaves no half-written folder.
+// Sweep runner: the missing points are dealt into shards, each run by one worker process
+// (`edgejoule sweep-shard`) that simulates all its points side by side in one SystemC
+// kernel; at most N workers at a time. A point is done exactly when its summary.json exists:
+// its folder is written through a temporary sibling renamed into place, so a killed worker
+// leaves no half-written point.
 #include "sim/report/sweep.h"
 
 #include <fcntl.h>
@@ -185,16 +187,11 @@ class ProgressBar {
   Clock::time_point m_t0 = Clock::now();
 };
 
-// Starts `PROGRAM run SCENARIO --out DIR -q --set k=v ...` with stdout to /dev/null and
-// stderr to ERR; the child dies with the sweep (PR_SET_PDEATHSIG), so a killed sweep leaves
-// no worker behind to race its successor.
-pid_t startPoint(const SweepOptions& o, const SweepPoint& p, const fs::path& err) {
-  std::vector<std::string> args = {o.program.string(),       "run", o.scenario.string(), "--out",
-                                   (o.out / p.dir).string(), "-q"};
-  for (const auto& [k, v] : p.values) {
-    args.push_back("--set");
-    args.push_back(k + "=" + v);
-  }
+// Starts `PROGRAM sweep-shard SHARD_FILE` with stdout to /dev/null and stderr to ERR; the
+// child dies with the sweep (PR_SET_PDEATHSIG), so a killed sweep leaves no worker behind to
+// race its successor.
+pid_t startShard(const SweepOptions& o, const fs::path& shardFile, const fs::path& err) {
+  std::vector<std::string> args = {o.program.string(), "sweep-shard", shardFile.string()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -211,6 +208,15 @@ pid_t startPoint(const SweepOptions& o, const SweepPoint& p, const fs::path& err
     _exit(127);
   }
   return pid;
+}
+
+// Points per shard: enough shards to keep every worker busy to the end (about four per
+// worker, so an unlucky last shard idles the others briefly), at most kMaxShard points each
+// (a killed worker loses at most that many).
+std::size_t shardSize(std::size_t pending, unsigned workers) {
+  constexpr std::size_t kMaxShard = 16;
+  const std::size_t shards = std::size_t{4} * workers;
+  return std::clamp<std::size_t>((pending + shards - 1) / shards, 1, kMaxShard);
 }
 
 }  // namespace
@@ -306,7 +312,8 @@ SweepOutcome runSweep(const SweepOptions& o) {
   // Leftovers of a killed sweep: the temporary folders of points that never finished.
   for (const auto& e : fs::directory_iterator(o.out / "points")) {
     const std::string name = e.path().filename().string();
-    if (name.rfind('.', 0) == 0 && name.find(".tmp-") != std::string::npos) {
+    if (name.rfind('.', 0) == 0 && (name.find(".tmp-") != std::string::npos ||
+                                    name.rfind(".shard-", 0) == 0)) {
       fs::remove_all(e.path());
     }
   }
@@ -322,40 +329,72 @@ SweepOutcome runSweep(const SweepOptions& o) {
     }
   }
   ProgressBar bar(o.progress, points.size(), outcome.alreadyDone);
-  std::map<pid_t, const SweepPoint*> running;
-  std::vector<std::string> failures;
-  std::size_t next = 0;
   const unsigned workers = std::max(1u, o.workers);
-  auto errFile = [&](const SweepPoint& p) {
-    return o.out / "points" / fmt::format(".{}.stderr", fs::path(p.dir).filename().string());
+  // Shards to run; a shard that fails is dealt again one point per shard, so the failure is
+  // pinned on its own point and the others still run.
+  std::vector<std::vector<const SweepPoint*>> queue;
+  const std::size_t size = o.shard ? o.shard : shardSize(pending.size(), workers);
+  for (std::size_t i = 0; i < pending.size(); i += size) {
+    queue.emplace_back(pending.begin() + i,
+                       pending.begin() + std::min(pending.size(), i + size));
+  }
+  struct Running {
+    std::vector<const SweepPoint*> points;
+    fs::path file, err;
   };
-  while (next < pending.size() || !running.empty()) {
-    while (next < pending.size() && running.size() < workers) {
-      const SweepPoint* p = pending[next++];
-      running[startPoint(o, *p, errFile(*p))] = p;
+  std::map<pid_t, Running> running;
+  std::vector<std::string> failures;
+  std::size_t next = 0, shardNumber = 0;
+  while (next < queue.size() || !running.empty()) {
+    while (next < queue.size() && running.size() < workers) {
+      Running r{queue[next++], {}, {}};
+      const std::string stem = fmt::format(".shard-{}", shardNumber++);
+      r.file = o.out / "points" / (stem + ".json");
+      r.err = o.out / "points" / (stem + ".stderr");
+      // The scenario as given (the worker shares our folder): summary.json names it so.
+      json shard = {{"scenario", o.scenario.string()}, {"points", json::array()}};
+      for (const SweepPoint* p : r.points) {
+        json values = json::array();
+        for (const auto& [k, v] : p->values) values.push_back({k, v});
+        shard["points"].push_back({{"dir", fs::absolute(o.out / p->dir).string()},
+                                   {"name", "p" + fs::path(p->dir).filename().string()},
+                                   {"values", values}});
+      }
+      writeFileAtomically(r.file, shard.dump(2) + "\n");
+      const pid_t pid = startShard(o, r.file, r.err);
+      running[pid] = std::move(r);
     }
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
     if (pid < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error(fmt::format("waiting for a sweep point: {}", strerror(errno)));
+      throw std::runtime_error(fmt::format("waiting for a sweep shard: {}", strerror(errno)));
     }
     const auto it = running.find(pid);
     if (it == running.end()) continue;
-    const SweepPoint& p = *it->second;
+    Running r = std::move(it->second);
     running.erase(it);
-    const bool ok =
-        WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::exists(o.out / p.dir / "summary.json");
-    if (ok) {
-      ++outcome.ran;
-      fs::remove(errFile(p));
-      bar.pointDone();
-    } else {
+    const bool exited = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    std::vector<const SweepPoint*> missing;
+    for (const SweepPoint* p : r.points) {
+      if (exited && fs::exists(o.out / p->dir / "summary.json")) {
+        ++outcome.ran;
+        bar.pointDone();
+      } else {
+        missing.push_back(p);
+      }
+    }
+    if (!missing.empty() && r.points.size() > 1) {
+      for (const SweepPoint* p : missing) queue.push_back({p});
+    } else if (!missing.empty()) {
+      const SweepPoint& p = *missing.front();
       failures.push_back(fmt::format("point {} ({}): {}", p.dir, describe(p),
                                      WIFSIGNALED(status)
                                          ? fmt::format("killed by signal {}", WTERMSIG(status))
-                                         : firstLine(errFile(p))));
+                                         : firstLine(r.err)));
     }
+    fs::remove(r.file);
+    if (missing.empty() || r.points.size() > 1) fs::remove(r.err);
   }
   bar.finish();
   if (!failures.empty()) {

@@ -1,5 +1,6 @@
-// Sweeps: the grid (or zipped list) of --set values, each point an ordinary `edgejoule run`
-// in its own worker process, resumable, gathered into one sweep.csv.
+// Sweeps: the grid (or zipped list) of --set values, dealt in shards to worker processes
+// that each simulate a shard's points side by side in one SystemC kernel; resumable,
+// gathered into one sweep.csv. Each point's folder is what `edgejoule run` would write.
 #pragma once
 
 #include <cstddef>
@@ -40,6 +41,7 @@ struct SweepOptions {
   bool zip = false;
   std::filesystem::path out;      // the sweep folder
   unsigned workers = 1;           // worker processes
+  std::size_t shard = 0;          // points per worker kernel; 0: chosen by runSweep
   std::filesystem::path program;  // the edgejoule binary the points run with
   bool progress = false;          // draw a progress bar on stderr
 };
