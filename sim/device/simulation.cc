@@ -26,7 +26,6 @@ RunResult collect(Node& node, Charge initial, Clock::time_point wallStart) {
   node.battery.closeOpenOutage();
   r.outages = node.battery.outages();
   r.batteryEmptyAt = r.outages.first;
-  r.components = node.bus.ledger().components();
   const auto& model = node.battery.model();
   r.batteryCapacity = model.capacity();
   r.batteryInitial = initial;
@@ -43,7 +42,20 @@ RunResult collect(Node& node, Charge initial, Clock::time_point wallStart) {
     r.pirMotions = node.pir->motions();
     r.pirTriggers = node.pir->triggers();
   }
-  if (node.radio) r.radios["radio"] = node.radio->summary();
+  r.components = node.bus.ledger().components();
+  if (node.radio) {
+    // The radio's own counts, with its charge and energy per state from the ledger (the
+    // radio does not know the battery's voltage, and the ledger knows its outages).
+    auto radio = node.radio->summary();
+    for (const auto& c : r.components) {
+      if (c.name != "radio") continue;
+      for (const auto& st : c.states) {
+        radio["charge_mAh_by_state"][st.name] = in_mAh(st.charge);
+        radio["energy_J_by_state"][st.name] = in_J(st.energy);
+      }
+    }
+    r.radios["radio"] = radio;
+  }
   r.daily = node.recorder.daily();
   r.timeseries = node.recorder.timeseries();
   r.events = node.bus.changes();

@@ -213,7 +213,9 @@ Charge phaseCharge(const MqttWifiParams& p, const PhaseList& phases) {
   return q;
 }
 
-Current connectedIdleCurrent(const MqttWifiParams& p) {
+Current connectedIdleCurrent(const MqttWifiParams& p) { return connectedIdle(p).total(); }
+
+ConnectedIdle connectedIdle(const MqttWifiParams& p) {
   const Current sleep = p.lightSleep ? p.lightSleepCurrent : p.modemSleepCurrent;
   const Time dtim = static_cast<double>(p.dtimPeriod) * p.beaconInterval;
   const auto ping = mqttPingPhases(p);
@@ -222,8 +224,8 @@ Current connectedIdleCurrent(const MqttWifiParams& p) {
     pingCharge += (ph.state == kWifiTx ? p.txCurrent : p.rxCurrent) * ph.duration;
   }
   const Time pingTime = totalDuration(ping);
-  return sleep + (p.rxCurrent - sleep) * (p.beaconListenTime / dtim) +
-         (pingCharge - sleep * pingTime) / p.keepAlive;
+  return {sleep, (p.rxCurrent - sleep) * (p.beaconListenTime / dtim),
+          (pingCharge - sleep * pingTime) / p.keepAlive};
 }
 
 }  // namespace ej::radio

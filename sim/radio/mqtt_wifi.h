@@ -91,6 +91,15 @@ PhaseList mqttReportPhases(const MqttWifiParams& params, std::size_t payloadByte
 //       + (Q_ping - I_sleep t_ping) / keep_alive
 Current connectedIdleCurrent(const MqttWifiParams& params);
 
+// The three terms of connectedIdleCurrent(), each a period mean.
+struct ConnectedIdle {
+  Current sleep;      // modem (or auto light) sleep floor
+  Current beacons;    // DTIM beacon wake-ups above the floor
+  Current keepAlive;  // PINGREQ/PINGRESP every keep_alive above the floor
+  Current total() const { return sleep + beacons + keepAlive; }
+};
+ConnectedIdle connectedIdle(const MqttWifiParams& params);
+
 // The charge of PHASES with the currents of PARAMS (state kWifiIdle at its mean current).
 Charge phaseCharge(const MqttWifiParams& params, const PhaseList& phases);
 

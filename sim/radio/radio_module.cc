@@ -91,9 +91,7 @@ nlohmann::json RadioModule::summary() const {
 
 // ---------------------------------------------------------------- LoRaWAN
 
-namespace {
-
-std::vector<power::PowerState> loraStates(const LoraRadioParams& p) {
+std::vector<power::PowerState> loraPowerStates(const LoraRadioParams& p) {
   std::vector<power::PowerState> s(kLoraStateCount);
   const Current currents[kLoraStateCount] = {p.sleepCurrent, p.standbyCurrent, p.synthCurrent,
                                              p.txCurrent, p.rxCurrent};
@@ -101,7 +99,7 @@ std::vector<power::PowerState> loraStates(const LoraRadioParams& p) {
   return s;
 }
 
-std::vector<power::PowerState> wifiStates(const MqttWifiParams& p) {
+std::vector<power::PowerState> wifiPowerStates(const MqttWifiParams& p) {
   std::vector<power::PowerState> s(kWifiStateCount);
   const Current currents[kWifiStateCount] = {amperes(0), connectedIdleCurrent(p), p.rxCurrent,
                                              p.rxCurrent, p.txCurrent};
@@ -109,10 +107,8 @@ std::vector<power::PowerState> wifiStates(const MqttWifiParams& p) {
   return s;
 }
 
-}  // namespace
-
 LorawanRadio::LorawanRadio(sc_core::sc_module_name name, LoraRadioParams params)
-    : RadioModule(name, "lorawan", loraStates(params)),
+    : RadioModule(name, "lorawan", loraPowerStates(params)),
       m_params(std::move(params)),
       m_dutyCycle(m_params.dutyCycle),
       m_rng(m_params.seed) {}
@@ -191,25 +187,34 @@ nlohmann::json LorawanRadio::summary() const {
   return j;
 }
 
+std::optional<std::string> lorawanPayloadProblem(const LoraRadioParams& params,
+                                                 std::size_t payloadBytes) {
+  if (payloadBytes <= params.maxApplicationPayload) return std::nullopt;
+  return fmt::format(
+      "{} bytes is over the {}-byte LoRaWAN maximum of EU868 DR{} "
+      "(SF{}, RP002-1.0.3 Table 6)",
+      payloadBytes, params.maxApplicationPayload, params.eu868DataRate,
+      params.modulation.spreadingFactor);
+}
+
+std::optional<std::string> mqttPayloadProblem(const MqttWifiParams& params,
+                                              std::size_t payloadBytes) {
+  // MQTT 3.1.1 section 2.2.3: Remaining Length at most 268,435,455 bytes.
+  const std::size_t overhead = 2 + params.topic.size() + (params.qos > 0 ? 2 : 0);
+  if (payloadBytes <= 268435455 - overhead) return std::nullopt;
+  return fmt::format("{} bytes is over the MQTT 3.1.1 maximum packet size", payloadBytes);
+}
+
 namespace {
 
 void checkLorawanPayload(const LoraRadioParams& params, const core::Config& at,
                          std::string_view key, std::size_t payloadBytes) {
-  if (payloadBytes > params.maxApplicationPayload) {
-    at.fail(key, fmt::format("{} bytes is over the {}-byte LoRaWAN maximum of EU868 DR{} "
-                             "(SF{}, RP002-1.0.3 Table 6)",
-                             payloadBytes, params.maxApplicationPayload, params.eu868DataRate,
-                             params.modulation.spreadingFactor));
-  }
+  if (auto problem = lorawanPayloadProblem(params, payloadBytes)) at.fail(key, *problem);
 }
 
 void checkMqttPayload(const MqttWifiParams& params, const core::Config& at, std::string_view key,
                       std::size_t payloadBytes) {
-  // MQTT 3.1.1 section 2.2.3: Remaining Length at most 268,435,455 bytes.
-  const std::size_t overhead = 2 + params.topic.size() + (params.qos > 0 ? 2 : 0);
-  if (payloadBytes > 268435455 - overhead) {
-    at.fail(key, fmt::format("{} bytes is over the MQTT 3.1.1 maximum packet size", payloadBytes));
-  }
+  if (auto problem = mqttPayloadProblem(params, payloadBytes)) at.fail(key, *problem);
 }
 
 }  // namespace
@@ -222,7 +227,7 @@ void LorawanRadio::checkPayload(const core::Config& at, std::string_view key,
 // ---------------------------------------------------------------- MQTT
 
 MqttRadio::MqttRadio(sc_core::sc_module_name name, MqttWifiParams params)
-    : RadioModule(name, "mqtt", wifiStates(params)), m_params(std::move(params)) {}
+    : RadioModule(name, "mqtt", wifiPowerStates(params)), m_params(std::move(params)) {}
 
 void MqttRadio::startUp() {
   if (m_params.policy != MqttPolicy::StayConnected) return;
@@ -267,6 +272,13 @@ RadioSpec RadioSpec::fromConfig(const core::Config& radioCfg) {
   const auto protocol = radioCfg.choice("protocol", {"lorawan", "mqtt"});
   if (protocol == "lorawan") return {LoraRadioParams::fromConfig(radioCfg)};
   return {MqttWifiParams::fromConfig(radioCfg)};
+}
+
+std::optional<std::string> RadioSpec::payloadProblem(std::size_t payloadBytes) const {
+  if (const auto* lora = std::get_if<LoraRadioParams>(&params)) {
+    return lorawanPayloadProblem(*lora, payloadBytes);
+  }
+  return mqttPayloadProblem(std::get<MqttWifiParams>(params), payloadBytes);
 }
 
 void RadioSpec::checkPayload(const core::Config& at, std::string_view key,

@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -122,6 +123,18 @@ class MqttRadio : public RadioModule {
   std::uint64_t m_connections = 0;
 };
 
+// The power states a radio attaches to the bus, with their currents: the list the modules
+// register, and the one the `edgejoule radio` calculator prices each phase with.
+std::vector<power::PowerState> loraPowerStates(const LoraRadioParams& params);
+std::vector<power::PowerState> wifiPowerStates(const MqttWifiParams& params);
+
+// Why a report of PAYLOAD_BYTES cannot be sent (nullopt when it can): over the LoRaWAN
+// maximum N of the data rate (RP002-1.0.3 Table 6), or over MQTT's maximum packet size.
+std::optional<std::string> lorawanPayloadProblem(const LoraRadioParams& params,
+                                                 std::size_t payloadBytes);
+std::optional<std::string> mqttPayloadProblem(const MqttWifiParams& params,
+                                              std::size_t payloadBytes);
+
 // A radio's parameters as the scenario gives them, read and checked before elaboration
 // (so that `edgejoule check` validates radios and payloads without building modules).
 struct RadioSpec {
@@ -129,6 +142,8 @@ struct RadioSpec {
 
   // From the config's `protocol: lorawan | mqtt` key, its part file layered under it.
   static RadioSpec fromConfig(const core::Config& radioCfg);
+  // Why a report of PAYLOAD_BYTES cannot be sent, nullopt when it can.
+  std::optional<std::string> payloadProblem(std::size_t payloadBytes) const;
   // Fails at KEY of AT when a report of PAYLOAD_BYTES cannot be sent.
   void checkPayload(const core::Config& at, std::string_view key,
                     std::size_t payloadBytes) const;
