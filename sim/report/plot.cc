@@ -103,7 +103,9 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
   std::string body = fmt::format(
       "set title {}\nset xlabel 'time since start (days)'\nset ylabel 'state of charge (%)'\n"
       "set y2label 'battery voltage (V)'\nset yrange [0:105]\nset ytics nomirror\n"
-      "set y2tics\nset grid\nset key outside bottom center horizontal\n",
+      "set y2tics\nset grid\nset key outside bottom center horizontal\n"
+      // Labels sit on an opaque box in front of the data, readable over the bands.
+      "set style textbox opaque noborder\n",
       quote("Battery over the run: " + summary.value("scenario", std::string("run"))));
   // A constant voltage (the ideal battery) would get a zero-height autoscaled range.
   if (std::isfinite(vMin) && vMax - vMin < 0.01) {
@@ -124,7 +126,7 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
   }
   if (outages.is_object() && outages.value("count", 0) > 0) {
     body +=
-        fmt::format("set label 2 {} at graph 0.01, graph 0.04 left tc rgb '#d62728'\n",
+        fmt::format("set label 2 {} at graph 0.01, graph 0.04 left tc rgb '#d62728' front boxed\n",
                     quote(fmt::format("{} outages, {:.2f} days without power in all{}",
                                       outages.value("count", 0), outages.value("total_days", 0.0),
                                       intervals.is_array() ? " (shaded)" : "")));
@@ -132,10 +134,13 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
   const json& life = summary.value("battery_life_days", json(nullptr));
   if (life.is_number()) {
     const double l = life.get<double>();
+    // The label reads away from the nearer edge of the plot, so it is never clipped.
+    const bool early = l < 0.4 * summary.value("simulated_days", l);
     body += fmt::format(
         "set arrow 1 from {0}, graph 0 to {0}, graph 1 nohead lc rgb '#d62728' dt 2 lw 2\n"
-        "set label 1 {1} at {0}, graph 0.9 right offset -0.5,0 tc rgb '#d62728'\n",
-        l, quote(fmt::format("battery first empty at {:.3f} d", l)));
+        "set label 1 {1} at {0}, graph 0.9 {2} tc rgb '#d62728' front boxed\n",
+        l, quote(fmt::format("battery first empty at {:.3f} d", l)),
+        early ? "left offset 0.5,0" : "right offset -0.5,0");
   }
   // Over weeks the daily swings fill a band: the end-of-day state of charge (daily.csv's
   // soc_end, at each day's end) shows the trend through it.
@@ -259,6 +264,43 @@ Figure breakdownFigure(const fs::path& plots, const json& summary) {
   return draw(plots, "breakdown", "Where the charge goes: per part and per power state", body);
 }
 
+// The loads alone, one bar per part and power state on a logarithmic axis: beside a large
+// harvest, or a radio a thousand times cheaper than the MCU, the stacked breakdown shows
+// nothing of the small items. Only states with charge (a log axis has no zero).
+Figure loadsFigure(const fs::path& plots, const json& summary) {
+  std::string data = "item,charge_per_day_mAh\n";
+  std::size_t bars = 0;
+  double low = 0;
+  for (const auto& [name, c] : summary.at("components").items()) {
+    if (c.value("flow", std::string("load")) == "source") continue;
+    for (const auto& [state, st] : c.at("states").items()) {
+      const double v = st.value("charge_per_day_mAh", 0.0);
+      if (v <= 0) continue;
+      data += fmt::format("{} {},{:.9g}\n", name, state, v);
+      low = bars++ ? std::min(low, v) : v;
+    }
+  }
+  writeText(plots / "loads.csv", data);
+  // Decades from the smallest bar's down to one above the largest, so every bar shows.
+  const std::string yrange =
+      bars ? fmt::format("set yrange [{:g}:*]\n", std::pow(10.0, std::floor(std::log10(low))))
+           : "set yrange [0.1:1]\n";
+  const std::string body = fmt::format(
+      "set title 'The loads per part and power state (mean per day, logarithmic axis)'\n"
+      "set ylabel 'charge per day (mAh/day)'\nset xlabel 'part and power state'\n"
+      "set logscale y\nset format y '%g'\n{}set grid ytics\n"
+      "set style fill solid 0.85 border -1\nset boxwidth 0.6\nset xtics rotate by -30\n"
+      "set bmargin 7\nset offsets 0.5, 0.5, 0, 0\nunset key\n"
+      "set xrange [-0.7:{}]\n"
+      "{}",
+      yrange, bars ? bars - 0.3 : 0.7,
+      bars ? "plot 'loads.csv' skip 1 using 0:2:xtic(1) with boxes lc rgb '#4477aa', \\\n"
+             "     '' skip 1 using 0:2:(sprintf('%.3g', $2)) with labels offset 0,0.8\n"
+           : "set label 'no load drew any charge' at graph 0.5, 0.5 center\n"
+             "plot 1/0 notitle\n");
+  return draw(plots, "loads", "The loads per part and power state, on a logarithmic axis", body);
+}
+
 // Swept values of one key: numeric (with the unit they share) or categories.
 struct Axis {
   bool numeric = true;
@@ -359,6 +401,7 @@ PlotSet plotRun(const fs::path& dir) {
   set.figures.push_back(batteryFigure(dir, plots, summary));
   set.figures.push_back(dailyFigure(dir, plots));
   set.figures.push_back(breakdownFigure(plots, summary));
+  set.figures.push_back(loadsFigure(plots, summary));
   return set;
 }
 

@@ -68,7 +68,7 @@ TEST(PlotTest, RunPlotDrawsLabelledFiguresAndTheReport) {
   const auto r =
       edgejoule("run scenarios/seed-paper-pir.yaml -q --plot --out " + out.string(), tmp.path);
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* f : {"battery", "daily_energy", "breakdown"}) {
+  for (const char* f : {"battery", "daily_energy", "breakdown", "loads"}) {
     const std::string png = slurp(out / "plots" / (std::string(f) + ".png"));
     ASSERT_GT(png.size(), 8u) << f;
     EXPECT_EQ(png.substr(1, 3), "PNG") << f;
@@ -88,9 +88,21 @@ TEST(PlotTest, RunPlotDrawsLabelledFiguresAndTheReport) {
   const std::string breakdown = slurp(out / "plots/breakdown.svg");
   EXPECT_NE(breakdown.find("350 mAh/day"), std::string::npos);
   EXPECT_NE(breakdown.find("mcu active"), std::string::npos);
+  // The loads on a log axis, each state's bar labelled: 240 (active) and 110 (sleep).
+  const std::string loads = slurp(out / "plots/loads.svg");
+  EXPECT_NE(loads.find(">240<"), std::string::npos);
+  EXPECT_NE(loads.find(">110<"), std::string::npos);
+  EXPECT_EQ(slurp(out / "plots/loads.csv"),
+            "item,charge_per_day_mAh\nmcu active,240\nmcu sleep,110\n");
+  // The result folder appeared whole: no temporary sibling is left.
+  for (const auto& e : fs::directory_iterator(tmp.path)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
 
   const std::string html = slurp(out / "report.html");
-  EXPECT_EQ(count(html, "src=\"data:image/svg+xml;base64,"), 3u);
+  EXPECT_EQ(count(html, "src=\"data:image/svg+xml;base64,"), 4u);
+  // The page names the result folder, not the temporary one it was written in.
+  EXPECT_NE(html.find("edgejoule report: r</title>"), std::string::npos);
   EXPECT_NE(html.find("5.7257 days"), std::string::npos);
   EXPECT_NE(html.find("hw/mcu/seed-paper-generic.yaml"), std::string::npos);
   EXPECT_NE(html.find("seed paper, power estimate: 120 mA when active"), std::string::npos);
@@ -121,7 +133,7 @@ TEST(PlotTest, ReportLoadsInHeadlessChromiumWithoutErrors) {
   const auto dom = shell(
       "chromium " + flags + " --dump-dom file://" + (tmp.path / "probe.html").string(), tmp.path);
   ASSERT_EQ(dom.status, 0) << "chromium (Debian package chromium, tools/install-deps): " << dom.err;
-  EXPECT_NE(dom.out.find("data-loaded=\"3\""), std::string::npos) << dom.out.substr(0, 400);
+  EXPECT_NE(dom.out.find("data-loaded=\"4\""), std::string::npos) << dom.out.substr(0, 400);
   EXPECT_NE(dom.out.find("Where the charge goes"), std::string::npos);
   // Console messages and uncaught errors are logged as "CONSOLE(...)" / "Uncaught".
   const auto logged =
