@@ -83,7 +83,7 @@ int run(const RadioOptions& o) {
 const CommandRegistrar kRadio{
     "radio", [](CLI::App& app, int& exitStatus) {
       auto* cmd = app.add_subcommand(
-          "radio", "charge and energy of one report by protocol phase (LoRaWAN, MQTT over WiFi)");
+          "radio", "Charge and energy of one report by protocol phase (LoRaWAN, MQTT over WiFi)");
       auto o = std::make_shared<RadioOptions>();
       cmd->add_option("--radio", o->part, "radio part file, e.g. hw/radio/sx1276.yaml")->required();
       cmd->add_option("--set", o->sets,

@@ -45,7 +45,7 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
   cmd->add_option("--shard", args->shard,
                   "Points each worker simulates together in one kernel (default: about a "
                   "quarter of a worker's share, at most 16)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--out", args->out, "Sweep folder (default: results/<scenario name>-sweep)");
   cmd->add_flag("--plot", args->plot, "Also draw the figures (plots/) and report.html");
   cmd->add_flag("--json", args->json, "Print the outcome as JSON");

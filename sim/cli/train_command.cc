@@ -161,7 +161,7 @@ double since(std::chrono::steady_clock::time_point t0) {
 
 const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
   auto args = std::make_shared<CommonArgs>();
-  auto* cmd = app.add_subcommand("train", "train dense LeNet-5 on the MNIST split, export ONNX");
+  auto* cmd = app.add_subcommand("train", "Train dense LeNet-5 on the MNIST split, export ONNX");
   addCommon(cmd, *args, "training epochs");
   cmd->callback([args, &status] {
     const auto split = data::loadMnistSplit();
@@ -186,7 +186,7 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
     std::string gateMean = "plain";
   };
   auto args = std::make_shared<PruneArgs>();
-  auto* cmd = app.add_subcommand("prune", "prune LeNet-5 to a parameter target, export ONNX");
+  auto* cmd = app.add_subcommand("prune", "Prune LeNet-5 to a parameter target, export ONNX");
   addCommon(cmd, args->common, "epochs of dense training first, when there is no --from");
   cmd->add_option("--method", args->method, "s (S-method gates, structured) or magnitude")
       ->required()
