@@ -1,6 +1,8 @@
 // Node assembly: instance names equal the scenario's keys (mcu, pir, harvester, battery).
 #include "sim/device/node.h"
 
+#include <algorithm>
+
 namespace ej::device {
 
 Node::Node(sc_core::sc_module_name name, Scenario& scenario)
@@ -10,6 +12,10 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
       mcu("mcu", scenario.mcu, scenario.jobs),
       recorder("recorder", bus, battery, scenario.phase(), scenario.timeseriesInterval) {
   bus.storage(battery);
+  if (scenario.regulator) {  // the node browns out at the higher of its UVLO and the cutoff
+    bus.setRegulator(regulator::Regulator(*scenario.regulator));
+    battery.setBrownOutVoltage(std::max(scenario.regulator->minInput, battery.brownOutVoltage()));
+  }
   mcu.power(bus);
   if (scenario.pir) {
     pir = std::make_unique<PirSensor>("pir", *scenario.pir, std::move(scenario.motion));

@@ -123,6 +123,10 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
   s.battery = power::createBatteryModel(battery);
   s.restartSoc = ratio(battery.number("restart_soc", 0.1, core::Range::Fraction));
+  if (auto reg = node.optionalChild("regulator")) {
+    s.regulator = regulator::RegulatorParams::fromConfig(*reg);
+    s.regulator->checkSupply(*reg, s.battery->terminalVoltage(Current()));
+  }
   cfg.requireAllRead();
   return s;
 }

@@ -18,6 +18,7 @@
 #include "sim/harvest/solar_harvester.h"
 #include "sim/power/battery_model.h"
 #include "sim/power/battery_params.h"
+#include "sim/power/regulator/regulator.h"
 #include "sim/radio/radio_module.h"
 
 namespace ej::device {
@@ -43,6 +44,8 @@ struct Scenario {
   std::string batteryModelName;
   std::unique_ptr<power::BatteryModel> battery;
   Ratio restartSoc = ratio(0.1);   // `node.battery.restart_soc`: back on after an outage
+  // `node.regulator`: between the battery and the loads; none: the loads draw the battery.
+  std::optional<regulator::RegulatorParams> regulator;
 
   // Time zero's offset from the UTC midnight before it.
   Time phase() const;

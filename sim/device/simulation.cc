@@ -34,6 +34,7 @@ RunResult collect(Node& node, Charge initial, Clock::time_point wallStart) {
   r.batteryDrawn = node.battery.totals().drawn;
   r.batteryAccepted = node.battery.totals().accepted;
   r.batteryWasted = node.battery.totals().wasted;
+  r.brownOutVoltage = node.battery.brownOutVoltage();
   for (std::size_t j = 0; j < node.mcu.jobs().size(); ++j) {
     const auto& c = node.mcu.counters(j);
     r.jobs.push_back({node.mcu.jobs()[j].name, c.triggers, c.runs, c.merged});
@@ -114,7 +115,15 @@ std::vector<RunResult> run(const std::vector<Scenario*>& scenarios,
     if (results[i]) continue;
     if (ended == n || sc_core::sc_get_status() == sc_core::SC_STOPPED) break;
     const sc_core::sc_time until = core::toScTime(scenarios[i]->horizon);
-    if (until > sc_core::sc_time_stamp()) sc_core::sc_start(until - sc_core::sc_time_stamp());
+    if (until > sc_core::sc_time_stamp()) {
+      try {
+        sc_core::sc_start(until - sc_core::sc_time_stamp());
+      } catch (const sc_core::sc_report& e) {
+        // A part's exception reaches here wrapped by the kernel (E549, "uncaught
+        // exception", with file and process lines): its own one-line message is the news.
+        throw std::runtime_error(e.get_msg());
+      }
+    }
     if (!results[i]) end(i);
   }
   if (trace) sc_core::sc_close_vcd_trace_file(trace);

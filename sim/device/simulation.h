@@ -29,6 +29,7 @@ struct RunResult {
   std::vector<power::Ledger::Component> components;
   Charge batteryCapacity, batteryInitial, batteryFinal, batteryMinimum;
   Charge batteryDrawn, batteryAccepted, batteryWasted;
+  Voltage brownOutVoltage;               // loaded voltage below which the node browns out
   std::vector<JobResult> jobs;
   std::uint64_t pirMotions = 0, pirTriggers = 0;
   nlohmann::json radios = nlohmann::json::object();  // per radio: its own counts

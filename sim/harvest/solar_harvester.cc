@@ -32,6 +32,9 @@ void SolarHarvester::run() {
   const double step_s = in_s(m_params.step);
   for (double k = 0;; k += 1) {
     const double mid_s = (k + 0.5) * step_s;
+    // The battery's voltage now: settle it first, or the voltage would be that of its last
+    // settled state, and depend on whether another process settled it at this instant.
+    battery->settle();
     const Current charge = m_chain.chargeCurrent(m_startEpoch + mid_s, battery->voltage());
     if (charge > Current()) {
       power->setStateCurrent(m_id, kDay, charge);

@@ -35,6 +35,14 @@ class BatteryModel {
     return std::nullopt;
   }
 
+  // How long a constant NET current can flow before the terminal voltage under it,
+  // terminalVoltage(NET), falls below VMIN (the brown-out threshold): zero when it is below
+  // already; none when it never falls below it at that current, or when the model cannot
+  // say in closed form (the caller then checks at its events).
+  virtual std::optional<Time> timeToVoltage(Voltage /*vmin*/, Current /*net*/) const {
+    return std::nullopt;
+  }
+
   virtual Charge capacity() const = 0;
   // Charge that can still be delivered at a vanishing current.
   virtual Charge remaining() const = 0;
@@ -42,6 +50,9 @@ class BatteryModel {
   // Terminal voltage while NET current flows (open-circuit voltage at zero).
   virtual Voltage terminalVoltage(Current net) const = 0;
   virtual bool empty() const { return remaining() <= Charge(); }
+  // The part's cutoff voltage: the brown-out threshold when no regulator sets one (zero:
+  // the model has none, the node runs until the battery is empty).
+  virtual Voltage cutoffVoltage() const { return Voltage(); }
 };
 
 }  // namespace ej::power

@@ -1,4 +1,5 @@
-// Battery channel: closed-form advance between events, exact empty and restart instants.
+// Battery channel: closed-form advance between events, exact empty, brown-out and restart
+// instants where the model gives them in closed form.
 #include "sim/power/battery_module.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@ BatteryModule::BatteryModule(sc_core::sc_module_name name, std::unique_ptr<Batte
     : sc_module(name),
       m_model(std::move(model)),
       m_restartSoc(restartSoc),
+      m_brownOutVoltage(m_model->cutoffVoltage()),
       m_minRemaining(m_model->remaining()) {
   SC_METHOD(onEmpty);
   sensitive << m_emptyEvent;
@@ -44,7 +46,11 @@ void BatteryModule::schedule() {
   m_emptyEvent.cancel();
   m_rechargedEvent.cancel();
   if (!m_inOutage) {
-    if (auto t = m_model->timeToEmpty(m_net)) m_emptyEvent.notify(core::toScTime(*t));
+    auto t = m_model->timeToEmpty(m_net);
+    if (auto tv = m_model->timeToVoltage(m_brownOutVoltage, m_net)) {
+      if (!t || *tv < *t) t = tv;
+    }
+    if (t) m_emptyEvent.notify(core::toScTime(*t));
   } else if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) {
     m_rechargedEvent.notify(core::toScTime(*t));
   }
@@ -55,9 +61,16 @@ void BatteryModule::onEmpty() {
   // The empty instant was rounded to the 1 ns time resolution: what is left must be less
   // than what the load draws in one resolution step, or the instant is not reached yet.
   const Charge oneStep = m_net * seconds(1e-9);
-  if (m_model->remaining() > oneStep && !m_model->empty()) {
+  const bool emptied = m_model->remaining() <= oneStep || m_model->empty();
+  const bool sagged = !emptied && belowBrownOut(m_net);
+  if (!emptied && !sagged) {
     schedule();
     return;
+  }
+  m_brownOutCurrent.reset();
+  if (sagged) {
+    m_brownOutCurrent = m_net;
+    ++m_outages.onVoltage;
   }
   m_inOutage = true;
   m_outageStart = core::simNow();
@@ -66,13 +79,26 @@ void BatteryModule::onEmpty() {
   m_depletedEvent.notify(sc_core::SC_ZERO_TIME);
 }
 
+bool BatteryModule::belowBrownOut(Current net) const {
+  const auto t = m_model->timeToVoltage(m_brownOutVoltage, net);
+  return t && *t <= seconds(1e-9);
+}
+
 void BatteryModule::onRecharged() { settle(); }
 
 // Models without a closed-form recharge time are checked at every settle (each bus change
 // and each probe sample): the restart is then late by at most the time to the next event.
+// After a brown-out on voltage the restart also waits until the battery holds the
+// brown-out voltage, plus 1 mV, under the current that browned it out: otherwise a battery
+// that sagged above the restart state of charge would switch on and off at one instant.
+// (The 1 mV is a numerical hysteresis; real UVLO and brown-out detectors have more.)
 void BatteryModule::checkRecharged() {
   // 1e-12 of a state of charge: the rounding of the scheduled instant to 1 ns.
   if (!m_inOutage || m_model->stateOfCharge().value() < m_restartSoc.value() - 1e-12) return;
+  if (m_brownOutCurrent) {
+    const auto t = m_model->timeToVoltage(m_brownOutVoltage + volts(1e-3), *m_brownOutCurrent);
+    if (t && *t <= Time()) return;
+  }
   endOutage();
   m_restoredEvent.notify(sc_core::SC_ZERO_TIME);
 }

@@ -1,5 +1,6 @@
 // The battery as a SystemC channel: it integrates its model between the bus's changes,
-// fires depletedEvent() at the exact instant it empties and restoredEvent() when, charged
+// fires depletedEvent() at the exact instant it empties or its terminal voltage under the
+// present current falls below the brown-out voltage, and restoredEvent() when, charged
 // again, it reaches the restart state of charge (scheduled, not polled, where the model
 // gives the instant in closed form).
 #pragma once
@@ -27,6 +28,13 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   void setNetCurrent(Current net) override;
   void settle() override;
   Voltage voltage() const override { return m_model->terminalVoltage(m_net); }
+  Voltage voltageAt(Current net) const override { return m_model->terminalVoltage(net); }
+
+  // The node browns out when the terminal voltage under the present current falls below
+  // VMIN: a regulator's minimum input, else (the default) the part's cutoff voltage. Call
+  // before the simulation starts.
+  void setBrownOutVoltage(Voltage vmin) { m_brownOutVoltage = vmin; }
+  Voltage brownOutVoltage() const { return m_brownOutVoltage; }
 
   const BatteryModel& model() const { return *m_model; }
   Current netCurrent() const { return m_net; }
@@ -40,6 +48,9 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
     // otherwise fill summary.json); count, total and longest cover them all.
     static constexpr std::size_t kListed = 1000;
     std::uint64_t count = 0;
+    // Of COUNT, the outages that began on the loaded voltage (the terminal voltage under
+    // the present current below the brown-out voltage) before the model's charge ran out.
+    std::uint64_t onVoltage = 0;
     Time total{}, longest{};
     std::optional<Time> first;                  // when the battery first emptied
     std::vector<std::pair<Time, Time>> listed;  // (start, end) of the first kListed
@@ -57,9 +68,16 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   void onRecharged();
   void checkRecharged();
   void endOutage();
+  // True when the terminal voltage under NET is below the brown-out voltage now (within
+  // the 1 ns rounding of a scheduled instant).
+  bool belowBrownOut(Current net) const;
 
   std::unique_ptr<BatteryModel> m_model;
   Ratio m_restartSoc;
+  Voltage m_brownOutVoltage;
+  // The current that browned the node out on voltage (none: it emptied); the restart
+  // waits until the battery holds the brown-out voltage under it again.
+  std::optional<Current> m_brownOutCurrent;
   Current m_net{};
   Time m_last{};
   BatteryModel::Step m_totals{};

@@ -22,13 +22,15 @@ BatteryParams BatteryParams::fromConfig(const core::Config& cfg) {
 std::unique_ptr<BatteryModel> createBatteryModel(const core::Config& cfg) {
   const std::string model = cfg.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
   if (model == "ideal") {
-#ifdef EJ_HAVE_BATTERY_MODELS
     // An ideal battery made from a real part uses its capacity, voltage, initial state and
-    // charge efficiency; its other figures (OCV, resistance, KiBaM...) are read, not used.
-    if (cfg.has("part")) battery::BatteryPartParams::fromConfig(cfg);
+    // charge efficiency (the capacity derated to the part's `temperature`, if given); its
+    // other figures (OCV, resistance, KiBaM...) are read, not used.
+    Ratio derating = ratio(1);
+#ifdef EJ_HAVE_BATTERY_MODELS
+    if (cfg.has("part")) derating = battery::BatteryPartParams::fromConfig(cfg).capacityDerating;
 #endif
     const auto p = BatteryParams::fromConfig(cfg);
-    return std::make_unique<IdealBattery>(p.capacity, p.voltage, p.initialSoc,
+    return std::make_unique<IdealBattery>(p.capacity * derating, p.voltage, p.initialSoc,
                                           p.chargeEfficiency);
   }
 #ifdef EJ_HAVE_BATTERY_MODELS

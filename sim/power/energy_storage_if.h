@@ -16,6 +16,8 @@ class EnergyStorageIf : public virtual sc_core::sc_interface {
   // Integrates up to now without changing the current (before a probe reads the state).
   virtual void settle() = 0;
   virtual Voltage voltage() const = 0;
+  // The terminal voltage if NET flowed now (a regulator's input current depends on it).
+  virtual Voltage voltageAt(Current net) const = 0;
 };
 
 }  // namespace ej::power

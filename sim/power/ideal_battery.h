@@ -18,6 +18,10 @@ class IdealBattery : public BatteryModel {
   Charge capacity() const override { return m_capacity; }
   Charge remaining() const override { return m_remaining; }
   Voltage terminalVoltage(Current) const override { return m_nominal; }
+  // The nominal voltage whatever the load: below VMIN from the start, or never.
+  std::optional<Time> timeToVoltage(Voltage vmin, Current) const override {
+    return m_nominal < vmin ? std::optional<Time>(Time()) : std::nullopt;
+  }
 
  private:
   Charge m_capacity;

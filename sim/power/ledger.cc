@@ -23,13 +23,13 @@ ComponentId Ledger::add(const std::string& name, const std::vector<PowerState>& 
   for (const auto& c : m_components) {
     if (c.name == name) throw std::invalid_argument(name + ": attached twice to the power bus");
   }
-  Component component{name, flow, 0, {}};
+  Component component{name, flow, 0, {}, std::nullopt};
   for (const auto& s : states) component.states.push_back({s.name, s.current, {}, {}, {}});
   m_components.push_back(std::move(component));
   return m_components.size() - 1;
 }
 
-void Ledger::advanceTo(Time now, Voltage voltage) {
+void Ledger::advanceTo(Time now, Voltage batteryVoltage, Voltage loadVoltage) {
   const Time dt = now - m_last;
   if (dt <= Time()) return;
   for (auto& c : m_components) {
@@ -37,7 +37,8 @@ void Ledger::advanceTo(Time now, Voltage voltage) {
     auto& s = c.states[c.state];
     s.time += dt;
     s.charge += s.current * dt;
-    s.energy += s.current * voltage * dt;
+    const Voltage v = c.flow == Flow::Load ? loadVoltage : batteryVoltage;
+    s.energy += c.power ? *c.power * dt : s.current * v * dt;
   }
   m_last = now;
 }

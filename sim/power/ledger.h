@@ -2,6 +2,7 @@
 // exactly between power-state changes (currents are constant in between).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ class Ledger {
     Flow flow;
     std::size_t state = 0;
     std::vector<StateTotals> states;
+    // When set, the component's energy is this power over time instead of its current
+    // times the voltage (a regulator's loss: input power less output power).
+    std::optional<Power> power;
 
     Current current() const { return states[state].current; }
     Charge charge() const;
@@ -34,7 +38,10 @@ class Ledger {
 
   // Integrates every component from the last advance up to NOW, with the battery at
   // VOLTAGE over the interval (its value at the interval's start).
-  void advanceTo(Time now, Voltage voltage);
+  void advanceTo(Time now, Voltage voltage) { advanceTo(now, voltage, voltage); }
+  // The same with the loads supplied at LOAD_VOLTAGE (a regulator's output) while the
+  // sources charge the battery at BATTERY_VOLTAGE.
+  void advanceTo(Time now, Voltage batteryVoltage, Voltage loadVoltage);
 
   void setState(ComponentId id, std::size_t state) {
     auto& c = m_components.at(id);
@@ -44,6 +51,7 @@ class Ledger {
   void setStateCurrent(ComponentId id, std::size_t state, Current current) {
     m_components.at(id).states.at(state).current = current;
   }
+  void setPower(ComponentId id, Power power) { m_components.at(id).power = power; }
 
   // During an outage the loads are cut off: they draw nothing and their time is not
   // counted in any state. Sources go on.

@@ -1,10 +1,13 @@
 // The power bus channel: parts attach their states, the bus keeps the ledger and tells the
-// battery the net current whenever any part changes state.
+// battery the net current whenever any part changes state. With a regulator between the
+// battery and the loads, the loads' currents are at its output and the battery supplies
+// its input current.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <systemc>
 
@@ -12,6 +15,7 @@
 #include "sim/power/ledger.h"
 #include "sim/power/power_bus_if.h"
 #include "sim/power/power_trace.h"
+#include "sim/power/regulator/regulator.h"
 
 namespace ej::power {
 
@@ -26,6 +30,18 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   void setState(ComponentId id, std::size_t state) override;
   void setStateCurrent(ComponentId id, std::size_t state, Current current) override;
   std::size_t state(ComponentId id) const override { return m_ledger.component(id).state; }
+
+  // Puts REGULATOR between the battery and the loads (call during elaboration). The loads'
+  // currents are then at its output voltage; the battery supplies its input current at
+  // the battery's terminal voltage; and the ledger gets a load component "regulator" whose
+  // current is the difference (input less the loads': the quiescent current for an LDO,
+  // negative for a buck stepping down) and whose energy is the loss, input power less
+  // output power. So components' charges still sum to what the battery gave, and so do
+  // their energies.
+  void setRegulator(const regulator::Regulator& reg) { m_regulator = reg; }
+  const std::optional<regulator::Regulator>& regulator() const { return m_regulator; }
+  // The voltage the loads are supplied at: the regulator's output, else the battery's.
+  Voltage loadVoltage() const { return m_loadVoltage; }
 
   // Cuts the loads off (an outage) or powers them again.
   void setLoadsPowered(bool powered);
@@ -49,9 +65,17 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   // Integrates up to now with the old currents, applies CHANGE, then tells the battery.
   template <class Change>
   void change(Change&& apply);
+  // Tells the battery the net current after a change (through the regulator, if any).
+  void updateBattery();
+  // The regulator's input current for the loads now, consistent with the battery voltage
+  // it causes; updates the regulator's ledger component. Returns the battery's net current.
+  Current regulate(Current sources);
 
   Ledger m_ledger;
-  Voltage m_voltage{};  // battery voltage since the last change
+  Voltage m_voltage{};      // battery voltage since the last change
+  Voltage m_loadVoltage{};  // the loads' supply voltage since the last change
+  std::optional<regulator::Regulator> m_regulator;
+  ComponentId m_regulatorId = 0;
   std::uint64_t m_changes = 0;
   sc_core::sc_trace_file* m_traceFile = nullptr;
   std::function<double()> m_traceSoc;

@@ -116,6 +116,7 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
     intervals.push_back({{"start_days", in_d(start)}, {"end_days", in_d(end)}});
   }
   const json outages = {{"count", r.outages.count},
+                        {"on_voltage", r.outages.onVoltage},
                         {"total_days", in_d(r.outages.total)},
                         {"longest_days", in_d(r.outages.longest)},
                         {"intervals", intervals}};
@@ -149,6 +150,7 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
         {"initial_mAh", in_mAh(r.batteryInitial)},
         {"final_mAh", in_mAh(r.batteryFinal)},
         {"minimum_mAh", in_mAh(r.batteryMinimum)},
+        {"brown_out_voltage_V", in_V(r.brownOutVoltage)},
         {"final_soc", in_C(r.batteryFinal) / in_C(r.batteryCapacity)},
         {"drawn_mAh", in_mAh(r.batteryDrawn)},
         {"accepted_mAh", in_mAh(r.batteryAccepted)},

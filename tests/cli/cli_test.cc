@@ -92,6 +92,21 @@ TEST_F(BadInputTest, BadOverride) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// A failure during the simulation (here a load beyond the regulator's rating) is one line
+// with the part's own message, not the kernel's wrapping, and leaves no results. The MCP1700
+// fixture's radio draws 30.5 mA at 14 dBm (hw/radio/sx1276.yaml) against a 10 mA limit.
+TEST_F(BadInputTest, OverloadDuringTheRunIsOneLine) {
+  const auto r = edgejoule("run tests/power/fixtures/regulator-mcp1700.yaml"
+                           " --set node.regulator.max_output_current=10mA --out " +
+                           out.string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.stderrText.rfind("edgejoule: node.regulator: at t = ", 0), 0u) << r.stderrText;
+  EXPECT_NE(r.stderrText.find("exceeds the regulator's 10.0 mA"), std::string::npos)
+      << r.stderrText;
+  EXPECT_EQ(std::count(r.stderrText.begin(), r.stderrText.end(), '\n'), 1) << r.stderrText;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(CliTest, RunWritesResultsAndSetOverrides) {
   const fs::path out = fs::temp_directory_path() / ("ej_cli_run_out_" + std::to_string(getpid()));
   fs::remove_all(out);

@@ -37,5 +37,13 @@ TEST(IdealBatteryTest, ChargesWithEfficiencyAndWastesBeyondFull) {
   EXPECT_NEAR(in_mAh(b.remaining()), 2000.0, kTol_mAh);
 }
 
+TEST(IdealBatteryTest, HasItsNominalVoltageWhateverTheLoad) {
+  // No resistance: a brown-out threshold below the nominal voltage is never reached, one
+  // above it is reached at once.
+  IdealBattery b(milliampereHours(100), volts(3.7), ratio(1), ratio(1));
+  EXPECT_FALSE(b.timeToVoltage(volts(3.3), amperes(10)).has_value());
+  EXPECT_EQ(in_s(*b.timeToVoltage(volts(3.8), amperes(0))), 0.0);
+}
+
 }  // namespace
 }  // namespace ej::power

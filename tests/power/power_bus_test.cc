@@ -4,7 +4,9 @@
 
 #include "sim/core/sim_time.h"
 #include "sim/power/battery_module.h"
+#include "sim/power/battery/kibam_battery.h"
 #include "sim/power/ideal_battery.h"
+#include "sim/power/regulator/regulator.h"
 
 namespace ej::power {
 namespace {
@@ -43,6 +45,111 @@ TEST(PowerBusTest, BatteryEmptiesAtTheExactInstant) {
   bus.settle();
   EXPECT_NEAR(in_C(bus.ledger().component(0).states[1].charge), 3.535, 1e-12);
   EXPECT_EQ(bus.changes(), 2u);
+}
+
+// The Toggler's day at the regulator's output: 1 mA for 1 + 64 s, 101 mA for 35 s: 3.6 C
+// in 100 s.
+constexpr double kLoad_C = 1e-3 * 65 + 101e-3 * 35;
+
+TEST(PowerBusRegulatorTest, LdoAddsItsQuiescentCurrentAndLosesTheVoltageDrop) {
+  core::setKernelTimeResolution();
+  BatteryModule battery("battery", std::make_unique<IdealBattery>(milliampereHours(1000),
+                                                                  volts(3.7), ratio(1), ratio(1)));
+  PowerBus bus("bus");
+  Toggler part("part");
+  bus.storage(battery);
+  part.power(bus);
+  // MCP1700-like: 3.3 V out, 1.6 uA quiescent, 178 mV dropout at 250 mA (0.712 Ohm): at
+  // 101 mA from 3.7 V the output holds (3.7 - 0.072 > 3.3).
+  regulator::RegulatorParams ldo;
+  ldo.kind = regulator::RegulatorParams::Kind::Ldo;
+  ldo.output = volts(3.3);
+  ldo.quiescent = microamperes(1.6);
+  ldo.maxOutput = milliamperes(250);
+  ldo.minInput = volts(2.3);
+  ldo.dropoutResistance = volts(0.178) / milliamperes(250);
+  bus.setRegulator(regulator::Regulator(ldo));
+  sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_SEC));
+  bus.settle();
+  const auto& ledger = bus.ledger();
+  ASSERT_EQ(ledger.components().size(), 2u);
+  const auto& reg = ledger.components()[1];
+  EXPECT_EQ(reg.name, "regulator");
+  // LDO: input = load + Iq; the regulator's share is Iq * 100 s = 1.6e-4 C.
+  EXPECT_NEAR(in_C(ledger.components()[0].charge()), kLoad_C, 1e-12);
+  EXPECT_NEAR(in_C(reg.charge()), 1.6e-4, 1e-12);
+  EXPECT_NEAR(in_C(battery.totals().drawn), kLoad_C + 1.6e-4, 1e-12);
+  // Energy: the loads at 3.3 V (11.88 J); the battery gives 3.60016 C * 3.7 V = 13.320592 J;
+  // the regulator's loss is the difference, 1.440592 J.
+  EXPECT_NEAR(in_J(ledger.components()[0].energy()), kLoad_C * 3.3, 1e-9);
+  EXPECT_NEAR(in_J(reg.energy()), (kLoad_C + 1.6e-4) * 3.7 - kLoad_C * 3.3, 1e-9);
+  EXPECT_NEAR(in_J(reg.energy()), 1.440592, 1e-9);
+  EXPECT_NEAR(in_s(reg.states[0].time), 100.0, 1e-9);  // always in regulation
+}
+
+TEST(PowerBusRegulatorTest, BuckDrawsLessChargeThanItsLoadsAndLosesItsEfficiency) {
+  core::setKernelTimeResolution();
+  BatteryModule battery("battery", std::make_unique<IdealBattery>(milliampereHours(1000),
+                                                                  volts(3.6), ratio(1), ratio(1)));
+  PowerBus bus("bus");
+  Toggler part("part");
+  bus.storage(battery);
+  part.power(bus);
+  // TPS62740-like: 3.3 V out, 360 nA Iq, 0.6 Ohm, k = 0.039. From 3.6 V (Erickson &
+  // Maksimovic power balance, P_in = 3.3 I (1 + k) + 3.6 Iq + I^2 R):
+  //   1 mA:   P_in = 3.4305960 mW, I_in = 0.95294333 mA
+  //   101 mA: P_in = 352.420596 mW, I_in = 97.8946100 mA
+  // Battery: 65 s * 0.95294333 mA + 35 s * 97.8946100 mA = 3.48825267 C, 12.5577096 J;
+  // loads 3.6 C, 11.88 J at 3.3 V; the regulator -0.11174733 C (a buck stepping down draws
+  // less charge than it delivers) and a loss of 0.6777096 J.
+  regulator::RegulatorParams buck;
+  buck.kind = regulator::RegulatorParams::Kind::Buck;
+  buck.output = volts(3.3);
+  buck.quiescent = microamperes(0.36);
+  buck.maxOutput = milliamperes(300);
+  buck.minInput = volts(1.925);
+  buck.switchResistance = Resistance::from_value(0.6);
+  buck.proportionalLoss = ratio(0.039);
+  bus.setRegulator(regulator::Regulator(buck));
+  sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_SEC));
+  bus.settle();
+  const auto& ledger = bus.ledger();
+  const auto& reg = ledger.components()[1];
+  EXPECT_NEAR(in_C(battery.totals().drawn), 3.48825267, 1e-8);
+  EXPECT_NEAR(in_C(reg.charge()), -0.11174733, 1e-8);
+  EXPECT_NEAR(in_C(ledger.components()[0].charge() + reg.charge()),
+              in_C(battery.totals().drawn), 1e-12);
+  EXPECT_NEAR(in_J(reg.energy()), 0.6777096, 1e-7);
+  EXPECT_NEAR(in_J(ledger.components()[0].energy() + reg.energy()), 12.5577096, 1e-7);
+}
+
+TEST(PowerBusBrownOutTest, ALoadStepBelowTheLoadedVoltageBrownsOutAtTheStep) {
+  core::setKernelTimeResolution();
+  // KiBaM cell, OCV 3.0-4.2 V, R = 1 Ohm, cutoff 3.3 V, at 30 % (OCV 3.36 V): 1 mA leaves
+  // 3.359 V, fine; the 101 mA step at t = 1 s gives 3.36 - 0.101 = 3.259 V < 3.3 V.
+  battery::BatteryPartParams p;
+  p.model = "kibam";
+  p.capacity = coulombs(3600);
+  p.voltage = volts(3.7);
+  p.cutoffVoltage = volts(3.3);
+  p.kibamC = ratio(0.5);
+  p.kibamK = hertz(1e-3);
+  p.ocv = battery::OcvCurve({{0.0, volts(3.0)}, {1.0, volts(4.2)}});
+  p.internalResistance = Resistance::from_value(1.0);
+  p.initialSoc = ratio(0.3);
+  BatteryModule battery("battery", std::make_unique<battery::KibamBattery>(p));
+  PowerBus bus("bus");
+  Toggler part("part");
+  bus.storage(battery);
+  part.power(bus);
+  EXPECT_NEAR(in_V(battery.brownOutVoltage()), 3.3, 1e-12);  // the part's cutoff
+  sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_SEC));
+  ASSERT_TRUE(battery.outages().first.has_value());
+  EXPECT_NEAR(in_s(*battery.outages().first), 1.0, 1e-9);
+  EXPECT_EQ(battery.outages().count, 1u);
+  EXPECT_EQ(battery.outages().onVoltage, 1u);
+  // Far from empty: 30 % of 3600 C less what 1 s at 1 mA took.
+  EXPECT_NEAR(in_C(battery.model().remaining()), 1080.0 - 1e-3, 1e-6);
 }
 
 }  // namespace

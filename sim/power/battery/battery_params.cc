@@ -24,6 +24,27 @@ Voltage OcvCurve::at(Ratio soc) const {
   return lo->second + w * (hi->second - lo->second);
 }
 
+std::optional<double> OcvCurve::socAt(Voltage v) const {
+  if (m_points.empty() || v > m_points.back().second) return std::nullopt;
+  if (v <= m_points.front().second) return 0.0;
+  for (std::size_t j = 1; j < m_points.size(); ++j) {
+    const auto& lo = m_points[j - 1];
+    const auto& hi = m_points[j];
+    if (hi.second < v) continue;
+    // lo.second < v <= hi.second: linear between the two points.
+    const double w = ((v - lo.second) / (hi.second - lo.second)).value();
+    return lo.first + w * (hi.first - lo.first);
+  }
+  return m_points.back().first;
+}
+
+bool OcvCurve::nonDecreasing() const {
+  for (std::size_t j = 1; j < m_points.size(); ++j) {
+    if (m_points[j].second < m_points[j - 1].second) return false;
+  }
+  return true;
+}
+
 BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
   using core::Range;
   BatteryPartParams p;
@@ -45,6 +66,7 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
   }
   if (points.size() == 1) cfg.fail("ocv", "needs at least two points");
   p.ocv = OcvCurve(std::move(points));
+  if (!p.ocv.nonDecreasing()) cfg.fail("ocv", "the voltage must not fall as soc rises");
   p.kibamC = ratio(cfg.number("kibam_c", 1.0, Range::Fraction));
   p.kibamK = cfg.quantity<Frequency>("kibam_k", hertz(0), Range::NonNegative);
   p.peukertExponent = cfg.number("peukert_exponent", 1.0, Range::Positive);
@@ -58,6 +80,20 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
     }
     if (p.kibamK.value() <= 0) cfg.fail("kibam_k", "must be greater than zero");
   }
+  for (const auto& item : cfg.items("capacity_vs_temperature")) {
+    const auto t = item.quantity<Temperature>("temperature", Range::Positive);
+    p.capacityVsTemperature.emplace_back(t, item.number("capacity", Range::Positive));
+  }
+  std::sort(p.capacityVsTemperature.begin(), p.capacityVsTemperature.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (cfg.has("temperature")) {
+    p.temperature = cfg.quantity<Temperature>("temperature", Range::Positive);
+    if (p.capacityVsTemperature.empty()) {
+      cfg.fail("temperature", "the part gives no capacity_vs_temperature curve to derate by");
+    }
+    p.capacityDerating = ratio(p.capacityRatioAt(*p.temperature));
+    p.capacity = p.capacity * p.capacityDerating;
+  }
   if (p.model == "peukert" && p.peukertExponent < 1.0) {
     cfg.fail("peukert_exponent", "must be at least 1");
   }
@@ -65,6 +101,19 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
     cfg.fail("cutoff_voltage", fmt::format("must be below the nominal {} V", in_V(p.voltage)));
   }
   return p;
+}
+
+double BatteryPartParams::capacityRatioAt(Temperature t) const {
+  const auto& curve = capacityVsTemperature;
+  if (curve.empty()) return 1.0;
+  if (t <= curve.front().first) return curve.front().second;
+  if (t >= curve.back().first) return curve.back().second;
+  for (std::size_t j = 1; j < curve.size(); ++j) {
+    if (curve[j].first < t) continue;
+    const double w = ((t - curve[j - 1].first) / (curve[j].first - curve[j - 1].first)).value();
+    return curve[j - 1].second + w * (curve[j].second - curve[j - 1].second);
+  }
+  return curve.back().second;
 }
 
 Current BatteryPartParams::selfDischargeCurrent() const {

@@ -2,6 +2,7 @@
 // keys read by the KiBaM and Peukert models.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,7 +19,11 @@ class OcvCurve {
   // POINTS: (state of charge 0..1, volts), any order; at least two.
   explicit OcvCurve(std::vector<std::pair<double, Voltage>> points);
   Voltage at(Ratio soc) const;
+  // The lowest state of charge at which the (non-decreasing) curve reaches V: 0 when V is at
+  // or below its first point, none when V is above its last.
+  std::optional<double> socAt(Voltage v) const;
   bool empty() const { return m_points.empty(); }
+  bool nonDecreasing() const;
 
  private:
   std::vector<std::pair<double, Voltage>> m_points;  // by state of charge
@@ -43,16 +48,25 @@ struct BatteryPartParams {
   // Peukert (1897): exponent n and the discharge time H at which `capacity` is rated.
   double peukertExponent = 1.0;
   Time peukertRatedTime = hours(20);
+  // Capacity against cell temperature (the datasheet's curve, a ratio of the rated
+  // capacity, linear between points, flat beyond the ends); `temperature` (constant, set
+  // in the scenario) derates `capacity` by it. CAPACITY above is already derated.
+  std::vector<std::pair<Temperature, double>> capacityVsTemperature;
+  std::optional<Temperature> temperature;
+  Ratio capacityDerating = ratio(1);
 
   // Reads every key a part may carry, whichever model is chosen (so that a part serves
   // both models and misspelt keys are caught): model, chemistry, capacity, voltage, series,
   // cutoff_voltage, internal_resistance, self_discharge_per_month, charge_efficiency,
   // initial_soc, ocv (list of {soc, voltage}), kibam_c, kibam_k, peukert_exponent,
-  // peukert_rated_time.
+  // peukert_rated_time, capacity_vs_temperature (list of {temperature, capacity: ratio}),
+  // temperature.
   static BatteryPartParams fromConfig(const core::Config& cfg);
 
   // Self-discharge as a constant leakage current (fraction of capacity per 30 days).
   Current selfDischargeCurrent() const;
+  // The capacity_vs_temperature ratio at T (1 without a curve).
+  double capacityRatioAt(Temperature t) const;
 };
 
 }  // namespace ej::battery

@@ -83,6 +83,26 @@ std::optional<Time> KibamBattery::timeToEmpty(Current net) const {
   return seconds(*t);
 }
 
+std::optional<Time> KibamBattery::timeToVoltage(Voltage vmin, Current net) const {
+  if (vmin <= Voltage() || m_params.ocv.empty()) return std::nullopt;
+  // Per cell: OCV(h) - I R < vmin / n  <=>  OCV(h) < vmin / n + I R.
+  const double n = static_cast<double>(m_params.series);
+  const auto soc = m_params.ocv.socAt(vmin / n + net * m_params.internalResistance);
+  if (!soc) return seconds(0);  // above the full cell's OCV: below it at any height
+  const double level = *soc * m_c * m_cap_C;
+  if (level <= 0) return std::nullopt;  // only at an empty well: timeToEmpty()'s instant
+  if (in_C(m_y1) <= level) return seconds(0);
+  const double i = wellCurrent_A(in_A(net));
+  // The well is at most linear with slope -i c once the exponential has died out (see
+  // timeToEmpty); at rest or charging it settles within a few 1/k.
+  const double y0 = in_C(remaining());
+  const double horizon =
+      i > 0 ? (y0 + in_C(m_y1) + i * (1 - m_c) / m_k) / (i * m_c) + 1.0 : 50.0 / m_k;
+  const auto t = timeToLevel(i, level, horizon);
+  if (!t) return std::nullopt;
+  return seconds(*t);
+}
+
 power::BatteryModel::Step KibamBattery::advance(Current net, Time dt) {
   Step step{};
   const double net_A = in_A(net);

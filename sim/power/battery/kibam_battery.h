@@ -27,10 +27,14 @@ class KibamBattery : public power::BatteryModel {
   Voltage terminalVoltage(Current net) const override;
   // Empty when the available well is (the bound charge cannot reach the load in time).
   bool empty() const override;
+  // The voltage falls below VMIN when the OCV of the available well's height does below
+  // VMIN/n + I R: the height at which the OCV curve reaches that, the well's level at which
+  // the node browns out, is found in closed form like the empty instant.
+  std::optional<Time> timeToVoltage(Voltage vmin, Current net) const override;
 
   Charge available() const { return m_y1; }
   Charge bound() const { return m_y2; }
-  Voltage cutoffVoltage() const { return m_params.cutoffVoltage; }
+  Voltage cutoffVoltage() const override { return m_params.cutoffVoltage; }
   const BatteryPartParams& params() const { return m_params; }
 
  private:

@@ -25,6 +25,20 @@ std::optional<Time> PeukertBattery::timeToEmpty(Current net) const {
   return m_remaining / drain;
 }
 
+std::optional<Time> PeukertBattery::timeToVoltage(Voltage vmin, Current net) const {
+  if (vmin <= Voltage() || m_params.ocv.empty()) return std::nullopt;
+  const double n = static_cast<double>(m_params.series);
+  const auto soc = m_params.ocv.socAt(vmin / n + net * m_params.internalResistance);
+  if (!soc) return seconds(0);
+  const Charge level = *soc * m_params.capacity;
+  if (level <= Charge()) return std::nullopt;  // only when empty: timeToEmpty()'s instant
+  if (m_remaining <= level) return seconds(0);
+  const Current load = net > Current() ? effectiveCurrent(net) : net * m_params.chargeEfficiency;
+  const Current drain = load + m_params.selfDischargeCurrent();
+  if (drain <= Current()) return std::nullopt;
+  return (m_remaining - level) / drain;
+}
+
 power::BatteryModel::Step PeukertBattery::advance(Current net, Time dt) {
   Step step{};
   const Current leak = m_params.selfDischargeCurrent();

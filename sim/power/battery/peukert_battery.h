@@ -24,7 +24,9 @@ class PeukertBattery : public power::BatteryModel {
 
   // The rate at which a discharge current NET (> 0) consumes stored charge.
   Current effectiveCurrent(Current net) const;
-  Voltage cutoffVoltage() const { return m_params.cutoffVoltage; }
+  Voltage cutoffVoltage() const override { return m_params.cutoffVoltage; }
+  // The state of charge at which OCV = VMIN/n + I R, reached linearly at the drain rate.
+  std::optional<Time> timeToVoltage(Voltage vmin, Current net) const override;
 
  private:
   BatteryPartParams m_params;

@@ -30,6 +30,14 @@ RegulatorParams RegulatorParams::fromConfig(const core::Config& cfg) {
   return p;
 }
 
+void RegulatorParams::checkSupply(const core::Config& cfg, Voltage supply) const {
+  if (supply > maxInput) {
+    cfg.fail("max_input_voltage",
+             fmt::format("{:.3g} V is below the battery's open-circuit voltage, {:.3g} V",
+                         in_V(maxInput), in_V(supply)));
+  }
+}
+
 Regulator::Regulator(RegulatorParams params) : m_params(std::move(params)) {}
 
 Voltage Regulator::outputVoltage(Current load, Voltage vin) const {

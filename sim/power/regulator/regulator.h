@@ -27,6 +27,9 @@ struct RegulatorParams {
   // max_input_voltage; ldo: dropout_voltage and dropout_current; buck: switch_resistance,
   // proportional_loss.
   static RegulatorParams fromConfig(const core::Config& cfg);
+  // Fails at CFG's max_input_voltage when the battery's open-circuit voltage SUPPLY (at its
+  // initial state) is above it: the part would be driven beyond its datasheet range.
+  void checkSupply(const core::Config& cfg, Voltage supply) const;
 };
 
 class Regulator {

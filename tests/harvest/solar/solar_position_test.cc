@@ -51,6 +51,30 @@ TEST(SolarPositionTest, TriesteWinterSolsticeMatchesEphemeris) {
   EXPECT_NEAR(toDeg(d.noonElevation), 20.953, kElevationTolerance_deg);
 }
 
+// NOAA's own procedure as published elsewhere: G. Pelletier's Excel/VBA translation of NOAA's
+// sunrise/sunset JavaScript (stated to agree with it to +-1 min), as filled in two public
+// copies of the spreadsheet: Seattle 47.600 N, 122.317 W, 2001-06-21, UTC-8 with daylight
+// saving: sunrise 5:11 AM, solar noon 1:11 PM, sunset 9:10 PM (pt.scribd.com/document/
+// 210932132); Mumbai 18.58 N, 72.4 E, 2012-05-22, time zone entered as 5.3 h, no daylight
+// saving: 5:52 AM, 12:25 PM, 6:57 PM (scribd.com/doc/171121478). In UTC: Seattle 12:11,
+// 20:11, 04:10 (next day); Mumbai 00:34, 07:07, 13:39 (local - 5 h 18 min). Excel's h:mm
+// shows the minute without rounding, so the event lies in [ref, ref + 60 s); with the
+// translation's +-1 min: ref + 30 s +- 90 s.
+TEST(SolarPositionTest, MatchesNoaaSpreadsheetAtSeattleAndMumbai) {
+  const Site seattle{deg(47.6), deg(-122.317)};
+  const SunDay s = sunDay(seattle, at("2001-06-21T00:00:00Z"));
+  ASSERT_TRUE(s.sunrise_epoch && s.sunset_epoch);
+  EXPECT_NEAR(*s.sunrise_epoch, at("2001-06-21T12:11:30Z"), 90.0);
+  EXPECT_NEAR(s.solarNoon_epoch, at("2001-06-21T20:11:30Z"), 90.0);
+  EXPECT_NEAR(*s.sunset_epoch, at("2001-06-22T04:10:30Z"), 90.0);
+  const Site mumbai{deg(18.58), deg(72.4)};
+  const SunDay m = sunDay(mumbai, at("2012-05-22T00:00:00Z"));
+  ASSERT_TRUE(m.sunrise_epoch && m.sunset_epoch);
+  EXPECT_NEAR(*m.sunrise_epoch, at("2012-05-22T00:34:30Z"), 90.0);
+  EXPECT_NEAR(m.solarNoon_epoch, at("2012-05-22T07:07:30Z"), 90.0);
+  EXPECT_NEAR(*m.sunset_epoch, at("2012-05-22T13:39:30Z"), 90.0);
+}
+
 TEST(SolarPositionTest, TriesteMorningPositionMatchesEphemeris) {
   // PyEphem, pressure 0 (no refraction): altitude 64.0046, azimuth 143.0946 deg at
   // 2026-06-21T10:00Z. NOAA's refraction at 64 deg is 58.1"/tan(64 deg) = 28.3" = 0.0079 deg,
