@@ -337,6 +337,31 @@ TEST(SweepTest, NodesEndingEarlyInOneKernelMatchTheirSingleRuns) {
               1e-12);
 }
 
+// Solar nodes that brown out and restart, twice the same point in one kernel: the
+// harvester must read its own battery's state, whatever the other node did at that instant.
+// The small panel's node first browns out at 10.856 d (README, Trieste).
+TEST(SweepTest, IdenticalSolarNodesInOneKernelMatchTheirSingleRun) {
+  TempDir tmp("ej_report_shard_solar");
+  const fs::path out = tmp.path / "s";
+  const std::string panel = "node.harvester.panel.part=hw/solar/seeed_panel_0w5_55x70.yaml";
+  const auto r = edgejoule("sweep scenarios/trieste-solar-lorawan.yaml --set '" + panel +
+                               "' --set horizon=15d,15d -j 1 --shard 2 --out " + out.string(),
+                           tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto single = edgejoule("run scenarios/trieste-solar-lorawan.yaml -q --set '" + panel +
+                                    "' --set horizon=15d --out " + (tmp.path / "one").string(),
+                                tmp.path);
+  ASSERT_EQ(single.status, 0) << single.err;
+  const auto lone = withoutKernelFigures(readJson(tmp.path / "one/summary.json"));
+  EXPECT_GT(lone["outages"]["count"].get<int>(), 0);
+  EXPECT_NEAR(lone["battery_life_days"].get<double>(), 10.856, 0.001);
+  for (const char* point : {"points/0000", "points/0001"}) {
+    const auto shared = readJson(out / point / "summary.json");
+    EXPECT_EQ(shared["simulation"]["nodes_in_kernel"], 2);
+    EXPECT_EQ(withoutKernelFigures(shared), lone) << point;
+  }
+}
+
 TEST(SweepTest, ResumesOnlyTheMissingPoints) {
   TempDir tmp("ej_report_resume");
   const fs::path out = tmp.path / "s";
