@@ -207,7 +207,7 @@ Figure dailyFigure(const fs::path& dir, const fs::path& plots) {
   const std::string body = fmt::format(
       "set title {}\nset xlabel 'day of the run (days since start)'\n"
       "set ylabel 'charge per day (mAh/day)'\nset grid ytics\nset xzeroaxis lt -1\nset yrange "
-      "[*<0:0<*]\nset offsets 0, 0, graph 0.08, 0\n"
+      "[*<0:0<*]\nset offsets 0, 0, graph 0.08, 0\nset xrange [0:*]\n"
       "set style fill solid 0.8 noborder\nset boxwidth {} absolute\n"
       "set key outside bottom center horizontal\n"
       "plot 'daily_energy.csv' skip 1 using ($1+{}):2 with boxes lc rgb '#d62728' "
