@@ -23,6 +23,7 @@ struct InferOptions {
   int samples = 2000;
   int emuSamples = 4;
   bool noCache = false;
+  bool dense = false;
   bool json = false;
 };
 
@@ -69,8 +70,11 @@ int run(const InferOptions& o) {
   nn::ProfileOptions po;
   po.emuSamples = o.emuSamples;
   po.useCache = !o.noCache;
+  po.allowSparse = !o.dense;
   const nn::InferenceProfile p = nn::profileModel(modelFile, mcu, backend, po);
-  const nn::PreparedModel pm = nn::prepareModel(modelFile);
+  nn::QuantOptions qo;
+  qo.allowSparse = !o.dense;
+  const nn::PreparedModel pm = nn::prepareModel(modelFile, qo);
   const nn::Accuracy acc = nn::evaluateAccuracy(pm, o.samples);
 
   if (o.json) {
@@ -78,7 +82,7 @@ int run(const InferOptions& o) {
     j["model"] = p.model, j["mcu"] = p.mcu, j["core"] = p.core, j["backend"] = p.backend;
     j["clock_Hz"] = in_Hz(mcu.clock), j["flash_wait_states"] = mcu.flashWaitStates;
     j["active_current_mA"] = in_mA(mcu.active), j["supply_voltage_V"] = in_V(mcu.supply);
-    j["emu_samples"] = p.samples, j["calibration"] = pm.calibration;
+    j["emu_samples"] = p.samples, j["calibration"] = pm.calibration, j["sparse_allowed"] = !o.dense;
     for (const auto& l : p.layers) {
       j["layers"].push_back({{"name", l.name}, {"op", l.op}, {"sparse", l.sparse}, {"macs", l.macs},
                              {"non_zero_weights", l.nonZeroWeights}, {"cycles", l.cycles},
@@ -101,8 +105,8 @@ int run(const InferOptions& o) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::cout << fmt::format("model    {} ({} layers, {} MACs; int8, calibrated on {})\n", p.model, p.layers.size(),
-                           grouped(double(p.macs)), pm.calibration);
+  std::cout << fmt::format("model    {} ({} layers, {} MACs; int8, calibrated on {}{})\n", p.model, p.layers.size(),
+                           grouped(double(p.macs)), pm.calibration, o.dense ? "; --dense: no layer runs sparse" : "");
   std::cout << fmt::format("mcu      {} ({}, {:g} MHz, {} flash wait states, {:g} mA at {:g} V)\n", p.mcu, p.core,
                            in_Hz(mcu.clock) / 1e6, mcu.flashWaitStates, in_mA(mcu.active), in_V(mcu.supply));
   std::cout << fmt::format("backend  {}{}\n\n", p.backend,
@@ -140,6 +144,7 @@ const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
   cmd->add_option("--samples", opts->samples, "MNIST test digits for accuracy (default 2000)");
   cmd->add_option("--emu-samples", opts->emuSamples, "digits the emu backend averages cycles over (default 4)");
   cmd->add_flag("--no-cache", opts->noCache, "ignore and do not write the profile cache");
+  cmd->add_flag("--dense", opts->dense, "run pruned layers dense (zeros included), to compare with sparse");
   cmd->add_flag("--json", opts->json, "machine-readable output");
   cmd->callback([opts, &status] {
     try {

@@ -121,6 +121,59 @@ EJ_KERNEL void ej_conv_s8(const ej_layer_t* d) {
   }
 }
 
+/* Convolution with unstructured-pruned weights: per output channel only its non-zero taps,
+ * each an int8 value and the uint16 offset of its input in the channel group
+ * (ci*in_h*in_w + ky*in_w + kx), so a window inside the input costs one load pair and one
+ * multiply-accumulate per non-zero. The bias holds bias - in_zp*sum(w) (as for FC): inside
+ * the input the products are raw. A window clipped by padding (only there are the taps
+ * read) takes a missing input as in_zp, i.e. the real value 0 that padding stands for. */
+EJ_KERNEL void ej_conv_sparse_s8(const ej_layer_t* d) {
+  const int8_t* in = EJ_I8(d->in0);
+  int8_t* out = (int8_t*)(uintptr_t)d->out;
+  const int8_t* values = EJ_I8(d->weights);
+  const uint32_t* row_ptr = (const uint32_t*)(uintptr_t)d->row_ptr;
+  const uint16_t* offset = (const uint16_t*)(uintptr_t)d->col_idx;
+  const uint16_t* taps = (const uint16_t*)(uintptr_t)d->taps;
+  const int32_t* bias = EJ_I32(d->bias);
+  const int32_t* mult = EJ_I32(d->mult);
+  const int32_t* shift = EJ_I32(d->shift);
+  const int32_t in_h = d->in_h, in_w = d->in_w, out_h = d->out_h, out_w = d->out_w;
+  const int32_t k_h = d->k_h, k_w = d->k_w, stride_h = d->stride_h, stride_w = d->stride_w;
+  const int32_t pad_t = d->pad_t, pad_l = d->pad_l, out_zp = d->out_zp, in_zp = d->in_zp;
+  const int32_t act_min = d->act_min, act_max = d->act_max;
+  const int32_t cin_g = d->in_c / d->groups;
+  const int32_t cout_g = d->out_c / d->groups;
+  const int32_t group_size = cin_g * in_h * in_w;
+  for (int32_t oc = 0; oc < d->out_c; ++oc) {
+    const int8_t* in_g = in + (oc / cout_g) * group_size;
+    const uint32_t j0 = row_ptr[oc], j1 = row_ptr[oc + 1];
+    const int32_t m = mult[oc], s = shift[oc], b = bias[oc];
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      const int32_t iy0 = oy * stride_h - pad_t;
+      const int32_t rows_inside = iy0 >= 0 && iy0 + k_h <= in_h;
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const int32_t ix0 = ox * stride_w - pad_l;
+        const int32_t base = iy0 * in_w + ix0;
+        int32_t acc = b;
+        if (rows_inside && ix0 >= 0 && ix0 + k_w <= in_w) {
+          const int8_t* src = in_g + base;
+          for (uint32_t j = j0; j < j1; ++j) acc += src[offset[j]] * values[j];
+        } else {
+          for (uint32_t j = j0; j < j1; ++j) {
+            const int32_t iy = iy0 + (taps[j] >> 8), ix = ix0 + (taps[j] & 0xFF);
+            const int32_t x = (uint32_t)iy < (uint32_t)in_h && (uint32_t)ix < (uint32_t)in_w
+                                  ? in_g[base + offset[j]]
+                                  : in_zp;
+            acc += x * values[j];
+          }
+        }
+        acc = ej_requant(acc, m, s) + out_zp;
+        out[(oc * out_h + oy) * out_w + ox] = (int8_t)ej_clamp(acc, act_min, act_max);
+      }
+    }
+  }
+}
+
 EJ_KERNEL void ej_fc_s8(const ej_layer_t* d) {
   const int8_t* in = EJ_I8(d->in0);
   int8_t* out = (int8_t*)(uintptr_t)d->out;
@@ -236,6 +289,7 @@ int32_t ej_run_layer(const ej_layer_t* layer) {
     case EJ_OP_MAXPOOL: ej_pool_s8(layer, 0); return 0;
     case EJ_OP_AVGPOOL: ej_pool_s8(layer, 1); return 0;
     case EJ_OP_SOFTMAX: ej_softmax_s8(layer); return 0;
+    case EJ_OP_CONV_SPARSE: ej_conv_sparse_s8(layer); return 0;
     default: return -1;
   }
 }

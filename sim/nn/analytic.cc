@@ -23,8 +23,10 @@ std::vector<double> layerFeatures(const QLayer& l) {
     case EJ_OP_MAXPOOL:
     case EJ_OP_AVGPOOL: {
       // Exact loop trip counts of the kernels in ej_kernels.c: the ky loop runs k_h times per
-      // (output, input channel); the kx loop k_w times per valid row; taps are valid kx trips.
-      double validRows = 0, taps = 0;
+      // (output, input channel); the kx loop k_w times per valid row; taps are valid kx trips,
+      // split as the conv's dot product takes them on M4/M7: 4 at a time (one word load and
+      // two SMLAD), then the rest one by one.
+      double validRows = 0, quadTaps = 0, tailTaps = 0;
       for (int oy = 0; oy < d.out_h; ++oy) {
         int rows = 0;
         for (int ky = 0; ky < d.k_h; ++ky) {
@@ -38,12 +40,34 @@ std::vector<double> layerFeatures(const QLayer& l) {
             cols += ix >= 0 && ix < d.in_w;
           }
           validRows += rows;
-          taps += double(rows) * cols;
+          quadTaps += double(rows) * (cols / 4 * 4);
+          tailTaps += double(rows) * (cols % 4);
         }
       }
       const double perOutput = d.op == EJ_OP_CONV ? double(d.in_c / d.groups) * d.out_c : d.out_c;
-      return {taps * perOutput, validRows * perOutput, double(d.k_h) * d.out_h * d.out_w * perOutput,
-              outputs, 1.0};
+      return {quadTaps * perOutput, tailTaps * perOutput, validRows * perOutput,
+              double(d.k_h) * d.out_h * d.out_w * perOutput, outputs, 1.0};
+    }
+    case EJ_OP_CONV_SPARSE: {
+      // ej_conv_sparse_s8: per output one pass over its channel's non-zeros, on the fast path
+      // when the window lies inside the input, else on the checked path, where a tap that
+      // falls into the padding skips its loads. Exact trip counts of those loops.
+      double inside = 0, borderValid = 0, borderPadded = 0;
+      for (int oy = 0; oy < d.out_h; ++oy) {
+        const int iy0 = oy * d.stride_h - d.pad_t;
+        for (int ox = 0; ox < d.out_w; ++ox) {
+          const int ix0 = ox * d.stride_w - d.pad_l;
+          if (iy0 >= 0 && iy0 + d.k_h <= d.in_h && ix0 >= 0 && ix0 + d.k_w <= d.in_w) {
+            inside += double(l.weights.size());
+            continue;
+          }
+          for (const std::uint16_t t : l.taps) {
+            const int iy = iy0 + (t >> 8), ix = ix0 + (t & 0xFF);
+            (iy >= 0 && iy < d.in_h && ix >= 0 && ix < d.in_w ? borderValid : borderPadded) += 1;
+          }
+        }
+      }
+      return {inside, borderValid, borderPadded, outputs, double(d.out_c) * d.out_h, double(d.out_c), 1.0};
     }
     case EJ_OP_FC: {
       const double quads = double(d.in_c / 4) * 4;
@@ -88,14 +112,23 @@ std::vector<Graph> calibrationSuite() {
     g.layers = {l};
     suite.push_back(g);
   };
-  struct ConvCase { int cin, h, cout, k, stride, pad, groups; };
-  for (const ConvCase& c : std::vector<ConvCase>{{1, 28, 6, 5, 1, 2, 1}, {6, 14, 16, 5, 1, 0, 1}, {3, 16, 8, 3, 1, 1, 1},
-                                                 {8, 12, 8, 3, 2, 1, 8}, {4, 10, 12, 1, 1, 0, 1}, {16, 8, 16, 3, 1, 1, 16},
-                                                 {2, 20, 4, 7, 2, 3, 1}, {8, 9, 16, 3, 1, 0, 2}}) {
+  // Dense convolutions, then unstructured-pruned ones (zeros at random; they run sparse).
+  struct ConvCase { int cin, h, cout, k, stride, pad, groups; double sparsity; };
+  for (const ConvCase& c : std::vector<ConvCase>{
+           {1, 28, 6, 5, 1, 2, 1, 0}, {6, 14, 16, 5, 1, 0, 1, 0}, {3, 16, 8, 3, 1, 1, 1, 0},
+           {8, 12, 8, 3, 2, 1, 8, 0}, {4, 10, 12, 1, 1, 0, 1, 0}, {16, 8, 16, 3, 1, 1, 16, 0},
+           {2, 20, 4, 7, 2, 3, 1, 0}, {8, 9, 16, 3, 1, 0, 2, 0}, {4, 12, 4, 2, 1, 0, 1, 0},
+           {2, 16, 4, 4, 1, 0, 1, 0}, {1, 20, 3, 6, 2, 0, 1, 0},
+           {6, 14, 16, 5, 1, 0, 1, 0.88}, {1, 28, 6, 5, 1, 2, 1, 0.85}, {6, 14, 16, 5, 1, 0, 1, 0.97},
+           {3, 16, 8, 3, 1, 1, 1, 0.9}, {8, 9, 16, 3, 1, 0, 2, 0.8}, {2, 20, 4, 7, 2, 3, 1, 0.9},
+           {16, 8, 32, 1, 1, 0, 1, 0.8}, {8, 12, 8, 3, 2, 1, 1, 0.95}}) {
     Layer l;
     l.op = Op::Conv, l.kH = l.kW = c.k, l.strideH = l.strideW = c.stride;
     l.padT = l.padL = l.padB = l.padR = c.pad, l.groups = c.groups;
     l.weights = rand(std::size_t(c.cout) * (c.cin / c.groups) * c.k * c.k), l.bias = rand(std::size_t(c.cout));
+    for (auto& w : l.weights) {
+      if (c.sparsity > 0 && rng.uniform() < c.sparsity) w = 0;
+    }
     const int o = (c.h + 2 * c.pad - c.k) / c.stride + 1;
     single({c.cin, c.h, c.h}, l, {c.cout, o, o});
   }

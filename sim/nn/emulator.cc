@@ -125,6 +125,7 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
     d.shift = place(l.shift.data(), l.shift.size() * 4);
     d.row_ptr = place(l.rowPtr.data(), l.rowPtr.size() * 4);
     d.col_idx = place(l.colIdx.data(), l.colIdx.size() * 2);
+    d.taps = place(l.taps.data(), l.taps.size() * 2);
     d.in0 = kRamBase + std::uint32_t(m_plan.offset[std::size_t(l.in0)]);
     d.in1 = l.in1 >= 0 ? kRamBase + std::uint32_t(m_plan.offset[std::size_t(l.in1)]) : 0;
     d.out = kRamBase + std::uint32_t(m_plan.offset[std::size_t(l.out)]);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
@@ -182,36 +183,127 @@ class Importer {
     if (!scale || scale->floats.empty()) fail(n, "the scale must be a constant");
     if (const Constant* x = constant(n, 0)) {
       if (quantize) fail(n, "quantising a constant is not supported");
-      Constant out;
-      out.dataType = onnx::TensorProto::FLOAT;
-      out.dims = x->dims;
-      const std::size_t total = x->ints.size();
-      std::size_t axisLen = 1, inner = 1;
-      if (scale->floats.size() > 1) {
-        long axis = long(intAttr(n, "axis", 1));
-        if (axis < 0) axis += long(x->dims.size());
-        if (axis < 0 || std::size_t(axis) >= x->dims.size()) fail(n, "axis out of range");
-        axisLen = std::size_t(x->dims[std::size_t(axis)]);
-        for (std::size_t i = std::size_t(axis) + 1; i < x->dims.size(); ++i) inner *= std::size_t(x->dims[i]);
-        if (scale->floats.size() != axisLen) fail(n, "one scale per element of the axis expected");
-      }
-      for (std::size_t i = 0; i < total; ++i) {
-        const std::size_t k = axisLen > 1 ? (i / inner) % axisLen : 0;
-        const double z = zp ? double(zp->ints.at(zp->ints.size() > 1 ? k : 0)) : 0.0;
-        out.floats.push_back(float((double(x->ints[i]) - z) * scale->floats[k]));
-      }
-      m_constants[n.output(0)] = std::move(out);
+      m_constants[n.output(0)] = dequantize(n, *x, *scale, zp, intAttr(n, "axis", 1));
       return;
     }
     const int x = dynamicInput(n, 0);
-    if (quantize) {
-      if (scale->floats.size() != 1) fail(n, "per-channel activation quantisation is not supported");
-      PresetQuant& q = m_graph.preset[std::size_t(x)];
-      q.set = true;
-      q.scale = scale->floats[0];
-      q.zeroPoint = zp ? int(zp->ints.at(0)) - (zp->dataType == onnx::TensorProto::UINT8 ? 128 : 0) : 0;
-    }
+    if (quantize) presetActivation(n, x, *scale, zp, true);
     m_values[n.output(0)] = x;
+  }
+
+  // (q - zp) * s of the integer constant X, per tensor or per element of AXIS.
+  Constant dequantize(const onnx::NodeProto& n, const Constant& x, const Constant& scale, const Constant* zp,
+                      long axis) const {
+    if (x.dataType == onnx::TensorProto::FLOAT) fail(n, "the quantised constant must be an integer tensor");
+    Constant out;
+    out.dataType = onnx::TensorProto::FLOAT;
+    out.dims = x.dims;
+    const std::size_t total = x.ints.size();
+    std::size_t axisLen = 1, inner = 1;
+    if (scale.floats.size() > 1) {
+      if (axis < 0) axis += long(x.dims.size());
+      if (axis < 0 || std::size_t(axis) >= x.dims.size()) fail(n, "axis out of range");
+      axisLen = std::size_t(x.dims[std::size_t(axis)]);
+      for (std::size_t i = std::size_t(axis) + 1; i < x.dims.size(); ++i) inner *= std::size_t(x.dims[i]);
+      if (scale.floats.size() != axisLen) fail(n, "one scale per element of the axis expected");
+    }
+    for (std::size_t i = 0; i < total; ++i) {
+      const std::size_t k = axisLen > 1 ? (i / inner) % axisLen : 0;
+      const double z = zp ? double(zp->ints.at(zp->ints.size() > 1 ? k : 0)) : 0.0;
+      out.floats.push_back(float((double(x.ints[i]) - z) * scale.floats[k]));
+    }
+    return out;
+  }
+
+  // The per-tensor quantisation (SCALE, ZP; uint8 zero points shifted to int8) of activation
+  // X. A QuantizeLinear (OVERRIDE) sets it; a QLinear operator's input or output scale only
+  // where nothing set it before.
+  void presetActivation(const onnx::NodeProto& n, int x, const Constant& scale, const Constant* zp, bool override) {
+    if (scale.floats.size() != 1) fail(n, "per-channel activation quantisation is not supported");
+    PresetQuant& q = m_graph.preset[std::size_t(x)];
+    if (q.set && !override) return;
+    q.set = true;
+    q.scale = scale.floats[0];
+    q.zeroPoint = zp ? int(zp->ints.at(0)) - (zp->dataType == onnx::TensorProto::UINT8 ? 128 : 0) : 0;
+  }
+
+  // QLinearConv / QLinearMatMul (ONNX opset 10): integer in, integer out, taken as the float
+  // Conv / MatMul of the dequantised weights (w - w_zp) * w_scale (per output channel or per
+  // tensor) and bias B * x_scale * w_scale, with the input's and output's scale and zero point
+  // kept as their preset quantisation (as for QDQ). Constants are inputs 1-7 (and 8: B).
+  const Constant& needConstant(const onnx::NodeProto& n, int i, const char* what) const {
+    const Constant* c = constant(n, i);
+    if (!c) fail(n, fmt::format("{} must be a constant", what));
+    return *c;
+  }
+  void addQLinear(const onnx::NodeProto& n, bool conv) {
+    const int x = dynamicInput(n, 0);
+    const Constant& xs = needConstant(n, 1, "x_scale");
+    const Constant& ws = needConstant(n, 4, "w_scale");
+    const Constant& ys = needConstant(n, 6, "y_scale");
+    const Constant& w = needConstant(n, 3, conv ? "w" : "b");
+    if (xs.floats.size() != 1 || ys.floats.size() != 1) fail(n, "per-tensor input and output scales expected");
+    presetActivation(n, x, xs, constant(n, 2), false);
+    // Conv weights [M, C/g, kH, kW]: one scale per output channel (axis 0); MatMul B [K, N]:
+    // one per column (axis 1).
+    Constant wf = dequantize(n, w, ws, constant(n, 5), conv ? 0 : 1);
+    std::optional<Constant> bias;
+    if (conv && n.input_size() > 8 && !n.input(8).empty()) {
+      const Constant& b = needConstant(n, 8, "B");
+      if (b.ints.size() != std::size_t(w.dims.at(0))) fail(n, "B must hold one value per output channel");
+      bias.emplace();
+      bias->dataType = onnx::TensorProto::FLOAT;
+      bias->dims = b.dims;
+      for (std::size_t o = 0; o < b.ints.size(); ++o) {
+        bias->floats.push_back(float(double(b.ints[o]) * xs.floats[0] * ws.floats[ws.floats.size() > 1 ? o : 0]));
+      }
+    }
+    if (conv) {
+      addConv(n, x, wf, bias ? &*bias : nullptr);
+    } else {
+      addMatMul(n, x, wf, false, 1.0f, 1.0f, nullptr);
+    }
+    presetActivation(n, m_values.at(n.output(0)), ys, constant(n, 7), true);
+  }
+
+  void addConv(const onnx::NodeProto& n, int x, const Constant& w, const Constant* b) {
+    const Shape in = m_graph.shapes[x];
+    if (w.dims.size() != 4) fail(n, "weights must be a constant [M, C/group, kH, kW]");
+    Layer l = makeLayer(n, Op::Conv, {x});
+    l.groups = int(intAttr(n, "group", 1));
+    l.kH = int(w.dims[2]), l.kW = int(w.dims[3]);
+    window(n, l, in);
+    const int outC = int(w.dims[0]);
+    if (in.c % l.groups || outC % l.groups || w.dims[1] != in.c / l.groups) {
+      fail(n, "weight shape does not match the input channels and group");
+    }
+    l.weights = w.floats;
+    l.bias = b ? b->floats : std::vector<float>(std::size_t(outC), 0.0f);
+    const Shape out = windowOut(l, in, outC);
+    emit(n, std::move(l), out);
+  }
+
+  void addMatMul(const onnx::NodeProto& n, int x, const Constant& w, bool transB, float alpha, float beta,
+                 const Constant* c) {
+    const Shape in = m_graph.shapes[x];
+    if (w.dims.size() != 2) fail(n, "B must be a constant matrix");
+    const int k = int(transB ? w.dims[1] : w.dims[0]);
+    const int outN = int(transB ? w.dims[0] : w.dims[1]);
+    if (k != in.size()) fail(n, fmt::format("B has {} rows, the input has {} values", k, in.size()));
+    Layer l = makeLayer(n, Op::Gemm, {x});
+    l.weights.resize(std::size_t(k) * outN);
+    for (int o = 0; o < outN; ++o) {
+      for (int i = 0; i < k; ++i) {
+        l.weights[std::size_t(o) * k + i] =
+            alpha * (transB ? w.floats[std::size_t(o) * k + i] : w.floats[std::size_t(i) * outN + o]);
+      }
+    }
+    l.bias.assign(std::size_t(outN), 0.0f);
+    if (c) {
+      if (c->floats.size() != std::size_t(outN)) fail(n, "C must hold one value per output");
+      for (int o = 0; o < outN; ++o) l.bias[o] = beta * c->floats[o];
+    }
+    emit(n, std::move(l), {outN, 1, 1});
   }
 
   void addNode(const onnx::NodeProto& n) {
@@ -233,50 +325,23 @@ class Importer {
     }
     if (op == "Conv") {
       const int x = dynamicInput(n, 0);
-      const Shape in = m_graph.shapes[x];
       const Constant* w = constant(n, 1);
-      if (!w || w->dims.size() != 4) fail(n, "weights must be a constant [M, C/group, kH, kW]");
-      Layer l = makeLayer(n, Op::Conv, {x});
-      l.groups = int(intAttr(n, "group", 1));
-      l.kH = int(w->dims[2]), l.kW = int(w->dims[3]);
-      window(n, l, in);
-      const int outC = int(w->dims[0]);
-      if (in.c % l.groups || outC % l.groups || w->dims[1] != in.c / l.groups) {
-        fail(n, "weight shape does not match the input channels and group");
-      }
-      l.weights = w->floats;
-      const Constant* b = constant(n, 2);
-      l.bias = b ? b->floats : std::vector<float>(std::size_t(outC), 0.0f);
-      const Shape out = windowOut(l, in, outC);
-      emit(n, std::move(l), out);
+      if (!w || w->floats.empty()) fail(n, "weights must be a constant [M, C/group, kH, kW]");
+      addConv(n, x, *w, constant(n, 2));
       return;
     }
     if (op == "Gemm" || op == "MatMul") {
       const int x = dynamicInput(n, 0);
-      const Shape in = m_graph.shapes[x];
       const Constant* w = constant(n, 1);
-      if (!w || w->dims.size() != 2) fail(n, "B must be a constant matrix");
-      const bool transB = op == "Gemm" && intAttr(n, "transB", 0) != 0;
+      if (!w || w->floats.empty()) fail(n, "B must be a constant matrix");
       if (op == "Gemm" && intAttr(n, "transA", 0) != 0) fail(n, "transA=1 is not supported");
-      const int k = int(transB ? w->dims[1] : w->dims[0]);
-      const int outN = int(transB ? w->dims[0] : w->dims[1]);
-      if (k != in.size()) fail(n, fmt::format("B has {} rows, the input has {} values", k, in.size()));
-      const float alpha = op == "Gemm" ? floatAttr(n, "alpha", 1.0f) : 1.0f;
-      const float beta = op == "Gemm" ? floatAttr(n, "beta", 1.0f) : 1.0f;
-      Layer l = makeLayer(n, Op::Gemm, {x});
-      l.weights.resize(std::size_t(k) * outN);
-      for (int o = 0; o < outN; ++o) {
-        for (int i = 0; i < k; ++i) {
-          l.weights[std::size_t(o) * k + i] =
-              alpha * (transB ? w->floats[std::size_t(o) * k + i] : w->floats[std::size_t(i) * outN + o]);
-        }
-      }
-      l.bias.assign(std::size_t(outN), 0.0f);
-      if (const Constant* c = constant(n, 2)) {
-        if (c->floats.size() != std::size_t(outN)) fail(n, "C must hold one value per output");
-        for (int o = 0; o < outN; ++o) l.bias[o] = beta * c->floats[o];
-      }
-      emit(n, std::move(l), {outN, 1, 1});
+      addMatMul(n, x, *w, op == "Gemm" && intAttr(n, "transB", 0) != 0,
+                op == "Gemm" ? floatAttr(n, "alpha", 1.0f) : 1.0f, op == "Gemm" ? floatAttr(n, "beta", 1.0f) : 1.0f,
+                constant(n, 2));
+      return;
+    }
+    if (op == "QLinearConv" || op == "QLinearMatMul") {
+      addQLinear(n, op == "QLinearConv");
       return;
     }
     if (op == "Add") {

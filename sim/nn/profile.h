@@ -28,7 +28,8 @@ struct PreparedModel {
 };
 // Calibration: 100 MNIST training digits spread evenly through the set for [1,1,28,28] inputs; otherwise 32
 // deterministic uniform [0,1) inputs (SplitMix64 seed 1).
-PreparedModel prepareModel(const std::filesystem::path& model);
+// OPTIONS.allowSparse = false keeps pruned layers dense (to compare).
+PreparedModel prepareModel(const std::filesystem::path& model, const QuantOptions& options = {});
 
 struct LayerProfile {
   std::string name;        // ONNX node
@@ -66,10 +67,12 @@ struct InferenceProfile {
 struct ProfileOptions {
   int emuSamples = 4;     // MNIST test digits (spread evenly) or synthetic inputs averaged by emu
   bool useCache = true;
+  bool allowSparse = true;  // false: pruned layers run dense (QuantOptions), for comparison
 };
 
 // Profiles MODEL on MCU. Cached per (model file hash, core, flash wait states, backend,
-// firmware build, emuSamples); latency, energy and fit are recomputed from MCU each call.
+// firmware build and cost-model version, emuSamples, allowSparse); latency, energy and fit
+// are recomputed from MCU each call.
 // Throws ModelError (unsupported operator, naming op and node) or std::invalid_argument.
 InferenceProfile profileModel(const std::filesystem::path& model, const McuTarget& mcu, Backend backend,
                               const ProfileOptions& options = {});
@@ -95,7 +98,8 @@ Accuracy cachedAccuracy(const std::filesystem::path& model, int samples);
 std::filesystem::path profileCacheDir();
 // Writes TEXT to FILE atomically (temporary file + rename), creating its folder.
 void writeCacheFile(const std::filesystem::path& file, const std::string& text);
-// Hex FNV-1a 64 of the core's kernel image and the cost-table version.
+// Hex FNV-1a 64 of the core's kernel image, the cost-model version and the hash of sim/nn's
+// and the kernels' sources (every cache key holds it).
 std::string firmwareHash(Core core);
 
 }  // namespace ej::nn

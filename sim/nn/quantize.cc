@@ -40,7 +40,7 @@ int argmax(const std::vector<std::int8_t>& v) {
 
 std::int64_t QLayer::flashBytes() const {
   return std::int64_t(weights.size()) + 4 * std::int64_t(bias.size() + mult.size() + shift.size()) +
-         4 * std::int64_t(rowPtr.size()) + 2 * std::int64_t(colIdx.size()) +
+         4 * std::int64_t(rowPtr.size()) + 2 * std::int64_t(colIdx.size() + taps.size()) +
          4 * std::int64_t(table.size());
 }
 
@@ -119,6 +119,46 @@ void makeSparse(QLayer& q) {
   q.desc.op = EJ_OP_FC_SPARSE;
 }
 
+// Whether some output window of a Conv reaches into the padding (then the sparse kernel
+// needs each tap's (ky, kx) to test it).
+bool windowsClipped(const ej_layer_t& d) {
+  return d.pad_t > 0 || d.pad_l > 0 || (d.out_h - 1) * d.stride_h - d.pad_t + d.k_h > d.in_h ||
+         (d.out_w - 1) * d.stride_w - d.pad_l + d.k_w > d.in_w;
+}
+
+// The sparse Conv's flash bytes for NNZ non-zeros, or -1 when its 16-bit offsets or 8-bit
+// (ky, kx) cannot hold the layer.
+std::int64_t sparseConvBytes(const ej_layer_t& d, std::int64_t nnz) {
+  // The largest offset, (ci, ky, kx) at their maxima (a kernel may outgrow a padded input).
+  const std::int64_t maxOffset = (std::int64_t(d.in_c / d.groups - 1) * d.in_h + d.k_h - 1) * d.in_w + d.k_w - 1;
+  if (maxOffset > 65535 || d.k_h > 256 || d.k_w > 256) return -1;
+  return nnz * (windowsClipped(d) ? 5 : 3) + 4 * (std::int64_t(d.out_c) + 1);
+}
+
+void makeSparseConv(QLayer& q) {
+  ej_layer_t& d = q.desc;
+  const int cinG = d.in_c / d.groups, kk = d.k_h * d.k_w;
+  const bool clipped = windowsClipped(d);
+  std::vector<std::int8_t> values;
+  q.rowPtr.push_back(0);
+  for (int oc = 0; oc < d.out_c; ++oc) {
+    for (int ci = 0; ci < cinG; ++ci) {
+      for (int ky = 0; ky < d.k_h; ++ky) {
+        for (int kx = 0; kx < d.k_w; ++kx) {
+          const std::int8_t w = q.weights[(std::size_t(oc) * cinG + ci) * kk + std::size_t(ky) * d.k_w + kx];
+          if (w == 0) continue;
+          values.push_back(w);
+          q.colIdx.push_back(std::uint16_t((ci * d.in_h + ky) * d.in_w + kx));
+          if (clipped) q.taps.push_back(std::uint16_t(ky << 8 | kx));
+        }
+      }
+    }
+    q.rowPtr.push_back(std::uint32_t(values.size()));
+  }
+  q.weights = std::move(values);
+  d.op = EJ_OP_CONV_SPARSE;
+}
+
 }  // namespace
 
 QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& calibration,
@@ -181,6 +221,12 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
             q.nonZeroWeights * 3 + 4 * (os.c + 1) < q.totalWeights) {
           makeSparse(q);
         }
+        if (l.op == Op::Conv && options.allowSparse) {
+          const std::int64_t bytes = sparseConvBytes(q.desc, q.nonZeroWeights);
+          const bool smaller = bytes >= 0 && bytes < q.totalWeights;
+          const bool thin = bytes >= 0 && double(q.nonZeroWeights) <= options.sparseConvDensity * double(q.totalWeights);
+          if (smaller || thin) makeSparseConv(q);
+        }
         break;
       case Op::Add: {
         qout = preset(l.output, fromRange(lo[l.output], hi[l.output]));
@@ -215,7 +261,7 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
       case Op::Reshape: break;
     }
     q.kernelBias = q.bias;
-    if (q.desc.op == EJ_OP_FC || q.desc.op == EJ_OP_FC_SPARSE) {
+    if (q.desc.op == EJ_OP_FC || q.desc.op == EJ_OP_FC_SPARSE || q.desc.op == EJ_OP_CONV_SPARSE) {
       for (int o = 0; o < q.desc.out_c; ++o) {
         std::int64_t sum = 0;
         if (q.desc.op == EJ_OP_FC) {
@@ -266,6 +312,35 @@ void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in
                          q.weights[((oc * cinG + ci) * d.k_h + ky) * d.k_w + kx];
                 }
               }
+            }
+            out[(oc * d.out_h + oy) * d.out_w + ox] =
+                act(long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);
+          }
+        }
+      }
+      return;
+    }
+    case EJ_OP_CONV_SPARSE: {
+      // Each stored tap decoded back to (ci, ky, kx) and added where it lands inside the
+      // input, as the dense loop above does (the firmware's interior/border split and its
+      // pre-summed bias are not used here).
+      const int cinG = d.in_c / d.groups, coutG = d.out_c / d.groups, plane = d.in_h * d.in_w;
+      for (int oc = 0; oc < d.out_c; ++oc) {
+        for (int oy = 0; oy < d.out_h; ++oy) {
+          for (int ox = 0; ox < d.out_w; ++ox) {
+            std::int32_t acc = q.bias[oc];
+            for (std::uint32_t j = q.rowPtr[oc]; j < q.rowPtr[oc + 1]; ++j) {
+              int ky = 0, kx = 0;
+              if (!q.taps.empty()) {
+                ky = q.taps[j] >> 8, kx = q.taps[j] & 0xFF;
+              } else {  // no window clipped: k_h <= in_h and k_w <= in_w, so this is unique
+                ky = q.colIdx[j] % plane / d.in_w, kx = q.colIdx[j] % plane % d.in_w;
+              }
+              const int ci = (q.colIdx[j] - ky * d.in_w - kx) / plane;
+              const int c = (oc / coutG) * cinG + ci;
+              const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
+              if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
+              acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) * q.weights[j];
             }
             out[(oc * d.out_h + oy) * d.out_w + ox] =
                 act(long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);

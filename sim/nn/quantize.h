@@ -31,12 +31,14 @@ struct QLayer {
   // What the firmware stores as bias: for EJ_OP_FC/EJ_OP_FC_SPARSE bias - in_zp * sum(w)
   // (CMSIS-NN's precomputed kernel sum, so the dot product needs no input offset); else bias.
   std::vector<std::int32_t> kernelBias;
-  std::vector<std::uint32_t> rowPtr;   // EJ_OP_FC_SPARSE: [out_c + 1]
-  std::vector<std::uint16_t> colIdx;   // EJ_OP_FC_SPARSE: [nnz]
+  std::vector<std::uint32_t> rowPtr;   // EJ_OP_FC_SPARSE, EJ_OP_CONV_SPARSE: [out_c + 1]
+  std::vector<std::uint16_t> colIdx;   // FC: column; CONV: ci*in_h*in_w + ky*in_w + kx [nnz]
+  std::vector<std::uint16_t> taps;     // EJ_OP_CONV_SPARSE with clipped windows: ky<<8|kx [nnz]
   std::vector<std::uint32_t> table;    // EJ_OP_SOFTMAX: Q16 exp table [256]
   std::int64_t macs = 0;               // dense multiply-accumulates (zeros included)
   std::int64_t nonZeroWeights = 0;
   std::int64_t totalWeights = 0;
+  bool sparse() const { return desc.op == EJ_OP_FC_SPARSE || desc.op == EJ_OP_CONV_SPARSE; }
   // Bytes this layer keeps in flash: weights, bias, multipliers, shifts, sparse index, table.
   std::int64_t flashBytes() const;
 };
@@ -56,7 +58,17 @@ struct QuantOptions {
   // column per non-zero, 4 B per row pointer) is smaller than the dense int8 matrix, i.e.
   // below about 1/3 density. At that density the sparse loop (about 8-10 cycles per
   // non-zero on M4/M0+ as counted by the emu backend) also beats the dense one.
+  // A Conv runs sparse (EJ_OP_CONV_SPARSE) by the same rule: 1 B value + 2 B input offset
+  // per non-zero (+ 2 B (ky, kx) when padding clips some window) + 4 B per output channel
+  // must be fewer bytes than the dense weights (density below about 1/3, or 1/5 padded);
+  // or, since it is then clearly faster, when at most SPARSECONVDENSITY of the weights are
+  // non-zero, even if the index costs flash. Each non-zero costs one offset load, two byte
+  // loads and one multiply-accumulate per output (emu, M4: 8.5-10.8 cycles), against
+  // 11.8-14.4 cycles per dense tap of ej_conv_s8 on LeNet's 5x5 kernels; at half density
+  // the emu counted the sparse conv1 of lenet5-magnitude-13x (73 of 150 weights) 1.8x
+  // (M0+), 1.9x (M7), 2.2x (M4, RV32IMC) faster than dense (sim/nn/README.md).
   bool allowSparse = true;
+  double sparseConvDensity = 0.5;
 };
 
 // Calibrates activation ranges on CALIBRATION inputs (min/max of each tensor) and quantises.

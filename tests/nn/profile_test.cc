@@ -102,14 +102,19 @@ TEST_F(ProfileTest, TooLittleSramDoesNotFit) {
   EXPECT_NE(p.fitProblem.find("SRAM"), std::string::npos);
 }
 
-TEST_F(ProfileTest, AnalyticWithinFivePercentOfEmuOnEveryEmulatedCore) {
+TEST_F(ProfileTest, AnalyticWithinTwoAndAHalfPercentOfEmuOnEveryEmulatedCore) {
   // The analytic formulas are fitted on a separate calibration suite, so this measures how
-  // well they generalise to LeNet-5; 5% is the accuracy claimed in sim/nn/README.md.
-  for (const char* part : {"nrf52840", "rp2040", "stm32h743", "esp32c3"}) {
-    const McuTarget mcu = McuTarget::fromConfig(core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu" / (std::string(part) + ".yaml")));
-    const double emu = profileModel(m_model, mcu, Backend::Emu).cycles;
-    const double analytic = profileModel(m_model, mcu, Backend::Analytic).cycles;
-    EXPECT_NEAR(analytic / emu, 1.0, 0.05) << part;
+  // well they generalise: to the untrained fixture, the structured S-88x network (the worst
+  // case measured: +2.10% on the ESP32-C3, 5-tap rows and 1-channel layers) and the sparse
+  // magnitude-13x. 2.5% is the accuracy claimed in sim/nn/README.md.
+  const fs::path models = fs::path(EJ_SOURCE_DIR) / "models";
+  for (const fs::path& model : {m_model, models / "lenet5-s-88x.onnx", models / "lenet5-magnitude-13x.onnx"}) {
+    for (const char* part : {"nrf52840", "stm32l476", "rp2040", "stm32h743", "esp32c3"}) {
+      const McuTarget mcu = McuTarget::fromConfig(core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu" / (std::string(part) + ".yaml")));
+      const double emu = profileModel(model, mcu, Backend::Emu).cycles;
+      const double analytic = profileModel(model, mcu, Backend::Analytic).cycles;
+      EXPECT_NEAR(analytic / emu, 1.0, 0.025) << model.filename() << " on " << part;
+    }
   }
 }
 
