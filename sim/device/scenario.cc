@@ -122,6 +122,10 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   const auto battery = node.child("battery");
   s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
   s.battery = power::createBatteryModel(battery);
+  if (s.battery->followsTemperature() && !s.solar) {
+    battery.fail("temperature", "`weather` follows the solar harvester's air temperature, but "
+                                "the node has no `harvester: {model: solar}`");
+  }
   s.restartSoc = ratio(battery.number("restart_soc", 0.1, core::Range::Fraction));
   if (auto reg = node.optionalChild("regulator")) {
     s.regulator = regulator::RegulatorParams::fromConfig(*reg);

@@ -35,6 +35,10 @@ void SolarHarvester::run() {
     // The battery's voltage now: settle it first, or the voltage would be that of its last
     // settled state, and depend on whether another process settled it at this instant.
     battery->settle();
+    // The battery's cell temperature, held over the step like the charge current: the air
+    // temperature at the step's midpoint (ignored unless it follows it, `temperature:
+    // weather`). Before the voltage is read: a colder cell may hold less at its terminals.
+    battery->setCellTemperature(m_chain.sky().at(m_startEpoch + mid_s).airTemperature);
     const Current charge = m_chain.chargeCurrent(m_startEpoch + mid_s, battery->voltage());
     if (charge > Current()) {
       power->setStateCurrent(m_id, kDay, charge);

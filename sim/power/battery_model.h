@@ -2,11 +2,41 @@
 // plain C++, no SystemC, advanced in closed form over intervals of constant current.
 #pragma once
 
+#include <algorithm>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "sim/core/units.h"
 
 namespace ej::power {
+
+// A part's capacity against its cell temperature: the datasheet's curve as a ratio of the
+// rated capacity, linear between points, flat beyond the ends.
+struct CapacityVsTemperature {
+  Charge rated;                                        // the capacity at ratio 1
+  std::vector<std::pair<Temperature, double>> points;  // (temperature, ratio), by temperature
+
+  double ratioAt(Temperature t) const {
+    if (points.empty()) return 1.0;
+    if (t <= points.front().first) return points.front().second;
+    if (t >= points.back().first) return points.back().second;
+    for (std::size_t j = 1; j < points.size(); ++j) {
+      if (points[j].first < t) continue;
+      const double w =
+          ((t - points[j - 1].first) / (points[j].first - points[j - 1].first)).value();
+      return points[j - 1].second + w * (points[j].second - points[j - 1].second);
+    }
+    return points.back().second;
+  }
+  Charge at(Temperature t) const { return ratioAt(t) * rated; }
+  // The largest capacity the curve gives: what a full cell holds at any temperature.
+  Charge largest() const {
+    double r = 0;
+    for (const auto& p : points) r = std::max(r, p.second);
+    return r * rated;
+  }
+};
 
 class BatteryModel {
  public:
@@ -53,6 +83,30 @@ class BatteryModel {
   // The part's cutoff voltage: the brown-out threshold when no regulator sets one (zero:
   // the model has none, the node runs until the battery is empty).
   virtual Voltage cutoffVoltage() const { return Voltage(); }
+
+  // The deliverable capacity becomes CAPACITY from now on (the cell's temperature changed;
+  // the caller has advanced the model to now). The charge the cell holds stays: the
+  // difference to the largest capacity is a locked part at the bottom (at equal heights in
+  // KiBaM's two wells), so cooling makes charge undeliverable and warming gives it back;
+  // no charge is created or lost. See sim/power/battery/README.md, Temperature.
+  virtual void setCapacity(Charge capacity) = 0;
+
+  // From now on the capacity follows the cell temperature given to setCellTemperature()
+  // (`temperature: weather`). The model must have been built at CURVE.largest().
+  void followTemperature(CapacityVsTemperature curve) { m_temperatureCurve = std::move(curve); }
+  bool followsTemperature() const { return m_temperatureCurve.has_value(); }
+  // The cell is at T from now on: the capacity becomes the curve's there. True when it
+  // changed; a model that does not follow the temperature ignores it.
+  bool setCellTemperature(Temperature t) {
+    if (!m_temperatureCurve) return false;
+    const Charge c = m_temperatureCurve->at(t);
+    if (c == capacity()) return false;
+    setCapacity(c);
+    return true;
+  }
+
+ private:
+  std::optional<CapacityVsTemperature> m_temperatureCurve;
 };
 
 }  // namespace ej::power

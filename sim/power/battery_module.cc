@@ -42,6 +42,15 @@ void BatteryModule::setNetCurrent(Current net) {
   schedule();
 }
 
+void BatteryModule::setCellTemperature(Temperature t) {
+  if (!m_model->followsTemperature()) return;
+  settle();
+  if (!m_model->setCellTemperature(t)) return;
+  m_minRemaining = std::min(m_minRemaining, m_model->remaining());
+  checkRecharged();  // warmer: the charge given back may reach the restart state of charge
+  schedule();
+}
+
 void BatteryModule::schedule() {
   m_emptyEvent.cancel();
   m_rechargedEvent.cancel();

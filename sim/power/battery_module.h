@@ -29,6 +29,10 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   void settle() override;
   Voltage voltage() const override { return m_model->terminalVoltage(m_net); }
   Voltage voltageAt(Current net) const override { return m_model->terminalVoltage(net); }
+  // A battery that follows the temperature (`temperature: weather`) settles, takes the
+  // capacity at T, and re-schedules its empty, brown-out and restart instants: a change of
+  // temperature is an event like a change of current.
+  void setCellTemperature(Temperature t) override;
 
   // The node browns out when the terminal voltage under the present current falls below
   // VMIN: a regulator's minimum input, else (the default) the part's cutoff voltage. Call

@@ -25,13 +25,22 @@ std::unique_ptr<BatteryModel> createBatteryModel(const core::Config& cfg) {
     // An ideal battery made from a real part uses its capacity, voltage, initial state and
     // charge efficiency (the capacity derated to the part's `temperature`, if given); its
     // other figures (OCV, resistance, KiBaM...) are read, not used.
+    // With `temperature: weather` it is built full at the curve's largest capacity and
+    // then follows the cell temperature.
     Ratio derating = ratio(1);
+    std::optional<CapacityVsTemperature> followed;
 #ifdef EJ_HAVE_BATTERY_MODELS
-    if (cfg.has("part")) derating = battery::BatteryPartParams::fromConfig(cfg).capacityDerating;
+    if (cfg.has("part")) {
+      const auto part = battery::BatteryPartParams::fromConfig(cfg);
+      derating = part.capacityDerating;
+      followed = part.followedTemperature;
+    }
 #endif
     const auto p = BatteryParams::fromConfig(cfg);
-    return std::make_unique<IdealBattery>(p.capacity * derating, p.voltage, p.initialSoc,
-                                          p.chargeEfficiency);
+    auto ideal = std::make_unique<IdealBattery>(p.capacity * derating, p.voltage, p.initialSoc,
+                                                p.chargeEfficiency);
+    if (followed) ideal->followTemperature(*followed);
+    return ideal;
   }
 #ifdef EJ_HAVE_BATTERY_MODELS
   return battery::createBatteryModel(cfg);

@@ -15,7 +15,7 @@ IdealBattery::IdealBattery(Charge capacity, Voltage nominal, Ratio initialSoc,
 BatteryModel::Step IdealBattery::advance(Current net, Time dt) {
   Step step{};
   if (net > Current()) {
-    step.drawn = std::min(net * dt, m_remaining);
+    step.drawn = std::min(net * dt, remaining());
     m_remaining -= step.drawn;
   } else if (net < Current()) {
     const Charge offered = -net * dt;
@@ -28,7 +28,12 @@ BatteryModel::Step IdealBattery::advance(Current net, Time dt) {
 
 std::optional<Time> IdealBattery::timeToEmpty(Current net) const {
   if (net <= Current()) return std::nullopt;
-  return m_remaining / net;
+  return remaining() / net;
+}
+
+void IdealBattery::setCapacity(Charge capacity) {
+  m_remaining += capacity - m_capacity;
+  m_capacity = capacity;
 }
 
 std::optional<Time> IdealBattery::timeToRecharge(Ratio soc, Current net) const {

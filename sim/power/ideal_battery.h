@@ -2,6 +2,8 @@
 // empty. Its voltage is the nominal one whatever the load. The seed paper's model.
 #pragma once
 
+#include <algorithm>
+
 #include "sim/power/battery_model.h"
 
 namespace ej::power {
@@ -16,17 +18,22 @@ class IdealBattery : public BatteryModel {
   std::optional<Time> timeToEmpty(Current net) const override;
   std::optional<Time> timeToRecharge(Ratio soc, Current net) const override;
   Charge capacity() const override { return m_capacity; }
-  Charge remaining() const override { return m_remaining; }
+  Charge remaining() const override { return std::max(Charge(), m_remaining); }
   Voltage terminalVoltage(Current) const override { return m_nominal; }
   // The nominal voltage whatever the load: below VMIN from the start, or never.
   std::optional<Time> timeToVoltage(Voltage vmin, Current) const override {
     return m_nominal < vmin ? std::optional<Time>(Time()) : std::nullopt;
   }
+  // The counter moves with the capacity: what was deliverable stays deliverable, plus or
+  // minus the change (below zero: charge locked by the cold, given back when warm).
+  void setCapacity(Charge capacity) override;
 
  private:
   Charge m_capacity;
   Voltage m_nominal;
   Ratio m_chargeEfficiency;
+  // Deliverable charge; negative while the cold locks more than the cell holds above the
+  // bottom (never below minus the locked part, i.e. an empty cell).
   Charge m_remaining;
 };
 

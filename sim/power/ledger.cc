@@ -33,7 +33,7 @@ void Ledger::advanceTo(Time now, Voltage batteryVoltage, Voltage loadVoltage) {
   const Time dt = now - m_last;
   if (dt <= Time()) return;
   for (auto& c : m_components) {
-    if (c.flow == Flow::Load && !m_loadsPowered) continue;
+    if (c.flow == Flow::Load && !m_loadsPowered && !c.keptPowered) continue;
     auto& s = c.states[c.state];
     s.time += dt;
     s.charge += s.current * dt;
@@ -45,9 +45,10 @@ void Ledger::advanceTo(Time now, Voltage batteryVoltage, Voltage loadVoltage) {
 
 Current Ledger::current(Flow flow) const {
   Current total{};
-  if (flow == Flow::Load && !m_loadsPowered) return total;
   for (const auto& c : m_components) {
-    if (c.flow == flow) total += c.current();
+    if (c.flow != flow) continue;
+    if (flow == Flow::Load && !m_loadsPowered && !c.keptPowered) continue;
+    total += c.current();
   }
   return total;
 }

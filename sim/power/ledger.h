@@ -28,6 +28,8 @@ class Ledger {
     // When set, the component's energy is this power over time instead of its current
     // times the voltage (a regulator's loss: input power less output power).
     std::optional<Power> power;
+    // Stays connected to the battery when the loads are cut off (a regulator).
+    bool keptPowered = false;
 
     Current current() const { return states[state].current; }
     Charge charge() const;
@@ -54,8 +56,9 @@ class Ledger {
   void setPower(ComponentId id, Power power) { m_components.at(id).power = power; }
 
   // During an outage the loads are cut off: they draw nothing and their time is not
-  // counted in any state. Sources go on.
+  // counted in any state. Sources go on, and so do loads kept powered (keepPowered).
   void setLoadsPowered(bool powered) { m_loadsPowered = powered; }
+  void keepPowered(ComponentId id) { m_components.at(id).keptPowered = true; }
   bool loadsPowered() const { return m_loadsPowered; }
 
   const std::vector<Component>& components() const { return m_components; }

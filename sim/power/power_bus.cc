@@ -9,6 +9,9 @@
 #include "sim/core/sim_time.h"
 
 namespace ej::power {
+namespace {
+constexpr std::size_t kNoLoad = 2;  // the regulator's state while its loads are cut off
+}
 
 PowerBus::PowerBus(sc_core::sc_module_name name) : sc_module(name), storage("storage") {}
 
@@ -19,8 +22,10 @@ ComponentId PowerBus::attach(const std::string& name, std::vector<PowerState> st
 void PowerBus::start_of_simulation() {
   // Attached last, so that the parts keep their places in the ledger and the reports.
   if (m_regulator) {
-    m_regulatorId =
-        m_ledger.add("regulator", {{"regulating", Current()}, {"dropout", Current()}}, Flow::Load);
+    m_regulatorId = m_ledger.add(
+        "regulator", {{"regulating", Current()}, {"dropout", Current()}, {"no_load", Current()}},
+        Flow::Load);
+    m_ledger.keepPowered(m_regulatorId);  // it stays on the battery during an outage
   }
   m_voltage = storage->voltage();
   updateBattery();
@@ -57,7 +62,16 @@ void PowerBus::updateBattery() {
 // (a few 1e-3 for these batteries), so a few steps reach double precision. The currents are
 // then held until the next change, like every other current on the bus.
 Current PowerBus::regulate(Current sources) {
-  if (!m_ledger.loadsPowered()) return -sources;  // the regulator is off with its loads
+  if (!m_ledger.loadsPowered()) {
+    // The loads are cut off, but the regulator stays connected to the battery: it draws its
+    // no-load input current (its quiescent current), all of it lost.
+    const Current in = m_regulator->inputCurrent(Current(), storage->voltageAt(-sources));
+    const Voltage vin = storage->voltageAt(in - sources);
+    m_ledger.setStateCurrent(m_regulatorId, kNoLoad, in);
+    m_ledger.setState(m_regulatorId, kNoLoad);
+    m_ledger.setPower(m_regulatorId, in * vin);
+    return in - sources;
+  }
   Current load{};
   const auto& components = m_ledger.components();
   for (ComponentId id = 0; id < components.size(); ++id) {

@@ -123,6 +123,55 @@ TEST(PowerBusRegulatorTest, BuckDrawsLessChargeThanItsLoadsAndLosesItsEfficiency
   EXPECT_NEAR(in_J(ledger.components()[0].energy() + reg.energy()), 12.5577096, 1e-7);
 }
 
+// Cuts the loads off from FROM to TO (what the node does during an outage).
+struct OutageSwitch : sc_core::sc_module {
+  PowerBus& bus;
+  double from_s, to_s;
+  SC_HAS_PROCESS(OutageSwitch);
+  OutageSwitch(sc_core::sc_module_name n, PowerBus& b, double from, double to)
+      : sc_module(n), bus(b), from_s(from), to_s(to) {
+    SC_THREAD(run);
+  }
+  void run() {
+    wait(sc_core::sc_time(from_s, sc_core::SC_SEC));
+    bus.setLoadsPowered(false);
+    wait(sc_core::sc_time(to_s - from_s, sc_core::SC_SEC));
+    bus.setLoadsPowered(true);
+  }
+};
+
+TEST(PowerBusRegulatorTest, LdoKeepsDrawingItsQuiescentCurrentDuringAnOutage) {
+  core::setKernelTimeResolution();
+  BatteryModule battery("battery", std::make_unique<IdealBattery>(milliampereHours(1000),
+                                                                  volts(3.7), ratio(1), ratio(1)));
+  PowerBus bus("bus");
+  Toggler part("part");
+  OutageSwitch outage("outage", bus, 100, 200);
+  bus.storage(battery);
+  part.power(bus);
+  regulator::RegulatorParams ldo;  // as above, MCP1700-like
+  ldo.kind = regulator::RegulatorParams::Kind::Ldo;
+  ldo.output = volts(3.3);
+  ldo.quiescent = microamperes(1.6);
+  ldo.maxOutput = milliamperes(250);
+  ldo.minInput = volts(2.3);
+  ldo.dropoutResistance = volts(0.178) / milliamperes(250);
+  bus.setRegulator(regulator::Regulator(ldo));
+  sc_core::sc_start(sc_core::sc_time(300, sc_core::SC_SEC));
+  bus.settle();
+  const auto& ledger = bus.ledger();
+  const auto& reg = ledger.components()[1];
+  // Loads: the Toggler's 3.6 C in the first 100 s, nothing while cut off, 1 mA for the last
+  // 100 s: 3.7 C. The regulator stays on the battery throughout: 1.6 uA * 300 s = 4.8e-4 C,
+  // of which 100 s (1.6e-4 C, all lost: 1.6e-4 C * 3.7 V = 5.92e-4 J) without load.
+  EXPECT_NEAR(in_C(ledger.components()[0].charge()), kLoad_C + 0.1, 1e-12);
+  EXPECT_NEAR(in_C(reg.charge()), 4.8e-4, 1e-12);
+  EXPECT_NEAR(in_s(reg.states[2].time), 100.0, 1e-9);
+  EXPECT_NEAR(in_C(reg.states[2].charge), 1.6e-4, 1e-12);
+  EXPECT_NEAR(in_J(reg.states[2].energy), 5.92e-4, 1e-12);
+  EXPECT_NEAR(in_C(battery.totals().drawn), kLoad_C + 0.1 + 4.8e-4, 1e-12);
+}
+
 TEST(PowerBusBrownOutTest, ALoadStepBelowTheLoadedVoltageBrownsOutAtTheStep) {
   core::setKernelTimeResolution();
   // KiBaM cell, OCV 3.0-4.2 V, R = 1 Ohm, cutoff 3.3 V, at 30 % (OCV 3.36 V): 1 mA leaves

@@ -163,5 +163,51 @@ TEST(BrownOutScenarioTest, TriesteSmallPanelBrownsOutOnItsLoadedVoltage) {
   EXPECT_GT(in_d(*o.first), in_d(*wellOnly.first) - 1.0 / 24);
 }
 
+// tests/power/fixtures/solar-winter-weather.yaml: a 26J cell (KiBaM) in Trieste in December on
+// the small panel, `temperature: weather`. The monthly air temperature is December's 6 degC all
+// month, so following the weather must give the run of the constant key at 6 degC (curve
+// ratio 0.85 + 6/25 x 0.15 = 0.886: the free wells are the constant run's, see
+// sim/power/battery/README.md, Temperature); at 25 degC (ratio 1) the cell lasts longer.
+TEST(BatteryTemperatureScenarioTest, AColdWinterCellBrownsOutEarlierThanAt25degC) {
+  const std::string file = "tests/power/fixtures/solar-winter-weather.yaml";
+  const auto runs = run({{file, {}},
+                         {file, {{"node.battery.temperature", "6 degC"}}},
+                         {file, {{"node.battery.temperature", "25 degC"}}}});
+  const auto& weather = runs[0].result;
+  const auto& constant = runs[1].result;
+  const auto& warm = runs[2].result;
+  ASSERT_TRUE(weather.outages.first && constant.outages.first && warm.outages.first);
+  std::printf(
+      "December, 0.5 W, 26J: weather (6 degC) first outage at %.6f d, %llu outages, %.4f d dark;"
+      " constant 6 degC %.6f d, %llu, %.4f d; 25 degC %.6f d, %llu, %.4f d\n",
+      in_d(*weather.outages.first), static_cast<unsigned long long>(weather.outages.count),
+      in_d(weather.outages.total), in_d(*constant.outages.first),
+      static_cast<unsigned long long>(constant.outages.count), in_d(constant.outages.total),
+      in_d(*warm.outages.first), static_cast<unsigned long long>(warm.outages.count),
+      in_d(warm.outages.total));
+  // The wells differ from the constant run's by rounding (1e-13 of their charge), which
+  // moves a root-found instant by far less than a microsecond; the outages are the same.
+  EXPECT_NEAR(in_s(*weather.outages.first), in_s(*constant.outages.first), 1e-6);
+  EXPECT_EQ(weather.outages.count, constant.outages.count);
+  EXPECT_NEAR(in_s(weather.outages.total), in_s(constant.outages.total), 1e-3);
+  // Cold, the cell holds 0.114 x 2600 = 296 mAh less from full: it browns out earlier.
+  EXPECT_LT(in_d(*weather.outages.first), in_d(*warm.outages.first) - 0.5);
+  EXPECT_GE(weather.outages.total, warm.outages.total);
+}
+
+TEST(BatteryTemperatureScenarioTest, WeatherWithoutASolarHarvesterIsAnError) {
+  core::Config::setDataRoot(EJ_SOURCE_DIR);
+  try {
+    device::Scenario::load(
+        std::string(EJ_SOURCE_DIR) + "/tests/power/fixtures/brownout-2xaa-winter.yaml",
+        {{"node.battery.temperature", "weather"}});
+    FAIL() << "expected a ConfigError";
+  } catch (const core::ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("temperature"), std::string::npos) << what;
+    EXPECT_NE(what.find("solar"), std::string::npos) << what;
+  }
+}
+
 }  // namespace
 }  // namespace ej

@@ -8,9 +8,12 @@ namespace ej::battery {
 
 std::unique_ptr<power::BatteryModel> createBatteryModel(const core::Config& batteryCfg) {
   const auto params = BatteryPartParams::fromConfig(batteryCfg);
-  if (params.model == "kibam") return std::make_unique<KibamBattery>(params);
-  if (params.model == "peukert") return std::make_unique<PeukertBattery>(params);
-  batteryCfg.fail("model", "the ideal battery is built by ej::power, not ej::battery");
+  std::unique_ptr<power::BatteryModel> model;
+  if (params.model == "kibam") model = std::make_unique<KibamBattery>(params);
+  if (params.model == "peukert") model = std::make_unique<PeukertBattery>(params);
+  if (!model) batteryCfg.fail("model", "the ideal battery is built by ej::power, not ej::battery");
+  if (params.followedTemperature) model->followTemperature(*params.followedTemperature);
+  return model;
 }
 
 }  // namespace ej::battery

@@ -86,7 +86,16 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
   }
   std::sort(p.capacityVsTemperature.begin(), p.capacityVsTemperature.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  if (cfg.has("temperature")) {
+  if (cfg.has("temperature") && cfg.text("temperature") == "weather") {
+    if (p.capacityVsTemperature.empty()) {
+      cfg.fail("temperature",
+               "the part gives no capacity_vs_temperature curve to follow the weather's "
+               "temperature with");
+    }
+    p.followedTemperature = power::CapacityVsTemperature{p.capacity, p.capacityVsTemperature};
+    p.capacityDerating = ratio(p.followedTemperature->largest() / p.capacity);
+    p.capacity = p.followedTemperature->largest();
+  } else if (cfg.has("temperature")) {
     p.temperature = cfg.quantity<Temperature>("temperature", Range::Positive);
     if (p.capacityVsTemperature.empty()) {
       cfg.fail("temperature", "the part gives no capacity_vs_temperature curve to derate by");
@@ -104,16 +113,7 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
 }
 
 double BatteryPartParams::capacityRatioAt(Temperature t) const {
-  const auto& curve = capacityVsTemperature;
-  if (curve.empty()) return 1.0;
-  if (t <= curve.front().first) return curve.front().second;
-  if (t >= curve.back().first) return curve.back().second;
-  for (std::size_t j = 1; j < curve.size(); ++j) {
-    if (curve[j].first < t) continue;
-    const double w = ((t - curve[j - 1].first) / (curve[j].first - curve[j - 1].first)).value();
-    return curve[j - 1].second + w * (curve[j].second - curve[j - 1].second);
-  }
-  return curve.back().second;
+  return power::CapacityVsTemperature{capacity, capacityVsTemperature}.ratioAt(t);
 }
 
 Current BatteryPartParams::selfDischargeCurrent() const {

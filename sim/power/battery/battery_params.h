@@ -9,6 +9,7 @@
 
 #include "sim/core/config.h"
 #include "sim/core/units.h"
+#include "sim/power/battery_model.h"
 
 namespace ej::battery {
 
@@ -54,13 +55,17 @@ struct BatteryPartParams {
   std::vector<std::pair<Temperature, double>> capacityVsTemperature;
   std::optional<Temperature> temperature;
   Ratio capacityDerating = ratio(1);
+  // `temperature: weather`: the capacity follows the cell temperature over the run (the
+  // solar harvester's air temperature), by this curve of the rated capacity. CAPACITY above
+  // (and CAPACITY_DERATING) is then the curve's largest: what a full cell holds.
+  std::optional<power::CapacityVsTemperature> followedTemperature;
 
   // Reads every key a part may carry, whichever model is chosen (so that a part serves
   // both models and misspelt keys are caught): model, chemistry, capacity, voltage, series,
   // cutoff_voltage, internal_resistance, self_discharge_per_month, charge_efficiency,
   // initial_soc, ocv (list of {soc, voltage}), kibam_c, kibam_k, peukert_exponent,
   // peukert_rated_time, capacity_vs_temperature (list of {temperature, capacity: ratio}),
-  // temperature.
+  // temperature (a temperature, or `weather`).
   static BatteryPartParams fromConfig(const core::Config& cfg);
 
   // Self-discharge as a constant leakage current (fraction of capacity per 30 days).

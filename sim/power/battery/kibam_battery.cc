@@ -16,11 +16,20 @@ KibamBattery::KibamBattery(const BatteryPartParams& params)
     : m_params(params),
       m_c(params.kibamC.value()),
       m_k(params.kibamK.value()),
-      m_cap_C(in_C(params.capacity)) {
+      m_cap_C(in_C(params.capacity)),
+      m_full_C(m_cap_C) {
   // Start in equilibrium (a rested battery): both wells at the same height.
   const double q0 = params.initialSoc.value() * m_cap_C;
   m_y1 = coulombs(m_c * q0);
   m_y2 = coulombs((1 - m_c) * q0);
+}
+
+void KibamBattery::setCapacity(Charge capacity) {
+  const double delta = in_C(capacity) - m_cap_C;
+  m_y1 += coulombs(m_c * delta);
+  m_y2 += coulombs((1 - m_c) * delta);
+  m_cap_C = in_C(capacity);
+  m_params.capacity = capacity;  // the self-discharge, a fraction of it, follows
 }
 
 double KibamBattery::wellCurrent_A(double net_A) const {
@@ -71,13 +80,22 @@ std::optional<double> KibamBattery::timeToLevel(double i, double level, double h
   return std::nullopt;
 }
 
+double KibamBattery::dischargeHorizon(double i) const {
+  const double y0 = in_C(m_y1 + m_y2), y1 = in_C(m_y1);
+  const double horizon = (y0 + y1 + i * (1 - m_c) / m_k) / (i * m_c) + 1.0;
+  if (m_full_C == m_cap_C) return horizon;
+  // With charge locked a well may be negative: alpha + |beta| <= 2|y0| + |y1| + 2 i (1-c)/k
+  // bounds y1 + i c t from above, so y1 is negative after the bound over i c.
+  return std::max(horizon,
+                  (2 * std::abs(y0) + std::abs(y1) + 2 * i * (1 - m_c) / m_k) / (i * m_c) + 1.0);
+}
+
 std::optional<Time> KibamBattery::timeToEmpty(Current net) const {
   const double i = wellCurrent_A(in_A(net));
   if (i <= 0 || empty()) return i <= 0 ? std::nullopt : std::optional<Time>(seconds(0));
   // y1 is eventually linear with slope -i c: it is empty before (y0 c + ...)/(i c); the
   // horizon below is past that bound.
-  const double y0 = in_C(remaining());
-  const double horizon = (y0 + in_C(m_y1) + i * (1 - m_c) / m_k) / (i * m_c) + 1.0;
+  const double horizon = dischargeHorizon(i);
   const auto t = timeToLevel(i, 0.0, horizon);
   if (!t) return std::nullopt;
   return seconds(*t);
@@ -95,9 +113,7 @@ std::optional<Time> KibamBattery::timeToVoltage(Voltage vmin, Current net) const
   const double i = wellCurrent_A(in_A(net));
   // The well is at most linear with slope -i c once the exponential has died out (see
   // timeToEmpty); at rest or charging it settles within a few 1/k.
-  const double y0 = in_C(remaining());
-  const double horizon =
-      i > 0 ? (y0 + in_C(m_y1) + i * (1 - m_c) / m_k) / (i * m_c) + 1.0 : 50.0 / m_k;
+  const double horizon = i > 0 ? dischargeHorizon(i) : 50.0 / m_k;
   const auto t = timeToLevel(i, level, horizon);
   if (!t) return std::nullopt;
   return seconds(*t);
@@ -147,7 +163,8 @@ power::BatteryModel::Step KibamBattery::advance(Current net, Time dt) {
     const auto tEmpty = empty() ? std::optional<double>(0.0) : timeToLevel(i, 0.0, t);
     if (tEmpty && *tEmpty < t) {
       evolve(i, *tEmpty, y1, y2);
-      y1 = 0;
+      // At the bottom; a well below it (charge locked by the cold) stays where it is.
+      if (y1 > 0 || m_full_C == m_cap_C) y1 = 0;
       step.drawn = coulombs(net_A * *tEmpty);
       // The load browns out; the bound charge flows back meanwhile (recovery).
       evolve(0.0, t - *tEmpty, y1, y2);
@@ -156,8 +173,10 @@ power::BatteryModel::Step KibamBattery::advance(Current net, Time dt) {
       step.drawn = coulombs(net_A * t);
     }
   }
-  m_y1 = coulombs(std::clamp(y1, 0.0, m_c * m_cap_C));
-  m_y2 = coulombs(std::clamp(y2, 0.0, (1 - m_c) * m_cap_C));
+  // Between an empty and a full cell (the locked part lies below zero).
+  const double locked = m_full_C - m_cap_C;
+  m_y1 = coulombs(std::clamp(y1, -m_c * locked, m_c * m_cap_C));
+  m_y2 = coulombs(std::clamp(y2, -(1 - m_c) * locked, (1 - m_c) * m_cap_C));
   return step;
 }
 

@@ -2,6 +2,7 @@
 // advanced in closed form over each interval of constant current; see README.md.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 
 #include "sim/power/battery/battery_params.h"
@@ -21,8 +22,8 @@ class KibamBattery : public power::BatteryModel {
   Step advance(Current net, Time dt) override;
   std::optional<Time> timeToEmpty(Current net) const override;
   Charge capacity() const override { return m_params.capacity; }
-  // Available plus bound charge.
-  Charge remaining() const override { return m_y1 + m_y2; }
+  // Available plus bound charge (zero while the cold locks all of it).
+  Charge remaining() const override { return std::max(Charge(), m_y1 + m_y2); }
   // Terminal voltage: series cells at the OCV of the available well's height, less I*R.
   Voltage terminalVoltage(Current net) const override;
   // Empty when the available well is (the bound charge cannot reach the load in time).
@@ -31,6 +32,10 @@ class KibamBattery : public power::BatteryModel {
   // VMIN/n + I R: the height at which the OCV curve reaches that, the well's level at which
   // the node browns out, is found in closed form like the empty instant.
   std::optional<Time> timeToVoltage(Voltage vmin, Current net) const override;
+  // A capacity change moves both wells by the change at equal heights (c and 1-c of it):
+  // the flow between them, k (c y2 - (1-c) y1), is unchanged, so the free wells evolve as a
+  // KiBaM of the new capacity with the same c and k. See README.md, Temperature.
+  void setCapacity(Charge capacity) override;
 
   Charge available() const { return m_y1; }
   Charge bound() const { return m_y2; }
@@ -43,13 +48,18 @@ class KibamBattery : public power::BatteryModel {
   double wellCurrent_A(double net_A) const;
   // Closed form (Manwell & McGowan eq. 6): wells after T seconds at constant current I.
   void evolve(double current_A, double t_s, double& y1, double& y2) const;
+  // A time by which a discharge at well current I (> 0) has emptied the available well.
+  double dischargeHorizon(double current_A) const;
   // First time in (0, horizon] at which y1 reaches LEVEL under current I; none if never.
   std::optional<double> timeToLevel(double current_A, double level_C, double horizon_s) const;
 
   BatteryPartParams m_params;
-  double m_c;      // capacity ratio
-  double m_k;      // rate constant k' (1/s)
-  double m_cap_C;  // capacity in coulombs
+  double m_c;       // capacity ratio
+  double m_k;       // rate constant k' (1/s)
+  double m_cap_C;   // capacity in coulombs
+  double m_full_C;  // what a full cell holds: the capacity the model was built with
+  // The wells above the locked part (m_full_C - m_cap_C, at equal heights): negative while
+  // the cold locks more than a well holds above the bottom, never below an empty cell.
   Charge m_y1;
   Charge m_y2;
 };

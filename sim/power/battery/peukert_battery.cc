@@ -8,7 +8,12 @@
 namespace ej::battery {
 
 PeukertBattery::PeukertBattery(const BatteryPartParams& params)
-    : m_params(params), m_remaining(params.initialSoc * params.capacity) {}
+    : m_params(params), m_remaining(params.initialSoc * params.capacity), m_full(params.capacity) {}
+
+void PeukertBattery::setCapacity(Charge capacity) {
+  m_remaining += capacity - m_params.capacity;
+  m_params.capacity = capacity;
+}
 
 Current PeukertBattery::effectiveCurrent(Current net) const {
   if (net <= Current()) return net;
@@ -22,7 +27,7 @@ std::optional<Time> PeukertBattery::timeToEmpty(Current net) const {
   const Current load = net > Current() ? effectiveCurrent(net) : net * m_params.chargeEfficiency;
   const Current drain = load + leak;
   if (drain <= Current()) return std::nullopt;
-  return m_remaining / drain;
+  return remaining() / drain;
 }
 
 std::optional<Time> PeukertBattery::timeToVoltage(Voltage vmin, Current net) const {
@@ -44,14 +49,17 @@ power::BatteryModel::Step PeukertBattery::advance(Current net, Time dt) {
   const Current leak = m_params.selfDischargeCurrent();
   if (net > Current()) {
     const Current drain = effectiveCurrent(net) + leak;
-    const Time t = std::min(dt, m_remaining / drain);
-    m_remaining = std::max(Charge(), m_remaining - drain * t);
+    // Nothing is delivered (nor leaks) while the cell is empty, or locked below it.
+    const Time t = std::clamp(m_remaining / drain, Time(), dt);
+    if (t > Time()) m_remaining = std::max(Charge(), m_remaining - drain * t);
     step.drawn = net * t;
   } else {
     const Charge offered = -net * dt;
     const Charge stored = offered * m_params.chargeEfficiency;
     const Charge before = m_remaining;
-    m_remaining = std::clamp(m_remaining + stored - leak * dt, Charge(), m_params.capacity);
+    // Physically between an empty and a full cell: the locked part below zero.
+    const Charge locked = m_full - m_params.capacity;
+    m_remaining = std::clamp(m_remaining + stored - leak * dt, -locked, m_params.capacity);
     // Whatever did not raise the stored charge (beyond covering the leak) is wasted.
     const Charge kept = std::clamp(m_remaining - before + leak * dt, Charge(), offered);
     step.accepted = kept;

@@ -2,6 +2,8 @@
 // than the current at rates above the rated one. No recovery. See README.md.
 #pragma once
 
+#include <algorithm>
+
 #include "sim/power/battery/battery_params.h"
 #include "sim/power/battery_model.h"
 
@@ -19,7 +21,7 @@ class PeukertBattery : public power::BatteryModel {
   Step advance(Current net, Time dt) override;
   std::optional<Time> timeToEmpty(Current net) const override;
   Charge capacity() const override { return m_params.capacity; }
-  Charge remaining() const override { return m_remaining; }
+  Charge remaining() const override { return std::max(Charge(), m_remaining); }
   Voltage terminalVoltage(Current net) const override;
 
   // The rate at which a discharge current NET (> 0) consumes stored charge.
@@ -27,10 +29,15 @@ class PeukertBattery : public power::BatteryModel {
   Voltage cutoffVoltage() const override { return m_params.cutoffVoltage; }
   // The state of charge at which OCV = VMIN/n + I R, reached linearly at the drain rate.
   std::optional<Time> timeToVoltage(Voltage vmin, Current net) const override;
+  // The stored charge moves with the capacity (see BatteryModel::setCapacity).
+  void setCapacity(Charge capacity) override;
 
  private:
   BatteryPartParams m_params;
+  // Deliverable charge; negative while the cold locks more than the cell holds above the
+  // bottom (down to minus the locked part: an empty cell).
   Charge m_remaining;
+  Charge m_full;  // what a full cell holds: the capacity the model was built with
 };
 
 }  // namespace ej::battery
