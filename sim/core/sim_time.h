@@ -11,6 +11,14 @@
 
 namespace ej::core {
 
+// Delta cycles within which one node's activity at an instant settles: the longest chain is
+// a PIR event, its output signal's update, and the MCU's wake method with its request.
+// SystemC runs same-instant events in an order that other nodes sharing the kernel change
+// (a sweep shard hosts many), so decisions that look at "the state now" wait this long:
+// the MCU before it goes idle (sim/device/mcu.cc), the battery before a brown-out on a
+// load step (sim/power/battery_module.cc).
+constexpr int kSameInstantDeltas = 3;
+
 // Must run before any sc_time other than zero exists (i.e. before elaboration).
 inline void setKernelTimeResolution() {
   static bool done = false;

@@ -82,22 +82,29 @@ void Mcu::worker() {
       power->setState(m_id, m_params.wakeState);
       wait(core::toScTime(m_params.wakeUpTime));
     }
-    while (!m_queue.empty()) {
-      const std::size_t job = m_queue.front();
-      m_queue.pop_front();
-      m_queued[job] = false;
-      ++m_counters[job].runs;
-      for (const auto& step : m_jobs[job].steps) {
-        if (step.kind == JobStep::Kind::Send) {
-          const auto at = std::find(m_radioNames.begin(), m_radioNames.end(), step.radio);
-          radios[static_cast<int>(at - m_radioNames.begin())]->submit(
-              Report{m_jobs[job].name, step.payloadBytes});
-          continue;
+    do {
+      while (!m_queue.empty()) {
+        const std::size_t job = m_queue.front();
+        m_queue.pop_front();
+        m_queued[job] = false;
+        ++m_counters[job].runs;
+        for (const auto& step : m_jobs[job].steps) {
+          if (step.kind == JobStep::Kind::Send) {
+            const auto at = std::find(m_radioNames.begin(), m_radioNames.end(), step.radio);
+            radios[static_cast<int>(at - m_radioNames.begin())]->submit(
+                Report{m_jobs[job].name, step.payloadBytes});
+            continue;
+          }
+          power->setState(m_id, step.state);
+          wait(core::toScTime(step.duration));
         }
-        power->setState(m_id, step.state);
-        wait(core::toScTime(step.duration));
       }
-    }
+      // A request at the very instant the last job ends is served before going idle,
+      // whichever of the two the kernel happened to run first (see kSameInstantDeltas).
+      for (int d = 0; d < core::kSameInstantDeltas && m_queue.empty(); ++d) {
+        wait(sc_core::SC_ZERO_TIME);
+      }
+    } while (!m_queue.empty());
     power->setState(m_id, m_params.idleState);
   }
 }

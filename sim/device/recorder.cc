@@ -78,11 +78,12 @@ void Recorder::closeDay() {
 void Recorder::sample() {
   m_bus.settle();
   const auto& model = m_battery.model();
-  const auto& ledger = m_bus.ledger();
+  // The currents and voltage in effect just before any change at this instant: a sample
+  // must not depend on whether a same-instant change ran before it.
+  const auto r = m_bus.readingBeforeNow();
   m_series.push_back({in_s(core::simNow()), model.stateOfCharge().value(),
-                      in_mAh(model.remaining()), in_V(m_battery.voltage()),
-                      in_mA(ledger.current(power::Flow::Load)),
-                      in_mA(ledger.current(power::Flow::Source))});
+                      in_mAh(model.remaining()), in_V(r.voltage), in_mA(r.load),
+                      in_mA(r.source)});
 }
 
 void Recorder::finish() {

@@ -38,6 +38,8 @@ void BatteryModule::settle() {
 
 void BatteryModule::setNetCurrent(Current net) {
   settle();
+  if (core::simNow() != m_lastChange) m_settleDeltas = 0;
+  m_lastChange = core::simNow();
   m_net = net;
   schedule();
 }
@@ -74,6 +76,14 @@ void BatteryModule::onEmpty() {
   const bool sagged = !emptied && belowBrownOut(m_net);
   if (!emptied && !sagged) {
     schedule();
+    return;
+  }
+  // A sag on a load step is judged on the instant's settled load: another change at the
+  // same instant (the MCU going idle as the sun sets) may lift it again, and SystemC's
+  // order among same-instant events must not decide (core::kSameInstantDeltas).
+  if (sagged && core::simNow() == m_lastChange && m_settleDeltas <= core::kSameInstantDeltas) {
+    ++m_settleDeltas;
+    m_emptyEvent.notify(sc_core::SC_ZERO_TIME);
     return;
   }
   m_brownOutCurrent.reset();

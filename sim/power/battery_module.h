@@ -84,6 +84,8 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   std::optional<Current> m_brownOutCurrent;
   Current m_net{};
   Time m_last{};
+  Time m_lastChange{};         // when the net current last changed
+  int m_settleDeltas = 0;      // delta cycles a brown-out on a load step has waited
   BatteryModel::Step m_totals{};
   Charge m_minRemaining;
   bool m_inOutage = false;

@@ -40,6 +40,11 @@ void PowerBus::start_of_simulation() {
 template <class Change>
 void PowerBus::change(Change&& apply) {
   m_ledger.advanceTo(core::simNow(), m_voltage, m_loadVoltage);
+  if (sc_core::sc_time_stamp() != m_instant) {
+    m_before = {m_ledger.current(Flow::Load), m_ledger.current(Flow::Source), Voltage()};
+    m_netBefore = m_net;
+    m_instant = sc_core::sc_time_stamp();
+  }
   apply();
   updateBattery();
   if (m_trace) m_trace->update(m_ledger, m_voltage);
@@ -51,6 +56,7 @@ void PowerBus::updateBattery() {
   if (m_regulator) storage->settle();
   const Current sources = m_ledger.current(Flow::Source);
   const Current net = m_regulator ? regulate(sources) : m_ledger.current(Flow::Load) - sources;
+  m_net = net;
   storage->setNetCurrent(net);
   m_voltage = storage->voltage();
   if (!m_regulator) m_loadVoltage = m_voltage;
@@ -112,6 +118,15 @@ void PowerBus::setStateCurrent(ComponentId id, std::size_t state, Current curren
 void PowerBus::setLoadsPowered(bool powered) {
   if (m_ledger.loadsPowered() == powered) return;
   change([&] { m_ledger.setLoadsPowered(powered); });
+}
+
+PowerBus::Reading PowerBus::readingBeforeNow() const {
+  if (sc_core::sc_time_stamp() == m_instant && m_instant != sc_core::SC_ZERO_TIME) {
+    Reading r = m_before;
+    r.voltage = storage->voltageAt(m_netBefore);
+    return r;
+  }
+  return {m_ledger.current(Flow::Load), m_ledger.current(Flow::Source), storage->voltage()};
 }
 
 void PowerBus::settle() {

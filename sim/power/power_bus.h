@@ -50,6 +50,12 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   void settle();
 
   const Ledger& ledger() const { return m_ledger; }
+  // The loads' and sources' currents and the battery voltage in effect just before the
+  // first change at the present instant (or now, if nothing changed at it): a reading
+  // that does not depend on the order of same-instant processes.
+  // Call after settle().
+  struct Reading { Current load, source; Voltage voltage; };
+  Reading readingBeforeNow() const;
   // The number of power-state changes so far: the simulation's event count.
   std::uint64_t changes() const { return m_changes; }
 
@@ -77,6 +83,9 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   std::optional<regulator::Regulator> m_regulator;
   ComponentId m_regulatorId = 0;
   std::uint64_t m_changes = 0;
+  sc_core::sc_time m_instant = sc_core::sc_max_time();
+  Reading m_before{};
+  Current m_net{}, m_netBefore{};
   sc_core::sc_trace_file* m_traceFile = nullptr;
   std::function<double()> m_traceSoc;
   std::unique_ptr<PowerTrace> m_trace;

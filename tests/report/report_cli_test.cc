@@ -326,8 +326,11 @@ TEST(SweepTest, NodesEndingEarlyInOneKernelMatchTheirSingleRuns) {
     auto b = readJson(tmp.path / ("single" + std::to_string(i)) / "summary.json");
     EXPECT_EQ(a["simulation"]["nodes_in_kernel"], 3);
     EXPECT_EQ(withoutKernelFigures(a), withoutKernelFigures(b)) << currents[i];
-    EXPECT_EQ(slurp(out / ("points/000" + std::to_string(i)) / "daily.csv"),
-              slurp(tmp.path / ("single" + std::to_string(i)) / "daily.csv"));
+    for (const char* file : {"daily.csv", "timeseries.csv"}) {
+      EXPECT_EQ(slurp(out / ("points/000" + std::to_string(i)) / file),
+                slurp(tmp.path / ("single" + std::to_string(i)) / file))
+          << currents[i] << " " << file;
+    }
   }
   const auto s30 = readJson(out / "points/0000/summary.json");
   const auto s120 = readJson(out / "points/0002/summary.json");
@@ -359,6 +362,37 @@ TEST(SweepTest, IdenticalSolarNodesInOneKernelMatchTheirSingleRun) {
     const auto shared = readJson(out / point / "summary.json");
     EXPECT_EQ(shared["simulation"]["nodes_in_kernel"], 2);
     EXPECT_EQ(withoutKernelFigures(shared), lone) << point;
+    EXPECT_EQ(slurp(out / point / "timeseries.csv"), slurp(tmp.path / "one/timeseries.csv"))
+        << point;
+  }
+}
+
+// Same-instant events: SystemC runs them in an order that the other nodes in the kernel
+// change. tests/report/fixtures/tie.yaml puts a job's end and its next request on one instant
+// every 20 minutes; eight copies in one kernel must each give the lone run, files and all.
+// By hand: the first request at 600 s wakes the MCU (1 s) for 599 s of work, which ends at
+// 1200 s just as the next request comes; it is served at once (no idle, no wake-up) and ends
+// at 1799 s, a second before the next request, so the MCU sleeps 1 s and wakes 1 s. Asleep:
+// the first 600 s, then 1 s in each of the 71 periods of 1200 s from 1200 s to the day's end.
+TEST(SweepTest, SameInstantEventsInOneKernelMatchTheLoneRun) {
+  TempDir tmp("ej_report_shard_tie");
+  const fs::path out = tmp.path / "s";
+  const auto r = edgejoule("sweep tests/report/fixtures/tie.yaml --set horizon=1d,1d,1d,1d,1d,1d,1d,1d"
+                           " -j 1 --shard 8 --out " + out.string(),
+                           tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto single = edgejoule("run tests/report/fixtures/tie.yaml -q --set horizon=1d --out " +
+                                    (tmp.path / "one").string(),
+                                tmp.path);
+  ASSERT_EQ(single.status, 0) << single.err;
+  const auto lone = withoutKernelFigures(readJson(tmp.path / "one/summary.json"));
+  EXPECT_EQ(lone["components"]["mcu"]["states"]["sleep"]["time_s"].get<double>(), 600 + 71);
+  EXPECT_EQ(lone["jobs"]["tick"]["runs"].get<int>(), 143);
+  for (int i = 0; i < 8; ++i) {
+    const fs::path point = out / ("points/000" + std::to_string(i));
+    EXPECT_EQ(withoutKernelFigures(readJson(point / "summary.json")), lone) << point;
+    EXPECT_EQ(slurp(point / "daily.csv"), slurp(tmp.path / "one/daily.csv")) << point;
+    EXPECT_EQ(slurp(point / "timeseries.csv"), slurp(tmp.path / "one/timeseries.csv")) << point;
   }
 }
 
