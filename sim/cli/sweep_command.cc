@@ -61,6 +61,7 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
         for (const auto& [k, v] : p.values) overrides[k] = v;
         const auto scenario = device::Scenario::load(args->file, overrides);
         if (o.scenarioName.empty()) o.scenarioName = scenario.name;
+        o.horizons_s.push_back(in_s(scenario.horizon));
       }
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());

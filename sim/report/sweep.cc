@@ -204,6 +204,8 @@ pid_t startShard(const SweepOptions& o, const fs::path& shardFile, const fs::pat
     const int null = open("/dev/null", O_WRONLY);
     const int errFd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (null < 0 || errFd < 0 || dup2(null, 1) < 0 || dup2(errFd, 2) < 0) _exit(1);
+    close(null);
+    close(errFd);
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -333,6 +335,11 @@ SweepOutcome runSweep(const SweepOptions& o) {
   // Shards to run; a shard that fails is dealt again one point per shard, so the failure is
   // pinned on its own point and the others still run.
   std::vector<std::vector<const SweepPoint*>> queue;
+  if (o.horizons_s.size() == points.size()) {
+    std::stable_sort(pending.begin(), pending.end(), [&](const SweepPoint* a, const SweepPoint* b) {
+      return o.horizons_s[a->index] < o.horizons_s[b->index];
+    });
+  }
   const std::size_t size = o.shard ? o.shard : shardSize(pending.size(), workers);
   for (std::size_t i = 0; i < pending.size(); i += size) {
     queue.emplace_back(pending.begin() + i,
@@ -374,10 +381,10 @@ SweepOutcome runSweep(const SweepOptions& o) {
     if (it == running.end()) continue;
     Running r = std::move(it->second);
     running.erase(it);
-    const bool exited = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     std::vector<const SweepPoint*> missing;
+    // A point whose folder exists is done, however the worker ended: folders appear whole.
     for (const SweepPoint* p : r.points) {
-      if (exited && fs::exists(o.out / p->dir / "summary.json")) {
+      if (fs::exists(o.out / p->dir / "summary.json")) {
         ++outcome.ran;
         bar.pointDone();
       } else {
@@ -394,7 +401,12 @@ SweepOutcome runSweep(const SweepOptions& o) {
                                          : firstLine(r.err)));
     }
     fs::remove(r.file);
-    if (missing.empty() || r.points.size() > 1) fs::remove(r.err);
+    if (missing.empty() || r.points.size() > 1) {
+      fs::remove(r.err);
+    } else {  // a point that failed alone keeps its stderr under its own name
+      fs::rename(r.err, o.out / "points" /
+                            fmt::format(".{}.stderr", fs::path(missing.front()->dir).filename().string()));
+    }
   }
   bar.finish();
   if (!failures.empty()) {

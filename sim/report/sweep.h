@@ -42,6 +42,9 @@ struct SweepOptions {
   std::filesystem::path out;      // the sweep folder
   unsigned workers = 1;           // worker processes
   std::size_t shard = 0;          // points per worker kernel; 0: chosen by runSweep
+  // Each point's horizon in seconds, by point index (may be empty): shards are cut from the
+  // points in order of horizon, so that a kernel's nodes end together.
+  std::vector<double> horizons_s;
   std::filesystem::path program;  // the edgejoule binary the points run with
   bool progress = false;          // draw a progress bar on stderr
 };
