@@ -2,6 +2,8 @@
 // temperature, against hand calculations and an independent Runge-Kutta integration.
 #include <gtest/gtest.h>
 
+#include "tests/power/battery/hand_cell.h"
+
 #include "sim/power/battery/battery_params.h"
 #include "sim/power/battery/kibam_battery.h"
 #include "sim/power/battery/peukert_battery.h"
@@ -22,19 +24,7 @@ TEST(OcvCurveTest, SocAtInvertsTheCurve) {
   EXPECT_NEAR(*flat.socAt(volts(3.2)), 0.1, 1e-12);
 }
 
-// C = 3600 C, c = 0.5, k = 1e-3 /s, OCV 3.0 V (empty) to 4.2 V (full), R = 0.1 Ohm.
-BatteryPartParams handCell() {
-  BatteryPartParams p;
-  p.model = "kibam";
-  p.capacity = coulombs(3600);
-  p.voltage = volts(3.7);
-  p.cutoffVoltage = volts(3.0);
-  p.kibamC = ratio(0.5);
-  p.kibamK = hertz(1e-3);
-  p.ocv = OcvCurve({{0.0, volts(3.0)}, {1.0, volts(4.2)}});
-  p.internalResistance = Resistance::from_value(0.1);
-  return p;
-}
+using test::handCell;  // tests/power/battery/hand_cell.h
 
 // RK4 on Manwell & McGowan's two wells (as in kibam_battery_test.cc), one step of H.
 void rk4Step(double c, double k, double i, double h, double& y1, double& y2) {

@@ -4,24 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/power/battery/hand_cell.h"
+
 #include <cmath>
 
 namespace ej::battery {
 namespace {
 
-// C = 3600 C (1 Ah), c = 0.5, k = 1e-3 /s: round numbers for hand calculation.
-BatteryPartParams handCell() {
-  BatteryPartParams p;
-  p.model = "kibam";
-  p.capacity = coulombs(3600);
-  p.voltage = volts(3.7);
-  p.cutoffVoltage = volts(3.0);
-  p.kibamC = ratio(0.5);
-  p.kibamK = hertz(1e-3);
-  p.ocv = OcvCurve({{0.0, volts(3.0)}, {1.0, volts(4.2)}});
-  p.internalResistance = Resistance::from_value(0.1);
-  return p;
-}
+using test::handCell;  // tests/power/battery/hand_cell.h
 
 TEST(KibamBatteryTest, ClosedFormMatchesHandCalculationAtConstantCurrent) {
   // 0.5 A for 600 s from full (y1 = y2 = 1800 C): k t = 0.6, e = exp(-0.6) = 0.548812,
