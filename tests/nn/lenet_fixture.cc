@@ -21,15 +21,6 @@ void addInitializer(onnx::GraphProto* g, const std::string& name, const std::vec
   for (float v : values) t->add_float_data(v);
 }
 
-onnx::NodeProto* addNode(onnx::GraphProto* g, const std::string& op, const std::string& name,
-                         const std::vector<std::string>& in, const std::string& out) {
-  auto* n = g->add_node();
-  n->set_op_type(op);
-  n->set_name(name);
-  for (const auto& i : in) n->add_input(i);
-  n->add_output(out);
-  return n;
-}
 
 void intsAttr(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
   auto* a = n->add_attribute();
@@ -59,6 +50,16 @@ void prune(std::vector<float>& w, double sparsity) {
 }
 
 }  // namespace
+
+onnx::NodeProto* addNode(onnx::GraphProto* g, const std::string& op, const std::string& name,
+                         const std::vector<std::string>& in, const std::string& out) {
+  auto* n = g->add_node();
+  n->set_op_type(op);
+  n->set_name(name);
+  for (const auto& i : in) n->add_input(i);
+  n->add_output(out);
+  return n;
+}
 
 onnx::ModelProto makeLenet(const LenetOptions& o) {
   data::SplitMix64 rng(o.seed);

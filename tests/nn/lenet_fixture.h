@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <onnx/onnx_pb.h>
 
@@ -24,6 +26,9 @@ struct LenetOptions {
 };
 
 onnx::ModelProto makeLenet(const LenetOptions& options = {});
+// Appends node NAME running OP on inputs IN to G, with the one output OUT.
+onnx::NodeProto* addNode(onnx::GraphProto* g, const std::string& op, const std::string& name,
+                         const std::vector<std::string>& in, const std::string& out);
 void writeModel(const onnx::ModelProto& model, const std::filesystem::path& file);
 
 }  // namespace ej::nn::testing

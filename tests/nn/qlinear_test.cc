@@ -11,6 +11,7 @@
 #include "sim/data/mnist.h"
 #include "sim/nn/onnx_import.h"
 #include "sim/nn/quantize.h"
+#include "tests/nn/lenet_fixture.h"
 
 namespace ej::nn {
 namespace {
@@ -28,15 +29,7 @@ void addInit(onnx::GraphProto* g, const std::string& name, int type, const std::
   }
 }
 
-onnx::NodeProto* addNode(onnx::GraphProto* g, const std::string& op, const std::string& name,
-                         const std::vector<std::string>& in, const std::string& out) {
-  auto* n = g->add_node();
-  n->set_op_type(op);
-  n->set_name(name);
-  for (const auto& i : in) n->add_input(i);
-  n->add_output(out);
-  return n;
-}
+using testing::addNode;  // tests/nn/lenet_fixture.h
 
 void ints(onnx::NodeProto* n, const std::string& name, const std::vector<std::int64_t>& v) {
   auto* a = n->add_attribute();

@@ -26,21 +26,7 @@ TEST(OcvCurveTest, SocAtInvertsTheCurve) {
 
 using test::handCell;  // tests/power/battery/hand_cell.h
 
-// RK4 on Manwell & McGowan's two wells (as in kibam_battery_test.cc), one step of H.
-void rk4Step(double c, double k, double i, double h, double& y1, double& y2) {
-  auto f = [&](double a, double b, double& da, double& db) {
-    const double flow = k * (c * b - (1 - c) * a);
-    da = -i + flow;
-    db = -flow;
-  };
-  double a1, b1, a2, b2, a3, b3, a4, b4;
-  f(y1, y2, a1, b1);
-  f(y1 + h / 2 * a1, y2 + h / 2 * b1, a2, b2);
-  f(y1 + h / 2 * a2, y2 + h / 2 * b2, a3, b3);
-  f(y1 + h * a3, y2 + h * b3, a4, b4);
-  y1 += h / 6 * (a1 + 2 * a2 + 2 * a3 + a4);
-  y2 += h / 6 * (b1 + 2 * b2 + 2 * b3 + b4);
-}
+using test::rk4Step;
 
 TEST(BrownOutVoltageTest, KibamFindsTheWellLevelWhereTheLoadedVoltageHitsTheThreshold) {
   // At 1 A the terminal voltage is OCV(h) - 0.1 V; it falls below 3.4 V when OCV(h) < 3.5 V,

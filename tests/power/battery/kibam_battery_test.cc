@@ -25,25 +25,10 @@ TEST(KibamBatteryTest, ClosedFormMatchesHandCalculationAtConstantCurrent) {
   EXPECT_NEAR(in_C(b.remaining()), 3300.0, 1e-9);
 }
 
-// Independent reference: RK4 on dy1/dt = -I + k (c y2 - (1-c) y1), dy2/dt = -k (...) with
-// Manwell & McGowan's k (their eq. 4-5 written with k' = k / (c (1 - c)) of the heights).
+// Independent reference: T seconds of test::rk4Step (hand_cell.h) in 100,000 steps.
 void rk4(double c, double k, double i, double t, double& y1, double& y2) {
   const int n = 100000;
-  const double h = t / n;
-  auto f = [&](double a, double b, double& da, double& db) {
-    const double flow = k * (c * b - (1 - c) * a);
-    da = -i + flow;
-    db = -flow;
-  };
-  for (int s = 0; s < n; ++s) {
-    double a1, b1, a2, b2, a3, b3, a4, b4;
-    f(y1, y2, a1, b1);
-    f(y1 + h / 2 * a1, y2 + h / 2 * b1, a2, b2);
-    f(y1 + h / 2 * a2, y2 + h / 2 * b2, a3, b3);
-    f(y1 + h * a3, y2 + h * b3, a4, b4);
-    y1 += h / 6 * (a1 + 2 * a2 + 2 * a3 + a4);
-    y2 += h / 6 * (b1 + 2 * b2 + 2 * b3 + b4);
-  }
+  for (int s = 0; s < n; ++s) test::rk4Step(c, k, i, t / n, y1, y2);
 }
 
 TEST(KibamBatteryTest, ClosedFormMatchesRungeKuttaOverALoadProfile) {
