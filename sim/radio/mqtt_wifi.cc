@@ -79,33 +79,20 @@ class Builder {
   // 802.11 ACK of each frame.
   void send(const std::string& name, std::size_t appBytes,
             std::size_t headerBytes = kIpTcpHeaderBytes) {
-    std::size_t left = appBytes;
-    do {
-      const std::size_t seg = std::min(left, kTcpMss);
-      left -= seg;
-      const double ctrl = controlRate_Mbps(m_p.phyRate_Mbps);
+    forEachFrame(appBytes, headerBytes, [&](Time frame, Time ack) {
       m_out.push_back(
           {name + "_access", kWifiListen, seconds((kDifs_us + kSlot_us * kCwMin / 2) * 1e-6)});
-      m_out.push_back({name + "_tx", kWifiTx,
-                       ofdmFrameTime(seg + headerBytes + kWifiDataOverheadBytes, m_p.phyRate_Mbps),
-                       true});
-      m_out.push_back({name + "_ack_rx", kWifiRx,
-                       seconds(kSifs_us * 1e-6) + ofdmFrameTime(kWifiAckBytes, ctrl)});
-    } while (left > 0);
+      m_out.push_back({name + "_tx", kWifiTx, frame, true});
+      m_out.push_back({name + "_ack_rx", kWifiRx, seconds(kSifs_us * 1e-6) + ack});
+    });
   }
   // The node receives APP_BYTES (split into MSS segments) and acknowledges each frame.
   void receive(const std::string& name, std::size_t appBytes,
                std::size_t headerBytes = kIpTcpHeaderBytes) {
-    std::size_t left = appBytes;
-    do {
-      const std::size_t seg = std::min(left, kTcpMss);
-      left -= seg;
-      const double ctrl = controlRate_Mbps(m_p.phyRate_Mbps);
-      m_out.push_back({name + "_rx", kWifiRx,
-                       ofdmFrameTime(seg + headerBytes + kWifiDataOverheadBytes, m_p.phyRate_Mbps) +
-                           seconds(kSifs_us * 1e-6)});
-      m_out.push_back({name + "_ack_tx", kWifiTx, ofdmFrameTime(kWifiAckBytes, ctrl), true});
-    } while (left > 0);
+    forEachFrame(appBytes, headerBytes, [&](Time frame, Time ack) {
+      m_out.push_back({name + "_rx", kWifiRx, frame + seconds(kSifs_us * 1e-6)});
+      m_out.push_back({name + "_ack_tx", kWifiTx, ack, true});
+    });
   }
   void wait(const std::string& name, Time t) { m_out.push_back({name, kWifiListen, t}); }
   void rtt(const std::string& name) { wait(name + "_wait", m_p.brokerRtt); }
@@ -115,6 +102,20 @@ class Builder {
   PhaseList take() { return std::move(m_out); }
 
  private:
+  // Calls EACH(frame, ack) per MSS segment of APP_BYTES (at least one): the data frame's
+  // time on air at the PHY rate, and its 802.11 ACK's at the control rate.
+  template <class Each>
+  void forEachFrame(std::size_t appBytes, std::size_t headerBytes, Each&& each) const {
+    const double ctrl = controlRate_Mbps(m_p.phyRate_Mbps);
+    std::size_t left = appBytes;
+    do {
+      const std::size_t seg = std::min(left, kTcpMss);
+      left -= seg;
+      each(ofdmFrameTime(seg + headerBytes + kWifiDataOverheadBytes, m_p.phyRate_Mbps),
+           ofdmFrameTime(kWifiAckBytes, ctrl));
+    } while (left > 0);
+  }
+
   const MqttWifiParams& m_p;
   PhaseList m_out;
 };
