@@ -7,6 +7,7 @@
 #include "sim/power/battery/kibam_battery.h"
 #include "sim/power/ideal_battery.h"
 #include "sim/power/regulator/regulator.h"
+#include "tests/power/battery/hand_cell.h"
 
 namespace ej::power {
 namespace {
@@ -47,6 +48,18 @@ TEST(PowerBusTest, BatteryEmptiesAtTheExactInstant) {
   EXPECT_EQ(bus.changes(), 2u);
 }
 
+// MCP1700-like: 3.3 V out, 1.6 uA quiescent, 178 mV dropout at 250 mA (0.712 Ohm).
+regulator::RegulatorParams mcp1700Like() {
+  regulator::RegulatorParams ldo;
+  ldo.kind = regulator::RegulatorParams::Kind::Ldo;
+  ldo.output = volts(3.3);
+  ldo.quiescent = microamperes(1.6);
+  ldo.maxOutput = milliamperes(250);
+  ldo.minInput = volts(2.3);
+  ldo.dropoutResistance = volts(0.178) / milliamperes(250);
+  return ldo;
+}
+
 // The Toggler's day at the regulator's output: 1 mA for 1 + 64 s, 101 mA for 35 s: 3.6 C
 // in 100 s.
 constexpr double kLoad_C = 1e-3 * 65 + 101e-3 * 35;
@@ -59,16 +72,8 @@ TEST(PowerBusRegulatorTest, LdoAddsItsQuiescentCurrentAndLosesTheVoltageDrop) {
   Toggler part("part");
   bus.storage(battery);
   part.power(bus);
-  // MCP1700-like: 3.3 V out, 1.6 uA quiescent, 178 mV dropout at 250 mA (0.712 Ohm): at
-  // 101 mA from 3.7 V the output holds (3.7 - 0.072 > 3.3).
-  regulator::RegulatorParams ldo;
-  ldo.kind = regulator::RegulatorParams::Kind::Ldo;
-  ldo.output = volts(3.3);
-  ldo.quiescent = microamperes(1.6);
-  ldo.maxOutput = milliamperes(250);
-  ldo.minInput = volts(2.3);
-  ldo.dropoutResistance = volts(0.178) / milliamperes(250);
-  bus.setRegulator(regulator::Regulator(ldo));
+  // At 101 mA from 3.7 V the output holds (3.7 - 0.072 > 3.3).
+  bus.setRegulator(regulator::Regulator(mcp1700Like()));
   sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_SEC));
   bus.settle();
   const auto& ledger = bus.ledger();
@@ -149,14 +154,7 @@ TEST(PowerBusRegulatorTest, LdoKeepsDrawingItsQuiescentCurrentDuringAnOutage) {
   OutageSwitch outage("outage", bus, 100, 200);
   bus.storage(battery);
   part.power(bus);
-  regulator::RegulatorParams ldo;  // as above, MCP1700-like
-  ldo.kind = regulator::RegulatorParams::Kind::Ldo;
-  ldo.output = volts(3.3);
-  ldo.quiescent = microamperes(1.6);
-  ldo.maxOutput = milliamperes(250);
-  ldo.minInput = volts(2.3);
-  ldo.dropoutResistance = volts(0.178) / milliamperes(250);
-  bus.setRegulator(regulator::Regulator(ldo));
+  bus.setRegulator(regulator::Regulator(mcp1700Like()));
   sc_core::sc_start(sc_core::sc_time(300, sc_core::SC_SEC));
   bus.settle();
   const auto& ledger = bus.ledger();
@@ -176,14 +174,8 @@ TEST(PowerBusBrownOutTest, ALoadStepBelowTheLoadedVoltageBrownsOutAtTheStep) {
   core::setKernelTimeResolution();
   // KiBaM cell, OCV 3.0-4.2 V, R = 1 Ohm, cutoff 3.3 V, at 30 % (OCV 3.36 V): 1 mA leaves
   // 3.359 V, fine; the 101 mA step at t = 1 s gives 3.36 - 0.101 = 3.259 V < 3.3 V.
-  battery::BatteryPartParams p;
-  p.model = "kibam";
-  p.capacity = coulombs(3600);
-  p.voltage = volts(3.7);
+  auto p = battery::test::handCell();  // tests/power/battery/hand_cell.h
   p.cutoffVoltage = volts(3.3);
-  p.kibamC = ratio(0.5);
-  p.kibamK = hertz(1e-3);
-  p.ocv = battery::OcvCurve({{0.0, volts(3.0)}, {1.0, volts(4.2)}});
   p.internalResistance = Resistance::from_value(1.0);
   p.initialSoc = ratio(0.3);
   BatteryModule battery("battery", std::make_unique<battery::KibamBattery>(p));
