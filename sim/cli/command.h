@@ -2,11 +2,10 @@
 // with a static CommandRegistrar; main() builds the CLI11 app from the registry.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <stdexcept>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace ej::cli {
 

@@ -1,13 +1,13 @@
 // `edgejoule infer`: one inference of an ONNX model on an MCU, per layer and in total:
 // MACs, cycles, latency, energy, SRAM and flash, whether it fits, and top-1 accuracy on the
 // MNIST test digits (see sim/nn/README.md).
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <string>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
@@ -42,7 +42,9 @@ std::string grouped(double v) {
 }
 
 std::string timeText(double s) {
-  return s >= 1 ? fmt::format("{:.3f} s", s) : s >= 1e-3 ? fmt::format("{:.3f} ms", s * 1e3) : fmt::format("{:.1f} us", s * 1e6);
+  return s >= 1      ? fmt::format("{:.3f} s", s)
+         : s >= 1e-3 ? fmt::format("{:.3f} ms", s * 1e3)
+                     : fmt::format("{:.1f} us", s * 1e6);
 }
 std::string energyText(double j) {
   return j >= 1e-3 ? fmt::format("{:.3f} mJ", j * 1e3) : fmt::format("{:.2f} uJ", j * 1e6);
@@ -63,10 +65,11 @@ int run(const InferOptions& o) {
     backend = nn::Backend::Analytic;  // no emulator for this core
   }
   if (backend == nn::Backend::Emu && !firmware::findImage(nn::coreName(mcu.core))) {
-    throw UsageError(fmt::format("--backend emu: no emulator for {} ({}); use --backend analytic", mcu.name,
-                                 nn::coreName(mcu.core)));
+    throw UsageError(fmt::format("--backend emu: no emulator for {} ({}); use --backend analytic",
+                                 mcu.name, nn::coreName(mcu.core)));
   }
-  if (o.samples < 0 || o.emuSamples < 1) throw UsageError("--samples must be >= 0 and --emu-samples >= 1");
+  if (o.samples < 0 || o.emuSamples < 1)
+    throw UsageError("--samples must be >= 0 and --emu-samples >= 1");
   nn::ProfileOptions po;
   po.emuSamples = o.emuSamples;
   po.useCache = !o.noCache;
@@ -84,17 +87,28 @@ int run(const InferOptions& o) {
     j["active_current_mA"] = in_mA(mcu.active), j["supply_voltage_V"] = in_V(mcu.supply);
     j["emu_samples"] = p.samples, j["calibration"] = pm.calibration, j["sparse_allowed"] = !o.dense;
     for (const auto& l : p.layers) {
-      j["layers"].push_back({{"name", l.name}, {"op", l.op}, {"sparse", l.sparse}, {"macs", l.macs},
-                             {"non_zero_weights", l.nonZeroWeights}, {"cycles", l.cycles},
-                             {"instructions", l.instructions}, {"flash_reads", l.flashReads},
-                             {"latency_s", in_s(l.latency)}, {"energy_J", in_J(l.energy)},
+      j["layers"].push_back({{"name", l.name},
+                             {"op", l.op},
+                             {"sparse", l.sparse},
+                             {"macs", l.macs},
+                             {"non_zero_weights", l.nonZeroWeights},
+                             {"cycles", l.cycles},
+                             {"instructions", l.instructions},
+                             {"flash_reads", l.flashReads},
+                             {"latency_s", in_s(l.latency)},
+                             {"energy_J", in_J(l.energy)},
                              {"flash_bytes", l.flashBytes}});
     }
-    j["total"] = {{"macs", p.macs}, {"cycles", p.cycles}, {"latency_s", in_s(p.latency)}, {"energy_J", in_J(p.energy)}};
+    j["total"] = {{"macs", p.macs},
+                  {"cycles", p.cycles},
+                  {"latency_s", in_s(p.latency)},
+                  {"energy_J", in_J(p.energy)}};
     j["sram_peak_bytes"] = p.sramPeakBytes, j["sram_bytes"] = mcu.sramBytes;
-    j["weight_bytes"] = p.weightBytes, j["code_bytes"] = p.codeBytes, j["flash_bytes_used"] = p.flashBytes;
+    j["weight_bytes"] = p.weightBytes, j["code_bytes"] = p.codeBytes,
+    j["flash_bytes_used"] = p.flashBytes;
     j["flash_bytes"] = mcu.flashBytes, j["fits"] = p.fits;
-    j["fit_problem"] = p.fitProblem.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.fitProblem);
+    j["fit_problem"] =
+        p.fitProblem.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.fitProblem);
     if (acc.samples > 0) {
       j["accuracy"] = {{"samples", acc.samples},
                        {"top1_int8", double(acc.correctInt8) / acc.samples},
@@ -105,30 +119,39 @@ int run(const InferOptions& o) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::cout << fmt::format("model    {} ({} layers, {} MACs; int8, calibrated on {}{})\n", p.model, p.layers.size(),
-                           grouped(double(p.macs)), pm.calibration, o.dense ? "; --dense: no layer runs sparse" : "");
-  std::cout << fmt::format("mcu      {} ({}, {:g} MHz, {} flash wait states, {:g} mA at {:g} V)\n", p.mcu, p.core,
-                           in_Hz(mcu.clock) / 1e6, mcu.flashWaitStates, in_mA(mcu.active), in_V(mcu.supply));
-  std::cout << fmt::format("backend  {}{}\n\n", p.backend,
-                           backend == nn::Backend::Emu ? fmt::format(" (cycles averaged over {} MNIST test digits)", p.samples)
-                                                       : std::string(" (formulas calibrated against emu)"));
-  std::cout << fmt::format("{:<12} {:<12} {:>10} {:>13} {:>11} {:>11} {:>9}\n", "layer", "op", "MACs", "cycles",
-                           "latency", "energy", "flash B");
+  std::cout << fmt::format("model    {} ({} layers, {} MACs; int8, calibrated on {}{})\n", p.model,
+                           p.layers.size(), grouped(double(p.macs)), pm.calibration,
+                           o.dense ? "; --dense: no layer runs sparse" : "");
+  std::cout << fmt::format("mcu      {} ({}, {:g} MHz, {} flash wait states, {:g} mA at {:g} V)\n",
+                           p.mcu, p.core, in_Hz(mcu.clock) / 1e6, mcu.flashWaitStates,
+                           in_mA(mcu.active), in_V(mcu.supply));
+  std::cout << fmt::format(
+      "backend  {}{}\n\n", p.backend,
+      backend == nn::Backend::Emu
+          ? fmt::format(" (cycles averaged over {} MNIST test digits)", p.samples)
+          : std::string(" (formulas calibrated against emu)"));
+  std::cout << fmt::format("{:<12} {:<12} {:>10} {:>13} {:>11} {:>11} {:>9}\n", "layer", "op",
+                           "MACs", "cycles", "latency", "energy", "flash B");
   for (const auto& l : p.layers) {
     std::cout << fmt::format("{:<12} {:<12} {:>10} {:>13} {:>11} {:>11} {:>9}\n", l.name,
-                             l.op + (l.sparse ? " (sparse)" : ""), grouped(double(l.macs)), grouped(l.cycles),
-                             timeText(in_s(l.latency)), energyText(in_J(l.energy)), grouped(double(l.flashBytes)));
+                             l.op + (l.sparse ? " (sparse)" : ""), grouped(double(l.macs)),
+                             grouped(l.cycles), timeText(in_s(l.latency)),
+                             energyText(in_J(l.energy)), grouped(double(l.flashBytes)));
   }
   std::cout << fmt::format("{:<12} {:<12} {:>10} {:>13} {:>11} {:>11} {:>9}\n\n", "total", "",
                            grouped(double(p.macs)), grouped(p.cycles), timeText(in_s(p.latency)),
                            energyText(in_J(p.energy)), grouped(double(p.weightBytes)));
-  std::cout << fmt::format("SRAM     activations {} B of {} B\n", grouped(double(p.sramPeakBytes)), grouped(double(mcu.sramBytes)));
-  std::cout << fmt::format("flash    weights {} B + kernels {} B = {} B of {} B\n", grouped(double(p.weightBytes)),
-                           grouped(double(p.codeBytes)), grouped(double(p.flashBytes)), grouped(double(mcu.flashBytes)));
-  std::cout << (p.fits ? std::string("fits     yes\n") : fmt::format("fits     DOES NOT FIT: {}\n", p.fitProblem));
+  std::cout << fmt::format("SRAM     activations {} B of {} B\n", grouped(double(p.sramPeakBytes)),
+                           grouped(double(mcu.sramBytes)));
+  std::cout << fmt::format("flash    weights {} B + kernels {} B = {} B of {} B\n",
+                           grouped(double(p.weightBytes)), grouped(double(p.codeBytes)),
+                           grouped(double(p.flashBytes)), grouped(double(mcu.flashBytes)));
+  std::cout << (p.fits ? std::string("fits     yes\n")
+                       : fmt::format("fits     DOES NOT FIT: {}\n", p.fitProblem));
   if (acc.samples > 0) {
-    std::cout << fmt::format("accuracy top-1 on {} MNIST test digits: int8 {:.2f} % (float {:.2f} %)\n", acc.samples,
-                             100.0 * acc.correctInt8 / acc.samples, 100.0 * acc.correctFloat / acc.samples);
+    std::cout << fmt::format(
+        "accuracy top-1 on {} MNIST test digits: int8 {:.2f} % (float {:.2f} %)\n", acc.samples,
+        100.0 * acc.correctInt8 / acc.samples, 100.0 * acc.correctFloat / acc.samples);
   } else {
     std::cout << "accuracy not measured (the model does not take 28x28 digits, or --samples 0)\n";
   }
@@ -137,14 +160,17 @@ int run(const InferOptions& o) {
 
 const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
   auto opts = std::make_shared<InferOptions>();
-  auto* cmd = app.add_subcommand("infer", "Cycles, latency, energy, memory and accuracy of one inference on an MCU");
+  auto* cmd = app.add_subcommand(
+      "infer", "Cycles, latency, energy, memory and accuracy of one inference on an MCU");
   cmd->add_option("--model", opts->model, "ONNX model (float32, opset 13)")->required();
   cmd->add_option("--mcu", opts->mcu, "MCU part file, e.g. hw/mcu/nrf52840.yaml")->required();
   cmd->add_option("--backend", opts->backend, "emu (default where an emulator exists) or analytic");
   cmd->add_option("--samples", opts->samples, "MNIST test digits for accuracy (default 2000)");
-  cmd->add_option("--emu-samples", opts->emuSamples, "digits the emu backend averages cycles over (default 4)");
+  cmd->add_option("--emu-samples", opts->emuSamples,
+                  "digits the emu backend averages cycles over (default 4)");
   cmd->add_flag("--no-cache", opts->noCache, "ignore and do not write the profile cache");
-  cmd->add_flag("--dense", opts->dense, "run pruned layers dense (zeros included), to compare with sparse");
+  cmd->add_flag("--dense", opts->dense,
+                "run pruned layers dense (zeros included), to compare with sparse");
   cmd->add_flag("--json", opts->json, "machine-readable output");
   cmd->callback([opts, &status] {
     try {

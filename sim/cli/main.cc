@@ -1,9 +1,9 @@
 // edgejoule: energy and deployment simulator for TinyML sensor nodes.
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <map>
-
-#include <fmt/format.h>
 #include <systemc>
 
 #include "sim/cli/command.h"

@@ -58,8 +58,8 @@ const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
       if (*plot) report::writeHtmlReport(temp, report::plotRun(temp), dir);
     });
     if (!*quiet) {
-      std::cout << report::humanSummary(report::summarize(scenario, result))
-                << "  results in " << dir.string() << "/\n";
+      std::cout << report::humanSummary(report::summarize(scenario, result)) << "  results in "
+                << dir.string() << "/\n";
     }
     status = 0;
   });

@@ -116,8 +116,8 @@ const CommandRegistrar kSweepShard("sweep-shard", [](CLI::App& app, int& status)
     for (const auto& p : shard.at("points")) {
       core::Overrides overrides;
       for (const auto& kv : p.at("values")) overrides[kv.at(0)] = kv.at(1);
-      scenarios.push_back(std::make_unique<device::Scenario>(
-          device::Scenario::load(scenarioFile, overrides)));
+      scenarios.push_back(
+          std::make_unique<device::Scenario>(device::Scenario::load(scenarioFile, overrides)));
       pointers.push_back(scenarios.back().get());
       names.push_back(p.at("name"));
     }

@@ -1,10 +1,9 @@
 // UTC calendar helpers on Boost.DateTime.
 #include "sim/core/calendar.h"
 
+#include <boost/date_time/posix_time/posix_time.hpp>
 #include <cmath>
 #include <cstdio>
-
-#include <boost/date_time/posix_time/posix_time.hpp>
 
 namespace ej::core {
 namespace pt = boost::posix_time;

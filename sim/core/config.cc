@@ -1,14 +1,14 @@
 // Config: YAML nodes layered over hw/ parts and --set overrides, with located errors.
 #include "sim/core/config.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace ej::core {
 namespace fs = std::filesystem;
@@ -79,8 +79,8 @@ std::shared_ptr<Config::Document> parseDocument(const std::string& text,
                                   e.mark.column + 1, e.msg));
   }
   if (!doc->root.IsMap()) {
-    throw ConfigError(fmt::format("{}:1:1: expected a mapping of keys at the top level",
-                                  displayName));
+    throw ConfigError(
+        fmt::format("{}:1:1: expected a mapping of keys at the top level", displayName));
   }
   return doc;
 }
@@ -114,8 +114,7 @@ Config Config::load(const fs::path& file, Overrides overrides) {
   return parse(readFile(file, file.string()), file.string(), std::move(overrides));
 }
 
-Config Config::parse(const std::string& text, const std::string& fileName,
-                     Overrides overrides) {
+Config Config::parse(const std::string& text, const std::string& fileName, Overrides overrides) {
   auto shared = std::make_shared<Shared>();
   shared->overrides = std::move(overrides);
   auto doc = parseDocument(text, fileName, fs::absolute(fileName));
@@ -192,8 +191,8 @@ void Config::fail(std::string_view key, std::string_view problem) const {
   }
   for (const auto& layer : m_layers) {
     if (auto found = findKey(layer.node, key)) {
-      throw ConfigError(fmt::format("{}: {}: {}", locate(*layer.document, found->second.Mark()),
-                                    full, problem));
+      throw ConfigError(
+          fmt::format("{}: {}: {}", locate(*layer.document, found->second.Mark()), full, problem));
     }
   }
   if (m_layers.empty()) throw ConfigError(fmt::format("--set {}: {}", full, problem));
@@ -206,8 +205,7 @@ void Config::addPartLayer() {
   auto part = scalar("part");
   if (!part) return;
   const fs::path named(part->text);
-  const fs::path besides =
-      part->document ? part->document->file.parent_path() / named : fs::path();
+  const fs::path besides = part->document ? part->document->file.parent_path() / named : fs::path();
   fs::path resolved;
   if (named.is_absolute()) {
     resolved = named;
@@ -324,7 +322,8 @@ std::vector<std::string> Config::keys() const {
 void Config::checkRange(std::string_view key, double value, Range range) const {
   if (!std::isfinite(value)) fail(key, "must be a finite number");
   switch (range) {
-    case Range::Any: break;
+    case Range::Any:
+      break;
     case Range::NonNegative:
       if (value < 0) fail(key, "must not be negative");
       break;

@@ -2,6 +2,8 @@
 // files, `--set` overrides, and errors that name FILE:LINE:COL and the key.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -10,8 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "sim/core/quantity.h"
 

@@ -1,10 +1,10 @@
 // Quantity parsing: a table of unit symbols built once from base units and SI prefixes.
 #include "sim/core/quantity.h"
 
+#include <boost/math/constants/constants.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <map>
-#include <boost/math/constants/constants.hpp>
 
 namespace ej::core {
 namespace {
@@ -17,21 +17,28 @@ struct UnitDef {
 
 std::map<std::string, UnitDef, std::less<>> buildUnitTable() {
   std::map<std::string, UnitDef, std::less<>> table;
-  const std::pair<const char*, double> prefixes[] = {
-      {"", 1.0},   {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"\xC2\xB5", 1e-6},
-      {"m", 1e-3}, {"k", 1e3},   {"M", 1e6},  {"G", 1e9}};
+  const std::pair<const char*, double> prefixes[] = {{"", 1.0},   {"p", 1e-12},       {"n", 1e-9},
+                                                     {"u", 1e-6}, {"\xC2\xB5", 1e-6}, {"m", 1e-3},
+                                                     {"k", 1e3},  {"M", 1e6},         {"G", 1e9}};
   const struct {
     const char* symbol;
     double factor;
     Dimension dimension;
   } prefixable[] = {
-      {"A", 1.0, Dimension::Current},     {"V", 1.0, Dimension::Voltage},
-      {"Ohm", 1.0, Dimension::Resistance}, {"\xCE\xA9", 1.0, Dimension::Resistance},
-      {"Ah", 3600.0, Dimension::Charge},  {"C", 1.0, Dimension::Charge},
-      {"Wh", 3600.0, Dimension::Energy},  {"J", 1.0, Dimension::Energy},
-      {"W", 1.0, Dimension::Power},       {"s", 1.0, Dimension::Time},
-      {"Hz", 1.0, Dimension::Frequency},  {"m", 1.0, Dimension::Length},
-      {"W/m2", 1.0, Dimension::Irradiance}, {"W/m\xC2\xB2", 1.0, Dimension::Irradiance},
+      {"A", 1.0, Dimension::Current},
+      {"V", 1.0, Dimension::Voltage},
+      {"Ohm", 1.0, Dimension::Resistance},
+      {"\xCE\xA9", 1.0, Dimension::Resistance},
+      {"Ah", 3600.0, Dimension::Charge},
+      {"C", 1.0, Dimension::Charge},
+      {"Wh", 3600.0, Dimension::Energy},
+      {"J", 1.0, Dimension::Energy},
+      {"W", 1.0, Dimension::Power},
+      {"s", 1.0, Dimension::Time},
+      {"Hz", 1.0, Dimension::Frequency},
+      {"m", 1.0, Dimension::Length},
+      {"W/m2", 1.0, Dimension::Irradiance},
+      {"W/m\xC2\xB2", 1.0, Dimension::Irradiance},
       {"Wh/m2", 3600.0, Dimension::InsolationPerArea},
       {"Wh/m\xC2\xB2", 3600.0, Dimension::InsolationPerArea},
   };
@@ -57,7 +64,9 @@ std::map<std::string, UnitDef, std::less<>> buildUnitTable() {
       {"rad", {1.0, 0.0, Dimension::Angle}},
       {"K", {1.0, 0.0, Dimension::Temperature}},
       {"degC", {1.0, 273.15, Dimension::Temperature}},
-      {"\xC2\xB0" "C", {1.0, 273.15, Dimension::Temperature}},
+      {"\xC2\xB0"
+       "C",
+       {1.0, 273.15, Dimension::Temperature}},
       {"dBm", {1.0, 0.0, Dimension::PowerLevel}},
       {"cm", {1e-2, 0.0, Dimension::Length}},
       {"cm2", {1e-4, 0.0, Dimension::Area}},
@@ -98,22 +107,38 @@ std::optional<ParsedQuantity> parseQuantity(std::string_view text) {
 
 std::string describe(Dimension dimension) {
   switch (dimension) {
-    case Dimension::Ratio: return "a plain number or percentage (e.g. 0.9 or 90 %)";
-    case Dimension::Current: return "a current (e.g. 120 mA)";
-    case Dimension::Voltage: return "a voltage (e.g. 3.7 V)";
-    case Dimension::Resistance: return "a resistance (e.g. 150 mOhm)";
-    case Dimension::Charge: return "a charge (e.g. 2000 mAh)";
-    case Dimension::Energy: return "an energy (e.g. 7.4 Wh or 12 mJ)";
-    case Dimension::Power: return "a power (e.g. 50 mW)";
-    case Dimension::Time: return "a duration (e.g. 2 h)";
-    case Dimension::Frequency: return "a frequency or rate (e.g. 64 MHz or 12 /h)";
-    case Dimension::Angle: return "an angle (e.g. 30 deg)";
-    case Dimension::Temperature: return "a temperature (e.g. 25 degC)";
-    case Dimension::Length: return "a length (e.g. 12 cm)";
-    case Dimension::Area: return "an area (e.g. 100 cm2)";
-    case Dimension::Irradiance: return "an irradiance (e.g. 1000 W/m2)";
-    case Dimension::InsolationPerArea: return "an insolation (e.g. 5 kWh/m2)";
-    case Dimension::PowerLevel: return "a power level (e.g. 14 dBm)";
+    case Dimension::Ratio:
+      return "a plain number or percentage (e.g. 0.9 or 90 %)";
+    case Dimension::Current:
+      return "a current (e.g. 120 mA)";
+    case Dimension::Voltage:
+      return "a voltage (e.g. 3.7 V)";
+    case Dimension::Resistance:
+      return "a resistance (e.g. 150 mOhm)";
+    case Dimension::Charge:
+      return "a charge (e.g. 2000 mAh)";
+    case Dimension::Energy:
+      return "an energy (e.g. 7.4 Wh or 12 mJ)";
+    case Dimension::Power:
+      return "a power (e.g. 50 mW)";
+    case Dimension::Time:
+      return "a duration (e.g. 2 h)";
+    case Dimension::Frequency:
+      return "a frequency or rate (e.g. 64 MHz or 12 /h)";
+    case Dimension::Angle:
+      return "an angle (e.g. 30 deg)";
+    case Dimension::Temperature:
+      return "a temperature (e.g. 25 degC)";
+    case Dimension::Length:
+      return "a length (e.g. 12 cm)";
+    case Dimension::Area:
+      return "an area (e.g. 100 cm2)";
+    case Dimension::Irradiance:
+      return "an irradiance (e.g. 1000 W/m2)";
+    case Dimension::InsolationPerArea:
+      return "an insolation (e.g. 5 kWh/m2)";
+    case Dimension::PowerLevel:
+      return "a power level (e.g. 14 dBm)";
   }
   return "a quantity";
 }

@@ -12,8 +12,22 @@ namespace ej::core {
 // The physical dimension of a parsed quantity. PowerLevel (dBm) is logarithmic and kept
 // in its own unit; Temperature is kept in kelvin.
 enum class Dimension {
-  Ratio, Current, Voltage, Resistance, Charge, Energy, Power, Time, Frequency,
-  Angle, Temperature, Length, Area, Irradiance, InsolationPerArea, PowerLevel,
+  Ratio,
+  Current,
+  Voltage,
+  Resistance,
+  Charge,
+  Energy,
+  Power,
+  Time,
+  Frequency,
+  Angle,
+  Temperature,
+  Length,
+  Area,
+  Irradiance,
+  InsolationPerArea,
+  PowerLevel,
 };
 
 // A value in the SI unit of its dimension (kelvin, radians, dBm for PowerLevel).
@@ -34,11 +48,11 @@ std::string describe(Dimension dimension);
 template <class Q>
 struct QuantityTraits;
 
-#define EJ_QUANTITY_TRAITS(Type, Dim)                                            \
-  template <>                                                                    \
-  struct QuantityTraits<Type> {                                                  \
-    static constexpr Dimension dimension = Dimension::Dim;                       \
-    static Type fromSi(double v) { return Type::from_value(v); }                 \
+#define EJ_QUANTITY_TRAITS(Type, Dim)                            \
+  template <>                                                    \
+  struct QuantityTraits<Type> {                                  \
+    static constexpr Dimension dimension = Dimension::Dim;       \
+    static Type fromSi(double v) { return Type::from_value(v); } \
   }
 EJ_QUANTITY_TRAITS(Ratio, Ratio);
 EJ_QUANTITY_TRAITS(Current, Current);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cmath>
-
 #include <systemc>
 
 #include "sim/core/units.h"

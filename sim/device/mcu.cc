@@ -42,7 +42,8 @@ void Mcu::end_of_elaboration() {
       if (step.kind == JobStep::Kind::Send &&
           std::find(m_radioNames.begin(), m_radioNames.end(), step.radio) == m_radioNames.end()) {
         SC_REPORT_ERROR(name(), ("job " + job.name + " sends to radio '" + step.radio +
-                                 "', which the node does not have").c_str());
+                                 "', which the node does not have")
+                                    .c_str());
       }
     }
   }

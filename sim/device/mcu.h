@@ -4,9 +4,8 @@
 
 #include <cstdint>
 #include <deque>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "sim/device/mcu_params.h"
 #include "sim/device/report_sink_if.h"

@@ -12,8 +12,8 @@ std::size_t McuParams::stateIndex(const core::Config& cfg, std::string_view key,
   }
   std::vector<std::string> names;
   for (const auto& s : states) names.push_back(s.name);
-  cfg.fail(key, fmt::format("the MCU has no state '{}' (it has: {})", name,
-                            fmt::join(names, ", ")));
+  cfg.fail(key,
+           fmt::format("the MCU has no state '{}' (it has: {})", name, fmt::join(names, ", ")));
 }
 
 McuParams McuParams::fromConfig(const core::Config& cfg) {
@@ -28,9 +28,9 @@ McuParams McuParams::fromConfig(const core::Config& cfg) {
   p.idleState = p.stateIndex(cfg, "idle_state", cfg.text("idle_state", defaultIdle));
   p.wakeState = p.stateIndex(cfg, "wake_state", cfg.text("wake_state", "active"));
   p.wakeUpTime = cfg.quantity<Time>("wake_up_time", Time(), core::Range::NonNegative);
-  p.core = cfg.choice("core", {"generic", "cortex-m0plus", "cortex-m4f", "cortex-m7", "rv32imc",
-                               "xtensa-lx6"},
-                      "generic");
+  p.core = cfg.choice(
+      "core", {"generic", "cortex-m0plus", "cortex-m4f", "cortex-m7", "rv32imc", "xtensa-lx6"},
+      "generic");
   if (cfg.has("clock")) p.clock = cfg.quantity<Frequency>("clock", core::Range::Positive);
   if (cfg.has("supply_voltage")) {
     p.supplyVoltage = cfg.quantity<Voltage>("supply_voltage", core::Range::Positive);
@@ -57,8 +57,9 @@ JobParams JobParams::fromConfig(const core::Config& cfg, const McuParams& mcu) {
   for (const auto& step : cfg.items("steps")) {
     JobStep s;
     if (step.has("send") + step.has("state") + step.has("infer") != 1) {
-      step.fail("", "a step is one of `{state: NAME, for: DURATION}`, `{infer: MODEL.onnx}` "
-                    "or `{send: {...}}`");
+      step.fail("",
+                "a step is one of `{state: NAME, for: DURATION}`, `{infer: MODEL.onnx}` "
+                "or `{send: {...}}`");
     }
     if (step.has("infer")) {
       s.kind = JobStep::Kind::Infer;

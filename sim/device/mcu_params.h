@@ -56,8 +56,8 @@ struct JobParams {
   enum class Trigger { Motion, Periodic };
   std::string name;
   Trigger trigger = Trigger::Motion;
-  Time period{};       // Periodic: time between runs
-  Time firstAt{};      // Periodic: the first run (default: one period after the start)
+  Time period{};   // Periodic: time between runs
+  Time firstAt{};  // Periodic: the first run (default: one period after the start)
   std::vector<JobStep> steps;
 
   static JobParams fromConfig(const core::Config& cfg, const McuParams& mcu);

@@ -1,11 +1,11 @@
 // Motion sources for the PIR sensor.
 #include "sim/device/motion_source.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "sim/core/calendar.h"
 
@@ -60,9 +60,9 @@ TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeco
       if (q && q->dimension == core::Dimension::Ratio) t = q->value;
     }
     if (!t || !std::isfinite(*t) || *t < 0) {
-      throw core::ConfigError(fmt::format(
-          "{}:{}:1: '{}' is not a {} at or after the run's start", csv.string(), lineNo, line,
-          utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds"));
+      throw core::ConfigError(
+          fmt::format("{}:{}:1: '{}' is not a {} at or after the run's start", csv.string(), lineNo,
+                      line, utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds"));
     }
     if (!m_times.empty() && seconds(*t) < m_times.back()) {
       throw core::ConfigError(

@@ -29,8 +29,8 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
     mcu.bindRadio("radio", *radio);
   }
   if (scenario.harvester) {
-    auto constant = std::make_unique<harvest::ConstantHarvester>(
-        "harvester", *scenario.harvester, scenario.phase());
+    auto constant = std::make_unique<harvest::ConstantHarvester>("harvester", *scenario.harvester,
+                                                                 scenario.phase());
     constant->power(bus);
     harvester = std::move(constant);
   } else if (scenario.solar) {

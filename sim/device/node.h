@@ -4,7 +4,6 @@
 
 #include <functional>
 #include <memory>
-
 #include <systemc>
 
 #include "sim/device/mcu.h"

@@ -24,8 +24,8 @@ PirSensor::PirSensor(sc_core::sc_module_name name, const PirParams& params,
 }
 
 void PirSensor::end_of_elaboration() {
-  m_id = power->attach(basename(), {{"idle", m_params.quiescent},
-                                    {"triggered", m_params.triggered}});
+  m_id =
+      power->attach(basename(), {{"idle", m_params.quiescent}, {"triggered", m_params.triggered}});
 }
 
 void PirSensor::waitUntil(Time t) {

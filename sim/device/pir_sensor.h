@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <memory>
-
 #include <systemc>
 
 #include "sim/core/config.h"

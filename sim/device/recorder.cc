@@ -52,8 +52,8 @@ void Recorder::closeDay() {
   const auto& components = m_bus.ledger().components();
   m_lastState_mAh.resize(components.size());
   m_lastEnergy_J.resize(components.size(), 0.0);
-  DailyRow row{m_dayStart_s / kSecondsPerDay, (now_s - m_dayStart_s) / kSecondsPerDay, {}, {},
-               0, 0};
+  DailyRow row{
+      m_dayStart_s / kSecondsPerDay, (now_s - m_dayStart_s) / kSecondsPerDay, {}, {}, 0, 0};
   for (std::size_t c = 0; c < components.size(); ++c) {
     const auto& states = components[c].states;
     m_lastState_mAh[c].resize(states.size(), 0.0);
@@ -82,8 +82,7 @@ void Recorder::sample() {
   // must not depend on whether a same-instant change ran before it.
   const auto r = m_bus.readingBeforeNow();
   m_series.push_back({in_s(core::simNow()), model.stateOfCharge().value(),
-                      in_mAh(model.remaining()), in_V(r.voltage), in_mA(r.load),
-                      in_mA(r.source)});
+                      in_mAh(model.remaining()), in_V(r.voltage), in_mA(r.load), in_mA(r.source)});
 }
 
 void Recorder::finish() {

@@ -4,9 +4,8 @@
 #pragma once
 
 #include <string>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "sim/power/battery_module.h"
 #include "sim/power/power_bus.h"
@@ -14,8 +13,8 @@
 namespace ej::device {
 
 struct DailyRow {
-  double start_d;   // day's start, days since time zero
-  double length_d;  // 1 but for a partial first or last day
+  double start_d;                              // day's start, days since time zero
+  double length_d;                             // 1 but for a partial first or last day
   std::vector<std::vector<double>> state_mAh;  // [component][state], in ledger order
   std::vector<double> component_J;             // per component
   double wasted_mAh;                           // offered to the battery but not stored
@@ -23,8 +22,7 @@ struct DailyRow {
 
   double component_mAh(std::size_t c) const;
   // Sum over the components of one flow, given each component's flow.
-  double flow_mAh(const std::vector<power::Ledger::Component>& components,
-                  power::Flow flow) const;
+  double flow_mAh(const std::vector<power::Ledger::Component>& components, power::Flow flow) const;
 };
 
 struct TimeseriesRow {

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <string>
-
 #include <systemc>
 
 namespace ej::device {

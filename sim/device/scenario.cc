@@ -19,8 +19,9 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
                       const JobStep& step) {
   const auto mcuCfg = node.child("mcu");
   if (s.mcu.core == "generic") {
-    stepCfg.fail("infer", "the MCU part names no core, so no inference can be counted on it: "
-                          "use a real part from hw/mcu/");
+    stepCfg.fail("infer",
+                 "the MCU part names no core, so no inference can be counted on it: "
+                 "use a real part from hw/mcu/");
   }
   const nn::Backend backend = step.backend == "emu" ? nn::Backend::Emu : nn::Backend::Analytic;
   nn::InferenceProfile profile;
@@ -93,7 +94,8 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
     const auto stepCfgs = job.items("steps");
     for (std::size_t i = 0; i < stepCfgs.size(); ++i) {
       auto& step = s.jobs.back().steps[i];
-      if (step.kind == JobStep::Kind::Infer) step.duration = profileInference(s, node, stepCfgs[i], step);
+      if (step.kind == JobStep::Kind::Infer)
+        step.duration = profileInference(s, node, stepCfgs[i], step);
     }
     for (const auto& step : stepCfgs) {
       if (!step.has("send")) continue;
@@ -123,8 +125,9 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
   s.battery = power::createBatteryModel(battery);
   if (s.battery->followsTemperature() && !s.solar) {
-    battery.fail("temperature", "`weather` follows the solar harvester's air temperature, but "
-                                "the node has no `harvester: {model: solar}`");
+    battery.fail("temperature",
+                 "`weather` follows the solar harvester's air temperature, but "
+                 "the node has no `harvester: {model: solar}`");
   }
   s.restartSoc = ratio(battery.number("restart_soc", 0.1, core::Range::Fraction));
   if (auto reg = node.optionalChild("regulator")) {

@@ -4,11 +4,10 @@
 
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/core/config.h"
 #include "sim/device/mcu_params.h"
@@ -24,26 +23,26 @@
 namespace ej::device {
 
 struct Scenario {
-  std::string name;                // `name`, else the file's stem
+  std::string name;  // `name`, else the file's stem
   std::filesystem::path file;
-  std::string text;                // the file as written, for reports
-  double startEpochSeconds = 0;    // `start`, UTC
-  Time horizon;                    // `horizon`
-  Time timeseriesInterval;         // `output.timeseries_interval`
+  std::string text;              // the file as written, for reports
+  double startEpochSeconds = 0;  // `start`, UTC
+  Time horizon;                  // `horizon`
+  Time timeseriesInterval;       // `output.timeseries_interval`
 
   McuParams mcu;
   std::vector<JobParams> jobs;
   std::optional<PirParams> pir;
   std::unique_ptr<MotionSource> motion;
   std::optional<harvest::ConstantHarvesterParams> harvester;  // `model: constant`
-  std::optional<harvest::SolarHarvesterParams> solar;          // `model: solar`
+  std::optional<harvest::SolarHarvesterParams> solar;         // `model: solar`
   std::optional<radio::RadioSpec> radio;  // `node.radio`; send steps name it `radio`
   // One entry per distinct (model, backend) the jobs run: its inference profile and
   // accuracy, as they go into summary.json.
   nlohmann::json inferences = nlohmann::json::array();
   std::string batteryModelName;
   std::unique_ptr<power::BatteryModel> battery;
-  Ratio restartSoc = ratio(0.1);   // `node.battery.restart_soc`: back on after an outage
+  Ratio restartSoc = ratio(0.1);  // `node.battery.restart_soc`: back on after an outage
   // `node.regulator`: between the battery and the loads; none: the loads draw the battery.
   std::optional<regulator::RegulatorParams> regulator;
 

@@ -4,11 +4,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/device/recorder.h"
 #include "sim/device/scenario.h"
@@ -23,22 +22,22 @@ struct JobResult {
 };
 
 struct RunResult {
-  Time simulated;                        // from time zero to the end of the run
-  std::optional<Time> batteryEmptyAt;    // the first time the battery emptied
+  Time simulated;                      // from time zero to the end of the run
+  std::optional<Time> batteryEmptyAt;  // the first time the battery emptied
   power::BatteryModule::Outages outages;
   std::vector<power::Ledger::Component> components;
   Charge batteryCapacity, batteryInitial, batteryFinal, batteryMinimum;
   Charge batteryDrawn, batteryAccepted, batteryWasted;
-  Voltage brownOutVoltage;               // loaded voltage below which the node browns out
+  Voltage brownOutVoltage;  // loaded voltage below which the node browns out
   std::vector<JobResult> jobs;
   std::uint64_t pirMotions = 0, pirTriggers = 0;
   nlohmann::json radios = nlohmann::json::object();  // per radio: its own counts
   std::vector<DailyRow> daily;
   std::vector<TimeseriesRow> timeseries;
-  std::uint64_t events = 0;              // power-state changes
-  std::uint64_t deltaCycles = 0;        // the kernel's, shared by the nodes it hosted
-  double wallTime_s = 0;                // from elaboration to this node's end
-  std::size_t nodesInKernel = 1;        // nodes the kernel hosted side by side
+  std::uint64_t events = 0;       // power-state changes
+  std::uint64_t deltaCycles = 0;  // the kernel's, shared by the nodes it hosted
+  double wallTime_s = 0;          // from elaboration to this node's end
+  std::size_t nodesInKernel = 1;  // nodes the kernel hosted side by side
 };
 
 // Simulates SCENARIO (its models are consumed) on one node named "node". Call once per

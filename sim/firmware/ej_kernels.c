@@ -213,8 +213,7 @@ EJ_KERNEL void ej_add_s8(const ej_layer_t* d) {
   const int32_t n = d->out_c * d->out_h * d->out_w;
   for (int32_t i = 0; i < n; ++i) {
     const int32_t sa = ej_requant((a[i] - d->in_zp) << d->left_shift, d->in_mult, d->in_shift);
-    const int32_t sb =
-        ej_requant((b[i] - d->in1_zp) << d->left_shift, d->in1_mult, d->in1_shift);
+    const int32_t sb = ej_requant((b[i] - d->in1_zp) << d->left_shift, d->in1_mult, d->in1_shift);
     const int32_t r = ej_requant(sa + sb, d->out_mult, d->out_shift) + d->out_zp;
     out[i] = (int8_t)ej_clamp(r, d->act_min, d->act_max);
   }
@@ -281,15 +280,34 @@ EJ_KERNEL void ej_softmax_s8(const ej_layer_t* d) {
 
 int32_t ej_run_layer(const ej_layer_t* layer) {
   switch (layer->op) {
-    case EJ_OP_CONV: ej_conv_s8(layer); return 0;
-    case EJ_OP_FC: ej_fc_s8(layer); return 0;
-    case EJ_OP_FC_SPARSE: ej_fc_sparse_s8(layer); return 0;
-    case EJ_OP_ADD: ej_add_s8(layer); return 0;
-    case EJ_OP_CLAMP: ej_clamp_s8(layer); return 0;
-    case EJ_OP_MAXPOOL: ej_pool_s8(layer, 0); return 0;
-    case EJ_OP_AVGPOOL: ej_pool_s8(layer, 1); return 0;
-    case EJ_OP_SOFTMAX: ej_softmax_s8(layer); return 0;
-    case EJ_OP_CONV_SPARSE: ej_conv_sparse_s8(layer); return 0;
-    default: return -1;
+    case EJ_OP_CONV:
+      ej_conv_s8(layer);
+      return 0;
+    case EJ_OP_FC:
+      ej_fc_s8(layer);
+      return 0;
+    case EJ_OP_FC_SPARSE:
+      ej_fc_sparse_s8(layer);
+      return 0;
+    case EJ_OP_ADD:
+      ej_add_s8(layer);
+      return 0;
+    case EJ_OP_CLAMP:
+      ej_clamp_s8(layer);
+      return 0;
+    case EJ_OP_MAXPOOL:
+      ej_pool_s8(layer, 0);
+      return 0;
+    case EJ_OP_AVGPOOL:
+      ej_pool_s8(layer, 1);
+      return 0;
+    case EJ_OP_SOFTMAX:
+      ej_softmax_s8(layer);
+      return 0;
+    case EJ_OP_CONV_SPARSE:
+      ej_conv_sparse_s8(layer);
+      return 0;
+    default:
+      return -1;
   }
 }

@@ -14,16 +14,16 @@ extern "C" {
 /* Operators (ej_layer_t.op). Activations are int8, NCHW with N = 1, per-tensor
  * (scale, zero point); weights int8 symmetric per output channel; biases int32. */
 enum {
-  EJ_OP_CONV = 1,        /* grouped 2-D convolution (groups = in_c: depthwise) */
-  EJ_OP_FC = 2,          /* fully connected, dense weights [out_c][in_c] */
-  EJ_OP_FC_SPARSE = 3,   /* fully connected, CSR weights: row_ptr, uint16 col, int8 value */
-  EJ_OP_ADD = 4,         /* element-wise sum of two tensors of the same shape */
-  EJ_OP_CLAMP = 5,       /* Relu / Clip on an unchanged scale: max(min(x, act_max), act_min) */
+  EJ_OP_CONV = 1,      /* grouped 2-D convolution (groups = in_c: depthwise) */
+  EJ_OP_FC = 2,        /* fully connected, dense weights [out_c][in_c] */
+  EJ_OP_FC_SPARSE = 3, /* fully connected, CSR weights: row_ptr, uint16 col, int8 value */
+  EJ_OP_ADD = 4,       /* element-wise sum of two tensors of the same shape */
+  EJ_OP_CLAMP = 5,     /* Relu / Clip on an unchanged scale: max(min(x, act_max), act_min) */
   EJ_OP_MAXPOOL = 6,
-  EJ_OP_AVGPOOL = 7,     /* padding excluded from the count */
-  EJ_OP_SOFTMAX = 8,     /* over the channels; exp from a 256-entry Q16 table */
-  EJ_OP_CONV_SPARSE = 9  /* grouped 2-D convolution, per output channel a list of non-zero
-                            taps: row_ptr, uint16 input offset, int8 value (+ taps) */
+  EJ_OP_AVGPOOL = 7,    /* padding excluded from the count */
+  EJ_OP_SOFTMAX = 8,    /* over the channels; exp from a 256-entry Q16 table */
+  EJ_OP_CONV_SPARSE = 9 /* grouped 2-D convolution, per output channel a list of non-zero
+                           taps: row_ptr, uint16 input offset, int8 value (+ taps) */
 };
 
 /* One layer. Unused fields are zero. Requantisation of an int32 accumulator A to the
@@ -31,16 +31,16 @@ enum {
  * arithmetic, with m a Q31 multiplier in [2^30, 2^31) and s <= 30. */
 typedef struct {
   uint32_t op;
-  uint32_t in0, in1, out;       /* activation addresses (RAM) */
-  uint32_t weights, bias;       /* int8 weights / softmax Q16 table; int32 biases (flash);
-                                   for FC ops and EJ_OP_CONV_SPARSE the bias already holds
-                                   bias - in_zp * sum(w) */
-  uint32_t mult, shift;         /* int32 per-output-channel multipliers and shifts (flash) */
-  uint32_t row_ptr, col_idx;    /* EJ_OP_FC_SPARSE: uint32 [out_c + 1], uint16 column [nnz];
-                                   EJ_OP_CONV_SPARSE: uint32 [out_c + 1], uint16 [nnz] offset
-                                   of the tap in its input group, ci*in_h*in_w + ky*in_w + kx */
-  uint32_t taps;                /* EJ_OP_CONV_SPARSE when padding clips a window: uint16 [nnz]
-                                   (ky << 8 | kx); else 0 */
+  uint32_t in0, in1, out;    /* activation addresses (RAM) */
+  uint32_t weights, bias;    /* int8 weights / softmax Q16 table; int32 biases (flash);
+                                for FC ops and EJ_OP_CONV_SPARSE the bias already holds
+                                bias - in_zp * sum(w) */
+  uint32_t mult, shift;      /* int32 per-output-channel multipliers and shifts (flash) */
+  uint32_t row_ptr, col_idx; /* EJ_OP_FC_SPARSE: uint32 [out_c + 1], uint16 column [nnz];
+                                EJ_OP_CONV_SPARSE: uint32 [out_c + 1], uint16 [nnz] offset
+                                of the tap in its input group, ci*in_h*in_w + ky*in_w + kx */
+  uint32_t taps;             /* EJ_OP_CONV_SPARSE when padding clips a window: uint16 [nnz]
+                                (ky << 8 | kx); else 0 */
   int32_t in_c, in_h, in_w;
   int32_t out_c, out_h, out_w;
   int32_t k_h, k_w, stride_h, stride_w, pad_t, pad_l, groups;

@@ -24,8 +24,7 @@ SolarHarvester::SolarHarvester(sc_core::sc_module_name name, const SolarHarveste
 }
 
 void SolarHarvester::end_of_elaboration() {
-  m_id = power->attach(basename(), {{"night", Current()}, {"day", Current()}},
-                       power::Flow::Source);
+  m_id = power->attach(basename(), {{"night", Current()}, {"day", Current()}}, power::Flow::Source);
 }
 
 void SolarHarvester::run() {

@@ -1,12 +1,12 @@
 // Analytic cycle formulas and their calibration against the emulator.
 #include "sim/nn/analytic.h"
 
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
 #include <cmath>
 #include <fstream>
 #include <mutex>
-
-#include <Eigen/Dense>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "sim/data/mnist.h"
@@ -45,8 +45,12 @@ std::vector<double> layerFeatures(const QLayer& l) {
         }
       }
       const double perOutput = d.op == EJ_OP_CONV ? double(d.in_c / d.groups) * d.out_c : d.out_c;
-      return {quadTaps * perOutput, tailTaps * perOutput, validRows * perOutput,
-              double(d.k_h) * d.out_h * d.out_w * perOutput, outputs, 1.0};
+      return {quadTaps * perOutput,
+              tailTaps * perOutput,
+              validRows * perOutput,
+              double(d.k_h) * d.out_h * d.out_w * perOutput,
+              outputs,
+              1.0};
     }
     case EJ_OP_CONV_SPARSE: {
       // ej_conv_sparse_s8: per output one pass over its channel's non-zeros, on the fast path
@@ -67,17 +71,21 @@ std::vector<double> layerFeatures(const QLayer& l) {
           }
         }
       }
-      return {inside, borderValid, borderPadded, outputs, double(d.out_c) * d.out_h, double(d.out_c), 1.0};
+      return {inside,          borderValid, borderPadded, outputs, double(d.out_c) * d.out_h,
+              double(d.out_c), 1.0};
     }
     case EJ_OP_FC: {
       const double quads = double(d.in_c / 4) * 4;
       return {quads * d.out_c, double(d.in_c - d.in_c / 4 * 4) * d.out_c, double(d.out_c), 1.0};
     }
-    case EJ_OP_FC_SPARSE: return {double(l.weights.size()), double(d.out_c), 1.0};
+    case EJ_OP_FC_SPARSE:
+      return {double(l.weights.size()), double(d.out_c), 1.0};
     case EJ_OP_ADD:
     case EJ_OP_CLAMP:
-    case EJ_OP_SOFTMAX: return {outputs, 1.0};
-    default: throw ModelError(fmt::format("layer '{}': no analytic formula for op {}", l.name, d.op));
+    case EJ_OP_SOFTMAX:
+      return {outputs, 1.0};
+    default:
+      throw ModelError(fmt::format("layer '{}': no analytic formula for op {}", l.name, d.op));
   }
 }
 
@@ -86,7 +94,8 @@ AnalyticCount predictLayer(const AnalyticCoefficients& c, const QLayer& l) {
   AnalyticCount out;
   const auto& cc = c.cycles.at(l.desc.op);
   const auto& rc = c.flashReads.at(l.desc.op);
-  for (std::size_t i = 0; i < f.size(); ++i) out.cycles += cc[i] * f[i], out.flashReads += rc[i] * f[i];
+  for (std::size_t i = 0; i < f.size(); ++i)
+    out.cycles += cc[i] * f[i], out.flashReads += rc[i] * f[i];
   out.cycles = std::max(out.cycles, 0.0);
   out.flashReads = std::max(out.flashReads, 0.0);
   return out;
@@ -113,28 +122,49 @@ std::vector<Graph> calibrationSuite() {
     suite.push_back(g);
   };
   // Dense convolutions, then unstructured-pruned ones (zeros at random; they run sparse).
-  struct ConvCase { int cin, h, cout, k, stride, pad, groups; double sparsity; };
-  for (const ConvCase& c : std::vector<ConvCase>{
-           {1, 28, 6, 5, 1, 2, 1, 0}, {6, 14, 16, 5, 1, 0, 1, 0}, {3, 16, 8, 3, 1, 1, 1, 0},
-           {8, 12, 8, 3, 2, 1, 8, 0}, {4, 10, 12, 1, 1, 0, 1, 0}, {16, 8, 16, 3, 1, 1, 16, 0},
-           {2, 20, 4, 7, 2, 3, 1, 0}, {8, 9, 16, 3, 1, 0, 2, 0}, {4, 12, 4, 2, 1, 0, 1, 0},
-           {2, 16, 4, 4, 1, 0, 1, 0}, {1, 20, 3, 6, 2, 0, 1, 0},
-           {6, 14, 16, 5, 1, 0, 1, 0.88}, {1, 28, 6, 5, 1, 2, 1, 0.85}, {6, 14, 16, 5, 1, 0, 1, 0.97},
-           {3, 16, 8, 3, 1, 1, 1, 0.9}, {8, 9, 16, 3, 1, 0, 2, 0.8}, {2, 20, 4, 7, 2, 3, 1, 0.9},
-           {16, 8, 32, 1, 1, 0, 1, 0.8}, {8, 12, 8, 3, 2, 1, 1, 0.95}}) {
+  struct ConvCase {
+    int cin, h, cout, k, stride, pad, groups;
+    double sparsity;
+  };
+  for (const ConvCase& c : std::vector<ConvCase>{{1, 28, 6, 5, 1, 2, 1, 0},
+                                                 {6, 14, 16, 5, 1, 0, 1, 0},
+                                                 {3, 16, 8, 3, 1, 1, 1, 0},
+                                                 {8, 12, 8, 3, 2, 1, 8, 0},
+                                                 {4, 10, 12, 1, 1, 0, 1, 0},
+                                                 {16, 8, 16, 3, 1, 1, 16, 0},
+                                                 {2, 20, 4, 7, 2, 3, 1, 0},
+                                                 {8, 9, 16, 3, 1, 0, 2, 0},
+                                                 {4, 12, 4, 2, 1, 0, 1, 0},
+                                                 {2, 16, 4, 4, 1, 0, 1, 0},
+                                                 {1, 20, 3, 6, 2, 0, 1, 0},
+                                                 {6, 14, 16, 5, 1, 0, 1, 0.88},
+                                                 {1, 28, 6, 5, 1, 2, 1, 0.85},
+                                                 {6, 14, 16, 5, 1, 0, 1, 0.97},
+                                                 {3, 16, 8, 3, 1, 1, 1, 0.9},
+                                                 {8, 9, 16, 3, 1, 0, 2, 0.8},
+                                                 {2, 20, 4, 7, 2, 3, 1, 0.9},
+                                                 {16, 8, 32, 1, 1, 0, 1, 0.8},
+                                                 {8, 12, 8, 3, 2, 1, 1, 0.95}}) {
     Layer l;
     l.op = Op::Conv, l.kH = l.kW = c.k, l.strideH = l.strideW = c.stride;
     l.padT = l.padL = l.padB = l.padR = c.pad, l.groups = c.groups;
-    l.weights = rand(std::size_t(c.cout) * (c.cin / c.groups) * c.k * c.k), l.bias = rand(std::size_t(c.cout));
+    l.weights = rand(std::size_t(c.cout) * (c.cin / c.groups) * c.k * c.k),
+    l.bias = rand(std::size_t(c.cout));
     for (auto& w : l.weights) {
       if (c.sparsity > 0 && rng.uniform() < c.sparsity) w = 0;
     }
     const int o = (c.h + 2 * c.pad - c.k) / c.stride + 1;
     single({c.cin, c.h, c.h}, l, {c.cout, o, o});
   }
-  for (auto [in, out, sparsity] : std::vector<std::tuple<int, int, double>>{
-           {400, 120, 0}, {120, 84, 0}, {84, 10, 0}, {37, 23, 0}, {256, 64, 0}, {400, 120, 0.9}, {120, 84, 0.8},
-           {300, 50, 0.95}, {64, 64, 0.75}}) {
+  for (auto [in, out, sparsity] : std::vector<std::tuple<int, int, double>>{{400, 120, 0},
+                                                                            {120, 84, 0},
+                                                                            {84, 10, 0},
+                                                                            {37, 23, 0},
+                                                                            {256, 64, 0},
+                                                                            {400, 120, 0.9},
+                                                                            {120, 84, 0.8},
+                                                                            {300, 50, 0.95},
+                                                                            {64, 64, 0.75}}) {
     Layer l;
     l.op = Op::Gemm, l.weights = rand(std::size_t(in) * out), l.bias = rand(std::size_t(out));
     for (auto& w : l.weights) {
@@ -146,7 +176,8 @@ std::vector<Graph> calibrationSuite() {
            {6, 28, 2, 2, 0}, {16, 10, 2, 2, 0}, {8, 9, 3, 2, 1}, {4, 16, 3, 1, 1}}) {
     for (Op op : {Op::MaxPool, Op::AvgPool}) {
       Layer l;
-      l.op = op, l.kH = l.kW = k, l.strideH = l.strideW = s, l.padT = l.padL = l.padB = l.padR = pad;
+      l.op = op, l.kH = l.kW = k, l.strideH = l.strideW = s,
+      l.padT = l.padL = l.padB = l.padR = pad;
       const int o = (h + 2 * pad - k) / s + 1;
       single({c, h, h}, l, {c, o, o});
     }
@@ -183,7 +214,8 @@ AnalyticCoefficients fitAnalytic(Core core) {
   std::map<std::uint32_t, Rows> rows;
   data::SplitMix64 rng(99);
   for (const Graph& g : calibrationSuite()) {
-    std::vector<std::vector<float>> calib(4, std::vector<float>(std::size_t(g.shapes[g.input].size())));
+    std::vector<std::vector<float>> calib(
+        4, std::vector<float>(std::size_t(g.shapes[g.input].size())));
     for (auto& v : calib) {
       for (auto& x : v) x = float(rng.uniform() * 2 - 1);
     }
@@ -224,14 +256,17 @@ const AnalyticCoefficients& analyticCoefficients(Core core) {
   std::lock_guard<std::mutex> lock(mutex);
   auto it = memo.find(core);
   if (it != memo.end()) return it->second;
-  const auto file = profileCacheDir() / fmt::format("analytic-{}-{}.json", coreName(core), firmwareHash(core));
+  const auto file =
+      profileCacheDir() / fmt::format("analytic-{}-{}.json", coreName(core), firmwareHash(core));
   AnalyticCoefficients c;
   bool loaded = false;
   if (std::ifstream in(file); in) {
     try {
       const auto j = nlohmann::json::parse(in);
-      for (const auto& [op, v] : j.at("cycles").items()) c.cycles[std::uint32_t(std::stoul(op))] = v.get<std::vector<double>>();
-      for (const auto& [op, v] : j.at("flash_reads").items()) c.flashReads[std::uint32_t(std::stoul(op))] = v.get<std::vector<double>>();
+      for (const auto& [op, v] : j.at("cycles").items())
+        c.cycles[std::uint32_t(std::stoul(op))] = v.get<std::vector<double>>();
+      for (const auto& [op, v] : j.at("flash_reads").items())
+        c.flashReads[std::uint32_t(std::stoul(op))] = v.get<std::vector<double>>();
       loaded = true;
     } catch (const std::exception&) {
       c = {};

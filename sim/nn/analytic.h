@@ -32,7 +32,7 @@ AnalyticCoefficients fitAnalytic(Core core);
 const AnalyticCoefficients& analyticCoefficients(Core core);
 
 struct AnalyticCount {
-  double cycles = 0;      // without wait states
+  double cycles = 0;  // without wait states
   double flashReads = 0;
 };
 AnalyticCount predictLayer(const AnalyticCoefficients& c, const QLayer& layer);

@@ -14,9 +14,9 @@
 //    (WLED issue #4206: 4.63 M divisions/s at 160 MHz). An estimate: see README.md.
 #include "sim/nn/cycle_model.h"
 
-#include <stdexcept>
-
 #include <capstone/capstone.h>
+
+#include <stdexcept>
 
 namespace ej::nn {
 
@@ -32,11 +32,16 @@ Core coreFromName(const std::string& name) {
 
 const char* coreName(Core core) {
   switch (core) {
-    case Core::CortexM0Plus: return "cortex-m0plus";
-    case Core::CortexM4F: return "cortex-m4f";
-    case Core::CortexM7: return "cortex-m7";
-    case Core::Rv32imc: return "rv32imc";
-    case Core::XtensaLx6: return "xtensa-lx6";
+    case Core::CortexM0Plus:
+      return "cortex-m0plus";
+    case Core::CortexM4F:
+      return "cortex-m4f";
+    case Core::CortexM7:
+      return "cortex-m7";
+    case Core::Rv32imc:
+      return "rv32imc";
+    case Core::XtensaLx6:
+      return "xtensa-lx6";
   }
   return "?";
 }
@@ -51,7 +56,7 @@ enum class Kind { Alu, Load, Store, Dual, Multi, Mul, Div, Branch, CondBranch, I
 
 struct ArmInsn {
   Kind kind = Kind::Alu;
-  int regs = 0;          // registers transferred by LDM/STM/PUSH/POP
+  int regs = 0;           // registers transferred by LDM/STM/PUSH/POP
   bool writesPc = false;  // a load or data-processing instruction that writes PC
   bool link = false;      // BL
   std::vector<std::uint16_t> reads, writes;
@@ -68,7 +73,8 @@ class ThumbModel : public CycleModel {
  public:
   explicit ThumbModel(Core core) : m_core(core) {
     const auto mode = cs_mode(CS_MODE_THUMB | CS_MODE_MCLASS);
-    if (cs_open(CS_ARCH_ARM, mode, &m_cs) != CS_ERR_OK) throw std::runtime_error("Capstone: cannot open ARM");
+    if (cs_open(CS_ARCH_ARM, mode, &m_cs) != CS_ERR_OK)
+      throw std::runtime_error("Capstone: cannot open ARM");
     cs_option(m_cs, CS_OPT_DETAIL, CS_OPT_ON);
   }
   ~ThumbModel() override { cs_close(&m_cs); }
@@ -85,7 +91,8 @@ class ThumbModel : public CycleModel {
       priceM7(decoded, b);
     } else {
       for (std::size_t i = 0; i < decoded.size(); ++i) {
-        const bool afterSingle = i > 0 && (decoded[i - 1].kind == Kind::Load || decoded[i - 1].kind == Kind::Store);
+        const bool afterSingle =
+            i > 0 && (decoded[i - 1].kind == Kind::Load || decoded[i - 1].kind == Kind::Store);
         b.cycles += m_core == Core::CortexM4F ? priceM4(decoded[i], afterSingle, b)
                                               : priceM0(decoded[i], b);
       }
@@ -123,13 +130,13 @@ class ThumbModel : public CycleModel {
       a.regs = arm.op_count;
     } else if (isOneOf(id, {ARM_INS_SDIV, ARM_INS_UDIV})) {
       a.kind = Kind::Div;
-    } else if (isOneOf(id, {ARM_INS_MUL, ARM_INS_MLA, ARM_INS_MLS, ARM_INS_SMULL, ARM_INS_UMULL,
-                            ARM_INS_SMLAL, ARM_INS_UMLAL, ARM_INS_SMLAD, ARM_INS_SMLADX,
-                            ARM_INS_SMUAD, ARM_INS_SMUADX, ARM_INS_SMLSD, ARM_INS_SMMUL,
-                            ARM_INS_SMMLA, ARM_INS_SMLABB, ARM_INS_SMLABT, ARM_INS_SMLATB,
-                            ARM_INS_SMLATT, ARM_INS_SMULBB, ARM_INS_SMULBT, ARM_INS_SMULTB,
-                            ARM_INS_SMULTT, ARM_INS_SMLAWB, ARM_INS_SMLAWT, ARM_INS_SMULWB,
-                            ARM_INS_SMULWT, ARM_INS_SMLALD, ARM_INS_UMAAL})) {
+    } else if (isOneOf(id, {ARM_INS_MUL,    ARM_INS_MLA,    ARM_INS_MLS,    ARM_INS_SMULL,
+                            ARM_INS_UMULL,  ARM_INS_SMLAL,  ARM_INS_UMLAL,  ARM_INS_SMLAD,
+                            ARM_INS_SMLADX, ARM_INS_SMUAD,  ARM_INS_SMUADX, ARM_INS_SMLSD,
+                            ARM_INS_SMMUL,  ARM_INS_SMMLA,  ARM_INS_SMLABB, ARM_INS_SMLABT,
+                            ARM_INS_SMLATB, ARM_INS_SMLATT, ARM_INS_SMULBB, ARM_INS_SMULBT,
+                            ARM_INS_SMULTB, ARM_INS_SMULTT, ARM_INS_SMLAWB, ARM_INS_SMLAWT,
+                            ARM_INS_SMULWB, ARM_INS_SMULWT, ARM_INS_SMLALD, ARM_INS_UMAAL})) {
       a.kind = Kind::Mul;
     } else if (isOneOf(id, {ARM_INS_CBZ, ARM_INS_CBNZ})) {
       a.kind = Kind::CondBranch;
@@ -153,17 +160,28 @@ class ThumbModel : public CycleModel {
   static std::uint32_t priceM4(const ArmInsn& a, bool afterSingle, BlockCost& b) {
     const std::uint32_t pDirect = 1, pIndirect = 2;
     switch (a.kind) {
-      case Kind::Load: return a.writesPc ? 2 + pIndirect : (afterSingle ? 1 : 2);
-      case Kind::Store: return afterSingle ? 1 : 2;
-      case Kind::Dual: return 3;
-      case Kind::Multi: return 1 + std::uint32_t(a.regs) + (a.writesPc ? pIndirect : 0);
-      case Kind::Div: return 7;
-      case Kind::Branch: return 1 + pDirect;
-      case Kind::CondBranch: b.takenExtra = pDirect; return 1;
-      case Kind::Indirect: return 1 + pIndirect;
-      case Kind::Table: return 2 + pIndirect;
+      case Kind::Load:
+        return a.writesPc ? 2 + pIndirect : (afterSingle ? 1 : 2);
+      case Kind::Store:
+        return afterSingle ? 1 : 2;
+      case Kind::Dual:
+        return 3;
+      case Kind::Multi:
+        return 1 + std::uint32_t(a.regs) + (a.writesPc ? pIndirect : 0);
+      case Kind::Div:
+        return 7;
+      case Kind::Branch:
+        return 1 + pDirect;
+      case Kind::CondBranch:
+        b.takenExtra = pDirect;
+        return 1;
+      case Kind::Indirect:
+        return 1 + pIndirect;
+      case Kind::Table:
+        return 2 + pIndirect;
       case Kind::Mul:
-      case Kind::Alu: return a.writesPc ? 1 + pIndirect : 1;
+      case Kind::Alu:
+        return a.writesPc ? 1 + pIndirect : 1;
     }
     return 1;
   }
@@ -172,17 +190,26 @@ class ThumbModel : public CycleModel {
   // B<cond> 2 taken / 1 not, BL 3, BX/BLX 2, MOV/ADD to PC 2, MULS 1.
   static std::uint32_t priceM0(const ArmInsn& a, BlockCost& b) {
     switch (a.kind) {
-      case Kind::Load: return a.writesPc ? 3 : 2;
+      case Kind::Load:
+        return a.writesPc ? 3 : 2;
       case Kind::Store:
-      case Kind::Dual: return 2;
-      case Kind::Multi: return 1 + std::uint32_t(a.regs) + (a.writesPc ? 2 : 0);
-      case Kind::Branch: return a.link ? 3 : 2;
-      case Kind::CondBranch: b.takenExtra = 1; return 1;
-      case Kind::Indirect: return 2;
+      case Kind::Dual:
+        return 2;
+      case Kind::Multi:
+        return 1 + std::uint32_t(a.regs) + (a.writesPc ? 2 : 0);
+      case Kind::Branch:
+        return a.link ? 3 : 2;
+      case Kind::CondBranch:
+        b.takenExtra = 1;
+        return 1;
+      case Kind::Indirect:
+        return 2;
       case Kind::Div:
-      case Kind::Table: return 1;  // not in ARMv6-M
+      case Kind::Table:
+        return 1;  // not in ARMv6-M
       case Kind::Mul:
-      case Kind::Alu: return a.writesPc ? 2 : 1;
+      case Kind::Alu:
+        return a.writesPc ? 2 : 1;
     }
     return 1;
   }
@@ -191,9 +218,12 @@ class ThumbModel : public CycleModel {
   // neither is a branch, division or multiple transfer, they are not both memory accesses
   // nor both multiplies, and the second does not read what the first writes.
   static void priceM7(const std::vector<ArmInsn>& d, BlockCost& b) {
-    auto memory = [](Kind k) { return k == Kind::Load || k == Kind::Store || k == Kind::Dual || k == Kind::Multi; };
+    auto memory = [](Kind k) {
+      return k == Kind::Load || k == Kind::Store || k == Kind::Dual || k == Kind::Multi;
+    };
     auto single = [](const ArmInsn& a) {
-      return a.kind == Kind::Alu || a.kind == Kind::Mul || a.kind == Kind::Load || a.kind == Kind::Store;
+      return a.kind == Kind::Alu || a.kind == Kind::Mul || a.kind == Kind::Load ||
+             a.kind == Kind::Store;
     };
     std::size_t i = 0;
     while (i < d.size()) {
@@ -212,13 +242,25 @@ class ThumbModel : public CycleModel {
         }
       }
       switch (a.kind) {
-        case Kind::Dual: b.cycles += 2; break;
-        case Kind::Multi: b.cycles += std::uint32_t(a.regs + 1) / 2 + (a.writesPc ? 3 : 0); break;
-        case Kind::Div: b.cycles += 7; break;
+        case Kind::Dual:
+          b.cycles += 2;
+          break;
+        case Kind::Multi:
+          b.cycles += std::uint32_t(a.regs + 1) / 2 + (a.writesPc ? 3 : 0);
+          break;
+        case Kind::Div:
+          b.cycles += 7;
+          break;
         case Kind::Indirect:
-        case Kind::Table: b.cycles += 4; break;
-        case Kind::CondBranch: b.cycles += 1; break;  // predicted: no penalty either way
-        default: b.cycles += a.writesPc ? 4 : 1; break;
+        case Kind::Table:
+          b.cycles += 4;
+          break;
+        case Kind::CondBranch:
+          b.cycles += 1;
+          break;  // predicted: no penalty either way
+        default:
+          b.cycles += a.writesPc ? 4 : 1;
+          break;
       }
       ++i;
     }
@@ -253,19 +295,27 @@ class RiscvModel : public CycleModel {
       if (wide) {
         const std::uint32_t opcode = insn & 0x7f;
         reads[0] = int((insn >> 15) & 31), reads[1] = int((insn >> 20) & 31);
-        if (opcode == 0x03) loadRd = int((insn >> 7) & 31);
-        else if (opcode == 0x63) cond = true;
-        else if (opcode == 0x6f || opcode == 0x67) cycles = 3;
-        else if (opcode == 0x33 && (insn >> 25) == 1 && ((insn >> 12) & 7) >= 4) cycles = 34;
+        if (opcode == 0x03)
+          loadRd = int((insn >> 7) & 31);
+        else if (opcode == 0x63)
+          cond = true;
+        else if (opcode == 0x6f || opcode == 0x67)
+          cycles = 3;
+        else if (opcode == 0x33 && (insn >> 25) == 1 && ((insn >> 12) & 7) >= 4)
+          cycles = 34;
         if (opcode == 0x6f || opcode == 0x37 || opcode == 0x17) reads[0] = reads[1] = 0;
       } else {
         const std::uint32_t quadrant = insn & 3, f3 = insn >> 13;
         reads[0] = 8 + int((insn >> 7) & 7), reads[1] = 8 + int((insn >> 2) & 7);
         reads[2] = int((insn >> 7) & 31), reads[3] = int((insn >> 2) & 31);
-        if (quadrant == 0 && f3 == 2) loadRd = 8 + int((insn >> 2) & 7);         // C.LW
-        else if (quadrant == 2 && f3 == 2) loadRd = int((insn >> 7) & 31);       // C.LWSP
-        else if (quadrant == 1 && (f3 == 1 || f3 == 5)) cycles = 3;              // C.JAL, C.J
-        else if (quadrant == 1 && (f3 == 6 || f3 == 7)) cond = true;             // C.BEQZ/BNEZ
+        if (quadrant == 0 && f3 == 2)
+          loadRd = 8 + int((insn >> 2) & 7);  // C.LW
+        else if (quadrant == 2 && f3 == 2)
+          loadRd = int((insn >> 7) & 31);  // C.LWSP
+        else if (quadrant == 1 && (f3 == 1 || f3 == 5))
+          cycles = 3;  // C.JAL, C.J
+        else if (quadrant == 1 && (f3 == 6 || f3 == 7))
+          cond = true;  // C.BEQZ/BNEZ
         else if (quadrant == 2 && f3 == 4 && ((insn >> 2) & 31) == 0 && ((insn >> 7) & 31) != 0) {
           cycles = 3;  // C.JR, C.JALR
         }

@@ -20,10 +20,10 @@ std::vector<std::string> coreNames();
 // The cost of one basic block as the emulator reports it (straight-line code ending at a
 // branch or wherever the emulator cut it).
 struct BlockCost {
-  std::uint32_t cycles = 0;         // everything, with a final conditional branch not taken
-  std::uint32_t takenExtra = 0;     // added when the final conditional branch is taken
+  std::uint32_t cycles = 0;      // everything, with a final conditional branch not taken
+  std::uint32_t takenExtra = 0;  // added when the final conditional branch is taken
   std::uint32_t instructions = 0;
-  bool conditionalEnd = false;      // the last instruction is a conditional branch
+  bool conditionalEnd = false;  // the last instruction is a conditional branch
 };
 
 // Decodes a block once (Capstone for Thumb, the project's own RV32IMC decoder since

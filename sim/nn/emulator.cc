@@ -4,13 +4,13 @@
 // penalty is added when the next block is not its fall-through.
 #include "sim/nn/emulator.h"
 
+#include <fmt/format.h>
+#include <unicorn/unicorn.h>
+
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <unicorn/unicorn.h>
 
 #include "sim/firmware/firmware_images.h"
 #include "sim/nn/elf_image.h"
@@ -24,7 +24,8 @@ constexpr std::uint32_t kRamBase = 0x20000000, kRamSize = 4u << 20;
 constexpr std::uint32_t kStopPage = 0x0F000000;  // return address: the run ends here
 
 void check(uc_err err, const char* what) {
-  if (err != UC_ERR_OK) throw std::runtime_error(fmt::format("unicorn: {}: {}", what, uc_strerror(err)));
+  if (err != UC_ERR_OK)
+    throw std::runtime_error(fmt::format("unicorn: {}: {}", what, uc_strerror(err)));
 }
 
 std::uint32_t align16(std::uint32_t v) { return (v + 15u) & ~15u; }
@@ -53,19 +54,22 @@ struct Emulator::State {
 
   static void onBlock(uc_engine* uc, std::uint64_t address, std::uint32_t size, void* user) {
     auto* s = static_cast<State*>(user);
-    if (s->previous.conditionalEnd && address != s->previousFallthrough) s->cycles += s->previous.takenExtra;
+    if (s->previous.conditionalEnd && address != s->previousFallthrough)
+      s->cycles += s->previous.takenExtra;
     const std::uint64_t slot = (address - kFlashBase) >> 1;
     const bool inTable = address >= kFlashBase && slot < s->table.size();
     Entry* e = nullptr;
     if (inTable && s->table[slot].size == size) {
       e = &s->table[slot];
-    } else if (auto it = s->blocks.find(address); it != s->blocks.end() && it->second.size == size) {
+    } else if (auto it = s->blocks.find(address);
+               it != s->blocks.end() && it->second.size == size) {
       e = &it->second;
     } else {
       std::vector<std::uint8_t> code(size);
       uc_mem_read(uc, address, code.data(), size);
       const Entry fresh{size, s->model->cost(code.data(), size, address)};
-      e = (inTable && s->table[slot].size == 0) ? &(s->table[slot] = fresh) : &(s->blocks[address] = fresh);
+      e = (inTable && s->table[slot].size == 0) ? &(s->table[slot] = fresh)
+                                                : &(s->blocks[address] = fresh);
     }
     s->cycles += e->cost.cycles;
     s->instructions += e->cost.instructions;
@@ -80,15 +84,16 @@ struct Emulator::State {
 Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
     : m_model(model), m_plan(planActivations(model)), m_state(std::make_unique<State>()) {
   const auto* image = firmware::findImage(coreName(core));
-  if (!image) throw std::invalid_argument(fmt::format("no emulated firmware for {}", coreName(core)));
+  if (!image)
+    throw std::invalid_argument(fmt::format("no emulated firmware for {}", coreName(core)));
   State& s = *m_state;
   s.model = makeCycleModel(core);
   s.thumb = core != Core::Rv32imc;
   if (s.thumb) {
     check(uc_open(UC_ARCH_ARM, uc_mode(UC_MODE_THUMB | UC_MODE_MCLASS), &s.uc), "open");
     const int cpu = core == Core::CortexM0Plus ? UC_CPU_ARM_CORTEX_M0
-                    : core == Core::CortexM7  ? UC_CPU_ARM_CORTEX_M7
-                                              : UC_CPU_ARM_CORTEX_M4;
+                    : core == Core::CortexM7   ? UC_CPU_ARM_CORTEX_M7
+                                               : UC_CPU_ARM_CORTEX_M4;
     check(uc_ctl_set_cpu_model(s.uc, cpu), "cpu model");
   } else {
     check(uc_open(UC_ARCH_RISCV, UC_MODE_RISCV32, &s.uc), "open");
@@ -112,7 +117,8 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
     if (bytes == 0) return 0;
     blob.resize(align16(std::uint32_t(blob.size())), 0);
     const std::uint32_t at = codeEnd + std::uint32_t(blob.size());
-    blob.insert(blob.end(), static_cast<const std::uint8_t*>(data), static_cast<const std::uint8_t*>(data) + bytes);
+    blob.insert(blob.end(), static_cast<const std::uint8_t*>(data),
+                static_cast<const std::uint8_t*>(data) + bytes);
     return at;
   };
   std::vector<ej_layer_t> descs;
@@ -131,8 +137,10 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
     d.out = kRamBase + std::uint32_t(m_plan.offset[std::size_t(l.out)]);
     descs.push_back(d);
   }
-  if (codeEnd + blob.size() > kFlashBase + kFlashSize) throw std::runtime_error("model larger than the emulated flash");
-  if (!blob.empty()) check(uc_mem_write(s.uc, codeEnd, blob.data(), blob.size()), "write constants");
+  if (codeEnd + blob.size() > kFlashBase + kFlashSize)
+    throw std::runtime_error("model larger than the emulated flash");
+  if (!blob.empty())
+    check(uc_mem_write(s.uc, codeEnd, blob.data(), blob.size()), "write constants");
   s.flashEnd = codeEnd + std::uint32_t(blob.size());
   std::uint32_t descAt = kRamBase + align16(std::uint32_t(m_plan.peakBytes));
   for (const auto& d : descs) {
@@ -145,8 +153,8 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
   check(uc_hook_add(s.uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(&State::onBlock), &s, 1, 0),
         "block hook");
   if (flashWaitStates > 0) {
-    check(uc_hook_add(s.uc, &hook, UC_HOOK_MEM_READ, reinterpret_cast<void*>(&State::onFlashRead), &s,
-                      kFlashBase, kFlashBase + kFlashSize - 1),
+    check(uc_hook_add(s.uc, &hook, UC_HOOK_MEM_READ, reinterpret_cast<void*>(&State::onFlashRead),
+                      &s, kFlashBase, kFlashBase + kFlashSize - 1),
           "flash read hook");
   }
   m_waitStates = flashWaitStates;
@@ -162,8 +170,8 @@ std::vector<LayerCount> Emulator::run(const std::vector<std::int8_t>& input,
   if (int(input.size()) != m_model.shapes[std::size_t(m_model.input)].size()) {
     throw std::invalid_argument("input size does not match the model");
   }
-  check(uc_mem_write(s.uc, kRamBase + std::uint32_t(m_plan.offset[std::size_t(m_model.input)]), input.data(),
-                     input.size()),
+  check(uc_mem_write(s.uc, kRamBase + std::uint32_t(m_plan.offset[std::size_t(m_model.input)]),
+                     input.data(), input.size()),
         "write input");
   std::vector<LayerCount> counts;
   const std::uint32_t stack = kRamBase + kRamSize - 64;
@@ -188,7 +196,8 @@ std::vector<LayerCount> Emulator::run(const std::vector<std::int8_t>& input,
     m_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::int32_t status = 0;
     uc_reg_read(s.uc, s.thumb ? int(UC_ARM_REG_R0) : int(UC_RISCV_REG_A0), &status);
-    if (status != 0) throw std::runtime_error(fmt::format("firmware refused layer '{}'", m_model.layers[i].name));
+    if (status != 0)
+      throw std::runtime_error(fmt::format("firmware refused layer '{}'", m_model.layers[i].name));
     LayerCount c;
     c.instructions = s.instructions;
     c.flashReads = s.flashReads;
@@ -202,7 +211,8 @@ std::vector<LayerCount> Emulator::run(const std::vector<std::int8_t>& input,
 
 std::vector<std::int8_t> Emulator::value(int valueId) const {
   std::vector<std::int8_t> v(std::size_t(m_model.shapes[std::size_t(valueId)].size()));
-  check(uc_mem_read(m_state->uc, kRamBase + std::uint32_t(m_plan.offset[std::size_t(valueId)]), v.data(), v.size()),
+  check(uc_mem_read(m_state->uc, kRamBase + std::uint32_t(m_plan.offset[std::size_t(valueId)]),
+                    v.data(), v.size()),
         "read value");
   return v;
 }

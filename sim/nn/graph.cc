@@ -8,14 +8,22 @@ namespace ej::nn {
 
 const char* opName(Op op) {
   switch (op) {
-    case Op::Conv: return "Conv";
-    case Op::Gemm: return "Gemm";
-    case Op::Add: return "Add";
-    case Op::Clamp: return "Clamp";
-    case Op::MaxPool: return "MaxPool";
-    case Op::AvgPool: return "AveragePool";
-    case Op::Reshape: return "Reshape";
-    case Op::Softmax: return "Softmax";
+    case Op::Conv:
+      return "Conv";
+    case Op::Gemm:
+      return "Gemm";
+    case Op::Add:
+      return "Add";
+    case Op::Clamp:
+      return "Clamp";
+    case Op::MaxPool:
+      return "MaxPool";
+    case Op::AvgPool:
+      return "AveragePool";
+    case Op::Reshape:
+      return "Reshape";
+    case Op::Softmax:
+      return "Softmax";
   }
   return "?";
 }
@@ -38,7 +46,8 @@ int fuseActivations(Graph& graph) {
     const int value = clamp.inputs[0];
     if (value == graph.input) continue;
     int uses = 0;
-    for (const auto& l : graph.layers) uses += int(std::count(l.inputs.begin(), l.inputs.end(), value));
+    for (const auto& l : graph.layers)
+      uses += int(std::count(l.inputs.begin(), l.inputs.end(), value));
     if (uses != 1 || value == graph.output) continue;
     auto producer = std::find_if(graph.layers.begin(), graph.layers.end(),
                                  [&](const Layer& l) { return l.output == value; });
@@ -126,7 +135,9 @@ std::vector<std::vector<float>> runFloat(const Graph& graph, const std::vector<f
     const std::vector<float>& in = v[l.inputs[0]];
     std::vector<float> out(os.size());
     switch (l.op) {
-      case Op::Conv: conv(l, is, os, in.data(), out.data()); break;
+      case Op::Conv:
+        conv(l, is, os, in.data(), out.data());
+        break;
       case Op::Gemm:
         for (int o = 0; o < os.size(); ++o) {
           double acc = l.bias[o];
@@ -141,8 +152,12 @@ std::vector<std::vector<float>> runFloat(const Graph& graph, const std::vector<f
         for (int i = 0; i < os.size(); ++i) out[i] = act(l, in[i]);
         break;
       case Op::MaxPool:
-      case Op::AvgPool: pool(l, is, os, in.data(), out.data()); break;
-      case Op::Reshape: out = in; break;
+      case Op::AvgPool:
+        pool(l, is, os, in.data(), out.data());
+        break;
+      case Op::Reshape:
+        out = in;
+        break;
       case Op::Softmax: {
         const float mx = *std::max_element(in.begin(), in.end());
         double sum = 0;

@@ -53,8 +53,8 @@ struct PresetQuant {
 };
 
 struct Graph {
-  std::vector<Shape> shapes;      // per value id
-  std::vector<std::string> names;  // per value id
+  std::vector<Shape> shapes;        // per value id
+  std::vector<std::string> names;   // per value id
   std::vector<PresetQuant> preset;  // per value id, or empty (float models)
   int input = -1;
   int output = -1;

@@ -11,14 +11,14 @@
 namespace ej::nn {
 
 struct McuTarget {
-  std::string name;             // part name, for reports
-  Core core = Core::CortexM4F;  // instruction set and timing model
-  Frequency clock = hertz(64e6);                 // core clock
-  int flashWaitStates = 0;                       // cycles added per data read from flash
-  std::int64_t sramBytes = 0;                    // on-chip SRAM
-  std::int64_t flashBytes = 0;                   // program flash
-  Voltage supply = volts(3.0);                   // the datasheet's condition for `active`
-  Current active = milliamperes(1.0);            // running from flash at `clock`
+  std::string name;                    // part name, for reports
+  Core core = Core::CortexM4F;         // instruction set and timing model
+  Frequency clock = hertz(64e6);       // core clock
+  int flashWaitStates = 0;             // cycles added per data read from flash
+  std::int64_t sramBytes = 0;          // on-chip SRAM
+  std::int64_t flashBytes = 0;         // program flash
+  Voltage supply = volts(3.0);         // the datasheet's condition for `active`
+  Current active = milliamperes(1.0);  // running from flash at `clock`
 
   // Reads core, clock, flash_wait_states, sram_bytes, flash_bytes, supply_voltage and
   // states.active (other keys of the part, e.g. states.sleep, are left to their readers).

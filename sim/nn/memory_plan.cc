@@ -20,12 +20,17 @@ MemoryPlan planActivations(const QuantModel& model) {
   last[model.output] = nl;
   MemoryPlan plan;
   plan.offset.assign(nv, -1);
-  struct Live { std::int64_t begin, end; int lastUse; };
+  struct Live {
+    std::int64_t begin, end;
+    int lastUse;
+  };
   std::vector<Live> live;
   auto allocate = [&](int v, int now) {
-    live.erase(std::remove_if(live.begin(), live.end(), [&](const Live& x) { return x.lastUse < now; }),
-               live.end());
-    std::sort(live.begin(), live.end(), [](const Live& a, const Live& b) { return a.begin < b.begin; });
+    live.erase(
+        std::remove_if(live.begin(), live.end(), [&](const Live& x) { return x.lastUse < now; }),
+        live.end());
+    std::sort(live.begin(), live.end(),
+              [](const Live& a, const Live& b) { return a.begin < b.begin; });
     const std::int64_t size = (std::int64_t(model.shapes[std::size_t(v)].size()) + 3) / 4 * 4;
     std::int64_t at = 0;
     for (const auto& x : live) {

@@ -1,13 +1,13 @@
 // ONNX -> Graph (ONNX operator specification, opset 13: https://onnx.ai/onnx/operators/).
 #include "sim/nn/onnx_import.h"
 
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <optional>
-
-#include <fmt/format.h>
-#include <onnx/onnx_pb.h>
 
 namespace ej::nn {
 namespace {
@@ -40,14 +40,17 @@ Constant readTensor(const onnx::TensorProto& t) {
     } else {
       c.ints.assign(t.int64_data().begin(), t.int64_data().end());
     }
-  } else if (t.data_type() == onnx::TensorProto::INT8 || t.data_type() == onnx::TensorProto::UINT8 ||
+  } else if (t.data_type() == onnx::TensorProto::INT8 ||
+             t.data_type() == onnx::TensorProto::UINT8 ||
              t.data_type() == onnx::TensorProto::INT32) {
     // QDQ constants (weights, zero points, int32 biases).
     if (!t.raw_data().empty()) {
       const std::string& raw = t.raw_data();
       for (std::size_t i = 0; i < n; ++i) {
-        if (t.data_type() == onnx::TensorProto::INT8) c.ints.push_back(static_cast<std::int8_t>(raw.at(i)));
-        else if (t.data_type() == onnx::TensorProto::UINT8) c.ints.push_back(static_cast<std::uint8_t>(raw.at(i)));
+        if (t.data_type() == onnx::TensorProto::INT8)
+          c.ints.push_back(static_cast<std::int8_t>(raw.at(i)));
+        else if (t.data_type() == onnx::TensorProto::UINT8)
+          c.ints.push_back(static_cast<std::uint8_t>(raw.at(i)));
         else {
           std::int32_t v;
           std::memcpy(&v, raw.data() + 4 * i, 4);
@@ -59,8 +62,10 @@ Constant readTensor(const onnx::TensorProto& t) {
     }
     if (c.ints.size() != n) throw ModelError(fmt::format("tensor '{}': wrong size", t.name()));
   } else {
-    throw ModelError(fmt::format("tensor '{}': data type {} is not supported (float32, and int8/"
-                                 "uint8/int32 in QDQ models)", t.name(), t.data_type()));
+    throw ModelError(
+        fmt::format("tensor '{}': data type {} is not supported (float32, and int8/"
+                    "uint8/int32 in QDQ models)",
+                    t.name(), t.data_type()));
   }
   return c;
 }
@@ -97,11 +102,15 @@ class Importer {
       const auto& dims = in.type().tensor_type().shape().dim();
       std::vector<int> d;
       for (const auto& dim : dims) d.push_back(dim.has_dim_value() ? int(dim.dim_value()) : 1);
-      if (d.empty() || d[0] != 1) throw ModelError("model input '" + in.name() + "': batch must be 1");
+      if (d.empty() || d[0] != 1)
+        throw ModelError("model input '" + in.name() + "': batch must be 1");
       Shape s;
-      if (d.size() == 4) s = {d[1], d[2], d[3]};
-      else if (d.size() == 2) s = {d[1], 1, 1};
-      else throw ModelError("model input '" + in.name() + "': expected [1,C,H,W] or [1,N]");
+      if (d.size() == 4)
+        s = {d[1], d[2], d[3]};
+      else if (d.size() == 2)
+        s = {d[1], 1, 1};
+      else
+        throw ModelError("model input '" + in.name() + "': expected [1,C,H,W] or [1,N]");
       m_graph.input = addValue(in.name(), s);
       break;
     }
@@ -166,7 +175,8 @@ class Importer {
     if (k.size() != 2 || s.size() != 2 || p.size() != 4) fail(n, "only 2-D windows are supported");
     l.kH = int(k[0]), l.kW = int(k[1]), l.strideH = int(s[0]), l.strideW = int(s[1]);
     l.padT = int(p[0]), l.padL = int(p[1]), l.padB = int(p[2]), l.padR = int(p[3]);
-    if (in.h + l.padT + l.padB < l.kH || in.w + l.padL + l.padR < l.kW) fail(n, "window larger than input");
+    if (in.h + l.padT + l.padB < l.kH || in.w + l.padL + l.padR < l.kW)
+      fail(n, "window larger than input");
   }
   static Shape windowOut(const Layer& l, const Shape& in, int c) {
     return {c, (in.h + l.padT + l.padB - l.kH) / l.strideH + 1,
@@ -192,9 +202,10 @@ class Importer {
   }
 
   // (q - zp) * s of the integer constant X, per tensor or per element of AXIS.
-  Constant dequantize(const onnx::NodeProto& n, const Constant& x, const Constant& scale, const Constant* zp,
-                      long axis) const {
-    if (x.dataType == onnx::TensorProto::FLOAT) fail(n, "the quantised constant must be an integer tensor");
+  Constant dequantize(const onnx::NodeProto& n, const Constant& x, const Constant& scale,
+                      const Constant* zp, long axis) const {
+    if (x.dataType == onnx::TensorProto::FLOAT)
+      fail(n, "the quantised constant must be an integer tensor");
     Constant out;
     out.dataType = onnx::TensorProto::FLOAT;
     out.dims = x.dims;
@@ -204,7 +215,8 @@ class Importer {
       if (axis < 0) axis += long(x.dims.size());
       if (axis < 0 || std::size_t(axis) >= x.dims.size()) fail(n, "axis out of range");
       axisLen = std::size_t(x.dims[std::size_t(axis)]);
-      for (std::size_t i = std::size_t(axis) + 1; i < x.dims.size(); ++i) inner *= std::size_t(x.dims[i]);
+      for (std::size_t i = std::size_t(axis) + 1; i < x.dims.size(); ++i)
+        inner *= std::size_t(x.dims[i]);
       if (scale.floats.size() != axisLen) fail(n, "one scale per element of the axis expected");
     }
     for (std::size_t i = 0; i < total; ++i) {
@@ -218,13 +230,15 @@ class Importer {
   // The per-tensor quantisation (SCALE, ZP; uint8 zero points shifted to int8) of activation
   // X. A QuantizeLinear (OVERRIDE) sets it; a QLinear operator's input or output scale only
   // where nothing set it before.
-  void presetActivation(const onnx::NodeProto& n, int x, const Constant& scale, const Constant* zp, bool override) {
+  void presetActivation(const onnx::NodeProto& n, int x, const Constant& scale, const Constant* zp,
+                        bool override) {
     if (scale.floats.size() != 1) fail(n, "per-channel activation quantisation is not supported");
     PresetQuant& q = m_graph.preset[std::size_t(x)];
     if (q.set && !override) return;
     q.set = true;
     q.scale = scale.floats[0];
-    q.zeroPoint = zp ? int(zp->ints.at(0)) - (zp->dataType == onnx::TensorProto::UINT8 ? 128 : 0) : 0;
+    q.zeroPoint =
+        zp ? int(zp->ints.at(0)) - (zp->dataType == onnx::TensorProto::UINT8 ? 128 : 0) : 0;
   }
 
   // QLinearConv / QLinearMatMul (ONNX opset 10): integer in, integer out, taken as the float
@@ -242,7 +256,8 @@ class Importer {
     const Constant& ws = needConstant(n, 4, "w_scale");
     const Constant& ys = needConstant(n, 6, "y_scale");
     const Constant& w = needConstant(n, 3, conv ? "w" : "b");
-    if (xs.floats.size() != 1 || ys.floats.size() != 1) fail(n, "per-tensor input and output scales expected");
+    if (xs.floats.size() != 1 || ys.floats.size() != 1)
+      fail(n, "per-tensor input and output scales expected");
     presetActivation(n, x, xs, constant(n, 2), false);
     // Conv weights [M, C/g, kH, kW]: one scale per output channel (axis 0); MatMul B [K, N]:
     // one per column (axis 1).
@@ -250,12 +265,14 @@ class Importer {
     std::optional<Constant> bias;
     if (conv && n.input_size() > 8 && !n.input(8).empty()) {
       const Constant& b = needConstant(n, 8, "B");
-      if (b.ints.size() != std::size_t(w.dims.at(0))) fail(n, "B must hold one value per output channel");
+      if (b.ints.size() != std::size_t(w.dims.at(0)))
+        fail(n, "B must hold one value per output channel");
       bias.emplace();
       bias->dataType = onnx::TensorProto::FLOAT;
       bias->dims = b.dims;
       for (std::size_t o = 0; o < b.ints.size(); ++o) {
-        bias->floats.push_back(float(double(b.ints[o]) * xs.floats[0] * ws.floats[ws.floats.size() > 1 ? o : 0]));
+        bias->floats.push_back(
+            float(double(b.ints[o]) * xs.floats[0] * ws.floats[ws.floats.size() > 1 ? o : 0]));
       }
     }
     if (conv) {
@@ -283,19 +300,20 @@ class Importer {
     emit(n, std::move(l), out);
   }
 
-  void addMatMul(const onnx::NodeProto& n, int x, const Constant& w, bool transB, float alpha, float beta,
-                 const Constant* c) {
+  void addMatMul(const onnx::NodeProto& n, int x, const Constant& w, bool transB, float alpha,
+                 float beta, const Constant* c) {
     const Shape in = m_graph.shapes[x];
     if (w.dims.size() != 2) fail(n, "B must be a constant matrix");
     const int k = int(transB ? w.dims[1] : w.dims[0]);
     const int outN = int(transB ? w.dims[0] : w.dims[1]);
-    if (k != in.size()) fail(n, fmt::format("B has {} rows, the input has {} values", k, in.size()));
+    if (k != in.size())
+      fail(n, fmt::format("B has {} rows, the input has {} values", k, in.size()));
     Layer l = makeLayer(n, Op::Gemm, {x});
     l.weights.resize(std::size_t(k) * outN);
     for (int o = 0; o < outN; ++o) {
       for (int i = 0; i < k; ++i) {
-        l.weights[std::size_t(o) * k + i] =
-            alpha * (transB ? w.floats[std::size_t(o) * k + i] : w.floats[std::size_t(i) * outN + o]);
+        l.weights[std::size_t(o) * k + i] = alpha * (transB ? w.floats[std::size_t(o) * k + i]
+                                                            : w.floats[std::size_t(i) * outN + o]);
       }
     }
     l.bias.assign(std::size_t(outN), 0.0f);
@@ -308,7 +326,8 @@ class Importer {
 
   void addNode(const onnx::NodeProto& n) {
     const std::string& op = n.op_type();
-    if (!n.domain().empty() && n.domain() != "ai.onnx") fail(n, "operator domain " + n.domain() + " is not supported");
+    if (!n.domain().empty() && n.domain() != "ai.onnx")
+      fail(n, "operator domain " + n.domain() + " is not supported");
     if (op == "Constant") {
       const auto* a = findAttr(n, "value");
       if (!a) fail(n, "only the `value` form is supported");
@@ -336,8 +355,8 @@ class Importer {
       if (!w || w->floats.empty()) fail(n, "B must be a constant matrix");
       if (op == "Gemm" && intAttr(n, "transA", 0) != 0) fail(n, "transA=1 is not supported");
       addMatMul(n, x, *w, op == "Gemm" && intAttr(n, "transB", 0) != 0,
-                op == "Gemm" ? floatAttr(n, "alpha", 1.0f) : 1.0f, op == "Gemm" ? floatAttr(n, "beta", 1.0f) : 1.0f,
-                constant(n, 2));
+                op == "Gemm" ? floatAttr(n, "alpha", 1.0f) : 1.0f,
+                op == "Gemm" ? floatAttr(n, "beta", 1.0f) : 1.0f, constant(n, 2));
       return;
     }
     if (op == "QLinearConv" || op == "QLinearMatMul") {
@@ -389,7 +408,8 @@ class Importer {
       if (op == "GlobalAveragePool") {
         l.kH = in.h, l.kW = in.w;
       } else {
-        if (n.output_size() > 1 && !n.output(1).empty()) fail(n, "the Indices output is not supported");
+        if (n.output_size() > 1 && !n.output(1).empty())
+          fail(n, "the Indices output is not supported");
         if (op == "AveragePool" && intAttr(n, "count_include_pad", 0) != 0) {
           fail(n, "count_include_pad=1 is not supported");
         }
@@ -412,13 +432,17 @@ class Importer {
         int unknown = -1;
         for (std::size_t i = 0; i < d.size(); ++i) {
           if (d[i] == 0 && i == 0) d[i] = 1;
-          if (d[i] == -1) unknown = int(i);
-          else known *= d[i];
+          if (d[i] == -1)
+            unknown = int(i);
+          else
+            known *= d[i];
         }
         if (unknown >= 0) d[std::size_t(unknown)] = in.size() / known;
         if (d.empty() || d[0] != 1) fail(n, "the batch dimension must stay 1");
-        if (d.size() == 4) out = {int(d[1]), int(d[2]), int(d[3])};
-        else if (d.size() != 2) fail(n, "only [1,N] or [1,C,H,W] targets are supported");
+        if (d.size() == 4)
+          out = {int(d[1]), int(d[2]), int(d[3])};
+        else if (d.size() != 2)
+          fail(n, "only [1,N] or [1,C,H,W] targets are supported");
         if (out.size() != in.size()) fail(n, "the target shape does not hold the input's size");
       }
       emit(n, makeLayer(n, Op::Reshape, {x}), out);
@@ -428,7 +452,8 @@ class Importer {
       const int x = dynamicInput(n, 0);
       const Shape in = m_graph.shapes[x];
       const auto axis = intAttr(n, "axis", -1);
-      if (in.h != 1 || in.w != 1 || (axis != -1 && axis != 1)) fail(n, "only a softmax over a vector is supported");
+      if (in.h != 1 || in.w != 1 || (axis != -1 && axis != 1))
+        fail(n, "only a softmax over a vector is supported");
       emit(n, makeLayer(n, Op::Softmax, {x}), in);
       return;
     }

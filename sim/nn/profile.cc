@@ -1,12 +1,12 @@
 // profileModel, its disk cache, and accuracy on the MNIST test digits.
 #include "sim/nn/profile.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "sim/data/mnist.h"
 #include "sim/firmware/firmware_images.h"
@@ -77,7 +77,8 @@ std::vector<std::vector<float>> sampleInputs(const Graph& g, int n, bool test) {
   if (isMnistShaped(g.shapes[g.input])) {
     // Evenly spaced through the set (it is sorted by package index, i.e. by digit).
     const auto& set = test ? mnist().test : mnist().train;
-    for (const int i : spread(n, int(set.size()))) out.push_back(toVector(set.images[std::size_t(i)]));
+    for (const int i : spread(n, int(set.size())))
+      out.push_back(toVector(set.images[std::size_t(i)]));
   } else {
     data::SplitMix64 rng(test ? 2 : 1);
     for (int i = 0; i < n; ++i) {
@@ -94,21 +95,29 @@ nlohmann::json toJson(const InferenceProfile& p) {
   j["macs"] = p.macs, j["sram_peak_bytes"] = p.sramPeakBytes, j["weight_bytes"] = p.weightBytes;
   j["code_bytes"] = p.codeBytes, j["samples"] = p.samples, j["cycles"] = p.cycles;
   for (const auto& l : p.layers) {
-    j["layers"].push_back({{"name", l.name}, {"op", l.op}, {"sparse", l.sparse}, {"macs", l.macs},
-                           {"non_zero_weights", l.nonZeroWeights}, {"flash_bytes", l.flashBytes},
-                           {"cycles", l.cycles}, {"instructions", l.instructions}, {"flash_reads", l.flashReads}});
+    j["layers"].push_back({{"name", l.name},
+                           {"op", l.op},
+                           {"sparse", l.sparse},
+                           {"macs", l.macs},
+                           {"non_zero_weights", l.nonZeroWeights},
+                           {"flash_bytes", l.flashBytes},
+                           {"cycles", l.cycles},
+                           {"instructions", l.instructions},
+                           {"flash_reads", l.flashReads}});
   }
   return j;
 }
 
 InferenceProfile fromJson(const nlohmann::json& j) {
   InferenceProfile p;
-  p.macs = j.at("macs"), p.sramPeakBytes = j.at("sram_peak_bytes"), p.weightBytes = j.at("weight_bytes");
+  p.macs = j.at("macs"), p.sramPeakBytes = j.at("sram_peak_bytes"),
+  p.weightBytes = j.at("weight_bytes");
   p.codeBytes = j.at("code_bytes"), p.samples = j.at("samples"), p.cycles = j.at("cycles");
   for (const auto& l : j.at("layers")) {
     LayerProfile x;
     x.name = l.at("name"), x.op = l.at("op"), x.sparse = l.at("sparse"), x.macs = l.at("macs");
-    x.nonZeroWeights = l.at("non_zero_weights"), x.flashBytes = l.at("flash_bytes"), x.cycles = l.at("cycles");
+    x.nonZeroWeights = l.at("non_zero_weights"), x.flashBytes = l.at("flash_bytes"),
+    x.cycles = l.at("cycles");
     x.instructions = l.at("instructions"), x.flashReads = l.at("flash_reads");
     p.layers.push_back(x);
   }
@@ -116,7 +125,8 @@ InferenceProfile fromJson(const nlohmann::json& j) {
 }
 
 // The counts that depend only on the model, core, wait states and backend.
-InferenceProfile measure(const fs::path& model, const McuTarget& mcu, Backend backend, const ProfileOptions& o) {
+InferenceProfile measure(const fs::path& model, const McuTarget& mcu, Backend backend,
+                         const ProfileOptions& o) {
   QuantOptions qo;
   qo.allowSparse = o.allowSparse;
   const PreparedModel pm = prepareModel(model, qo);
@@ -182,7 +192,8 @@ PreparedModel prepareModel(const fs::path& model, const QuantOptions& options) {
   fuseActivations(pm.graph);
   const bool digits = isMnistShaped(pm.graph.shapes[pm.graph.input]);
   pm.quant = quantize(pm.graph, sampleInputs(pm.graph, digits ? 100 : 32, false), options);
-  pm.calibration = digits ? "100 MNIST training digits (every 80th)" : "32 uniform [0,1) inputs (SplitMix64 seed 1)";
+  pm.calibration = digits ? "100 MNIST training digits (every 80th)"
+                          : "32 uniform [0,1) inputs (SplitMix64 seed 1)";
   return pm;
 }
 
@@ -216,9 +227,9 @@ std::string firmwareHash(Core core) {
 
 InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backend backend,
                               const ProfileOptions& o) {
-  const std::string key = fmt::format("{}-{}-ws{}-{}-{}-n{}{}", fileHash(model), coreName(mcu.core), mcu.flashWaitStates,
-                                      backendName(backend), firmwareHash(mcu.core), o.emuSamples,
-                                      o.allowSparse ? "" : "-dense");
+  const std::string key = fmt::format(
+      "{}-{}-ws{}-{}-{}-n{}{}", fileHash(model), coreName(mcu.core), mcu.flashWaitStates,
+      backendName(backend), firmwareHash(mcu.core), o.emuSamples, o.allowSparse ? "" : "-dense");
   const fs::path file = profileCacheDir() / "profiles" / (key + ".json");
   InferenceProfile p;
   bool cached = false;
@@ -253,15 +264,18 @@ InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backe
   p.fitProblem.clear();
   if (p.sramPeakBytes > mcu.sramBytes) {
     p.fits = false;
-    p.fitProblem = fmt::format("activations need {} B of SRAM, {} has {} B", p.sramPeakBytes, mcu.name, mcu.sramBytes);
+    p.fitProblem = fmt::format("activations need {} B of SRAM, {} has {} B", p.sramPeakBytes,
+                               mcu.name, mcu.sramBytes);
   } else if (p.flashBytes > mcu.flashBytes) {
     p.fits = false;
-    p.fitProblem = fmt::format("weights and code need {} B of flash, {} has {} B", p.flashBytes, mcu.name, mcu.flashBytes);
+    p.fitProblem = fmt::format("weights and code need {} B of flash, {} has {} B", p.flashBytes,
+                               mcu.name, mcu.flashBytes);
   }
   return p;
 }
 
-InferenceProfile profileModel(const fs::path& model, const core::Config& mcuConfig, Backend backend) {
+InferenceProfile profileModel(const fs::path& model, const core::Config& mcuConfig,
+                              Backend backend) {
   return profileModel(model, McuTarget::fromConfig(mcuConfig), backend);
 }
 
@@ -274,7 +288,9 @@ Accuracy evaluateAccuracy(const PreparedModel& pm, int samples) {
   for (const int i : idx) {
     const auto x = toVector(test.images[std::size_t(i)]);
     const int label = test.labels[std::size_t(i)];
-    a.correctInt8 += argmax(runInt8(pm.quant, quantizeInput(pm.quant, x))[std::size_t(pm.quant.output)]) == label;
+    a.correctInt8 +=
+        argmax(runInt8(pm.quant, quantizeInput(pm.quant, x))[std::size_t(pm.quant.output)]) ==
+        label;
     const auto f = runFloat(pm.graph, x)[std::size_t(pm.graph.output)];
     a.correctFloat += int(std::max_element(f.begin(), f.end()) - f.begin()) == label;
   }
@@ -283,8 +299,9 @@ Accuracy evaluateAccuracy(const PreparedModel& pm, int samples) {
 
 Accuracy cachedAccuracy(const fs::path& model, int samples) {
   // The quantization that evaluateAccuracy runs belongs to the cost-model version too.
-  const fs::path file = profileCacheDir() / "accuracy" /
-                        fmt::format("{}-{}{}-n{}.json", fileHash(model), kCostModelVersion, kSourceHash, samples);
+  const fs::path file =
+      profileCacheDir() / "accuracy" /
+      fmt::format("{}-{}{}-n{}.json", fileHash(model), kCostModelVersion, kSourceHash, samples);
   if (std::ifstream in(file); in) {
     try {
       const auto j = nlohmann::json::parse(in);

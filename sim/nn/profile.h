@@ -26,20 +26,20 @@ struct PreparedModel {
   QuantModel quant;
   std::string calibration;  // which inputs calibrated it, for reports
 };
-// Calibration: 100 MNIST training digits spread evenly through the set for [1,1,28,28] inputs; otherwise 32
-// deterministic uniform [0,1) inputs (SplitMix64 seed 1).
-// OPTIONS.allowSparse = false keeps pruned layers dense (to compare).
+// Calibration: 100 MNIST training digits spread evenly through the set for [1,1,28,28] inputs;
+// otherwise 32 deterministic uniform [0,1) inputs (SplitMix64 seed 1). OPTIONS.allowSparse = false
+// keeps pruned layers dense (to compare).
 PreparedModel prepareModel(const std::filesystem::path& model, const QuantOptions& options = {});
 
 struct LayerProfile {
-  std::string name;        // ONNX node
-  std::string op;          // ONNX operator (Gemm layers run sparse say so in `sparse`)
+  std::string name;  // ONNX node
+  std::string op;    // ONNX operator (Gemm layers run sparse say so in `sparse`)
   bool sparse = false;
-  std::int64_t macs = 0;   // dense multiply-accumulates
+  std::int64_t macs = 0;  // dense multiply-accumulates
   std::int64_t nonZeroWeights = 0;
-  std::int64_t flashBytes = 0;   // weights, biases, multipliers, sparse index, tables
-  double cycles = 0;             // mean over the profiled inputs, wait states included
-  double instructions = 0;       // emu only
+  std::int64_t flashBytes = 0;  // weights, biases, multipliers, sparse index, tables
+  double cycles = 0;            // mean over the profiled inputs, wait states included
+  double instructions = 0;      // emu only
   double flashReads = 0;
   Time latency = seconds(0);
   Energy energy = joules(0);
@@ -51,21 +51,21 @@ struct InferenceProfile {
   std::string core;
   std::string backend;
   double cycles = 0;
-  Time latency = seconds(0);     // cycles / clock
-  Energy energy = joules(0);     // latency * active current * supply voltage
+  Time latency = seconds(0);  // cycles / clock
+  Energy energy = joules(0);  // latency * active current * supply voltage
   std::int64_t macs = 0;
   std::int64_t sramPeakBytes = 0;  // activation arena
   std::int64_t weightBytes = 0;    // all layers' constants in flash
   std::int64_t codeBytes = 0;      // the kernels' code
   std::int64_t flashBytes = 0;     // weights + code
   bool fits = true;
-  std::string fitProblem;          // why it does not fit ("" when it fits)
-  int samples = 0;                 // inputs emulated (emu); 0 for analytic
+  std::string fitProblem;  // why it does not fit ("" when it fits)
+  int samples = 0;         // inputs emulated (emu); 0 for analytic
   std::vector<LayerProfile> layers;
 };
 
 struct ProfileOptions {
-  int emuSamples = 4;     // MNIST test digits (spread evenly) or synthetic inputs averaged by emu
+  int emuSamples = 4;  // MNIST test digits (spread evenly) or synthetic inputs averaged by emu
   bool useCache = true;
   bool allowSparse = true;  // false: pruned layers run dense (QuantOptions), for comparison
 };
@@ -74,8 +74,8 @@ struct ProfileOptions {
 // firmware build and cost-model version, emuSamples, allowSparse); latency, energy and fit
 // are recomputed from MCU each call.
 // Throws ModelError (unsupported operator, naming op and node) or std::invalid_argument.
-InferenceProfile profileModel(const std::filesystem::path& model, const McuTarget& mcu, Backend backend,
-                              const ProfileOptions& options = {});
+InferenceProfile profileModel(const std::filesystem::path& model, const McuTarget& mcu,
+                              Backend backend, const ProfileOptions& options = {});
 InferenceProfile profileModel(const std::filesystem::path& model, const core::Config& mcuConfig,
                               Backend backend);
 

@@ -2,12 +2,12 @@
 // sim/firmware/ej_kernels.c written independently).
 #include "sim/nn/quantize.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
-
-#include <fmt/format.h>
 
 namespace ej::nn {
 
@@ -99,7 +99,8 @@ void quantizeWeights(const Layer& l, int outC, const QParams& in, const QParams&
     q.shift.push_back(s);
   }
   q.totalWeights = std::int64_t(q.weights.size());
-  q.nonZeroWeights = std::count_if(q.weights.begin(), q.weights.end(), [](std::int8_t w) { return w != 0; });
+  q.nonZeroWeights =
+      std::count_if(q.weights.begin(), q.weights.end(), [](std::int8_t w) { return w != 0; });
 }
 
 void makeSparse(QLayer& q) {
@@ -130,7 +131,8 @@ bool windowsClipped(const ej_layer_t& d) {
 // (ky, kx) cannot hold the layer.
 std::int64_t sparseConvBytes(const ej_layer_t& d, std::int64_t nnz) {
   // The largest offset, (ci, ky, kx) at their maxima (a kernel may outgrow a padded input).
-  const std::int64_t maxOffset = (std::int64_t(d.in_c / d.groups - 1) * d.in_h + d.k_h - 1) * d.in_w + d.k_w - 1;
+  const std::int64_t maxOffset =
+      (std::int64_t(d.in_c / d.groups - 1) * d.in_h + d.k_h - 1) * d.in_w + d.k_w - 1;
   if (maxOffset > 65535 || d.k_h > 256 || d.k_w > 256) return -1;
   return nnz * (windowsClipped(d) ? 5 : 3) + 4 * (std::int64_t(d.out_c) + 1);
 }
@@ -145,7 +147,8 @@ void makeSparseConv(QLayer& q) {
     for (int ci = 0; ci < cinG; ++ci) {
       for (int ky = 0; ky < d.k_h; ++ky) {
         for (int kx = 0; kx < d.k_w; ++kx) {
-          const std::int8_t w = q.weights[(std::size_t(oc) * cinG + ci) * kk + std::size_t(ky) * d.k_w + kx];
+          const std::int8_t w =
+              q.weights[(std::size_t(oc) * cinG + ci) * kk + std::size_t(ky) * d.k_w + kx];
           if (w == 0) continue;
           values.push_back(w);
           q.colIdx.push_back(std::uint16_t((ci * d.in_h + ky) * d.in_w + kx));
@@ -170,7 +173,8 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
   for (const auto& sample : calibration) {
     const auto values = runFloat(graph, sample);
     for (std::size_t v = 0; v < nv; ++v) {
-      for (float x : values[v]) lo[v] = std::min(lo[v], double(x)), hi[v] = std::max(hi[v], double(x));
+      for (float x : values[v])
+        lo[v] = std::min(lo[v], double(x)), hi[v] = std::max(hi[v], double(x));
     }
   }
   QuantModel qm;
@@ -224,7 +228,8 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
         if (l.op == Op::Conv && options.allowSparse) {
           const std::int64_t bytes = sparseConvBytes(q.desc, q.nonZeroWeights);
           const bool smaller = bytes >= 0 && bytes < q.totalWeights;
-          const bool thin = bytes >= 0 && double(q.nonZeroWeights) <= options.sparseConvDensity * double(q.totalWeights);
+          const bool thin = bytes >= 0 && double(q.nonZeroWeights) <=
+                                              options.sparseConvDensity * double(q.totalWeights);
           if (smaller || thin) makeSparseConv(q);
         }
         break;
@@ -249,7 +254,8 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
       case Op::AvgPool:
         // Same scale in and out (as TFLite requires), so these need no requantisation.
         qout = qin;
-        q.desc.op = l.op == Op::Clamp ? EJ_OP_CLAMP : (l.op == Op::MaxPool ? EJ_OP_MAXPOOL : EJ_OP_AVGPOOL);
+        q.desc.op =
+            l.op == Op::Clamp ? EJ_OP_CLAMP : (l.op == Op::MaxPool ? EJ_OP_MAXPOOL : EJ_OP_AVGPOOL);
         break;
       case Op::Softmax:
         qout = {1.0 / 256.0, -128};
@@ -258,7 +264,8 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
           q.table.push_back(std::uint32_t(std::lround(65536.0 * std::exp(-d * qin.scale))));
         }
         break;
-      case Op::Reshape: break;
+      case Op::Reshape:
+        break;
     }
     q.kernelBias = q.bias;
     if (q.desc.op == EJ_OP_FC || q.desc.op == EJ_OP_FC_SPARSE || q.desc.op == EJ_OP_CONV_SPARSE) {
@@ -269,7 +276,8 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
         } else {
           for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) sum += q.weights[j];
         }
-        q.kernelBias[std::size_t(o)] = std::int32_t(q.bias[std::size_t(o)] - std::int64_t(q.desc.in_zp) * sum);
+        q.kernelBias[std::size_t(o)] =
+            std::int32_t(q.bias[std::size_t(o)] - std::int64_t(q.desc.in_zp) * sum);
       }
     }
     qm.qparams[l.output] = qout;
@@ -293,7 +301,9 @@ std::vector<std::int8_t> quantizeInput(const QuantModel& model, const std::vecto
 void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in1,
                   std::int8_t* out) {
   const ej_layer_t& d = q.desc;
-  auto act = [&](long v) { return std::int8_t(std::min<long>(d.act_max, std::max<long>(d.act_min, v))); };
+  auto act = [&](long v) {
+    return std::int8_t(std::min<long>(d.act_max, std::max<long>(d.act_min, v)));
+  };
   const int n = d.out_c * d.out_h * d.out_w;
   switch (d.op) {
     case EJ_OP_CONV: {
@@ -306,7 +316,8 @@ void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in
               const int c = (oc / coutG) * cinG + ci;
               for (int ky = 0; ky < d.k_h; ++ky) {
                 for (int kx = 0; kx < d.k_w; ++kx) {
-                  const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
+                  const int iy = oy * d.stride_h - d.pad_t + ky,
+                            ix = ox * d.stride_w - d.pad_l + kx;
                   if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
                   acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) *
                          q.weights[((oc * cinG + ci) * d.k_h + ky) * d.k_w + kx];
@@ -354,7 +365,8 @@ void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in
       for (int o = 0; o < d.out_c; ++o) {
         std::int32_t acc = q.bias[o];
         if (d.op == EJ_OP_FC) {
-          for (int i = 0; i < d.in_c; ++i) acc += (in0[i] - d.in_zp) * q.weights[std::size_t(o) * d.in_c + i];
+          for (int i = 0; i < d.in_c; ++i)
+            acc += (in0[i] - d.in_zp) * q.weights[std::size_t(o) * d.in_c + i];
         } else {
           for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) {
             acc += (in0[q.colIdx[j]] - d.in_zp) * q.weights[j];
@@ -365,8 +377,10 @@ void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in
       return;
     case EJ_OP_ADD:
       for (int i = 0; i < n; ++i) {
-        const std::int32_t a = requantize((in0[i] - d.in_zp) * (1 << d.left_shift), d.in_mult, d.in_shift);
-        const std::int32_t b = requantize((in1[i] - d.in1_zp) * (1 << d.left_shift), d.in1_mult, d.in1_shift);
+        const std::int32_t a =
+            requantize((in0[i] - d.in_zp) * (1 << d.left_shift), d.in_mult, d.in_shift);
+        const std::int32_t b =
+            requantize((in1[i] - d.in1_zp) * (1 << d.left_shift), d.in1_mult, d.in1_shift);
         out[i] = act(long(requantize(a + b, d.out_mult, d.out_shift)) + d.out_zp);
       }
       return;
@@ -390,7 +404,8 @@ void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in
               }
             }
             // Average rounded half away from zero (C division truncates toward zero).
-            if (d.op == EJ_OP_AVGPOOL && count > 0) acc = (acc >= 0 ? acc + count / 2 : acc - count / 2) / count;
+            if (d.op == EJ_OP_AVGPOOL && count > 0)
+              acc = (acc >= 0 ? acc + count / 2 : acc - count / 2) / count;
             out[(c * d.out_h + oy) * d.out_w + ox] = act(acc);
           }
         }
@@ -407,7 +422,8 @@ void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in
       }
       return;
     }
-    default: throw ModelError(fmt::format("layer '{}': unknown int8 op {}", q.name, d.op));
+    default:
+      throw ModelError(fmt::format("layer '{}': unknown int8 op {}", q.name, d.op));
   }
 }
 

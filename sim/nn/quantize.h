@@ -22,20 +22,20 @@ struct QParams {
 // One int8 layer: the descriptor the firmware runs (addresses left zero; the backend places
 // the tensors) and the constant tensors it points at.
 struct QLayer {
-  std::string name;     // ONNX node name
-  std::string onnxOp;   // the operator it came from (Relu/Clip fused in are not listed)
+  std::string name;    // ONNX node name
+  std::string onnxOp;  // the operator it came from (Relu/Clip fused in are not listed)
   int in0 = -1, in1 = -1, out = -1;  // value ids
   ej_layer_t desc{};
-  std::vector<std::int8_t> weights;    // dense [out][in...], or CSR values when sparse
+  std::vector<std::int8_t> weights;  // dense [out][in...], or CSR values when sparse
   std::vector<std::int32_t> bias, mult, shift;
   // What the firmware stores as bias: for EJ_OP_FC/EJ_OP_FC_SPARSE bias - in_zp * sum(w)
   // (CMSIS-NN's precomputed kernel sum, so the dot product needs no input offset); else bias.
   std::vector<std::int32_t> kernelBias;
-  std::vector<std::uint32_t> rowPtr;   // EJ_OP_FC_SPARSE, EJ_OP_CONV_SPARSE: [out_c + 1]
-  std::vector<std::uint16_t> colIdx;   // FC: column; CONV: ci*in_h*in_w + ky*in_w + kx [nnz]
-  std::vector<std::uint16_t> taps;     // EJ_OP_CONV_SPARSE with clipped windows: ky<<8|kx [nnz]
-  std::vector<std::uint32_t> table;    // EJ_OP_SOFTMAX: Q16 exp table [256]
-  std::int64_t macs = 0;               // dense multiply-accumulates (zeros included)
+  std::vector<std::uint32_t> rowPtr;  // EJ_OP_FC_SPARSE, EJ_OP_CONV_SPARSE: [out_c + 1]
+  std::vector<std::uint16_t> colIdx;  // FC: column; CONV: ci*in_h*in_w + ky*in_w + kx [nnz]
+  std::vector<std::uint16_t> taps;    // EJ_OP_CONV_SPARSE with clipped windows: ky<<8|kx [nnz]
+  std::vector<std::uint32_t> table;   // EJ_OP_SOFTMAX: Q16 exp table [256]
+  std::int64_t macs = 0;              // dense multiply-accumulates (zeros included)
   std::int64_t nonZeroWeights = 0;
   std::int64_t totalWeights = 0;
   bool sparse() const { return desc.op == EJ_OP_FC_SPARSE || desc.op == EJ_OP_CONV_SPARSE; }

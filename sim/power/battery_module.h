@@ -8,10 +8,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <systemc>
 #include <utility>
 #include <vector>
-
-#include <systemc>
 
 #include "sim/power/battery_model.h"
 #include "sim/power/energy_storage_if.h"
@@ -84,8 +83,8 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   std::optional<Current> m_brownOutCurrent;
   Current m_net{};
   Time m_last{};
-  Time m_lastChange{};         // when the net current last changed
-  int m_settleDeltas = 0;      // delta cycles a brown-out on a load step has waited
+  Time m_lastChange{};     // when the net current last changed
+  int m_settleDeltas = 0;  // delta cycles a brown-out on a load step has waited
   BatteryModel::Step m_totals{};
   Charge m_minRemaining;
   bool m_inOutage = false;

@@ -10,10 +10,10 @@
 namespace ej::power {
 
 struct BatteryParams {
-  std::string model = "ideal";  // ideal | kibam | peukert
-  Charge capacity;              // rated capacity
-  Voltage voltage;              // nominal voltage (the ideal battery's only one)
-  Ratio initialSoc = ratio(1);  // state of charge at the start
+  std::string model = "ideal";        // ideal | kibam | peukert
+  Charge capacity;                    // rated capacity
+  Voltage voltage;                    // nominal voltage (the ideal battery's only one)
+  Ratio initialSoc = ratio(1);        // state of charge at the start
   Ratio chargeEfficiency = ratio(1);  // stored / offered charge (coulombic efficiency)
 
   static BatteryParams fromConfig(const core::Config& cfg);

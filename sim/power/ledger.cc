@@ -17,8 +17,7 @@ Energy Ledger::Component::energy() const {
   return total;
 }
 
-ComponentId Ledger::add(const std::string& name, const std::vector<PowerState>& states,
-                        Flow flow) {
+ComponentId Ledger::add(const std::string& name, const std::vector<PowerState>& states, Flow flow) {
   if (states.empty()) throw std::invalid_argument(name + ": a part needs at least one state");
   for (const auto& c : m_components) {
     if (c.name == name) throw std::invalid_argument(name + ": attached twice to the power bus");

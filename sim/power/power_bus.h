@@ -8,7 +8,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-
 #include <systemc>
 
 #include "sim/power/energy_storage_if.h"
@@ -54,7 +53,10 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   // first change at the present instant (or now, if nothing changed at it): a reading
   // that does not depend on the order of same-instant processes.
   // Call after settle().
-  struct Reading { Current load, source; Voltage voltage; };
+  struct Reading {
+    Current load, source;
+    Voltage voltage;
+  };
   Reading readingBeforeNow() const;
   // The number of power-state changes so far: the simulation's event count.
   std::uint64_t changes() const { return m_changes; }

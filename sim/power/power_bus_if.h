@@ -5,9 +5,8 @@
 
 #include <cstddef>
 #include <string>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "sim/core/units.h"
 

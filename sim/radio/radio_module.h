@@ -12,8 +12,8 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <systemc>
+#include <variant>
 #include <vector>
 
 #include "sim/core/config.h"
@@ -145,8 +145,7 @@ struct RadioSpec {
   // Why a report of PAYLOAD_BYTES cannot be sent, nullopt when it can.
   std::optional<std::string> payloadProblem(std::size_t payloadBytes) const;
   // Fails at KEY of AT when a report of PAYLOAD_BYTES cannot be sent.
-  void checkPayload(const core::Config& at, std::string_view key,
-                    std::size_t payloadBytes) const;
+  void checkPayload(const core::Config& at, std::string_view key, std::size_t payloadBytes) const;
 };
 
 std::unique_ptr<RadioModule> createRadio(sc_core::sc_module_name name, const RadioSpec& spec);

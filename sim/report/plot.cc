@@ -334,7 +334,8 @@ Axis axisFor(const std::vector<std::string>& values) {
 // A swept network: `model`, `*.model`, or the `infer` key of a job step.
 bool isModelKey(const std::string& key) {
   auto endsWith = [&key](const std::string& tail) {
-    return key.size() > tail.size() && key.compare(key.size() - tail.size(), tail.size(), tail) == 0;
+    return key.size() > tail.size() &&
+           key.compare(key.size() - tail.size(), tail.size(), tail) == 0;
   };
   return key == "model" || endsWith(".model") || endsWith(".infer");
 }

@@ -1,11 +1,11 @@
 // summary.json / daily.csv / timeseries.csv.
 #include "sim/report/results_writer.h"
 
-#include <cmath>
-#include <fstream>
+#include <fmt/format.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
+#include <cmath>
+#include <fstream>
 
 #include "sim/core/calendar.h"
 
@@ -96,12 +96,10 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
     }
     (load ? consumed_mAh : harvested_mAh) += perDay_mAh;
     (load ? consumed_J : harvested_J) += means.component_J[c];
-    components[component.name] = {{"flow", load ? "load" : "source"},
-                                  {"charge_mAh", in_mAh(component.charge())},
-                                  {"energy_J", in_J(component.energy())},
-                                  {"charge_per_day_mAh", perDay_mAh},
-                                  {"energy_per_day_J", means.component_J[c]},
-                                  {"states", states}};
+    components[component.name] = {
+        {"flow", load ? "load" : "source"},         {"charge_mAh", in_mAh(component.charge())},
+        {"energy_J", in_J(component.energy())},     {"charge_per_day_mAh", perDay_mAh},
+        {"energy_per_day_J", means.component_J[c]}, {"states", states}};
   }
   Charge consumedTotal{}, harvestedTotal{};
   for (const auto& c : r.components) {
@@ -180,8 +178,8 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
 
 std::string humanSummary(const json& s) {
   std::string out = fmt::format("{}: {:.3f} days simulated (horizon {:g} days)\n",
-                                s["scenario"].get<std::string>(),
-                                s["simulated_days"].get<double>(), s["horizon_days"].get<double>());
+                                s["scenario"].get<std::string>(), s["simulated_days"].get<double>(),
+                                s["horizon_days"].get<double>());
   const auto& d = s["daily"];
   out += fmt::format("  consumed   {:10.3f} mAh/day\n", d["consumed_mAh"].get<double>());
   out += fmt::format("  harvested  {:10.3f} mAh/day\n", d["harvested_mAh"].get<double>());
@@ -203,9 +201,8 @@ std::string humanSummary(const json& s) {
     for (const auto& i : s["inference"]) {
       out += fmt::format(
           "  inference  {} ({}): {:.0f} cycles, {:.2f} ms, {:.1f} uJ, int8 accuracy {:.2f} %\n",
-          i["model"].get<std::string>(), i["backend"].get<std::string>(),
-          i["cycles"].get<double>(), i["latency_s"].get<double>() * 1e3,
-          i["energy_per_inference_J"].get<double>() * 1e6,
+          i["model"].get<std::string>(), i["backend"].get<std::string>(), i["cycles"].get<double>(),
+          i["latency_s"].get<double>() * 1e3, i["energy_per_inference_J"].get<double>() * 1e6,
           i["accuracy_int8"].get<double>() * 100);
     }
   }
@@ -216,14 +213,12 @@ std::string humanSummary(const json& s) {
       states += fmt::format("{} {:.3f}", state, v["charge_per_day_mAh"].get<double>());
     }
     out += fmt::format("  {:<10} {:10.3f} mAh/day ({}) [{}]\n", name,
-                       c["charge_per_day_mAh"].get<double>(), states,
-                       c["flow"].get<std::string>());
+                       c["charge_per_day_mAh"].get<double>(), states, c["flow"].get<std::string>());
   }
   return out;
 }
 
-void writeFolderAtomically(const fs::path& dir,
-                           const std::function<void(const fs::path&)>& fill) {
+void writeFolderAtomically(const fs::path& dir, const std::function<void(const fs::path&)>& fill) {
   const fs::path target = fs::absolute(dir).lexically_normal();
   const fs::path parent = target.parent_path();
   fs::create_directories(parent);

@@ -5,9 +5,8 @@
 
 #include <filesystem>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sim/device/scenario.h"
 #include "sim/device/simulation.h"

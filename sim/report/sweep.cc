@@ -314,8 +314,8 @@ SweepOutcome runSweep(const SweepOptions& o) {
   // Leftovers of a killed sweep: the temporary folders of points that never finished.
   for (const auto& e : fs::directory_iterator(o.out / "points")) {
     const std::string name = e.path().filename().string();
-    if (name.rfind('.', 0) == 0 && (name.find(".tmp-") != std::string::npos ||
-                                    name.rfind(".shard-", 0) == 0)) {
+    if (name.rfind('.', 0) == 0 &&
+        (name.find(".tmp-") != std::string::npos || name.rfind(".shard-", 0) == 0)) {
       fs::remove_all(e.path());
     }
   }
@@ -342,8 +342,7 @@ SweepOutcome runSweep(const SweepOptions& o) {
   }
   const std::size_t size = o.shard ? o.shard : shardSize(pending.size(), workers);
   for (std::size_t i = 0; i < pending.size(); i += size) {
-    queue.emplace_back(pending.begin() + i,
-                       pending.begin() + std::min(pending.size(), i + size));
+    queue.emplace_back(pending.begin() + i, pending.begin() + std::min(pending.size(), i + size));
   }
   struct Running {
     std::vector<const SweepPoint*> points;
@@ -404,8 +403,9 @@ SweepOutcome runSweep(const SweepOptions& o) {
     if (missing.empty() || r.points.size() > 1) {
       fs::remove(r.err);
     } else {  // a point that failed alone keeps its stderr under its own name
-      fs::rename(r.err, o.out / "points" /
-                            fmt::format(".{}.stderr", fs::path(missing.front()->dir).filename().string()));
+      fs::rename(r.err,
+                 o.out / "points" /
+                     fmt::format(".{}.stderr", fs::path(missing.front()->dir).filename().string()));
     }
   }
   bar.finish();

@@ -39,9 +39,9 @@ struct SweepOptions {
   std::string scenarioName;        // for the report
   std::vector<SweepSet> sets;
   bool zip = false;
-  std::filesystem::path out;      // the sweep folder
-  unsigned workers = 1;           // worker processes
-  std::size_t shard = 0;          // points per worker kernel; 0: chosen by runSweep
+  std::filesystem::path out;  // the sweep folder
+  unsigned workers = 1;       // worker processes
+  std::size_t shard = 0;      // points per worker kernel; 0: chosen by runSweep
   // Each point's horizon in seconds, by point index (may be empty): shards are cut from the
   // points in order of horizon, so that a kernel's nodes end together.
   std::vector<double> horizons_s;

@@ -1,14 +1,13 @@
 // Runs the edgejoule binary on good and bad scenarios.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace {
 namespace fs = std::filesystem;
@@ -61,12 +60,12 @@ TEST_F(BadInputTest, NanVoltage) {
                  "node.battery.voltage: must be a finite number");
 }
 TEST_F(BadInputTest, UnknownKey) {
-  expectRejected("unknown-key.yaml", "tests/cli/fixtures/unknown-key.yaml:8:5: ",
-                 "capacty: unknown key");
+  expectRejected("unknown-key.yaml",
+                 "tests/cli/fixtures/unknown-key.yaml:8:5: ", "capacty: unknown key");
 }
 TEST_F(BadInputTest, MissingKey) {
-  expectRejected("missing-key.yaml", "tests/cli/fixtures/missing-key.yaml:6:5: ",
-                 "node.battery.capacity: missing");
+  expectRejected("missing-key.yaml",
+                 "tests/cli/fixtures/missing-key.yaml:6:5: ", "node.battery.capacity: missing");
 }
 TEST_F(BadInputTest, MissingPartFile) {
   expectRejected("missing-part.yaml", "tests/cli/fixtures/missing-part.yaml:4:11: ",
@@ -76,16 +75,17 @@ TEST_F(BadInputTest, MalformedYaml) {
   expectRejected("malformed.yaml", "tests/cli/fixtures/malformed.yaml:", "malformed YAML");
 }
 TEST_F(BadInputTest, MissingScenarioFile) {
-  expectRejected("does-not-exist.yaml", "tests/cli/fixtures/does-not-exist.yaml: ",
-                 "no such file");
+  expectRejected("does-not-exist.yaml", "tests/cli/fixtures/does-not-exist.yaml: ", "no such file");
 }
 TEST_F(BadInputTest, InferenceOnAPartWithoutACore) {
   expectRejected("infer-generic-mcu.yaml", "tests/cli/fixtures/infer-generic-mcu.yaml:9:18: ",
                  "node.jobs.0.steps.0.infer: the MCU part names no core");
 }
 TEST_F(BadInputTest, BadOverride) {
-  const auto r = edgejoule("run scenarios/seed-paper-pir.yaml --set 'node.battery.capacity=3 V'"
-                           " --out " + out.string());
+  const auto r = edgejoule(
+      "run scenarios/seed-paper-pir.yaml --set 'node.battery.capacity=3 V'"
+      " --out " +
+      out.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.stderrText,
             "--set node.battery.capacity: expected a charge (e.g. 2000 mAh), got '3 V'\n");
@@ -96,9 +96,10 @@ TEST_F(BadInputTest, BadOverride) {
 // with the part's own message, not the kernel's wrapping, and leaves no results. The MCP1700
 // fixture's radio draws 30.5 mA at 14 dBm (hw/radio/sx1276.yaml) against a 10 mA limit.
 TEST_F(BadInputTest, OverloadDuringTheRunIsOneLine) {
-  const auto r = edgejoule("run tests/power/fixtures/regulator-mcp1700.yaml"
-                           " --set node.regulator.max_output_current=10mA --out " +
-                           out.string());
+  const auto r = edgejoule(
+      "run tests/power/fixtures/regulator-mcp1700.yaml"
+      " --set node.regulator.max_output_current=10mA --out " +
+      out.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.stderrText.rfind("edgejoule: node.regulator: at t = ", 0), 0u) << r.stderrText;
   EXPECT_NE(r.stderrText.find("exceeds the regulator's 10.0 mA"), std::string::npos)
@@ -110,8 +111,10 @@ TEST_F(BadInputTest, OverloadDuringTheRunIsOneLine) {
 TEST(CliTest, RunWritesResultsAndSetOverrides) {
   const fs::path out = fs::temp_directory_path() / ("ej_cli_run_out_" + std::to_string(getpid()));
   fs::remove_all(out);
-  const auto r = edgejoule("run scenarios/seed-paper-pir-solar.yaml --set horizon=10d"
-                           " --set 'node.mcu.states.active=60 mA' --out " + out.string());
+  const auto r = edgejoule(
+      "run scenarios/seed-paper-pir-solar.yaml --set horizon=10d"
+      " --set 'node.mcu.states.active=60 mA' --out " +
+      out.string());
   ASSERT_EQ(r.status, 0) << r.stderrText;
   for (const char* f : {"summary.json", "daily.csv", "timeseries.csv"}) {
     EXPECT_TRUE(fs::exists(out / f)) << f;

@@ -82,12 +82,13 @@ TEST(ConfigTest, PartFilesAreLayeredBelowInlineKeys) {
   const auto cfg = Config::load(dir / "s.yaml");
   const auto mcu = cfg.child("mcu");
   EXPECT_DOUBLE_EQ(in_mA(mcu.quantity<Current>("active")), 120.0);  // from the part
-  EXPECT_DOUBLE_EQ(in_mA(mcu.quantity<Current>("sleep")), 2.0);      // inline wins
+  EXPECT_DOUBLE_EQ(in_mA(mcu.quantity<Current>("sleep")), 2.0);     // inline wins
   EXPECT_NO_THROW(cfg.requireAllRead());
 
   std::ofstream(dir / "bad.yaml") << "mcu:\n  part: hw/nope.yaml\n";
-  EXPECT_EQ(errorOf([&] { Config::load(dir / "bad.yaml").child("mcu"); })
-                .find(":2:9: mcu.part: no such file 'hw/nope.yaml'") != std::string::npos,
+  EXPECT_EQ(errorOf([&] {
+              Config::load(dir / "bad.yaml").child("mcu");
+            }).find(":2:9: mcu.part: no such file 'hw/nope.yaml'") != std::string::npos,
             true);
   fs::remove_all(dir);
 }

@@ -19,7 +19,10 @@ TEST(QuantityTest, CurrentsWithPrefixes) {
   expectParsed("120 mA", 0.120, Dimension::Current);
   expectParsed("5mA", 0.005, Dimension::Current);
   expectParsed("1.5 uA", 1.5e-6, Dimension::Current);
-  expectParsed("1.5 \xC2\xB5" "A", 1.5e-6, Dimension::Current);
+  expectParsed(
+      "1.5 \xC2\xB5"
+      "A",
+      1.5e-6, Dimension::Current);
   expectParsed("2 A", 2.0, Dimension::Current);
 }
 

@@ -26,9 +26,9 @@ class ListMotion : public MotionSource {
 };
 
 struct Bench {
-  power::BatteryModule battery{"battery", std::make_unique<power::IdealBattery>(
-                                              milliampereHours(1e6), volts(3.7), ratio(1),
-                                              ratio(1))};
+  power::BatteryModule battery{
+      "battery",
+      std::make_unique<power::IdealBattery>(milliampereHours(1e6), volts(3.7), ratio(1), ratio(1))};
   power::PowerBus bus{"bus"};
   sc_core::sc_signal<bool> line{"line"};
 };
@@ -98,9 +98,7 @@ TEST(McuTest, PeriodicJobsRunOnTheirTimer) {
 // Records what the MCU sends.
 struct FakeRadio : sc_core::sc_module, ReportSinkIf {
   explicit FakeRadio(sc_core::sc_module_name n) : sc_module(n) {}
-  void submit(const Report& r) override {
-    sent.push_back({core::simNow(), r});
-  }
+  void submit(const Report& r) override { sent.push_back({core::simNow(), r}); }
   std::vector<std::pair<Time, Report>> sent;
 };
 

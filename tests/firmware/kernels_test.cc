@@ -39,7 +39,8 @@ Graph operatorZoo() {
   g.input = value({4, 9, 9});
   Layer conv;  // grouped: 4 -> 8 channels in 2 groups, 3x3, stride 2, pads t1 l0 b1 r1
   conv.op = Op::Conv, conv.name = "grouped", conv.inputs = {g.input}, conv.groups = 2;
-  conv.kH = conv.kW = 3, conv.strideH = conv.strideW = 2, conv.padT = 1, conv.padB = 1, conv.padR = 1;
+  conv.kH = conv.kW = 3, conv.strideH = conv.strideW = 2, conv.padT = 1, conv.padB = 1,
+  conv.padR = 1;
   conv.weights = weights(8 * 2 * 9), conv.bias = weights(8);
   conv.output = value({8, 5, 5});
   conv.actMin = 0;
@@ -49,24 +50,28 @@ Graph operatorZoo() {
   dw.actMin = -INFINITY;
   dw.output = value({8, 5, 5});
   Layer clip;
-  clip.op = Op::Clamp, clip.name = "clip", clip.inputs = {dw.output}, clip.actMin = -0.5f, clip.actMax = 0.75f;
+  clip.op = Op::Clamp, clip.name = "clip", clip.inputs = {dw.output}, clip.actMin = -0.5f,
+  clip.actMax = 0.75f;
   clip.output = value({8, 5, 5});
   Layer add;
   add.op = Op::Add, add.name = "add", add.inputs = {conv.output, clip.output};
   add.output = value({8, 5, 5});
   Layer avg;
-  avg.op = Op::AvgPool, avg.name = "avg", avg.inputs = {add.output}, avg.kH = avg.kW = 2, avg.strideH = avg.strideW = 2;
+  avg.op = Op::AvgPool, avg.name = "avg", avg.inputs = {add.output}, avg.kH = avg.kW = 2,
+  avg.strideH = avg.strideW = 2;
   avg.padB = avg.padR = 1;
   avg.output = value({8, 3, 3});
   Layer mx = avg;
-  mx.op = Op::MaxPool, mx.name = "max", mx.inputs = {avg.output}, mx.padT = mx.padL = 1, mx.padB = mx.padR = 0;
+  mx.op = Op::MaxPool, mx.name = "max", mx.inputs = {avg.output}, mx.padT = mx.padL = 1,
+  mx.padB = mx.padR = 0;
   mx.strideH = mx.strideW = 1;
   mx.output = value({8, 3, 3});
   Layer flat;
   flat.op = Op::Reshape, flat.name = "flatten", flat.inputs = {mx.output};
   flat.output = value({72, 1, 1});
   Layer fc;
-  fc.op = Op::Gemm, fc.name = "fc", fc.inputs = {flat.output}, fc.weights = weights(10 * 72), fc.bias = weights(10);
+  fc.op = Op::Gemm, fc.name = "fc", fc.inputs = {flat.output}, fc.weights = weights(10 * 72),
+  fc.bias = weights(10);
   fc.output = value({10, 1, 1});
   Layer sm;
   sm.op = Op::Softmax, sm.name = "softmax", sm.inputs = {fc.output};
@@ -112,14 +117,19 @@ TEST(FirmwareKernelsTest, EveryCoreMatchesReferenceOnOperatorZoo) {
 TEST(FirmwareKernelsTest, EveryCoreMatchesReferenceOnDenseAndSparseLenet) {
   const auto split = data::loadMnistSplit();
   std::vector<std::vector<float>> calib, inputs;
-  for (int i = 0; i < 16; ++i) calib.emplace_back(split.train.images[std::size_t(i)].begin(), split.train.images[std::size_t(i)].end());
-  for (int i = 0; i < 2; ++i) inputs.emplace_back(split.test.images[std::size_t(i)].begin(), split.test.images[std::size_t(i)].end());
+  for (int i = 0; i < 16; ++i)
+    calib.emplace_back(split.train.images[std::size_t(i)].begin(),
+                       split.train.images[std::size_t(i)].end());
+  for (int i = 0; i < 2; ++i)
+    inputs.emplace_back(split.test.images[std::size_t(i)].begin(),
+                        split.test.images[std::size_t(i)].end());
   for (double sparsity : {0.0, 0.9}) {
     testing::LenetOptions o;
     o.gemmSparsity = sparsity;
     Graph g = importOnnx(testing::makeLenet(o));
     fuseActivations(g);
-    expectBitExact(quantize(g, calib), inputs, sparsity > 0 ? "LeNet-5 90% sparse fc" : "LeNet-5 dense");
+    expectBitExact(quantize(g, calib), inputs,
+                   sparsity > 0 ? "LeNet-5 90% sparse fc" : "LeNet-5 dense");
   }
 }
 

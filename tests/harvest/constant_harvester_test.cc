@@ -27,13 +27,16 @@ double sunHours(Time phase) {
 }
 
 // From midnight, two days hold the windows 00:00-02:00, 22:00-02:00 and 22:00-24:00: 8 h.
-TEST(ConstantHarvesterTest, WindowOpenAtTheStartCounts) { EXPECT_NEAR(sunHours(Time()), 8.0, 1e-9); }
+TEST(ConstantHarvesterTest, WindowOpenAtTheStartCounts) {
+  EXPECT_NEAR(sunHours(Time()), 8.0, 1e-9);
+}
 
 // From 23:00 the run covers 23:00-02:00 (3 h), 22:00-02:00 (4 h) and 22:00-23:00 (1 h): 8 h.
 TEST(ConstantHarvesterTest, StartInsideTheWindow) { EXPECT_NEAR(sunHours(hours(23)), 8.0, 1e-9); }
 
 TEST(ConstantHarvesterTest, ParamsAreChecked) {
-  const auto cfg = core::Config::parse("current: 200 mA\nstart: \"25:00\"\nduration: 3 h\n", "h.yaml");
+  const auto cfg =
+      core::Config::parse("current: 200 mA\nstart: \"25:00\"\nduration: 3 h\n", "h.yaml");
   EXPECT_THROW(ConstantHarvesterParams::fromConfig(cfg), core::ConfigError);
   const auto longCfg =
       core::Config::parse("current: 200 mA\nstart: \"10:00\"\nduration: 25 h\n", "h.yaml");

@@ -1,10 +1,11 @@
+#include "sim/nn/graph.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 
 #include "sim/data/mnist.h"
-#include "sim/nn/graph.h"
 #include "sim/nn/onnx_import.h"
 #include "sim/nn/quantize.h"
 #include "tests/nn/lenet_fixture.h"
@@ -54,7 +55,8 @@ TEST(GraphTest, QdqWeightsAreDequantisedPerAxisAndActivationScalesKept) {
   auto* g = m.mutable_graph();
   auto* in = g->add_input();
   in->set_name("x");
-  for (int d : {1, 1, 2, 2}) in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  for (int d : {1, 1, 2, 2})
+    in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
   auto tensor = [&](const std::string& name, int type, std::vector<int64_t> dims) {
     auto* t = g->add_initializer();
     t->set_name(name);
@@ -143,7 +145,8 @@ TEST(QuantizeTest, Int8LogitsFollowFloatLogits) {
     int fArg = int(std::max_element(f.begin(), f.end()) - f.begin());
     agree += fArg == argmax(r);
     // The error in output steps (1/255 of the calibrated logit range).
-    for (int k = 0; k < 10; ++k) worst = std::max(worst, std::fabs(qp.scale * (r[k] - qp.zeroPoint) - f[k]) / qp.scale);
+    for (int k = 0; k < 10; ++k)
+      worst = std::max(worst, std::fabs(qp.scale * (r[k] - qp.zeroPoint) - f[k]) / qp.scale);
   }
   // Each of the five int8 layers rounds its output to half a step of its own range, and the
   // weights to half a step of 1/127 of each channel's largest weight; carried through the
@@ -160,7 +163,8 @@ TEST(QuantizeTest, SparseGemmEqualsDenseBitForBit) {
   o.gemmSparsity = 0.9;
   Graph g = importOnnx(testing::makeLenet(o));
   fuseActivations(g);
-  std::vector<std::vector<float>> calib{image(mnist().train.images[0]), image(mnist().train.images[1])};
+  std::vector<std::vector<float>> calib{image(mnist().train.images[0]),
+                                        image(mnist().train.images[1])};
   const QuantModel sparse = quantize(g, calib);
   QuantOptions denseOnly;
   denseOnly.allowSparse = false;

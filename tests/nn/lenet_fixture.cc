@@ -21,7 +21,6 @@ void addInitializer(onnx::GraphProto* g, const std::string& name, const std::vec
   for (float v : values) t->add_float_data(v);
 }
 
-
 void intsAttr(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
   auto* a = n->add_attribute();
   a->set_name(name);
@@ -102,7 +101,8 @@ onnx::ModelProto makeLenet(const LenetOptions& o) {
     prune(w, o.gemmSparsity);
     addInitializer(g, name + ".w", {sizes[i + 1], sizes[i]}, w);
     addInitializer(g, name + ".b", {sizes[i + 1]}, uniform(rng, std::size_t(sizes[i + 1]), 100));
-    n = addNode(g, "Gemm", name, {x, name + ".w", name + ".b"}, i == 2 && !o.softmax ? "logits" : name);
+    n = addNode(g, "Gemm", name, {x, name + ".w", name + ".b"},
+                i == 2 && !o.softmax ? "logits" : name);
     auto* a = n->add_attribute();
     a->set_name("transB");
     a->set_type(onnx::AttributeProto::INT);

@@ -5,12 +5,12 @@
 // use it for shapes, arithmetic and cycle counts, never for accuracy.
 #pragma once
 
+#include <onnx/onnx_pb.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <onnx/onnx_pb.h>
 
 namespace ej::nn::testing {
 
@@ -18,7 +18,7 @@ struct LenetOptions {
   std::uint64_t seed = 1;
   // Fraction of each Gemm's weights set to zero (smallest magnitudes): unstructured pruning.
   double gemmSparsity = 0.0;
-  bool softmax = false;  // append Softmax after the logits
+  bool softmax = false;   // append Softmax after the logits
   int conv1Channels = 6;  // structured pruning shrinks the layers
   int conv2Channels = 16;
   int fc1 = 120;

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ej::nn::testing::writeModel(ej::nn::testing::makeLenet(), dir / "lenet5_fixture.onnx");
   ej::nn::testing::LenetOptions sparse;
   sparse.gemmSparsity = 0.9;
-  ej::nn::testing::writeModel(ej::nn::testing::makeLenet(sparse), dir / "lenet5_fixture_sparse90.onnx");
+  ej::nn::testing::writeModel(ej::nn::testing::makeLenet(sparse),
+                              dir / "lenet5_fixture_sparse90.onnx");
   return 0;
 }

@@ -1,3 +1,5 @@
+#include "sim/nn/profile.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -7,9 +9,8 @@
 #include "sim/core/config.h"
 #include "sim/data/mnist.h"
 #include "sim/nn/analytic.h"
-#include "sim/nn/emulator.h"
 #include "sim/nn/cycle_model.h"
-#include "sim/nn/profile.h"
+#include "sim/nn/emulator.h"
 #include "tests/nn/lenet_fixture.h"
 
 namespace ej::nn {
@@ -28,7 +29,8 @@ class ProfileTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(m_dir); }
   static McuTarget nrf52840() {
-    return McuTarget::fromConfig(core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu/nrf52840.yaml"));
+    return McuTarget::fromConfig(
+        core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu/nrf52840.yaml"));
   }
   fs::path m_dir, m_model;
 };
@@ -78,7 +80,8 @@ TEST_F(ProfileTest, SecondCallComesFromTheDiskCache) {
   const McuTarget mcu = nrf52840();
   const InferenceProfile first = profileModel(m_model, mcu, Backend::Emu);
   std::size_t files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(m_dir / "cache")) files += e.is_regular_file();
+  for (const auto& e : fs::recursive_directory_iterator(m_dir / "cache"))
+    files += e.is_regular_file();
   EXPECT_EQ(files, 1u);
   // A different clock reuses the cycles (they do not depend on it) and rescales latency.
   McuTarget slow = mcu;
@@ -87,7 +90,8 @@ TEST_F(ProfileTest, SecondCallComesFromTheDiskCache) {
   EXPECT_DOUBLE_EQ(second.cycles, first.cycles);
   EXPECT_DOUBLE_EQ(in_s(second.latency), 2 * in_s(first.latency));
   files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(m_dir / "cache")) files += e.is_regular_file();
+  for (const auto& e : fs::recursive_directory_iterator(m_dir / "cache"))
+    files += e.is_regular_file();
   EXPECT_EQ(files, 1u);
 }
 
@@ -108,9 +112,11 @@ TEST_F(ProfileTest, AnalyticWithinTwoAndAHalfPercentOfEmuOnEveryEmulatedCore) {
   // case measured: +2.10% on the ESP32-C3, 5-tap rows and 1-channel layers) and the sparse
   // magnitude-13x. 2.5% is the accuracy claimed in sim/nn/README.md.
   const fs::path models = fs::path(EJ_SOURCE_DIR) / "models";
-  for (const fs::path& model : {m_model, models / "lenet5-s-88x.onnx", models / "lenet5-magnitude-13x.onnx"}) {
+  for (const fs::path& model :
+       {m_model, models / "lenet5-s-88x.onnx", models / "lenet5-magnitude-13x.onnx"}) {
     for (const char* part : {"nrf52840", "stm32l476", "rp2040", "stm32h743", "esp32c3"}) {
-      const McuTarget mcu = McuTarget::fromConfig(core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu" / (std::string(part) + ".yaml")));
+      const McuTarget mcu = McuTarget::fromConfig(
+          core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu" / (std::string(part) + ".yaml")));
       const double emu = profileModel(model, mcu, Backend::Emu).cycles;
       const double analytic = profileModel(model, mcu, Backend::Analytic).cycles;
       EXPECT_NEAR(analytic / emu, 1.0, 0.025) << model.filename() << " on " << part;
@@ -155,9 +161,11 @@ TEST(ValidationTest, CifarNetOnCortexM7BetweenCmsisNnAndItsBaseline) {
     x = pool.output, c = outC;
   }
   Layer flat;
-  flat.op = Op::Reshape, flat.name = "flatten", flat.inputs = {x}, flat.output = value({1024, 1, 1});
+  flat.op = Op::Reshape, flat.name = "flatten", flat.inputs = {x},
+  flat.output = value({1024, 1, 1});
   Layer fc;
-  fc.op = Op::Gemm, fc.name = "fc", fc.inputs = {flat.output}, fc.weights = rand(10240), fc.bias = rand(10);
+  fc.op = Op::Gemm, fc.name = "fc", fc.inputs = {flat.output}, fc.weights = rand(10240),
+  fc.bias = rand(10);
   fc.output = value({10, 1, 1});
   g.layers.push_back(flat);
   g.layers.push_back(fc);
@@ -172,9 +180,11 @@ TEST(ValidationTest, CifarNetOnCortexM7BetweenCmsisNnAndItsBaseline) {
   double cycles = 0;
   for (const auto& l : emu.run(quantizeInput(q, calib[0]))) cycles += double(l.cycles);
   const double perMac = cycles / double(q.macs());
-  std::printf("CIFAR-10 CNN on emulated Cortex-M7: %.0f cycles, %.2f cycles/MAC, %.1f ms at 216 MHz; "
-              "%.0f M guest instructions/s\n", cycles, perMac, cycles / 216e3,
-              double(emu.totalInstructions()) / emu.emulationSeconds() / 1e6);
+  std::printf(
+      "CIFAR-10 CNN on emulated Cortex-M7: %.0f cycles, %.2f cycles/MAC, %.1f ms at 216 MHz; "
+      "%.0f M guest instructions/s\n",
+      cycles, perMac, cycles / 216e3,
+      double(emu.totalInstructions()) / emu.emulationSeconds() / 1e6);
   EXPECT_GT(perMac, 1.74);
   EXPECT_LT(perMac, 8.0);
 }

@@ -1,12 +1,11 @@
 // QLinearConv / QLinearMatMul models (ONNX QOperator format) are taken as they are: their int8
 // weights, int32 biases and activation scales come back unchanged after quantisation.
 #include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
 
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <onnx/onnx_pb.h>
 
 #include "sim/data/mnist.h"
 #include "sim/nn/onnx_import.h"
@@ -17,15 +16,17 @@ namespace ej::nn {
 namespace {
 
 template <typename T>
-void addInit(onnx::GraphProto* g, const std::string& name, int type, const std::vector<std::int64_t>& dims,
-             const std::vector<T>& values) {
+void addInit(onnx::GraphProto* g, const std::string& name, int type,
+             const std::vector<std::int64_t>& dims, const std::vector<T>& values) {
   auto* t = g->add_initializer();
   t->set_name(name);
   t->set_data_type(type);
   for (auto d : dims) t->add_dims(d);
   for (T v : values) {
-    if constexpr (std::is_same_v<T, float>) t->add_float_data(v);
-    else t->add_int32_data(std::int32_t(v));  // int8, uint8 and int32 live in int32_data
+    if constexpr (std::is_same_v<T, float>)
+      t->add_float_data(v);
+    else
+      t->add_int32_data(std::int32_t(v));  // int8, uint8 and int32 live in int32_data
   }
 }
 
@@ -63,7 +64,8 @@ QLinearModel makeQLinear(bool constantWeights = true) {
     return v;
   };
   m.convW = q8(4 * 2 * 9, 18, m.convWs);
-  for (int o = 0; o < 4; ++o) m.convB.push_back(std::int32_t(std::lround(rng.uniform() * 4000 - 2000)));
+  for (int o = 0; o < 4; ++o)
+    m.convB.push_back(std::int32_t(std::lround(rng.uniform() * 4000 - 2000)));
   // QLinearMatMul's B is [K=64][N=5] with one scale per column: draw it column-wise.
   std::vector<float> colScales;
   const auto cols = q8(5 * 64, 64, colScales);
@@ -80,7 +82,8 @@ QLinearModel makeQLinear(bool constantWeights = true) {
   auto* tt = in->mutable_type()->mutable_tensor_type();
   tt->set_elem_type(onnx::TensorProto::FLOAT);
   for (int d : {1, 2, 8, 8}) tt->mutable_shape()->add_dim()->set_dim_value(d);
-  const int I8 = onnx::TensorProto::INT8, F = onnx::TensorProto::FLOAT, I32 = onnx::TensorProto::INT32;
+  const int I8 = onnx::TensorProto::INT8, F = onnx::TensorProto::FLOAT,
+            I32 = onnx::TensorProto::INT32;
   addInit<float>(g, "in_s", F, {}, {m.inS});
   addInit<int>(g, "in_zp", I8, {}, {m.inZp});
   addInit<float>(g, "c_s", F, {}, {m.convS});
@@ -95,14 +98,17 @@ QLinearModel makeQLinear(bool constantWeights = true) {
   addInit<float>(g, "fw_s", F, {5}, m.fcWs);
   addInit<int>(g, "fw_zp", I8, {5}, {0, 0, 0, 0, 0});
   addNode(g, "QuantizeLinear", "quant", {"input", "in_s", "in_zp"}, "xq");
-  auto* conv = addNode(g, "QLinearConv", "qconv", {"xq", "in_s", "in_zp", constantWeights ? "cw" : "xq", "cw_s",
-                                                   "cw_zp", "c_s", "c_zp", "cb"}, "c");
+  auto* conv = addNode(
+      g, "QLinearConv", "qconv",
+      {"xq", "in_s", "in_zp", constantWeights ? "cw" : "xq", "cw_s", "cw_zp", "c_s", "c_zp", "cb"},
+      "c");
   ints(conv, "pads", {1, 1, 1, 1});
   auto* pool = addNode(g, "MaxPool", "pool", {"c"}, "p");
   ints(pool, "kernel_shape", {2, 2});
   ints(pool, "strides", {2, 2});
   addNode(g, "Flatten", "flat", {"p"}, "f");
-  addNode(g, "QLinearMatMul", "qfc", {"f", "c_s", "c_zp", "fw", "fw_s", "fw_zp", "f_s", "f_zp"}, "y");
+  addNode(g, "QLinearMatMul", "qfc", {"f", "c_s", "c_zp", "fw", "fw_s", "fw_zp", "f_s", "f_zp"},
+          "y");
   addNode(g, "DequantizeLinear", "dequant", {"y", "f_s", "f_zp"}, "logits");
   g->add_output()->set_name("logits");
   return m;
@@ -127,7 +133,8 @@ TEST(QLinearImportTest, Int8WeightsBiasesAndScalesComeBackUnchanged) {
   // fc weights are kept [out][in]: the file's B transposed.
   for (int o = 0; o < 5; ++o) {
     for (int k = 0; k < 64; ++k) {
-      ASSERT_EQ(fc.weights[std::size_t(o) * 64 + k], m.fcW[std::size_t(k) * 5 + o]) << o << "," << k;
+      ASSERT_EQ(fc.weights[std::size_t(o) * 64 + k], m.fcW[std::size_t(k) * 5 + o])
+          << o << "," << k;
     }
   }
   EXPECT_EQ(fc.bias, std::vector<std::int32_t>(5, 0));
@@ -142,7 +149,8 @@ TEST(QLinearImportTest, Int8WeightsBiasesAndScalesComeBackUnchanged) {
   // to the float rounding of the scales (float32 in the file, re-derived through max|w|/127).
   for (int o = 0; o < 4; ++o) {
     const double M = double(m.inS) * double(m.convWs[std::size_t(o)]) / double(m.convS);
-    const double got = double(conv.mult[std::size_t(o)]) * std::ldexp(1.0, conv.shift[std::size_t(o)] - 31);
+    const double got =
+        double(conv.mult[std::size_t(o)]) * std::ldexp(1.0, conv.shift[std::size_t(o)] - 31);
     EXPECT_NEAR(got / M, 1.0, 1e-6) << o;
   }
 }

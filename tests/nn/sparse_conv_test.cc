@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 fs::path modelFile(const char* name) { return fs::path(EJ_SOURCE_DIR) / "models" / name; }
 
 // Every layer's output on every emulated core equals the host reference, for INPUTS.
-void expectBitExact(const QuantModel& q, const std::vector<std::vector<std::int8_t>>& inputs, const std::string& what) {
+void expectBitExact(const QuantModel& q, const std::vector<std::vector<std::int8_t>>& inputs,
+                    const std::string& what) {
   for (const auto& core : firmware::emulatedCores()) {
     Emulator emu(coreFromName(core), q, 1);
     for (const auto& in : inputs) {
@@ -38,26 +39,32 @@ void expectBitExact(const QuantModel& q, const std::vector<std::vector<std::int8
 // grouped, depthwise, 1x1, a kernel wider than its input; each must run sparse and agree with
 // the same layer run dense, and every core with the reference.
 TEST(SparseConvTest, PrunedConvZooRunsSparseAndBitExactOnEveryCore) {
-  struct Case { int cin, h, w, cout, kh, kw, stride, padT, padL, padB, padR, groups; double sparsity; bool clipped; };
+  struct Case {
+    int cin, h, w, cout, kh, kw, stride, padT, padL, padB, padR, groups;
+    double sparsity;
+    bool clipped;
+  };
   const std::vector<Case> cases{
-      {6, 14, 14, 16, 5, 5, 1, 0, 0, 0, 0, 1, 0.9, false},   // LeNet conv2, valid
-      {1, 28, 28, 6, 5, 5, 1, 2, 2, 2, 2, 1, 0.9, true},     // LeNet conv1 with pad 2
-      {4, 9, 9, 8, 3, 3, 2, 1, 0, 1, 1, 2, 0.9, true},       // grouped, stride 2, asymmetric pads
-      {16, 7, 7, 16, 5, 5, 1, 2, 2, 2, 2, 16, 0.9, true},    // depthwise
-      {16, 6, 6, 32, 1, 1, 1, 0, 0, 0, 0, 1, 0.8, false},    // pointwise
-      {2, 5, 3, 16, 3, 5, 1, 1, 1, 1, 1, 1, 0.9, true},      // kernel wider than the input
-      {3, 12, 10, 8, 3, 3, 2, 0, 0, 1, 1, 1, 0.9, true},     // padding only bottom/right
+      {6, 14, 14, 16, 5, 5, 1, 0, 0, 0, 0, 1, 0.9, false},  // LeNet conv2, valid
+      {1, 28, 28, 6, 5, 5, 1, 2, 2, 2, 2, 1, 0.9, true},    // LeNet conv1 with pad 2
+      {4, 9, 9, 8, 3, 3, 2, 1, 0, 1, 1, 2, 0.9, true},      // grouped, stride 2, asymmetric pads
+      {16, 7, 7, 16, 5, 5, 1, 2, 2, 2, 2, 16, 0.9, true},   // depthwise
+      {16, 6, 6, 32, 1, 1, 1, 0, 0, 0, 0, 1, 0.8, false},   // pointwise
+      {2, 5, 3, 16, 3, 5, 1, 1, 1, 1, 1, 1, 0.9, true},     // kernel wider than the input
+      {3, 12, 10, 8, 3, 3, 2, 0, 0, 1, 1, 1, 0.9, true},    // padding only bottom/right
   };
   data::SplitMix64 rng(31);
   for (const Case& c : cases) {
     Graph g;
-    const int oh = (c.h + c.padT + c.padB - c.kh) / c.stride + 1, ow = (c.w + c.padL + c.padR - c.kw) / c.stride + 1;
+    const int oh = (c.h + c.padT + c.padB - c.kh) / c.stride + 1,
+              ow = (c.w + c.padL + c.padR - c.kw) / c.stride + 1;
     g.shapes = {{c.cin, c.h, c.w}, {c.cout, oh, ow}};
     g.names = {"in", "out"};
     g.input = 0, g.output = 1;
     Layer l;
     l.op = Op::Conv, l.name = "conv", l.inputs = {0}, l.output = 1, l.kH = c.kh, l.kW = c.kw;
-    l.strideH = l.strideW = c.stride, l.padT = c.padT, l.padL = c.padL, l.padB = c.padB, l.padR = c.padR;
+    l.strideH = l.strideW = c.stride, l.padT = c.padT, l.padL = c.padL, l.padB = c.padB,
+    l.padR = c.padR;
     l.groups = c.groups, l.actMin = 0;
     l.weights.resize(std::size_t(c.cout) * (c.cin / c.groups) * c.kh * c.kw);
     for (auto& w : l.weights) w = rng.uniform() < c.sparsity ? 0.0f : float(rng.uniform() - 0.5);
@@ -72,8 +79,9 @@ TEST(SparseConvTest, PrunedConvZooRunsSparseAndBitExactOnEveryCore) {
     QuantOptions denseOnly;
     denseOnly.allowSparse = false;
     const QuantModel dense = quantize(g, calib, denseOnly);
-    const std::string what = "conv " + std::to_string(c.cin) + "x" + std::to_string(c.h) + "x" + std::to_string(c.w) +
-                             " k" + std::to_string(c.kh) + "x" + std::to_string(c.kw);
+    const std::string what = "conv " + std::to_string(c.cin) + "x" + std::to_string(c.h) + "x" +
+                             std::to_string(c.w) + " k" + std::to_string(c.kh) + "x" +
+                             std::to_string(c.kw);
     ASSERT_EQ(sparse.layers[0].desc.op, std::uint32_t(EJ_OP_CONV_SPARSE)) << what;
     EXPECT_EQ(dense.layers[0].desc.op, std::uint32_t(EJ_OP_CONV)) << what;
     EXPECT_EQ(sparse.layers[0].taps.empty(), !c.clipped) << what;
@@ -105,7 +113,8 @@ TEST(SparseConvTest, SparseWhenSmallerOrAtMostHalfDense) {
     Layer l;
     l.op = Op::Conv, l.name = "conv2", l.inputs = {0}, l.output = 1, l.kH = l.kW = 5;
     l.weights.assign(2400, 0.0f);
-    for (std::size_t i = 0; i < l.weights.size(); ++i) l.weights[i] = int(i % 5) < keepOf5 ? 0.25f : 0.0f;
+    for (std::size_t i = 0; i < l.weights.size(); ++i)
+      l.weights[i] = int(i % 5) < keepOf5 ? 0.25f : 0.0f;
     l.bias.assign(16, 0.0f);
     g.layers = {l};
     return quantize(g, {std::vector<float>(6 * 14 * 14, 0.5f)}).layers[0];
@@ -140,7 +149,8 @@ TEST(SparseConvTest, MagnitudeModelsBitExactOnEveryCore) {
     EXPECT_EQ(sparseConvs, 2) << name;
     std::vector<std::vector<std::int8_t>> inputs;
     for (const int i : spread(3, int(test.size()))) {
-      const std::vector<float> x(test.images[std::size_t(i)].begin(), test.images[std::size_t(i)].end());
+      const std::vector<float> x(test.images[std::size_t(i)].begin(),
+                                 test.images[std::size_t(i)].end());
       inputs.push_back(quantizeInput(pm.quant, x));
       EXPECT_EQ(runInt8(pm.quant, inputs.back())[std::size_t(pm.quant.output)],
                 runInt8(pd.quant, inputs.back())[std::size_t(pd.quant.output)])
@@ -156,20 +166,26 @@ TEST(SparseConvTest, MagnitudeModelsBitExactOnEveryCore) {
 // scheduling, and is far below the 3.3x the sparse layers make. Flash bytes are exact
 // (values + index + biases, multipliers, shifts: see QLayer::flashBytes).
 TEST(SparseConvTest, Magnitude13xCostsFewerCyclesAndLessFlashSparse) {
-  const fs::path dir = fs::temp_directory_path() / ("ej_sparse_conv_test_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_sparse_conv_test_" + std::to_string(::getpid()));
   setenv("XDG_CACHE_HOME", dir.c_str(), 1);
-  const McuTarget mcu = McuTarget::fromConfig(core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu/nrf52840.yaml"));
+  const McuTarget mcu =
+      McuTarget::fromConfig(core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu/nrf52840.yaml"));
   ProfileOptions denseOptions;
   denseOptions.allowSparse = false;
-  const InferenceProfile sparse = profileModel(modelFile("lenet5-magnitude-13x.onnx"), mcu, Backend::Emu);
-  const InferenceProfile dense = profileModel(modelFile("lenet5-magnitude-13x.onnx"), mcu, Backend::Emu, denseOptions);
+  const InferenceProfile sparse =
+      profileModel(modelFile("lenet5-magnitude-13x.onnx"), mcu, Backend::Emu);
+  const InferenceProfile dense =
+      profileModel(modelFile("lenet5-magnitude-13x.onnx"), mcu, Backend::Emu, denseOptions);
   fs::remove_all(dir);
-  std::printf("magnitude-13x on nRF52840: sparse %.0f cycles, %lld B weights; dense %.0f cycles, %lld B\n",
-              sparse.cycles, static_cast<long long>(sparse.weightBytes), dense.cycles,
-              static_cast<long long>(dense.weightBytes));
+  std::printf(
+      "magnitude-13x on nRF52840: sparse %.0f cycles, %lld B weights; dense %.0f cycles, %lld B\n",
+      sparse.cycles, static_cast<long long>(sparse.weightBytes), dense.cycles,
+      static_cast<long long>(dense.weightBytes));
   // conv1 (73 of 150 weights: at most half dense), conv2 (294 of 2,400) and the three Gemms
   // run sparse; forced dense, none does.
-  for (const auto& l : sparse.layers) EXPECT_EQ(l.sparse, l.op == "Conv" || l.op == "Gemm") << l.name;
+  for (const auto& l : sparse.layers)
+    EXPECT_EQ(l.sparse, l.op == "Conv" || l.op == "Gemm") << l.name;
   for (const auto& l : dense.layers) EXPECT_FALSE(l.sparse) << l.name;
   EXPECT_NEAR(sparse.cycles, 1038170, 0.02 * 1038170);
   EXPECT_NEAR(dense.cycles, 3382486, 0.02 * 3382486);

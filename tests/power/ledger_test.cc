@@ -7,10 +7,10 @@ namespace {
 
 TEST(LedgerTest, IntegratesEachStateBetweenChanges) {
   Ledger ledger;
-  const auto mcu = ledger.add("mcu", {{"sleep", milliamperes(5)}, {"active", milliamperes(120)}},
-                              Flow::Load);
-  const auto sun = ledger.add("harvester", {{"dark", Current()}, {"sun", milliamperes(200)}},
-                              Flow::Source);
+  const auto mcu =
+      ledger.add("mcu", {{"sleep", milliamperes(5)}, {"active", milliamperes(120)}}, Flow::Load);
+  const auto sun =
+      ledger.add("harvester", {{"dark", Current()}, {"sun", milliamperes(200)}}, Flow::Source);
   // 22 h asleep, 2 h active, with 3 h of sun inside the sleep: the seed paper's day.
   ledger.advanceTo(hours(10), volts(3.7));
   ledger.setState(sun, 1);

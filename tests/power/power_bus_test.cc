@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "sim/core/sim_time.h"
-#include "sim/power/battery_module.h"
 #include "sim/power/battery/kibam_battery.h"
+#include "sim/power/battery_module.h"
 #include "sim/power/ideal_battery.h"
 #include "sim/power/regulator/regulator.h"
 #include "tests/power/battery/hand_cell.h"
@@ -33,8 +33,8 @@ TEST(PowerBusTest, BatteryEmptiesAtTheExactInstant) {
   core::setKernelTimeResolution();
   // 1 mAh = 3.6 C. Drawn: 1 mA for 1 s (0.001 C), then 101 mA for 35 s (3.535 C), then
   // 1 mA: 3.6 - 3.536 = 0.064 C left at t = 36 s, gone after 64 s more: empty at t = 100 s.
-  BatteryModule battery("battery", std::make_unique<IdealBattery>(milliampereHours(1),
-                                                                  volts(3), ratio(1), ratio(1)));
+  BatteryModule battery(
+      "battery", std::make_unique<IdealBattery>(milliampereHours(1), volts(3), ratio(1), ratio(1)));
   PowerBus bus("bus");
   Toggler part("part");
   bus.storage(battery);
@@ -122,8 +122,8 @@ TEST(PowerBusRegulatorTest, BuckDrawsLessChargeThanItsLoadsAndLosesItsEfficiency
   const auto& reg = ledger.components()[1];
   EXPECT_NEAR(in_C(battery.totals().drawn), 3.48825267, 1e-8);
   EXPECT_NEAR(in_C(reg.charge()), -0.11174733, 1e-8);
-  EXPECT_NEAR(in_C(ledger.components()[0].charge() + reg.charge()),
-              in_C(battery.totals().drawn), 1e-12);
+  EXPECT_NEAR(in_C(ledger.components()[0].charge() + reg.charge()), in_C(battery.totals().drawn),
+              1e-12);
   EXPECT_NEAR(in_J(reg.energy()), 0.6777096, 1e-7);
   EXPECT_NEAR(in_J(ledger.components()[0].energy() + reg.energy()), 12.5577096, 1e-7);
 }

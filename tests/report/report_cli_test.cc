@@ -250,8 +250,7 @@ TEST(SweepTest, GridTableMatchesHandFiguresAndSingleRuns) {
   TempDir tmp("ej_report_sweep");
   const fs::path out = tmp.path / "s";
   // Two workers, each simulating two points side by side in one kernel.
-  const auto r =
-      edgejoule(kGrid + " -j 2 --shard 2 --json --plot --out " + out.string(), tmp.path);
+  const auto r = edgejoule(kGrid + " -j 2 --shard 2 --json --plot --out " + out.string(), tmp.path);
   ASSERT_EQ(r.status, 0) << r.err;
   const auto outcome = json::parse(r.out);
   EXPECT_EQ(outcome["points"], 4);
@@ -308,19 +307,18 @@ TEST(SweepTest, GridTableMatchesHandFiguresAndSingleRuns) {
 TEST(SweepTest, NodesEndingEarlyInOneKernelMatchTheirSingleRuns) {
   TempDir tmp("ej_report_shard");
   const fs::path out = tmp.path / "s";
-  const std::string sets =
-      " --set horizon=10d --set 'node.mcu.states.active=30 mA,60 mA,120 mA'";
-  const auto r = edgejoule("sweep scenarios/seed-paper-pir.yaml" + sets +
-                               " -j 1 --shard 3 --json --out " + out.string(),
-                           tmp.path);
+  const std::string sets = " --set horizon=10d --set 'node.mcu.states.active=30 mA,60 mA,120 mA'";
+  const auto r = edgejoule(
+      "sweep scenarios/seed-paper-pir.yaml" + sets + " -j 1 --shard 3 --json --out " + out.string(),
+      tmp.path);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::vector<std::string> currents = {"30 mA", "60 mA", "120 mA"};
   for (std::size_t i = 0; i < currents.size(); ++i) {
-    const auto single = edgejoule("run scenarios/seed-paper-pir.yaml -q --set horizon=10d "
-                                  "--set 'node.mcu.states.active=" +
-                                      currents[i] + "' --out " +
-                                      (tmp.path / ("single" + std::to_string(i))).string(),
-                                  tmp.path);
+    const auto single = edgejoule(
+        "run scenarios/seed-paper-pir.yaml -q --set horizon=10d "
+        "--set 'node.mcu.states.active=" +
+            currents[i] + "' --out " + (tmp.path / ("single" + std::to_string(i))).string(),
+        tmp.path);
     ASSERT_EQ(single.status, 0) << single.err;
     auto a = readJson(out / ("points/000" + std::to_string(i)) / "summary.json");
     auto b = readJson(tmp.path / ("single" + std::to_string(i)) / "summary.json");
@@ -336,8 +334,7 @@ TEST(SweepTest, NodesEndingEarlyInOneKernelMatchTheirSingleRuns) {
   const auto s120 = readJson(out / "points/0002/summary.json");
   EXPECT_TRUE(s30["battery_life_days"].is_null());
   EXPECT_NEAR(s30["simulated_days"].get<double>(), 10.0, 1e-12);
-  EXPECT_NEAR(s120["battery_life_days"].get<double>(), 5.0 + (17.0 + 25.0 / 60.0) / 24.0,
-              1e-12);
+  EXPECT_NEAR(s120["battery_life_days"].get<double>(), 5.0 + (17.0 + 25.0 / 60.0) / 24.0, 1e-12);
 }
 
 // Solar nodes that brown out and restart, twice the same point in one kernel: the
@@ -377,13 +374,15 @@ TEST(SweepTest, IdenticalSolarNodesInOneKernelMatchTheirSingleRun) {
 TEST(SweepTest, SameInstantEventsInOneKernelMatchTheLoneRun) {
   TempDir tmp("ej_report_shard_tie");
   const fs::path out = tmp.path / "s";
-  const auto r = edgejoule("sweep tests/report/fixtures/tie.yaml --set horizon=1d,1d,1d,1d,1d,1d,1d,1d"
-                           " -j 1 --shard 8 --out " + out.string(),
-                           tmp.path);
+  const auto r = edgejoule(
+      "sweep tests/report/fixtures/tie.yaml --set horizon=1d,1d,1d,1d,1d,1d,1d,1d"
+      " -j 1 --shard 8 --out " +
+          out.string(),
+      tmp.path);
   ASSERT_EQ(r.status, 0) << r.err;
-  const auto single = edgejoule("run tests/report/fixtures/tie.yaml -q --set horizon=1d --out " +
-                                    (tmp.path / "one").string(),
-                                tmp.path);
+  const auto single = edgejoule(
+      "run tests/report/fixtures/tie.yaml -q --set horizon=1d --out " + (tmp.path / "one").string(),
+      tmp.path);
   ASSERT_EQ(single.status, 0) << single.err;
   const auto lone = withoutKernelFigures(readJson(tmp.path / "one/summary.json"));
   EXPECT_EQ(lone["components"]["mcu"]["states"]["sleep"]["time_s"].get<double>(), 600 + 71);

@@ -1,9 +1,10 @@
 // The shipped scenarios against their expected figures, worked out by hand in comments.
+#include "sim/device/scenario.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "sim/device/scenario.h"
 #include "sim/device/simulation.h"
 #include "sim/report/results_writer.h"
 
@@ -13,8 +14,8 @@ namespace {
 nlohmann::json run(const std::string& name, const std::string& folder = "scenarios",
                    const core::Overrides& overrides = {}) {
   core::Config::setDataRoot(EJ_SOURCE_DIR);
-  auto scenario = device::Scenario::load(
-      std::string(EJ_SOURCE_DIR) + "/" + folder + "/" + name, overrides);
+  auto scenario =
+      device::Scenario::load(std::string(EJ_SOURCE_DIR) + "/" + folder + "/" + name, overrides);
   const auto result = device::simulate(scenario);
   return report::summarize(scenario, result);
 }
@@ -40,10 +41,10 @@ TEST(SeedPaperTest, PirTriggered) {
   const double consumed = s["daily"]["consumed_mAh"].get<double>();
   EXPECT_NEAR(consumed, 350.0, kTol_mAh);
   EXPECT_NEAR(1 - consumed / 2880.0, 0.878472, 1e-6);
-  EXPECT_NEAR(s["components"]["mcu"]["states"]["active"]["charge_per_day_mAh"].get<double>(),
-              240.0, kTol_mAh);
-  EXPECT_NEAR(s["components"]["mcu"]["states"]["sleep"]["charge_per_day_mAh"].get<double>(),
-              110.0, kTol_mAh);
+  EXPECT_NEAR(s["components"]["mcu"]["states"]["active"]["charge_per_day_mAh"].get<double>(), 240.0,
+              kTol_mAh);
+  EXPECT_NEAR(s["components"]["mcu"]["states"]["sleep"]["charge_per_day_mAh"].get<double>(), 110.0,
+              kTol_mAh);
   // Battery life, event by event (not 2000/350 = 5.714 d, which assumes a uniform rate):
   // after 5 days 250 mAh remain; day 6 takes 40 mAh by 08:00 (5 mA * 8 h), 120 by 09:00,
   // 40 by 17:00, leaving 50 mAh for the 120 mA job from 17:00: 25 min. Empty at 5 d 17:25.
@@ -87,8 +88,7 @@ TEST(RadioScenarioTest, LorawanSf9ReportsEveryDetection) {
   // table of hw/radio/sx1276.yaml, 20 mA at 7 dBm and 29 at 13, continued linearly), and the
   // states add up to the radio's part of the ledger.
   // Each airtime falls on the kernel's 1 ns grid: 731 x 1 ns x 30.5 mA is 6e-9 mAh at most.
-  EXPECT_NEAR(radio["charge_mAh_by_state"]["tx"].get<double>(),
-              731 * 0.205824 * 30.5 / 3600, 1e-8);
+  EXPECT_NEAR(radio["charge_mAh_by_state"]["tx"].get<double>(), 731 * 0.205824 * 30.5 / 3600, 1e-8);
   double total = 0;
   for (const auto& [state, q] : radio["charge_mAh_by_state"].items()) total += q.get<double>();
   EXPECT_NEAR(total, s["components"]["radio"]["charge_mAh"].get<double>(), 1e-9);

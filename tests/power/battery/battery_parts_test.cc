@@ -14,9 +14,9 @@
 namespace ej::battery {
 namespace {
 
-const char* kParts[] = {"li_ion_18650_samsung_26j", "lipo_603450_950mah", "alkaline_aa_x2",
-                        "er14505_li_socl2", "lifepo4_26650_3300",
-                        "lifepo4_18650_a123_apr18650m1a"};
+const char* kParts[] = {"li_ion_18650_samsung_26j", "lipo_603450_950mah",
+                        "alkaline_aa_x2",           "er14505_li_socl2",
+                        "lifepo4_26650_3300",       "lifepo4_18650_a123_apr18650m1a"};
 
 std::string partPath(const std::string& part) {
   return std::string(EJ_SOURCE_DIR) + "/hw/battery/" + part + ".yaml";

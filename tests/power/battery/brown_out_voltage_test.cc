@@ -2,11 +2,10 @@
 // temperature, against hand calculations and an independent Runge-Kutta integration.
 #include <gtest/gtest.h>
 
-#include "tests/power/battery/hand_cell.h"
-
 #include "sim/power/battery/battery_params.h"
 #include "sim/power/battery/kibam_battery.h"
 #include "sim/power/battery/peukert_battery.h"
+#include "tests/power/battery/hand_cell.h"
 
 namespace ej::battery {
 namespace {

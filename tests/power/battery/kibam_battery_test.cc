@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/power/battery/hand_cell.h"
-
 #include <cmath>
+
+#include "tests/power/battery/hand_cell.h"
 
 namespace ej::battery {
 namespace {
