@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "sim/cli/command.h"
-#include "sim/radio/airtime_report.h"
+#include "sim/radio/airtime_calculator.h"
 
 namespace ej::cli {
 namespace {

@@ -8,6 +8,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
+#include "sim/core/io.h"
 
 namespace ej::cli {
 namespace {
@@ -45,6 +46,9 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << e.what() << "\n";
     return 2;
   } catch (const ej::cli::UsageError& e) {
+    std::cerr << "edgejoule: " << e.what() << "\n";
+    return 2;
+  } catch (const ej::core::OutputRefused& e) {
     std::cerr << "edgejoule: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

@@ -1,6 +1,6 @@
 // `edgejoule radio`: the charge of one report by protocol phase (LoRaWAN class A, or MQTT
 // over WiFi under both policies), priced from the phase lists and power states the radio
-// modules play in a run (sim/radio/report_charge.h; see sim/radio/README.md).
+// modules play in a run (sim/radio/message_charge.h; see sim/radio/README.md).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -11,8 +11,8 @@
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
 #include "sim/core/quantity.h"
+#include "sim/radio/message_charge.h"
 #include "sim/radio/radio_module.h"
-#include "sim/radio/report_charge.h"
 
 namespace ej::cli {
 namespace {
@@ -71,11 +71,11 @@ int run(const RadioOptions& o) {
   if (auto problem = spec.payloadProblem(payload)) {
     throw UsageError(fmt::format("radio --payload: {}", *problem));
   }
-  const auto report = radio::reportChargeJson(spec, payload, volts(supply->value));
+  const auto report = radio::messageChargeJson(spec, payload, volts(supply->value));
   if (o.json) {
     std::cout << report.dump(2) << "\n";
   } else {
-    std::cout << radio::reportChargeText(report);
+    std::cout << radio::messageChargeText(report);
   }
   return 0;
 }

@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "sim/cli/command.h"
+#include "sim/core/io.h"
+#include "sim/device/inference_steps.h"
 #include "sim/device/scenario.h"
 #include "sim/device/simulation.h"
 #include "sim/report/html_report.h"
@@ -34,18 +36,26 @@ const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
   auto quiet = std::make_shared<bool>(false);
   auto plot = std::make_shared<bool>(false);
   auto vcd = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its results");
   args->addTo(*cmd);
-  cmd->add_option("--out", *out, "Output folder (default: results/<scenario name>)");
+  cmd->add_option("--out", *out,
+                  "Output folder (default: results/<scenario name>); replaced only if edgejoule "
+                  "wrote it");
+  cmd->add_flag("--force", *force,
+                "Replace --out even if edgejoule did not write it (never the working folder, "
+                "an ancestor of it, or the home folder)");
   cmd->add_flag("-q,--quiet", *quiet, "Print nothing but errors");
   cmd->add_flag("--plot", *plot, "Also draw the figures (plots/) and report.html");
   cmd->add_option("--vcd", *vcd,
                   "Write a SystemC VCD trace (power states, currents, state of charge) to FILE "
                   "(.vcd appended if missing)");
-  cmd->callback([args, out, quiet, plot, vcd, &status] {
+  cmd->callback([args, out, quiet, plot, vcd, force, &status] {
     auto scenario = args->load();
     if (*plot) report::requireGnuplot();
     const std::filesystem::path dir = out->empty() ? "results/" + scenario.name : *out;
+    // Refused before the run, not after it: a long run is not wasted on a wrong --out.
+    core::checkOutputTarget(dir, *force);
     if (!vcd->empty()) {
       // The kernel opens the trace only once running and fails in several lines: check now.
       std::filesystem::path file = *vcd;
@@ -53,8 +63,9 @@ const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
       if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
       if (!std::ofstream(file)) throw UsageError("--vcd " + file.string() + ": cannot write");
     }
+    device::profileInferences(scenario);
     const auto result = device::simulate(scenario, *vcd);
-    report::writeResults(dir, scenario, result, [&](const std::filesystem::path& temp) {
+    report::writeResults(dir, scenario, result, {*force}, [&](const std::filesystem::path& temp) {
       if (*plot) report::writeHtmlReport(temp, report::plotRun(temp), dir);
     });
     if (!*quiet) {

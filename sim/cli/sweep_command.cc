@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sim/cli/command.h"
+#include "sim/device/inference_steps.h"
 #include "sim/device/scenario.h"
 #include "sim/device/simulation.h"
 #include "sim/report/html_report.h"
@@ -29,6 +30,7 @@ struct SweepArgs {
   std::string out;
   bool plot = false;
   bool json = false;
+  bool force = false;
 };
 
 const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
@@ -49,6 +51,9 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
   cmd->add_option("--out", args->out, "Sweep folder (default: results/<scenario name>-sweep)");
   cmd->add_flag("--plot", args->plot, "Also draw the figures (plots/) and report.html");
   cmd->add_flag("--json", args->json, "Print the outcome as JSON");
+  cmd->add_flag("--force", args->force,
+                "Use --out even if edgejoule did not write it (never the working folder, an "
+                "ancestor of it, or the home folder)");
   cmd->callback([args, &status] {
     report::SweepOptions o;
     try {
@@ -71,25 +76,27 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
     o.out = args->out.empty() ? "results/" + o.scenarioName + "-sweep" : args->out;
     o.workers = args->workers ? args->workers : std::max(1u, std::thread::hardware_concurrency());
     o.shard = args->shard;
+    o.force = args->force;
     o.program = std::filesystem::read_symlink("/proc/self/exe");
     o.progress = isatty(STDERR_FILENO) && !args->json;
     const auto r = report::runSweep(o);
     std::filesystem::path html;
     if (args->plot) html = report::writeHtmlReport(o.out, report::plotSweep(o.out));
     if (args->json) {
-      std::cout << nlohmann::json{{"points", r.points},
-                                  {"already_done", r.alreadyDone},
-                                  {"ran", r.ran},
-                                  {"workers", o.workers},
-                                  {"wall_time_s", r.wall_s},
-                                  {"csv", r.csv.string()},
-                                  {"report", html.string()}}
+      std::cout << nlohmann::json{{"points", r.points},    {"already_done", r.alreadyDone},
+                                  {"rerun", r.rerun},      {"ran", r.ran},
+                                  {"workers", o.workers},  {"wall_time_s", r.wall_s},
+                                  {"csv", r.csv.string()}, {"report", html.string()}}
                        .dump(2)
                 << "\n";
     } else {
       std::cout << "sweep: " << r.points << " points (" << r.alreadyDone << " already done, "
-                << r.ran << " run now with " << o.workers << " workers) in " << r.wall_s << " s\n  "
-                << r.csv.string() << "\n";
+                << r.ran << " run now with " << o.workers << " workers) in " << r.wall_s << " s\n";
+      if (r.rerun > 0) {
+        std::cout << "  " << r.rerun
+                  << " points were run again: their folders held no complete result\n";
+      }
+      std::cout << "  " << r.csv.string() << "\n";
       if (!html.empty()) std::cout << "  " << html.string() << "\n";
     }
     status = 0;
@@ -121,6 +128,7 @@ const CommandRegistrar kSweepShard("sweep-shard", [](CLI::App& app, int& status)
       pointers.push_back(scenarios.back().get());
       names.push_back(p.at("name"));
     }
+    for (auto* s : pointers) device::profileInferences(*s);
     const auto results = device::simulateMany(pointers, names);
     for (std::size_t i = 0; i < results.size(); ++i) {
       report::writeResults(shard.at("points")[i].at("dir").get<std::string>(), *scenarios[i],

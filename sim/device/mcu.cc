@@ -31,7 +31,7 @@ Mcu::Mcu(sc_core::sc_module_name name, McuParams params, std::vector<JobParams> 
   }
 }
 
-void Mcu::bindRadio(const std::string& name, ReportSinkIf& radio) {
+void Mcu::bindRadio(const std::string& name, radio::MessageSinkIf& radio) {
   radios(radio);
   m_radioNames.push_back(name);
 }
@@ -93,7 +93,7 @@ void Mcu::worker() {
           if (step.kind == JobStep::Kind::Send) {
             const auto at = std::find(m_radioNames.begin(), m_radioNames.end(), step.radio);
             radios[static_cast<int>(at - m_radioNames.begin())]->submit(
-                Report{m_jobs[job].name, step.payloadBytes});
+                radio::Message{m_jobs[job].name, step.payloadBytes});
             continue;
           }
           power->setState(m_id, step.state);

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "sim/device/mcu_params.h"
-#include "sim/device/report_sink_if.h"
 #include "sim/power/power_bus_if.h"
+#include "sim/radio/message_sink_if.h"
 
 namespace ej::device {
 
@@ -19,7 +19,7 @@ class Mcu : public sc_core::sc_module {
   // The PIR output; may stay unbound on a node without a PIR.
   sc_core::sc_port<sc_core::sc_signal_in_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND> wake;
   // The radios the jobs send to, bound with bindRadio().
-  sc_core::sc_port<ReportSinkIf, 0, sc_core::SC_ZERO_OR_MORE_BOUND> radios;
+  sc_core::sc_port<radio::MessageSinkIf, 0, sc_core::SC_ZERO_OR_MORE_BOUND> radios;
 
   SC_HAS_PROCESS(Mcu);
   Mcu(sc_core::sc_module_name name, McuParams params, std::vector<JobParams> jobs);
@@ -33,7 +33,7 @@ class Mcu : public sc_core::sc_module {
   const JobCounters& counters(std::size_t job) const { return m_counters.at(job); }
   const McuParams& params() const { return m_params; }
   // Binds the radio that `send` steps name NAME.
-  void bindRadio(const std::string& name, ReportSinkIf& radio);
+  void bindRadio(const std::string& name, radio::MessageSinkIf& radio);
 
  private:
   void end_of_elaboration() override;

@@ -40,6 +40,7 @@ struct JobStep {
   Time duration{};               // State: how long; Infer: the profile's latency
   std::filesystem::path model;   // Infer: the .onnx file
   std::string backend = "emu";   // Infer: emu | analytic
+  bool profiled = false;         // Infer: duration holds the profile's latency
   std::string radio;             // Send: the radio's key under node (e.g. `radio`)
   std::size_t payloadBytes = 0;  // Send: application payload
 

@@ -6,56 +6,25 @@
 #include <sstream>
 
 #include "sim/core/calendar.h"
-#include "sim/nn/mcu_target.h"
-#include "sim/nn/profile.h"
+#include "sim/nn/onnx_import.h"
 
 namespace ej::device {
 
 namespace {
 
-// Profiles STEP's model on the node's MCU (from the disk cache when it was done before)
-// and records it once in S.inferences. Returns the latency of one inference.
-Time profileInference(Scenario& s, const core::Config& node, const core::Config& stepCfg,
-                      const JobStep& step) {
-  const auto mcuCfg = node.child("mcu");
+// An infer step is checked, not run: the part can count cycles, and the model imports (its
+// operators and shapes are known). Profiling is profileInferences()'s.
+void checkInferStep(const Scenario& s, const core::Config& stepCfg, const JobStep& step) {
   if (s.mcu.core == "generic") {
     stepCfg.fail("infer",
                  "the MCU part names no core, so no inference can be counted on it: "
                  "use a real part from hw/mcu/");
   }
-  const nn::Backend backend = step.backend == "emu" ? nn::Backend::Emu : nn::Backend::Analytic;
-  nn::InferenceProfile profile;
   try {
-    profile = nn::profileModel(step.model, nn::McuTarget::fromConfig(mcuCfg), backend);
-  } catch (const core::ConfigError&) {
-    throw;
+    nn::importOnnx(step.model);
   } catch (const std::exception& e) {
     stepCfg.fail("infer", e.what());
   }
-  if (!profile.fits) stepCfg.fail("infer", "does not fit: " + profile.fitProblem);
-  const std::string key = step.model.string() + "|" + step.backend;
-  for (const auto& known : s.inferences) {
-    if (known["key"] == key) return profile.latency;
-  }
-  const auto accuracy = nn::cachedAccuracy(step.model, 2000);
-  s.inferences.push_back({
-      {"key", key},
-      {"model", step.model.filename().string()},
-      {"backend", profile.backend},
-      {"basis", step.backend == "emu"
-                    ? "counted: the int8 kernels executed in Unicorn, cycles per instruction "
-                      "from the core's reference manual"
-                    : "estimated: per-layer formulas calibrated against the emu backend"},
-      {"cycles", profile.cycles},
-      {"latency_s", in_s(profile.latency)},
-      {"energy_per_inference_J", in_J(profile.energy)},
-      {"macs", profile.macs},
-      {"sram_peak_bytes", profile.sramPeakBytes},
-      {"flash_bytes", profile.flashBytes},
-      {"accuracy_int8", accuracy.samples ? double(accuracy.correctInt8) / accuracy.samples : 0.0},
-      {"accuracy_samples", accuracy.samples},
-  });
-  return profile.latency;
 }
 
 }  // namespace
@@ -92,19 +61,20 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   for (const auto& job : node.items("jobs")) {
     s.jobs.push_back(JobParams::fromConfig(job, s.mcu));
     const auto stepCfgs = job.items("steps");
+    // Steps were read by JobParams; here they are checked against the rest of the node, each
+    // error at the step's own line.
     for (std::size_t i = 0; i < stepCfgs.size(); ++i) {
-      auto& step = s.jobs.back().steps[i];
-      if (step.kind == JobStep::Kind::Infer)
-        step.duration = profileInference(s, node, stepCfgs[i], step);
-    }
-    for (const auto& step : stepCfgs) {
-      if (!step.has("send")) continue;
-      const auto send = step.child("send");
-      if (send.text("radio", "radio") != "radio" || !s.radio) {
-        send.fail("radio", "the node has no such radio (give it one under node.radio)");
+      const auto& step = s.jobs.back().steps[i];
+      if (step.kind == JobStep::Kind::Infer) {
+        checkInferStep(s, stepCfgs[i], step);
+        if (!s.mcuTarget) s.mcuTarget = nn::McuTarget::fromConfig(node.child("mcu"));
+      } else if (step.kind == JobStep::Kind::Send) {
+        const auto send = stepCfgs[i].child("send");
+        if (step.radio != "radio" || !s.radio) {
+          send.fail("radio", "the node has no such radio (give it one under node.radio)");
+        }
+        s.radio->checkPayload(send, "payload", step.payloadBytes);
       }
-      const auto payload = static_cast<std::size_t>(send.integer("payload", 0, 1L << 20));
-      s.radio->checkPayload(send, "payload", payload);
     }
   }
   if (auto pir = node.optionalChild("pir")) {

@@ -4,17 +4,18 @@
 
 #include <filesystem>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/core/config.h"
+#include "sim/core/results.h"
 #include "sim/device/mcu_params.h"
 #include "sim/device/motion_source.h"
 #include "sim/device/pir_sensor.h"
 #include "sim/harvest/constant_harvester.h"
 #include "sim/harvest/solar_harvester.h"
+#include "sim/nn/mcu_target.h"
 #include "sim/power/battery_model.h"
 #include "sim/power/battery_params.h"
 #include "sim/power/regulator/regulator.h"
@@ -37,9 +38,15 @@ struct Scenario {
   std::optional<harvest::ConstantHarvesterParams> harvester;  // `model: constant`
   std::optional<harvest::SolarHarvesterParams> solar;         // `model: solar`
   std::optional<radio::RadioSpec> radio;  // `node.radio`; send steps name it `radio`
-  // One entry per distinct (model, backend) the jobs run: its inference profile and
-  // accuracy, as they go into summary.json.
-  nlohmann::json inferences = nlohmann::json::array();
+  // The MCU's figures for inference profiling; set when the part names a core.
+  std::optional<nn::McuTarget> mcuTarget;
+  // One entry per distinct (model, backend) the jobs run, as it goes into summary.json;
+  // filled by profileInferences() (inference_steps.h), not by load().
+  struct Inference {
+    std::string key;  // model path | backend
+    core::InferenceResult result;
+  };
+  std::vector<Inference> inferences;
   std::string batteryModelName;
   std::unique_ptr<power::BatteryModel> battery;
   Ratio restartSoc = ratio(0.1);  // `node.battery.restart_soc`: back on after an outage
@@ -49,7 +56,8 @@ struct Scenario {
   // Time zero's offset from the UTC midnight before it.
   Time phase() const;
 
-  // Reads and checks FILE with OVERRIDES (--set). Throws core::ConfigError.
+  // Reads and checks FILE with OVERRIDES (--set): validation only, nothing is emulated
+  // (profileInferences() in inference_steps.h does that). Throws core::ConfigError.
   static Scenario load(const std::filesystem::path& file, const core::Overrides& overrides = {});
 };
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "sim/core/sim_time.h"
+#include "sim/device/inference_steps.h"
 #include "sim/device/node.h"
 
 namespace ej::device {
@@ -51,8 +52,8 @@ RunResult collect(Node& node, Charge initial, Clock::time_point wallStart) {
     for (const auto& c : r.components) {
       if (c.name != "radio") continue;
       for (const auto& st : c.states) {
-        radio["charge_mAh_by_state"][st.name] = in_mAh(st.charge);
-        radio["energy_J_by_state"][st.name] = in_J(st.energy);
+        radio.charge_mAh_by_state[st.name] = in_mAh(st.charge);
+        radio.energy_J_by_state[st.name] = in_J(st.energy);
       }
     }
     r.radios["radio"] = radio;
@@ -74,6 +75,13 @@ std::vector<RunResult> run(const std::vector<Scenario*>& scenarios,
   // sc_stop() when the last node has ended is the expected end of a run, not news.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
+  for (const Scenario* s : scenarios) {
+    if (!inferencesProfiled(*s)) {
+      throw std::logic_error(
+          "simulate(): profileInferences() must run first (an infer step has "
+          "no latency)");
+    }
+  }
   const auto wallStart = Clock::now();
   const std::size_t n = scenarios.size();
   std::vector<Charge> initial;

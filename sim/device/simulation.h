@@ -4,11 +4,12 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/core/results.h"
 #include "sim/device/recorder.h"
 #include "sim/device/scenario.h"
 #include "sim/power/battery_module.h"
@@ -31,7 +32,7 @@ struct RunResult {
   Voltage brownOutVoltage;  // loaded voltage below which the node browns out
   std::vector<JobResult> jobs;
   std::uint64_t pirMotions = 0, pirTriggers = 0;
-  nlohmann::json radios = nlohmann::json::object();  // per radio: its own counts
+  std::map<std::string, core::RadioResult> radios;  // per radio: its own counts
   std::vector<DailyRow> daily;
   std::vector<TimeseriesRow> timeseries;
   std::uint64_t events = 0;       // power-state changes

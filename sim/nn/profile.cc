@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/core/io.h"
 #include "sim/data/mnist.h"
 #include "sim/firmware/firmware_images.h"
 #include "sim/nn/analytic.h"
@@ -208,14 +209,11 @@ fs::path profileCacheDir() {
 void writeCacheFile(const fs::path& file, const std::string& text) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  const fs::path tmp = file.string() + fmt::format(".tmp{}", std::rand());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) return;  // a cache that cannot be written only costs time
+  try {
+    core::writeFileAtomically(file, text);
+  } catch (const core::IoError&) {
+    // A cache that cannot be written only costs time: the next run profiles again.
   }
-  fs::rename(tmp, file, ec);
-  if (ec) fs::remove(tmp, ec);
 }
 
 std::string firmwareHash(Core core) {

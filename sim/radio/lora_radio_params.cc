@@ -61,11 +61,8 @@ Ldro readLdro(const core::Config& cfg) {
   return text == "on" ? Ldro::On : text == "off" ? Ldro::Off : Ldro::Auto;
 }
 
-}  // namespace
-
-LoraRadioParams LoraRadioParams::fromConfig(const core::Config& cfg) {
-  LoraRadioParams p;
-  // --- the chip ---
+// The chip: its name, family, spreading factors, bandwidths, currents and timings.
+void readChip(const core::Config& cfg, LoraRadioParams& p) {
   p.part = cfg.text("name", "LoRa radio");
   p.family = cfg.choice("family", {"sx127x", "sx126x"}) == "sx126x" ? LoraFamily::Sx126x
                                                                     : LoraFamily::Sx127x;
@@ -87,8 +84,10 @@ LoraRadioParams LoraRadioParams::fromConfig(const core::Config& cfg) {
   p.wakeUpTime = cfg.quantity<Time>("wakeup_time", core::Range::NonNegative);
   p.synthTime = cfg.quantity<Time>("synth_time", core::Range::NonNegative);
   p.amplifiers = readAmplifiers(cfg);
+}
 
-  // --- the modulation ---
+// The modulation the node uses, checked against what the chip supports.
+void readModulation(const core::Config& cfg, LoraRadioParams& p) {
   LoraModulation& m = p.modulation;
   m.family = p.family;
   m.spreadingFactor = static_cast<int>(cfg.integer("spreading_factor", 5, 12));
@@ -113,8 +112,10 @@ LoraRadioParams LoraRadioParams::fromConfig(const core::Config& cfg) {
   m.explicitHeader = !cfg.flag("implicit_header", false);
   m.crc = cfg.flag("crc", true);
   m.ldro = readLdro(cfg);
+}
 
-  // --- the transmitter: a PA that can give the configured power ---
+// The transmitter: the PA that can give the configured power at the lowest current.
+void chooseAmplifier(const core::Config& cfg, LoraRadioParams& p) {
   p.txPower_dBm = cfg.has("tx_power") ? cfg.dBm("tx_power") : 14.0;
   std::vector<std::string> names;
   for (const auto& pa : p.amplifiers) names.push_back(pa.name);
@@ -142,8 +143,13 @@ LoraRadioParams LoraRadioParams::fromConfig(const core::Config& cfg) {
   if (!(in_A(p.txCurrent) > 0)) {
     cfg.fail("tx_power", "the datasheet points of this PA give no positive current here");
   }
+}
 
-  // --- LoRaWAN class A ---
+// LoRaWAN class A in EU868: the data rate of the modulation, confirmation, join, duty cycle
+// and receive windows.
+void readLorawan(const core::Config& cfg, LoraRadioParams& p) {
+  const LoraModulation& m = p.modulation;
+  const double bw = in_Hz(m.bandwidth);
   const auto region = cfg.choice("region", {"eu868"}, "eu868");
   (void)region;  // EU868 is the only region modelled
   for (const auto& dr : eu868DataRates()) {
@@ -174,6 +180,16 @@ LoraRadioParams LoraRadioParams::fromConfig(const core::Config& cfg) {
   if (p.rx1Delay < p.wakeUpTime + p.synthTime) {
     cfg.fail("rx1_delay", "is shorter than the radio's wake-up and synthesiser times");
   }
+}
+
+}  // namespace
+
+LoraRadioParams LoraRadioParams::fromConfig(const core::Config& cfg) {
+  LoraRadioParams p;
+  readChip(cfg, p);
+  readModulation(cfg, p);
+  chooseAmplifier(cfg, p);
+  readLorawan(cfg, p);
   return p;
 }
 

@@ -25,7 +25,7 @@ RadioModule::RadioModule(sc_core::sc_module_name name, std::string protocol,
 
 void RadioModule::end_of_elaboration() { m_id = power->attach(basename(), m_states); }
 
-void RadioModule::submit(const device::Report& report) {
+void RadioModule::submit(const radio::Message& report) {
   ++m_submitted;
   m_queue.push_back(report);
   m_queued.notify(sc_core::SC_ZERO_TIME);
@@ -61,32 +61,30 @@ void RadioModule::run() {
   startUp();
   for (;;) {
     while (m_queue.empty()) wait(m_queued);
-    const device::Report report = m_queue.front();
+    const radio::Message report = m_queue.front();
     m_queue.pop_front();
     handle(report);
   }
 }
 
-nlohmann::json RadioModule::summary() const {
-  nlohmann::json states = nlohmann::json::object();
+core::RadioResult RadioModule::summary() const {
+  core::RadioResult r;
+  r.protocol = m_protocol;
+  r.reports_submitted = m_submitted;
+  r.messages_sent = m_sent;
+  r.dropped_duty_cycle = m_droppedDutyCycle;
+  r.unacknowledged = m_unacknowledged;
+  r.transmissions = m_transmissions;
+  r.retries = m_retries;
+  r.payload_bytes_sent = m_payloadBytes;
+  r.airtime_s = in_s(m_airtime);
   // Time in the current state runs up to now.
   for (std::size_t i = 0; i < m_states.size(); ++i) {
     Time t = m_timeInState[i];
     if (i == m_state) t += core::fromScTime(sc_core::sc_time_stamp() - m_stateSince);
-    states[m_states[i].name] = in_s(t);
+    r.time_in_state_s[m_states[i].name] = in_s(t);
   }
-  return {
-      {"protocol", m_protocol},
-      {"reports_submitted", m_submitted},
-      {"messages_sent", m_sent},
-      {"dropped_duty_cycle", m_droppedDutyCycle},
-      {"unacknowledged", m_unacknowledged},
-      {"transmissions", m_transmissions},
-      {"retries", m_retries},
-      {"payload_bytes_sent", m_payloadBytes},
-      {"airtime_s", in_s(m_airtime)},
-      {"time_in_state_s", states},
-  };
+  return r;
 }
 
 // ---------------------------------------------------------------- LoRaWAN
@@ -140,7 +138,7 @@ void LorawanRadio::startUp() {
   setState(kLoraSleep);
 }
 
-void LorawanRadio::handle(const device::Report& report) {
+void LorawanRadio::handle(const radio::Message& report) {
   if (report.payloadBytes > m_params.maxApplicationPayload) {
     throw std::runtime_error(fmt::format(
         "{}: report of {} bytes from job '{}' is over the {}-byte maximum of EU868 DR{}", name(),
@@ -171,20 +169,20 @@ void LorawanRadio::handle(const device::Report& report) {
   ++m_unacknowledged;
 }
 
-nlohmann::json LorawanRadio::summary() const {
-  auto j = RadioModule::summary();
-  j["part"] = m_params.part;
-  j["spreading_factor"] = m_params.modulation.spreadingFactor;
-  j["bandwidth_kHz"] = in_Hz(m_params.modulation.bandwidth) / 1e3;
-  j["data_rate"] = fmt::format("DR{}", m_params.eu868DataRate);
-  j["tx_power_dBm"] = m_params.txPower_dBm;
-  j["power_amplifier"] = m_params.amplifier;
-  j["tx_current_mA"] = in_mA(m_params.txCurrent);
-  j["confirmed"] = m_params.confirmed;
-  j["joins"] = m_joins;
-  j["duty_cycle_waits"] = m_dutyCycleWaits;
-  j["duty_cycle_wait_s"] = in_s(m_dutyCycleWait);
-  return j;
+core::RadioResult LorawanRadio::summary() const {
+  auto r = RadioModule::summary();
+  r.part = m_params.part;
+  r.lorawan = core::RadioResult::Lorawan{m_params.modulation.spreadingFactor,
+                                         in_Hz(m_params.modulation.bandwidth) / 1e3,
+                                         fmt::format("DR{}", m_params.eu868DataRate),
+                                         m_params.txPower_dBm,
+                                         m_params.amplifier,
+                                         in_mA(m_params.txCurrent),
+                                         m_params.confirmed,
+                                         m_joins,
+                                         m_dutyCycleWaits,
+                                         in_s(m_dutyCycleWait)};
+  return r;
 }
 
 std::optional<std::string> lorawanPayloadProblem(const LoraRadioParams& params,
@@ -237,7 +235,7 @@ void MqttRadio::startUp() {
   setState(kWifiIdle);
 }
 
-void MqttRadio::handle(const device::Report& report) {
+void MqttRadio::handle(const radio::Message& report) {
   const bool stay = m_params.policy == MqttPolicy::StayConnected;
   const auto phases = stay ? mqttPublishPhases(m_params, report.payloadBytes)
                            : mqttReportPhases(m_params, report.payloadBytes);
@@ -249,16 +247,13 @@ void MqttRadio::handle(const device::Report& report) {
   m_payloadBytes += report.payloadBytes;
 }
 
-nlohmann::json MqttRadio::summary() const {
-  auto j = RadioModule::summary();
-  j["part"] = m_params.part;
-  j["policy"] =
-      m_params.policy == MqttPolicy::StayConnected ? "stay_connected" : "connect_per_report";
-  j["qos"] = m_params.qos;
-  j["tls"] = m_params.tls;
-  j["connections"] = m_connections;
-  j["connected_idle_current_mA"] = in_mA(connectedIdleCurrent(m_params));
-  return j;
+core::RadioResult MqttRadio::summary() const {
+  auto r = RadioModule::summary();
+  r.part = m_params.part;
+  r.mqtt = core::RadioResult::Mqtt{
+      m_params.policy == MqttPolicy::StayConnected ? "stay_connected" : "connect_per_report",
+      m_params.qos, m_params.tls, m_connections, in_mA(connectedIdleCurrent(m_params))};
+  return r;
 }
 
 void MqttRadio::checkPayload(const core::Config& at, std::string_view key,

@@ -1,4 +1,4 @@
-// The radio as a SystemC module: it takes reports from the MCU (device::ReportSinkIf),
+// The radio as a SystemC module: it takes messages from the MCU (MessageSinkIf),
 // plays each report's protocol phases (LoRaWAN class A, or MQTT over WiFi) as power states
 // on the power bus, and counts what it sent, retried and dropped. See README.md.
 #pragma once
@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string>
@@ -17,24 +16,25 @@
 #include <vector>
 
 #include "sim/core/config.h"
-#include "sim/device/report_sink_if.h"
+#include "sim/core/results.h"
 #include "sim/power/power_bus_if.h"
 #include "sim/radio/lorawan_class_a.h"
+#include "sim/radio/message_sink_if.h"
 #include "sim/radio/mqtt_wifi.h"
 
 namespace ej::radio {
 
-class RadioModule : public sc_core::sc_module, public device::ReportSinkIf {
+class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
  public:
   sc_core::sc_port<power::PowerBusIf> power;
 
   // Queues REPORT; the radio's thread sends it when the radio is free.
-  void submit(const device::Report& report) override;
+  void submit(const radio::Message& report) override;
 
   // Counts and airtime: reports_submitted, messages_sent, dropped_duty_cycle,
   // unacknowledged, transmissions, retries, airtime_s, time_in_state_s{state: s}, ...
   // (charge and energy per state are the power ledger's).
-  virtual nlohmann::json summary() const;
+  virtual core::RadioResult summary() const;
 
   // Fails at KEY of AT when a report of PAYLOAD_BYTES cannot be sent (e.g. over the
   // LoRaWAN maximum of the data rate). For the node's job steps at load time.
@@ -50,7 +50,7 @@ class RadioModule : public sc_core::sc_module, public device::ReportSinkIf {
   // Runs once at the start of the radio's thread (the OTAA join, the MQTT connection).
   virtual void startUp() {}
   // Sends one report; the thread calls it for each queued report in turn.
-  virtual void handle(const device::Report& report) = 0;
+  virtual void handle(const radio::Message& report) = 0;
 
   // Plays PHASES: each phase's state for its duration; counts airtime and time per state.
   void play(const PhaseList& phases);
@@ -78,7 +78,7 @@ class RadioModule : public sc_core::sc_module, public device::ReportSinkIf {
   void run();
   void account();
 
-  std::deque<device::Report> m_queue;
+  std::deque<radio::Message> m_queue;
   sc_core::sc_event m_queued;
 };
 
@@ -86,14 +86,14 @@ class RadioModule : public sc_core::sc_module, public device::ReportSinkIf {
 class LorawanRadio : public RadioModule {
  public:
   LorawanRadio(sc_core::sc_module_name name, LoraRadioParams params);
-  nlohmann::json summary() const override;
+  core::RadioResult summary() const override;
   void checkPayload(const core::Config& at, std::string_view key,
                     std::size_t payloadBytes) const override;
   const LoraRadioParams& params() const { return m_params; }
 
  private:
   void startUp() override;
-  void handle(const device::Report& report) override;
+  void handle(const radio::Message& report) override;
   // Waits (or, with the drop policy, refuses) until the duty cycle allows a transmission.
   bool awaitDutyCycle();
   double uniform();
@@ -110,14 +110,14 @@ class LorawanRadio : public RadioModule {
 class MqttRadio : public RadioModule {
  public:
   MqttRadio(sc_core::sc_module_name name, MqttWifiParams params);
-  nlohmann::json summary() const override;
+  core::RadioResult summary() const override;
   void checkPayload(const core::Config& at, std::string_view key,
                     std::size_t payloadBytes) const override;
   const MqttWifiParams& params() const { return m_params; }
 
  private:
   void startUp() override;
-  void handle(const device::Report& report) override;
+  void handle(const radio::Message& report) override;
 
   MqttWifiParams m_params;
   std::uint64_t m_connections = 0;

@@ -11,6 +11,8 @@
 #include <stdexcept>
 
 #include "sim/core/config.h"
+#include "sim/core/io.h"
+#include "sim/core/results.h"
 #include "sim/report/plot_data.h"
 
 namespace ej::report {
@@ -215,27 +217,125 @@ std::pair<std::string, fs::path> loadScenarioText(const fs::path& file) {
   return {"", file};
 }
 
+std::string num(double v, const char* format = "{:.6g}") {
+  return fmt::format(fmt::runtime(format), v);
+}
+
+// The one-line answer: how long the node lasts (or that it does not need to), and the part
+// that drains it most with its share of the consumption.
+std::string verdict(const core::RunSummary& s) {
+  std::string life;
+  if (s.battery_life_days) {
+    const double days = *s.battery_life_days;
+    life = days >= 365.25
+               ? fmt::format("The battery lasts {:.2f} years ({:.1f} days).", days / 365.25, days)
+               : fmt::format("The battery lasts {:.2f} days.", days);
+  } else if (s.energy_neutral) {
+    life = fmt::format(
+        "Energy neutral: the harvest covered the consumption over the {:.0f} days "
+        "simulated, and the battery never emptied.",
+        s.simulated_days);
+  } else {
+    life = fmt::format("The battery did not empty within the {:.0f} days simulated.",
+                       s.simulated_days);
+  }
+  if (s.outages.count > 0 && s.daily.harvested_mAh > 0) {
+    life += fmt::format(" The node went dark {} times ({:.2f} days in all).", s.outages.count,
+                        s.outages.total_days);
+  }
+  const std::string* largest = nullptr;
+  double largest_mAh = 0;
+  for (const auto& [name, c] : s.components) {
+    if (c.isLoad() && c.charge_per_day_mAh > largest_mAh) {
+      largest = &name, largest_mAh = c.charge_per_day_mAh;
+    }
+  }
+  if (largest && s.daily.consumed_mAh > 0) {
+    life += fmt::format(
+        " The largest drain is <code>{}</code>: {:.1f} % of the consumption "
+        "({:.4g} of {:.4g} mAh/day).",
+        escapeHtml(*largest), 100 * largest_mAh / s.daily.consumed_mAh, largest_mAh,
+        s.daily.consumed_mAh);
+  }
+  return "<p class=\"verdict\">" + life + "</p>\n";
+}
+
+std::string inferenceSection(const core::RunSummary& s) {
+  if (s.inference.empty()) return "";
+  std::string html = "<h2>Inference</h2>\n<table>\n" +
+                     row({"model", "backend", "cycles", "latency (ms)", "energy (µJ)", "MACs",
+                          "SRAM peak (B)", "flash (B)", "int8 accuracy", "basis"},
+                         "th");
+  for (const auto& i : s.inference) {
+    const std::string accuracy =
+        i.accuracy_int8
+            ? fmt::format("{:.2f} % ({} samples)", *i.accuracy_int8 * 100, i.accuracy_samples)
+            : std::string("not measured");
+    html += row({escapeHtml(i.model), escapeHtml(i.backend), num(i.cycles, "{:.0f}"),
+                 num(i.latency_s * 1e3, "{:.3f}"), num(i.energy_per_inference_J * 1e6, "{:.1f}"),
+                 num(static_cast<double>(i.macs), "{:.0f}"),
+                 num(static_cast<double>(i.sram_peak_bytes), "{:.0f}"),
+                 num(static_cast<double>(i.flash_bytes), "{:.0f}"), accuracy, escapeHtml(i.basis)});
+  }
+  return html + "</table>\n";
+}
+
+std::string radioSection(const core::RunSummary& s) {
+  std::string html;
+  for (const auto& [name, r] : s.radios) {
+    html += fmt::format("<h2>Radio <code>{}</code> ({}, {})</h2>\n<table>\n", escapeHtml(name),
+                        escapeHtml(r.protocol), escapeHtml(r.part));
+    html += row({"reports submitted", num(double(r.reports_submitted), "{:.0f}")});
+    html += row({"messages sent", num(double(r.messages_sent), "{:.0f}")});
+    html += row({"dropped by the duty cycle", num(double(r.dropped_duty_cycle), "{:.0f}")});
+    html += row({"unacknowledged", num(double(r.unacknowledged), "{:.0f}")});
+    html += row({"transmissions (retries)", fmt::format("{} ({})", r.transmissions, r.retries)});
+    html += row({"airtime", num(r.airtime_s, "{:.3f} s")});
+    if (const auto& l = r.lorawan) {
+      html += row(
+          {"modulation", fmt::format("SF{}, {:g} kHz, {}, {:g} dBm ({} mA)", l->spreading_factor,
+                                     l->bandwidth_kHz, escapeHtml(l->data_rate), l->tx_power_dBm,
+                                     num(l->tx_current_mA))});
+      html += row({"joins", num(double(l->joins), "{:.0f}")});
+      html += row({"duty-cycle waits",
+                   fmt::format("{} ({:.1f} s in all)", l->duty_cycle_waits, l->duty_cycle_wait_s)});
+    }
+    if (const auto& m = r.mqtt) {
+      html += row({"policy", escapeHtml(m->policy)});
+      html += row({"QoS, TLS", fmt::format("{}, {}", m->qos, m->tls ? "yes" : "no")});
+      html += row({"connections", num(double(m->connections), "{:.0f}")});
+    }
+    double charge_mAh = 0;
+    for (const auto& [state, q] : r.charge_mAh_by_state) charge_mAh += q;
+    if (r.messages_sent > 0) {
+      html += row({"charge per message sent",
+                   num(charge_mAh * 3.6e6 / double(r.messages_sent), "{:.1f} µC")});
+    }
+    html += "</table>\n";
+  }
+  return html;
+}
+
 std::string runBody(const fs::path& dir, const PlotSet& plots) {
-  std::ifstream in(dir / "summary.json");
-  const json s = json::parse(in);
-  const json& d = s.at("daily");
-  std::string html = fmt::format("<h1>{}</h1>\n", escapeHtml(s.value("scenario", "run")));
+  const core::RunSummary s = core::readRunSummary(dir / "summary.json");
+  const auto& d = s.daily;
+  std::string html = fmt::format("<h1>{}</h1>\n", escapeHtml(s.scenario));
+  html += verdict(s);
   html += "<h2>Summary</h2>\n<table>\n";
-  html += row({"battery life", s["battery_life_days"].is_null()
-                                   ? std::string("the battery never emptied within the horizon")
-                                   : number(s["battery_life_days"], "{:.4f} days")});
-  html += row({"energy neutral", number(s.value("energy_neutral", json(nullptr)))});
-  html += row({"consumed", number(d.value("consumed_mAh", json(nullptr)), "{:.3f} mAh/day")});
-  html += row({"harvested", number(d.value("harvested_mAh", json(nullptr)), "{:.3f} mAh/day")});
-  html += row({"net", number(d.value("net_mAh", json(nullptr)), "{:+.3f} mAh/day")});
-  html += row({"wasted (offered, not stored)",
-               number(d.value("wasted_mAh", json(nullptr)), "{:.3f} mAh/day")});
-  html += row({"daily figures are", number(d.value("basis", json(nullptr)))});
-  html += row({"start (UTC)", number(s.value("start_utc", json(nullptr)))});
+  html += row({"battery life", s.battery_life_days
+                                   ? fmt::format("{:.4f} days ({:.3f} years)", *s.battery_life_days,
+                                                 *s.battery_life_days / 365.25)
+                                   : std::string("the battery never emptied within the horizon")});
+  html += row({"energy neutral", s.energy_neutral ? "yes" : "no"});
+  html += row({"consumed", num(d.consumed_mAh, "{:.3f} mAh/day")});
+  html += row({"harvested", num(d.harvested_mAh, "{:.3f} mAh/day")});
+  html += row({"net", num(d.net_mAh, "{:+.3f} mAh/day")});
+  html += row({"wasted (offered, not stored)", num(d.wasted_mAh, "{:.3f} mAh/day")});
+  html += row({"daily figures are", escapeHtml(d.basis)});
+  html += row({"start (UTC)", escapeHtml(s.start_utc)});
   html += row({"simulated / horizon",
-               number(s.value("simulated_days", json(nullptr)), "{:.4f} days") + " / " +
-                   number(s.value("horizon_days", json(nullptr)), "{:g} days")});
-  html += row({"basis", number(s.value("basis", json(nullptr)))});
+               num(s.simulated_days, "{:.4f} days") + " / " + num(s.horizon_days, "{:g} days")});
+  html += row({"basis", escapeHtml(s.basis)});
   html += "</table>\n";
   html += figures(plots);
 
@@ -243,36 +343,33 @@ std::string runBody(const fs::path& dir, const PlotSet& plots) {
           row({"part", "flow", "state", "current (mA)", "time (%)", "charge (mAh/day)",
                "charge over the run (mAh)", "energy over the run (J)"},
               "th");
-  for (const auto& [name, c] : s.at("components").items()) {
-    for (const auto& [state, v] : c.at("states").items()) {
-      html += row({escapeHtml(name), number(c.value("flow", json(nullptr))), escapeHtml(state),
-                   number(v.value("current_mA", json(nullptr)), "{:.6g}"),
-                   number(json(v.value("time_fraction", 0.0) * 100), "{:.3f}"),
-                   number(v.value("charge_per_day_mAh", json(nullptr)), "{:.4f}"),
-                   number(v.value("charge_mAh", json(nullptr)), "{:.4f}"),
-                   number(v.value("energy_J", json(nullptr)), "{:.4f}")});
+  for (const auto& [name, c] : s.components) {
+    for (const auto& [state, v] : c.states) {
+      html += row({escapeHtml(name), escapeHtml(c.flow), escapeHtml(state), num(v.current_mA),
+                   num(v.time_fraction * 100, "{:.3f}"), num(v.charge_per_day_mAh, "{:.4f}"),
+                   num(v.charge_mAh, "{:.4f}"), num(v.energy_J, "{:.4f}")});
     }
     html += row({"<b>" + escapeHtml(name) + "</b>", "", "<b>total</b>", "", "",
-                 "<b>" + number(c.value("charge_per_day_mAh", json(nullptr)), "{:.4f}") + "</b>",
-                 "<b>" + number(c.value("charge_mAh", json(nullptr)), "{:.4f}") + "</b>",
-                 "<b>" + number(c.value("energy_J", json(nullptr)), "{:.4f}") + "</b>"});
+                 "<b>" + num(c.charge_per_day_mAh, "{:.4f}") + "</b>",
+                 "<b>" + num(c.charge_mAh, "{:.4f}") + "</b>",
+                 "<b>" + num(c.energy_J, "{:.4f}") + "</b>"});
   }
   html += "</table>\n";
-  if (s.contains("battery")) {
-    html += "<h2>Battery</h2>\n<table>\n";
-    for (const auto& [k, v] : s["battery"].items()) html += row({escapeHtml(k), number(v)});
-    html += "</table>\n";
-  }
-  if (s.contains("jobs") && !s["jobs"].empty()) {
+  html += inferenceSection(s);
+  html += radioSection(s);
+  html += "<h2>Battery</h2>\n<table>\n";
+  const nlohmann::json battery = s.battery;
+  for (const auto& [k, v] : battery.items()) html += row({escapeHtml(k), number(v)});
+  html += "</table>\n";
+  if (!s.jobs.empty()) {
     html += "<h2>Jobs</h2>\n<table>\n" + row({"job", "triggers", "runs", "merged"}, "th");
-    for (const auto& [k, v] : s["jobs"].items()) {
-      html += row({escapeHtml(k), number(v.value("triggers", json(nullptr)), "{:.0f}"),
-                   number(v.value("runs", json(nullptr)), "{:.0f}"),
-                   number(v.value("merged", json(nullptr)), "{:.0f}")});
+    for (const auto& [k, v] : s.jobs) {
+      html += row({escapeHtml(k), num(double(v.triggers), "{:.0f}"), num(double(v.runs), "{:.0f}"),
+                   num(double(v.merged), "{:.0f}")});
     }
     html += "</table>\n";
   }
-  const auto [text, file] = loadScenarioText(s.value("scenario_file", std::string()));
+  const auto [text, file] = loadScenarioText(s.scenario_file);
   return html + scenarioSection(text, file);
 }
 
@@ -295,7 +392,8 @@ std::string sweepBody(const fs::path& dir, const PlotSet& plots) {
                       table.rows.size(),
                       m.value("zip", false) ? "the lists zipped" : "every combination");
   html += figures(plots);
-  html += "<h2>Points</h2>\n<table>\n";
+  // Many swept keys make a wide table: it scrolls in its own box, not the page.
+  html += "<h2>Points</h2>\n<div class=\"wide\"><table>\n";
   std::vector<std::string> head;
   for (const auto& h : table.header) head.push_back(escapeHtml(h));
   html += row(head, "th");
@@ -304,7 +402,7 @@ std::string sweepBody(const fs::path& dir, const PlotSet& plots) {
     for (const auto& c : r) cells.push_back(escapeHtml(c));
     html += row(cells);
   }
-  html += "</table>\n";
+  html += "</table></div>\n";
   const std::string text = m.value("scenario_text", std::string());
   return html + scenarioSection(text, m.value("scenario", std::string()));
 }
@@ -314,7 +412,8 @@ padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;font-size:.9em}
 th{background:#f0f0f0}figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#555}pre{background:#f7f7f7;padding:.8em;overflow:auto}
-.note{color:#8a5a00})";
+.note{color:#8a5a00}.verdict{font-size:1.15em;background:#eef5ee;border-left:4px solid #2ca02c;
+padding:.5em .8em}.wide{overflow-x:auto;max-width:100%})";
 
 }  // namespace
 
@@ -334,7 +433,7 @@ fs::path writeHtmlReport(const fs::path& dir, const PlotSet& plots, const fs::pa
       "<p class=\"note\">Written by edgejoule from <code>{}</code>.</p>\n</body>\n</html>\n",
       escapeHtml(shown.filename().string()), kStyle, body, escapeHtml(shown.string()));
   const fs::path file = dir / "report.html";
-  writeFileAtomically(file, page);
+  core::writeFileAtomically(file, page);
   return file;
 }
 

@@ -3,7 +3,6 @@
 #include "sim/report/plot.h"
 
 #include <fmt/format.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +16,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "sim/core/io.h"
+#include "sim/core/process.h"
+#include "sim/core/results.h"
 #include "sim/report/plot_data.h"
 
 namespace ej::report {
@@ -24,8 +26,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-constexpr int kExecFailed = 127;
 
 std::optional<fs::path> findOnPath(const std::string& program) {
   const char* path = std::getenv("PATH");
@@ -59,9 +59,7 @@ json readJson(const fs::path& file) {
 }
 
 void writeText(const fs::path& file, const std::string& text) {
-  std::ofstream out(file);
-  out << text;
-  if (!out) throw std::runtime_error(fmt::format("{}: cannot write", file.string()));
+  core::writeFileChecked(file, text);
 }
 
 // Writes plots/NAME.gp that draws BODY once as SVG and once as PNG, runs it, and returns
@@ -83,7 +81,7 @@ Figure draw(const fs::path& plots, const std::string& name, const std::string& t
 
 // The battery over the run: state of charge (left axis) and voltage (right axis), with the
 // instant it emptied and any outages (`outages: [{start_days, end_days}]`) marked.
-Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& summary) {
+Figure batteryFigure(const fs::path& dir, const fs::path& plots, const core::RunSummary& summary) {
   const CsvTable series = CsvTable::read(dir / "timeseries.csv");
   const auto t = series.column("time_s"), soc = series.column("state_of_charge"),
              volt = series.column("voltage_V");
@@ -106,36 +104,30 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const json& sum
       "set y2tics\nset grid\nset key outside bottom center horizontal\n"
       // Labels sit on an opaque box in front of the data, readable over the bands.
       "set style textbox opaque noborder\n",
-      quote("Battery over the run: " + summary.value("scenario", std::string("run"))));
+      quote("Battery over the run: " + summary.scenario));
   // A constant voltage (the ideal battery) would get a zero-height autoscaled range.
   if (std::isfinite(vMin) && vMax - vMin < 0.01) {
     body += fmt::format("set y2range [{}:{}]\n", vMin - 0.5, vMax + 0.5);
   }
-  // Outages: shaded where the summary lists their intervals (`outages.intervals`, or
-  // `outages` itself as a list, of {start_days, end_days}); else their count in the key.
-  const json outages = summary.value("outages", json());
-  const json intervals = outages.is_array() ? outages : outages.value("intervals", json());
-  if (intervals.is_array()) {
-    int n = 1;
-    for (const auto& o : intervals) {
-      body += fmt::format(
-          "set object {} rect from {}, graph 0 to {}, graph 1 fc rgb '#d62728' "
-          "fs transparent solid 0.15 noborder\n",
-          n++, o.value("start_days", 0.0), o.value("end_days", 0.0));
-    }
+  // Outages: the intervals the summary lists (the first 1,000) shaded, their count in a label.
+  const auto& outages = summary.outages;
+  int n = 1;
+  for (const auto& o : outages.intervals) {
+    body += fmt::format(
+        "set object {} rect from {}, graph 0 to {}, graph 1 fc rgb '#d62728' "
+        "fs transparent solid 0.15 noborder\n",
+        n++, o.start_days, o.end_days);
   }
-  if (outages.is_object() && outages.value("count", 0) > 0) {
+  if (outages.count > 0) {
     body +=
         fmt::format("set label 2 {} at graph 0.01, graph 0.04 left tc rgb '#d62728' front boxed\n",
-                    quote(fmt::format("{} outages, {:.2f} days without power in all{}",
-                                      outages.value("count", 0), outages.value("total_days", 0.0),
-                                      intervals.is_array() ? " (shaded)" : "")));
+                    quote(fmt::format("{} outages, {:.2f} days without power in all (shaded)",
+                                      outages.count, outages.total_days)));
   }
-  const json& life = summary.value("battery_life_days", json(nullptr));
-  if (life.is_number()) {
-    const double l = life.get<double>();
+  if (summary.battery_life_days) {
+    const double l = *summary.battery_life_days;
     // The label reads away from the nearer edge of the plot, so it is never clipped.
-    const bool early = l < 0.4 * summary.value("simulated_days", l);
+    const bool early = l < 0.4 * summary.simulated_days;
     body += fmt::format(
         "set arrow 1 from {0}, graph 0 to {0}, graph 1 nohead lc rgb '#d62728' dt 2 lw 2\n"
         "set label 1 {1} at {0}, graph 0.9 {2} tc rgb '#d62728' front boxed\n",
@@ -221,28 +213,26 @@ Figure dailyFigure(const fs::path& dir, const fs::path& plots) {
 
 // Where the charge goes: one stacked bar per part, one segment per power state, from the
 // summary's per-day means; each bar labelled with its total.
-Figure breakdownFigure(const fs::path& plots, const json& summary) {
-  const json& components = summary.at("components");
+Figure breakdownFigure(const fs::path& plots, const core::RunSummary& summary) {
+  const auto& components = summary.components;
   std::vector<std::string> columns;  // "part state" with a non-zero charge somewhere
-  for (const auto& [name, c] : components.items()) {
-    for (const auto& [state, s] : c.at("states").items()) {
-      if (s.value("charge_per_day_mAh", 0.0) != 0.0) columns.push_back(name + " " + state);
+  for (const auto& [name, c] : components) {
+    for (const auto& [state, s] : c.states) {
+      if (s.charge_per_day_mAh != 0.0) columns.push_back(name + " " + state);
     }
   }
   if (columns.empty()) columns.push_back("(no charge)");
   std::string data = "part";
   for (const auto& col : columns) data += "," + col;
   data += ",total\n";
-  for (const auto& [name, c] : components.items()) {
-    const bool source = c.value("flow", std::string("load")) == "source";
-    data += name + (source ? " (source)" : "");
+  for (const auto& [name, c] : components) {
+    data += name + (c.isLoad() ? "" : " (source)");
     double total = 0;
     for (const auto& col : columns) {
       double v = 0;
       if (col.rfind(name + " ", 0) == 0) {
-        const std::string state = col.substr(name.size() + 1);
-        v = c.at("states").contains(state) ? c["states"][state].value("charge_per_day_mAh", 0.0)
-                                           : 0.0;
+        const auto state = c.states.find(col.substr(name.size() + 1));
+        v = state != c.states.end() ? state->second.charge_per_day_mAh : 0.0;
       }
       total += v;
       data += fmt::format(",{:.9g}", v);
@@ -267,14 +257,14 @@ Figure breakdownFigure(const fs::path& plots, const json& summary) {
 // The loads alone, one bar per part and power state on a logarithmic axis: beside a large
 // harvest, or a radio a thousand times cheaper than the MCU, the stacked breakdown shows
 // nothing of the small items. Only states with charge (a log axis has no zero).
-Figure loadsFigure(const fs::path& plots, const json& summary) {
+Figure loadsFigure(const fs::path& plots, const core::RunSummary& summary) {
   std::string data = "item,charge_per_day_mAh\n";
   std::size_t bars = 0;
   double low = 0;
-  for (const auto& [name, c] : summary.at("components").items()) {
-    if (c.value("flow", std::string("load")) == "source") continue;
-    for (const auto& [state, st] : c.at("states").items()) {
-      const double v = st.value("charge_per_day_mAh", 0.0);
+  for (const auto& [name, c] : summary.components) {
+    if (!c.isLoad()) continue;
+    for (const auto& [state, st] : c.states) {
+      const double v = st.charge_per_day_mAh;
       if (v <= 0) continue;
       data += fmt::format("{} {},{:.9g}\n", name, state, v);
       low = bars++ ? std::min(low, v) : v;
@@ -351,31 +341,18 @@ void requireGnuplot() {
 
 void runGnuplot(const fs::path& scriptIn, const fs::path& workDirIn) {
   requireGnuplot();
-  // Absolute before the fork: the child changes folder before it opens them.
+  // Absolute: the child runs in WORK_DIR.
   const fs::path script = fs::absolute(scriptIn);
   const fs::path workDir = fs::absolute(workDirIn);
   const fs::path log = workDir / fmt::format(".gnuplot-{}.log", getpid());
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(fmt::format("cannot start gnuplot: {}", strerror(errno)));
-  if (pid == 0) {
-    if (chdir(workDir.c_str()) != 0) _exit(kExecFailed);
-    if (!freopen(log.c_str(), "w", stderr) || !freopen("/dev/null", "w", stdout)) {
-      _exit(kExecFailed);
-    }
-    const std::string file = script.string();
-    execlp("gnuplot", "gnuplot", file.c_str(), static_cast<char*>(nullptr));
-    _exit(kExecFailed);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const core::ChildExit exit = core::runProcess({"gnuplot", {script.string()}, workDir, {}, log});
   std::string messages;
   {
     std::ifstream in(log);
     messages.assign(std::istreambuf_iterator<char>(in), {});
   }
   fs::remove(log);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  if (exit.ok()) return;
   // gnuplot's error names the script line; keep the last non-empty line, the message.
   std::string last;
   std::size_t pos = 0;
@@ -395,7 +372,7 @@ PlotSet plotRun(const fs::path& dir) {
     throw std::runtime_error(
         fmt::format("{}: no summary.json (not a run's result folder)", dir.string()));
   }
-  const json summary = readJson(dir / "summary.json");
+  const core::RunSummary summary = core::readRunSummary(dir / "summary.json");
   const fs::path plots = dir / "plots";
   fs::create_directories(plots);
   PlotSet set;

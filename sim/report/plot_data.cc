@@ -108,15 +108,4 @@ std::string readFile(const fs::path& file) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-void writeFileAtomically(const fs::path& file, const std::string& text) {
-  const fs::path temp =
-      file.parent_path() / fmt::format(".{}.tmp-{}", file.filename().string(), getpid());
-  {
-    std::ofstream out(temp, std::ios::binary);
-    out << text;
-    if (!out) throw std::runtime_error(fmt::format("{}: cannot write", temp.string()));
-  }
-  fs::rename(temp, file);
-}
-
 }  // namespace ej::report

@@ -39,7 +39,4 @@ std::string slug(const std::string& text);
 // The whole file as a string; throws std::runtime_error naming it when it cannot be read.
 std::string readFile(const std::filesystem::path& file);
 
-// Writes TEXT to FILE through a temporary sibling renamed over it.
-void writeFileAtomically(const std::filesystem::path& file, const std::string& text);
-
 }  // namespace ej::report

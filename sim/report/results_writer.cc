@@ -2,26 +2,14 @@
 #include "sim/report/results_writer.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <fstream>
 
 #include "sim/core/calendar.h"
+#include "sim/core/io.h"
 
 namespace ej::report {
 namespace fs = std::filesystem;
-using nlohmann::json;
-
-namespace {
-
-std::ofstream create(const fs::path& file) {
-  std::ofstream out(file);
-  if (!out) throw std::runtime_error(fmt::format("{}: cannot write", file.string()));
-  return out;
-}
-
-}  // namespace
 
 namespace {
 
@@ -72,204 +60,164 @@ DailyMeans dailyMeans(const device::RunResult& r) {
   return m;
 }
 
-}  // namespace
-
-json summarize(const device::Scenario& scenario, const device::RunResult& r) {
-  const DailyMeans means = dailyMeans(r);
-  double consumed_mAh = 0, harvested_mAh = 0, consumed_J = 0, harvested_J = 0;
-  json components = json::object();
-  for (std::size_t c = 0; c < r.components.size(); ++c) {
-    const auto& component = r.components[c];
-    const bool load = component.flow == power::Flow::Load;
-    double perDay_mAh = 0;
-    json states = json::object();
-    for (std::size_t s = 0; s < component.states.size(); ++s) {
-      const auto& state = component.states[s];
-      perDay_mAh += means.state_mAh[c][s];
-      states[state.name] = {
-          {"current_mA", in_mA(state.current)},
-          {"time_s", in_s(state.time)},
-          {"time_fraction", in_s(r.simulated) > 0 ? in_s(state.time) / in_s(r.simulated) : 0.0},
-          {"charge_mAh", in_mAh(state.charge)},
-          {"energy_J", in_J(state.energy)},
-          {"charge_per_day_mAh", means.state_mAh[c][s]}};
-    }
-    (load ? consumed_mAh : harvested_mAh) += perDay_mAh;
-    (load ? consumed_J : harvested_J) += means.component_J[c];
-    components[component.name] = {
-        {"flow", load ? "load" : "source"},         {"charge_mAh", in_mAh(component.charge())},
-        {"energy_J", in_J(component.energy())},     {"charge_per_day_mAh", perDay_mAh},
-        {"energy_per_day_J", means.component_J[c]}, {"states", states}};
-  }
-  Charge consumedTotal{}, harvestedTotal{};
-  for (const auto& c : r.components) {
-    (c.flow == power::Flow::Load ? consumedTotal : harvestedTotal) += c.charge();
-  }
-  const bool emptied = r.batteryEmptyAt.has_value();
-  // Energy-neutral operation (Kansal et al., ACM TECS 6(4), 2007): over the run the harvest
-  // covers the consumption, and the battery never ran empty on the way.
-  const bool neutral = !emptied && harvestedTotal >= consumedTotal;
-  json intervals = json::array();
-  for (const auto& [start, end] : r.outages.listed) {
-    intervals.push_back({{"start_days", in_d(start)}, {"end_days", in_d(end)}});
-  }
-  const json outages = {{"count", r.outages.count},
-                        {"on_voltage", r.outages.onVoltage},
-                        {"total_days", in_d(r.outages.total)},
-                        {"longest_days", in_d(r.outages.longest)},
-                        {"intervals", intervals}};
-  json jobs = json::object();
-  for (const auto& j : r.jobs) {
-    jobs[j.name] = {{"triggers", j.triggers}, {"runs", j.runs}, {"merged", j.merged}};
-  }
-  json summary = {
-      {"scenario", scenario.name},
-      {"scenario_file", scenario.file.string()},
-      {"start_utc", core::formatUtc(scenario.startEpochSeconds)},
-      {"horizon_days", in_d(scenario.horizon)},
-      {"simulated_days", in_d(r.simulated)},
-      {"battery_life_days", emptied ? json(in_d(*r.batteryEmptyAt)) : json(nullptr)},
-      {"energy_neutral", neutral},
-      {"outages", outages},
-      {"daily",
-       {{"consumed_mAh", consumed_mAh},
-        {"harvested_mAh", harvested_mAh},
-        {"net_mAh", harvested_mAh - consumed_mAh},
-        {"wasted_mAh", means.wasted_mAh},
-        {"consumed_J", consumed_J},
-        {"harvested_J", harvested_J},
-        {"complete_days", means.completeDays},
-        {"basis", means.completeDays > 0 ? "mean over the complete UTC days of the run"
-                                         : "the run's rate scaled to 24 h (no complete day)"}}},
-      {"components", components},
-      {"battery",
-       {{"model", scenario.batteryModelName},
-        {"capacity_mAh", in_mAh(r.batteryCapacity)},
-        {"initial_mAh", in_mAh(r.batteryInitial)},
-        {"final_mAh", in_mAh(r.batteryFinal)},
-        {"minimum_mAh", in_mAh(r.batteryMinimum)},
-        {"brown_out_voltage_V", in_V(r.brownOutVoltage)},
-        {"final_soc", in_C(r.batteryFinal) / in_C(r.batteryCapacity)},
-        {"drawn_mAh", in_mAh(r.batteryDrawn)},
-        {"accepted_mAh", in_mAh(r.batteryAccepted)},
-        {"wasted_mAh", in_mAh(r.batteryWasted)}}},
-      {"jobs", jobs},
-      {"simulation",
-       {{"events", r.events},
-        {"delta_cycles", r.deltaCycles},
-        {"wall_time_s", r.wallTime_s},
-        {"nodes_in_kernel", r.nodesInKernel},
-        {"time_resolution", "1 ns"}}},
-      {"basis",
-       "modelled: every current is a figure from the scenario or its hw/ parts (each with its "
-       "source); no inference cost is counted in this scenario"},
-  };
-  if (scenario.pir) summary["pir"] = {{"motions", r.pirMotions}, {"triggers", r.pirTriggers}};
-  if (!r.radios.empty()) summary["radios"] = r.radios;
-  if (!scenario.inferences.empty()) {
-    summary["inference"] = scenario.inferences;
-    summary["basis"] =
-        "modelled currents (scenario and hw/ parts, each with its source); inference latency "
-        "as in inference[].basis";
-    for (auto& i : summary["inference"]) i.erase("key");
-  }
-  return summary;
-}
-
-std::string humanSummary(const json& s) {
-  std::string out = fmt::format("{}: {:.3f} days simulated (horizon {:g} days)\n",
-                                s["scenario"].get<std::string>(), s["simulated_days"].get<double>(),
-                                s["horizon_days"].get<double>());
-  const auto& d = s["daily"];
-  out += fmt::format("  consumed   {:10.3f} mAh/day\n", d["consumed_mAh"].get<double>());
-  out += fmt::format("  harvested  {:10.3f} mAh/day\n", d["harvested_mAh"].get<double>());
-  out += fmt::format("  net        {:+10.3f} mAh/day   energy neutral: {}\n",
-                     d["net_mAh"].get<double>(), s["energy_neutral"].get<bool>() ? "yes" : "no");
-  if (s["battery_life_days"].is_null()) {
-    out += "  battery life: the battery never emptied within the horizon\n";
-  } else {
-    const double life = s["battery_life_days"].get<double>();
-    out += fmt::format("  battery life: {:.4f} days ({:.2f} h)\n", life, life * 24);
-  }
-  // Without a harvester the first outage is the end of the run, not an outage to report.
-  if (const auto n = s["outages"]["count"].get<long>(); n > 0 && d["harvested_mAh"] > 0) {
-    out += fmt::format("  outages: {} ({:.2f} days dark in all, the longest {:.2f} days)\n", n,
-                       s["outages"]["total_days"].get<double>(),
-                       s["outages"]["longest_days"].get<double>());
-  }
-  if (s.contains("inference")) {
-    for (const auto& i : s["inference"]) {
-      out += fmt::format(
-          "  inference  {} ({}): {:.0f} cycles, {:.2f} ms, {:.1f} uJ, int8 accuracy {:.2f} %\n",
-          i["model"].get<std::string>(), i["backend"].get<std::string>(), i["cycles"].get<double>(),
-          i["latency_s"].get<double>() * 1e3, i["energy_per_inference_J"].get<double>() * 1e6,
-          i["accuracy_int8"].get<double>() * 100);
-    }
-  }
-  for (const auto& [name, c] : s["components"].items()) {
-    std::string states;
-    for (const auto& [state, v] : c["states"].items()) {
-      if (!states.empty()) states += ", ";
-      states += fmt::format("{} {:.3f}", state, v["charge_per_day_mAh"].get<double>());
-    }
-    out += fmt::format("  {:<10} {:10.3f} mAh/day ({}) [{}]\n", name,
-                       c["charge_per_day_mAh"].get<double>(), states, c["flow"].get<std::string>());
+core::ComponentResult componentResult(const power::Ledger::Component& component,
+                                      const DailyMeans& means, std::size_t c, Time simulated) {
+  core::ComponentResult out;
+  out.flow = component.flow == power::Flow::Load ? "load" : "source";
+  out.charge_mAh = in_mAh(component.charge());
+  out.energy_J = in_J(component.energy());
+  out.energy_per_day_J = means.component_J[c];
+  for (std::size_t s = 0; s < component.states.size(); ++s) {
+    const auto& state = component.states[s];
+    out.charge_per_day_mAh += means.state_mAh[c][s];
+    out.states[state.name] = {in_mA(state.current),
+                              in_s(state.time),
+                              in_s(simulated) > 0 ? in_s(state.time) / in_s(simulated) : 0.0,
+                              in_mAh(state.charge),
+                              in_J(state.energy),
+                              means.state_mAh[c][s]};
   }
   return out;
 }
 
-void writeFolderAtomically(const fs::path& dir, const std::function<void(const fs::path&)>& fill) {
-  const fs::path target = fs::absolute(dir).lexically_normal();
-  const fs::path parent = target.parent_path();
-  fs::create_directories(parent);
-  const fs::path temp = parent / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
-  fs::remove_all(temp);
-  fs::create_directory(temp);
-  try {
-    fill(temp);
-    fs::remove_all(target);
-    fs::rename(temp, target);
-  } catch (...) {
-    fs::remove_all(temp);
-    throw;
+core::OutageResult outageResult(const power::BatteryModule::Outages& o) {
+  core::OutageResult out{o.count, o.onVoltage, in_d(o.total), in_d(o.longest), {}};
+  for (const auto& [start, end] : o.listed) out.intervals.push_back({in_d(start), in_d(end)});
+  return out;
+}
+
+}  // namespace
+
+core::RunSummary summarize(const device::Scenario& scenario, const device::RunResult& r) {
+  const DailyMeans means = dailyMeans(r);
+  core::RunSummary s;
+  s.scenario = scenario.name;
+  s.scenario_file = scenario.file.string();
+  s.start_utc = core::formatUtc(scenario.startEpochSeconds);
+  s.horizon_days = in_d(scenario.horizon);
+  s.simulated_days = in_d(r.simulated);
+  if (r.batteryEmptyAt) s.battery_life_days = in_d(*r.batteryEmptyAt);
+
+  Charge consumedTotal{}, harvestedTotal{};
+  for (std::size_t c = 0; c < r.components.size(); ++c) {
+    const auto& component = r.components[c];
+    auto result = componentResult(component, means, c, r.simulated);
+    const bool load = result.isLoad();
+    (load ? s.daily.consumed_mAh : s.daily.harvested_mAh) += result.charge_per_day_mAh;
+    (load ? s.daily.consumed_J : s.daily.harvested_J) += result.energy_per_day_J;
+    (load ? consumedTotal : harvestedTotal) += component.charge();
+    s.components[component.name] = std::move(result);
   }
+  s.daily.net_mAh = s.daily.harvested_mAh - s.daily.consumed_mAh;
+  s.daily.wasted_mAh = means.wasted_mAh;
+  s.daily.complete_days = means.completeDays;
+  s.daily.basis = means.completeDays > 0 ? "mean over the complete UTC days of the run"
+                                         : "the run's rate scaled to 24 h (no complete day)";
+  // Energy-neutral operation (Kansal et al., ACM TECS 6(4), 2007): over the run the harvest
+  // covers the consumption, and the battery never ran empty on the way.
+  s.energy_neutral = !r.batteryEmptyAt && harvestedTotal >= consumedTotal;
+  s.outages = outageResult(r.outages);
+  s.battery = {scenario.batteryModelName,
+               in_mAh(r.batteryCapacity),
+               in_mAh(r.batteryInitial),
+               in_mAh(r.batteryFinal),
+               in_mAh(r.batteryMinimum),
+               in_V(r.brownOutVoltage),
+               in_C(r.batteryFinal) / in_C(r.batteryCapacity),
+               in_mAh(r.batteryDrawn),
+               in_mAh(r.batteryAccepted),
+               in_mAh(r.batteryWasted)};
+  for (const auto& j : r.jobs) s.jobs[j.name] = {j.triggers, j.runs, j.merged};
+  s.simulation = {r.events, r.deltaCycles, r.wallTime_s, r.nodesInKernel, "1 ns"};
+  if (scenario.pir) s.pir = core::PirResult{r.pirMotions, r.pirTriggers};
+  s.radios = r.radios;
+  for (const auto& i : scenario.inferences) s.inference.push_back(i.result);
+  s.basis = s.inference.empty()
+                ? "modelled: every current is a figure from the scenario or its hw/ parts (each "
+                  "with its source); no inference cost is counted in this scenario"
+                : "modelled currents (scenario and hw/ parts, each with its source); inference "
+                  "latency as in inference[].basis";
+  return s;
+}
+
+std::string humanSummary(const core::RunSummary& s) {
+  std::string out = fmt::format("{}: {:.3f} days simulated (horizon {:g} days)\n", s.scenario,
+                                s.simulated_days, s.horizon_days);
+  const auto& d = s.daily;
+  out += fmt::format("  consumed   {:10.3f} mAh/day\n", d.consumed_mAh);
+  out += fmt::format("  harvested  {:10.3f} mAh/day\n", d.harvested_mAh);
+  out += fmt::format("  net        {:+10.3f} mAh/day   energy neutral: {}\n", d.net_mAh,
+                     s.energy_neutral ? "yes" : "no");
+  if (!s.battery_life_days) {
+    out += "  battery life: the battery never emptied within the horizon\n";
+  } else {
+    const double life = *s.battery_life_days;
+    out += fmt::format("  battery life: {:.4f} days ({:.2f} h)\n", life, life * 24);
+  }
+  // Without a harvester the first outage is the end of the run, not an outage to report.
+  if (s.outages.count > 0 && d.harvested_mAh > 0) {
+    out += fmt::format("  outages: {} ({:.2f} days dark in all, the longest {:.2f} days)\n",
+                       s.outages.count, s.outages.total_days, s.outages.longest_days);
+  }
+  for (const auto& i : s.inference) {
+    out +=
+        fmt::format("  inference  {} ({}): {:.0f} cycles, {:.2f} ms, {:.1f} uJ, {}\n", i.model,
+                    i.backend, i.cycles, i.latency_s * 1e3, i.energy_per_inference_J * 1e6,
+                    i.accuracy_int8 ? fmt::format("int8 accuracy {:.2f} %", *i.accuracy_int8 * 100)
+                                    : std::string("accuracy not measured (no labelled data)"));
+  }
+  for (const auto& [name, c] : s.components) {
+    std::string states;
+    for (const auto& [state, v] : c.states) {
+      if (!states.empty()) states += ", ";
+      states += fmt::format("{} {:.3f}", state, v.charge_per_day_mAh);
+    }
+    out += fmt::format("  {:<10} {:10.3f} mAh/day ({}) [{}]\n", name, c.charge_per_day_mAh, states,
+                       c.flow);
+  }
+  return out;
 }
 
 void writeResults(const fs::path& outDir, const device::Scenario& scenario,
-                  const device::RunResult& r, const std::function<void(const fs::path&)>& extra) {
-  writeFolderAtomically(outDir, [&](const fs::path& dir) {
-    create(dir / "summary.json") << summarize(scenario, r).dump(2) << "\n";
+                  const device::RunResult& r, const WriteOptions& options,
+                  const std::function<void(const fs::path&)>& extra) {
+  const nlohmann::json summary = summarize(scenario, r);
+  core::writeFolderAtomically(
+      outDir, {"run", scenario.file.string()},
+      [&](const fs::path& dir) {
+        core::writeFileChecked(dir / "summary.json", summary.dump(2) + "\n");
 
-    auto daily = create(dir / "daily.csv");
-    daily << "day,date,length_d,consumed_mAh,harvested_mAh,net_mAh,wasted_mAh,soc_end";
-    for (const auto& c : r.components) daily << "," << c.name << "_mAh";
-    daily << "\n";
-    for (std::size_t i = 0; i < r.daily.size(); ++i) {
-      const auto& row = r.daily[i];
-      const double consumed = row.flow_mAh(r.components, power::Flow::Load);
-      const double harvested = row.flow_mAh(r.components, power::Flow::Source);
-      daily << fmt::format(
-          "{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}", i,
-          core::formatUtcDate(scenario.startEpochSeconds + row.start_d * kSecondsPerDay),
-          row.length_d, consumed, harvested, harvested - consumed, row.wasted_mAh, row.soc_end);
-      for (std::size_t c = 0; c < r.components.size(); ++c) {
-        daily << fmt::format(",{:.9g}", row.component_mAh(c));
-      }
-      daily << "\n";
-    }
+        core::CheckedFile daily(dir / "daily.csv");
+        daily << "day,date,length_d,consumed_mAh,harvested_mAh,net_mAh,wasted_mAh,soc_end";
+        for (const auto& c : r.components) daily << "," << c.name << "_mAh";
+        daily << "\n";
+        for (std::size_t i = 0; i < r.daily.size(); ++i) {
+          const auto& row = r.daily[i];
+          const double consumed = row.flow_mAh(r.components, power::Flow::Load);
+          const double harvested = row.flow_mAh(r.components, power::Flow::Source);
+          daily << fmt::format(
+              "{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}", i,
+              core::formatUtcDate(scenario.startEpochSeconds + row.start_d * kSecondsPerDay),
+              row.length_d, consumed, harvested, harvested - consumed, row.wasted_mAh, row.soc_end);
+          for (std::size_t c = 0; c < r.components.size(); ++c) {
+            daily << fmt::format(",{:.9g}", row.component_mAh(c));
+          }
+          daily << "\n";
+        }
+        daily.close();
 
-    auto series = create(dir / "timeseries.csv");
-    series << "time_s,time_utc,state_of_charge,remaining_mAh,voltage_V,load_mA,harvest_mA\n";
-    for (const auto& row : r.timeseries) {
-      series << fmt::format("{:.9g},{},{:.9g},{:.9g},{:.6g},{:.9g},{:.9g}\n", row.time_s,
-                            core::formatUtc(scenario.startEpochSeconds + row.time_s),
-                            row.state_of_charge, row.remaining_mAh, row.voltage_V, row.load_mA,
-                            row.harvest_mA);
-    }
-    daily.close();
-    series.close();
-    if (extra) extra(dir);
-  });
+        core::CheckedFile series(dir / "timeseries.csv");
+        series << "time_s,time_utc,state_of_charge,remaining_mAh,voltage_V,load_mA,harvest_mA\n";
+        for (const auto& row : r.timeseries) {
+          series << fmt::format("{:.9g},{},{:.9g},{:.9g},{:.6g},{:.9g},{:.9g}\n", row.time_s,
+                                core::formatUtc(scenario.startEpochSeconds + row.time_s),
+                                row.state_of_charge, row.remaining_mAh, row.voltage_V, row.load_mA,
+                                row.harvest_mA);
+        }
+        series.close();
+        if (extra) extra(dir);
+      },
+      options.force);
 }
 
 }  // namespace ej::report

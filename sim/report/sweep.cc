@@ -8,19 +8,18 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <stdexcept>
 
+#include "sim/core/io.h"
+#include "sim/core/process.h"
 #include "sim/report/plot_data.h"
 
 namespace ej::report {
@@ -96,27 +95,6 @@ std::vector<SweepPoint> sweepPoints(const std::vector<SweepSet>& sets, bool zip)
 
 namespace {
 
-const json* find(const json& j, const std::string& dotted) {
-  const json* node = &j;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = dotted.find('.', start);
-    const std::string key = dotted.substr(start, dot - start);
-    if (!node->is_object() || !node->contains(key)) return nullptr;
-    node = &(*node)[key];
-    if (dot == std::string::npos) return node;
-    start = dot + 1;
-  }
-}
-
-std::string cell(const json* v) {
-  if (!v || v->is_null()) return "";
-  if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
-  if (v->is_number()) return fmt::format("{:.9g}", v->get<double>());
-  if (v->is_string()) return v->get<std::string>();
-  return v->dump();
-}
-
 json readJson(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
@@ -188,28 +166,10 @@ class ProgressBar {
 };
 
 // Starts `PROGRAM sweep-shard SHARD_FILE` with stdout to /dev/null and stderr to ERR; the
-// child dies with the sweep (PR_SET_PDEATHSIG), so a killed sweep leaves no worker behind to
-// race its successor.
+// child dies with the sweep, so a killed sweep leaves no worker behind to race its successor.
 pid_t startShard(const SweepOptions& o, const fs::path& shardFile, const fs::path& err) {
-  std::vector<std::string> args = {o.program.string(), "sweep-shard", shardFile.string()};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(fmt::format("cannot fork: {}", strerror(errno)));
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    const int null = open("/dev/null", O_WRONLY);
-    const int errFd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (null < 0 || errFd < 0 || dup2(null, 1) < 0 || dup2(errFd, 2) < 0) _exit(1);
-    close(null);
-    close(errFd);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
+  return core::startProcess(
+      {o.program.string(), {"sweep-shard", shardFile.string()}, {}, {}, err, true});
 }
 
 // Points per shard: enough shards to keep every worker busy to the end (about four per
@@ -223,28 +183,40 @@ std::size_t shardSize(std::size_t pending, unsigned workers) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> sweepFigures(const json& summary) {
-  std::vector<std::pair<std::string, std::string>> f;
-  for (const char* key :
-       {"battery_life_days", "energy_neutral", "daily.consumed_mAh", "daily.harvested_mAh",
-        "daily.net_mAh", "daily.wasted_mAh", "daily.consumed_J", "daily.harvested_J",
-        "battery.final_soc", "battery.minimum_mAh", "simulated_days"}) {
-    f.emplace_back(key, cell(find(summary, key)));
+std::vector<std::pair<std::string, std::string>> sweepFigures(const core::RunSummary& s) {
+  const auto number = [](double v) { return fmt::format("{:.9g}", v); };
+  std::vector<std::pair<std::string, std::string>> f = {
+      {"battery_life_days", s.battery_life_days ? number(*s.battery_life_days) : ""},
+      {"energy_neutral", s.energy_neutral ? "true" : "false"},
+      {"daily.consumed_mAh", number(s.daily.consumed_mAh)},
+      {"daily.harvested_mAh", number(s.daily.harvested_mAh)},
+      {"daily.net_mAh", number(s.daily.net_mAh)},
+      {"daily.wasted_mAh", number(s.daily.wasted_mAh)},
+      {"daily.consumed_J", number(s.daily.consumed_J)},
+      {"daily.harvested_J", number(s.daily.harvested_J)},
+      {"battery.final_soc", number(s.battery.final_soc)},
+      {"battery.minimum_mAh", number(s.battery.minimum_mAh)},
+      {"simulated_days", number(s.simulated_days)}};
+  // The accuracy of the (first) network the node runs, in percent (summary.json's
+  // inference[0].accuracy_int8 is a fraction); empty when it was not measured.
+  if (!s.inference.empty()) {
+    const auto& a = s.inference.front().accuracy_int8;
+    f.emplace_back("accuracy", a ? number(*a * 100) : "");
   }
-  // The accuracy of the (first) network the node runs, in percent: summary.json's
-  // inference[0].accuracy_int8 is a fraction.
-  if (summary.contains("inference") && !summary["inference"].empty() &&
-      summary["inference"][0].contains("accuracy_int8")) {
-    const json percent = summary["inference"][0]["accuracy_int8"].get<double>() * 100;
-    f.emplace_back("accuracy", cell(&percent));
-  }
-  if (summary.contains("components")) {
-    for (const auto& [name, c] : summary["components"].items()) {
-      f.emplace_back("components." + name + ".charge_per_day_mAh",
-                     cell(find(c, "charge_per_day_mAh")));
-    }
+  for (const auto& [name, c] : s.components) {
+    f.emplace_back("components." + name + ".charge_per_day_mAh", number(c.charge_per_day_mAh));
   }
   return f;
+}
+
+bool pointDone(const fs::path& dir) {
+  if (!core::isEdgejouleFolder(dir)) return false;
+  try {
+    core::readRunSummary(dir / "summary.json");
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 fs::path writeSweepCsv(const fs::path& out, const std::vector<SweepSet>& sets,
@@ -253,7 +225,7 @@ fs::path writeSweepCsv(const fs::path& out, const std::vector<SweepSet>& sets,
   std::vector<std::string> columns;
   for (const auto& p : points) {
     std::map<std::string, std::string> row;
-    for (const auto& [k, v] : sweepFigures(readJson(out / p.dir / "summary.json"))) {
+    for (const auto& [k, v] : sweepFigures(core::readRunSummary(out / p.dir / "summary.json"))) {
       if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
       row[k] = v;
     }
@@ -269,14 +241,18 @@ fs::path writeSweepCsv(const fs::path& out, const std::vector<SweepSet>& sets,
     for (const auto& c : columns) csv += "," + csvField(figures[i][c]);
     csv += "\n";
   }
-  writeFileAtomically(out / "sweep.csv", csv);
+  core::writeFileAtomically(out / "sweep.csv", csv);
   return out / "sweep.csv";
 }
 
 SweepOutcome runSweep(const SweepOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto points = sweepPoints(o.sets, o.zip);
+  // The folder is ours when new, empty, or an earlier sweep's (its marker, or the sweep.json
+  // of a sweep written before markers); anything else is the user's and is refused.
+  if (!fs::exists(o.out / "sweep.json")) core::checkOutputTarget(o.out, o.force);
   fs::create_directories(o.out / "points");
+  if (!core::isEdgejouleFolder(o.out)) core::writeMarker(o.out, {"sweep", o.scenario.string()});
 
   // One sweep per folder at a time; the lock goes with the process, however it ends.
   const fs::path lockFile = o.out / ".lock";
@@ -307,7 +283,7 @@ SweepOutcome runSweep(const SweepOptions& o) {
       }
     }
   } else {
-    writeFileAtomically(manifest, def.dump(2) + "\n");
+    core::writeFileAtomically(manifest, def.dump(2) + "\n");
   }
   fs::remove(o.out / "sweep.csv");  // it stands for a complete sweep only
 
@@ -324,11 +300,17 @@ SweepOutcome runSweep(const SweepOptions& o) {
   outcome.points = points.size();
   std::vector<const SweepPoint*> pending;
   for (const auto& p : points) {
-    if (fs::exists(o.out / p.dir / "summary.json")) {
+    if (pointDone(o.out / p.dir)) {
       ++outcome.alreadyDone;
-    } else {
-      pending.push_back(&p);
+      continue;
     }
+    // A folder without the marker and a summary that reads is no result (a full disk, or an
+    // older edgejoule, left it): points/ is the sweep's own, so it is run again.
+    if (fs::exists(o.out / p.dir)) {
+      fs::remove_all(o.out / p.dir);
+      ++outcome.rerun;
+    }
+    pending.push_back(&p);
   }
   ProgressBar bar(o.progress, points.size(), outcome.alreadyDone);
   const unsigned workers = std::max(1u, o.workers);
@@ -366,24 +348,19 @@ SweepOutcome runSweep(const SweepOptions& o) {
                                    {"name", "p" + fs::path(p->dir).filename().string()},
                                    {"values", values}});
       }
-      writeFileAtomically(r.file, shard.dump(2) + "\n");
+      core::writeFileAtomically(r.file, shard.dump(2) + "\n");
       const pid_t pid = startShard(o, r.file, r.err);
       running[pid] = std::move(r);
     }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(fmt::format("waiting for a sweep shard: {}", strerror(errno)));
-    }
-    const auto it = running.find(pid);
+    const core::ChildExit exit = core::waitForAnyChild();
+    const auto it = running.find(exit.pid);
     if (it == running.end()) continue;
     Running r = std::move(it->second);
     running.erase(it);
     std::vector<const SweepPoint*> missing;
     // A point whose folder exists is done, however the worker ended: folders appear whole.
     for (const SweepPoint* p : r.points) {
-      if (fs::exists(o.out / p->dir / "summary.json")) {
+      if (pointDone(o.out / p->dir)) {
         ++outcome.ran;
         bar.pointDone();
       } else {
@@ -394,10 +371,9 @@ SweepOutcome runSweep(const SweepOptions& o) {
       for (const SweepPoint* p : missing) queue.push_back({p});
     } else if (!missing.empty()) {
       const SweepPoint& p = *missing.front();
-      failures.push_back(fmt::format("point {} ({}): {}", p.dir, describe(p),
-                                     WIFSIGNALED(status)
-                                         ? fmt::format("killed by signal {}", WTERMSIG(status))
-                                         : firstLine(r.err)));
+      failures.push_back(fmt::format(
+          "point {} ({}): {}", p.dir, describe(p),
+          exit.signalled ? fmt::format("killed by signal {}", exit.code) : firstLine(r.err)));
     }
     fs::remove(r.file);
     if (missing.empty() || r.points.size() > 1) {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/results.h"
+
 namespace ej::report {
 
 // One swept key and its values, as given: `key.path=v1,v2,...` (a comma inside a value is
@@ -47,11 +49,13 @@ struct SweepOptions {
   std::vector<double> horizons_s;
   std::filesystem::path program;  // the edgejoule binary the points run with
   bool progress = false;          // draw a progress bar on stderr
+  bool force = false;             // --force: OUT may be a folder edgejoule did not write
 };
 
 struct SweepOutcome {
   std::size_t points = 0;       // in the sweep
   std::size_t alreadyDone = 0;  // found complete when it started (resumed)
+  std::size_t rerun = 0;        // found with a folder that was not a complete result
   std::size_t ran = 0;          // run now
   double wall_s = 0;
   std::filesystem::path csv;
@@ -64,7 +68,10 @@ SweepOutcome runSweep(const SweepOptions& options);
 
 // The figures of one point's summary that go into sweep.csv, in column order; names are
 // the summary's key paths. Empty strings for figures the summary does not have.
-std::vector<std::pair<std::string, std::string>> sweepFigures(const nlohmann::json& summary);
+std::vector<std::pair<std::string, std::string>> sweepFigures(const core::RunSummary& summary);
+
+// True when DIR holds a complete point: edgejoule's marker and a summary.json that reads.
+bool pointDone(const std::filesystem::path& dir);
 
 // Writes OUT/sweep.csv from the points' summaries (all must exist).
 std::filesystem::path writeSweepCsv(const std::filesystem::path& out,

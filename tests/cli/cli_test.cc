@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -18,11 +19,12 @@ struct Outcome {
 };
 
 // Runs `edgejoule ARGS` from the source folder, stdout discarded.
-Outcome edgejoule(const std::string& args) {
+// ENV, if given, is prefixed to the command (`NAME=value `).
+Outcome edgejoule(const std::string& args, const std::string& env = "") {
   // ctest runs tests in parallel: every file a test uses carries its process id.
   const fs::path err = fs::temp_directory_path() / ("ej_cli_stderr_" + std::to_string(getpid()));
-  const std::string cmd = std::string("cd ") + EJ_SOURCE_DIR + " && " + EJ_BINARY + " " + args +
-                          " >/dev/null 2>" + err.string();
+  const std::string cmd = std::string("cd ") + EJ_SOURCE_DIR + " && " + env + EJ_BINARY + " " +
+                          args + " >/dev/null 2>" + err.string();
   const int raw = std::system(cmd.c_str());
   std::ifstream in(err);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -146,6 +148,94 @@ TEST(CliTest, PlotsIntoARelativeOutputFolder) {
 TEST(CliTest, CheckValidatesWithoutWriting) {
   EXPECT_EQ(edgejoule("check scenarios/seed-paper-pir-solar.yaml").status, 0);
   EXPECT_EQ(edgejoule("check tests/cli/fixtures/unknown-key.yaml").status, 2);
+}
+
+// `check` validates a scenario with an infer step without emulating it: with an empty
+// profile cache, nothing is written there (a profile or an accuracy would be).
+TEST(CliTest, CheckNeverEmulates) {
+  const fs::path cache = fs::temp_directory_path() / ("ej_cli_cache_" + std::to_string(getpid()));
+  fs::remove_all(cache);
+  fs::create_directories(cache);
+  const auto r =
+      edgejoule("check scenarios/reference-node.yaml", "XDG_CACHE_HOME=" + cache.string() + " ");
+  EXPECT_EQ(r.status, 0) << r.stderrText;
+  EXPECT_TRUE(fs::is_empty(cache));
+  fs::remove_all(cache);
+}
+
+}  // namespace
+
+namespace {
+
+// `--out` replaces only a folder edgejoule wrote (issue "nothing lost"): each case is run from
+// a scratch working folder holding a file that must survive.
+class OutputSafetyTest : public ::testing::Test {
+ protected:
+  const fs::path work = fs::temp_directory_path() / ("ej_cli_out_" + std::to_string(getpid()));
+  void SetUp() override {
+    fs::remove_all(work);
+    fs::create_directories(work / "s");
+    std::ofstream(work / "s/k") << "keep\n";
+  }
+  void TearDown() override { fs::remove_all(work); }
+  Outcome runFrom(const fs::path& cwd, const std::string& args) {
+    const fs::path err = work / "stderr";
+    const std::string cmd =
+        "cd " + cwd.string() + " && EDGEJOULE_HOME=" + EJ_SOURCE_DIR + " " + EJ_BINARY + " run " +
+        EJ_SOURCE_DIR + "/scenarios/seed-paper-pir.yaml " + args + " >/dev/null 2>" + err.string();
+    const int raw = std::system(cmd.c_str());
+    std::ifstream in(err);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    fs::remove(err);
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text};
+  }
+  void expectRefused(const Outcome& r, const std::string& what) {
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.stderrText.find(what), std::string::npos) << r.stderrText;
+    EXPECT_EQ(std::count(r.stderrText.begin(), r.stderrText.end(), '\n'), 1) << r.stderrText;
+    std::ifstream in(work / "s/k");
+    std::string kept;
+    std::getline(in, kept);
+    EXPECT_EQ(kept, "keep");
+  }
+};
+
+TEST_F(OutputSafetyTest, WorkingFolderIsNeverReplaced) {
+  expectRefused(runFrom(work / "s", "--out ."), "--out .: refusing to replace the working folder");
+  expectRefused(runFrom(work / "s", "--out . --force"), "refusing to replace the working folder");
+  expectRefused(runFrom(work / "s", "--out .."), "refusing to replace the working folder");
+}
+
+TEST_F(OutputSafetyTest, ForeignFolderIsRefusedUnlessForced) {
+  expectRefused(runFrom(work, "--out s"), "--out s: the folder exists and was not written by");
+  EXPECT_EQ(runFrom(work, "--out s --force").status, 0);
+  EXPECT_TRUE(fs::exists(work / "s/summary.json"));
+  EXPECT_TRUE(fs::exists(work / "s/.edgejoule"));
+  EXPECT_FALSE(fs::exists(work / "s/k"));
+}
+
+TEST_F(OutputSafetyTest, ExistingFileIsRefused) {
+  std::ofstream(work / "afile") << "keep\n";
+  const auto r = runFrom(work, "--out afile");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.stderrText.find("--out afile: a file of that name exists"), std::string::npos)
+      << r.stderrText;
+  std::ifstream in(work / "afile");
+  std::string kept;
+  std::getline(in, kept);
+  EXPECT_EQ(kept, "keep");
+}
+
+TEST_F(OutputSafetyTest, OwnResultFolderIsReplacedAndNoTemporaryFolderRemains) {
+  ASSERT_EQ(runFrom(work, "--out r").status, 0);
+  ASSERT_EQ(runFrom(work, "--out r/").status, 0);
+  std::size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(work)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+    ++entries;
+  }
+  EXPECT_EQ(entries, 2u);  // s/ and r/
+  EXPECT_TRUE(fs::exists(work / "r/summary.json"));
 }
 
 }  // namespace

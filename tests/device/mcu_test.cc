@@ -96,10 +96,10 @@ TEST(McuTest, PeriodicJobsRunOnTheirTimer) {
 }
 
 // Records what the MCU sends.
-struct FakeRadio : sc_core::sc_module, ReportSinkIf {
+struct FakeRadio : sc_core::sc_module, radio::MessageSinkIf {
   explicit FakeRadio(sc_core::sc_module_name n) : sc_module(n) {}
-  void submit(const Report& r) override { sent.push_back({core::simNow(), r}); }
-  std::vector<std::pair<Time, Report>> sent;
+  void submit(const radio::Message& r) override { sent.push_back({core::simNow(), r}); }
+  std::vector<std::pair<Time, radio::Message>> sent;
 };
 
 TEST(McuTest, SendStepsReachTheNamedRadioInOrder) {

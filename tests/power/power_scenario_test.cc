@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/device/inference_steps.h"
 #include "sim/device/scenario.h"
 #include "sim/device/simulation.h"
 #include "sim/report/results_writer.h"
@@ -34,6 +35,7 @@ std::vector<Run> run(const std::vector<std::pair<std::string, core::Overrides>>&
     pointers.push_back(&s);
     names.push_back("node" + std::to_string(names.size()));
   }
+  for (auto* s : pointers) device::profileInferences(*s);
   const auto results = device::simulateMany(pointers, names);
   std::vector<Run> runs;
   for (std::size_t i = 0; i < results.size(); ++i) {

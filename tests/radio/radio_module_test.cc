@@ -45,7 +45,7 @@ class FakeBus : public sc_core::sc_module, public power::PowerBusIf {
 // Submits reports at given times.
 class Driver : public sc_core::sc_module {
  public:
-  sc_core::sc_port<device::ReportSinkIf> out;
+  sc_core::sc_port<radio::MessageSinkIf> out;
   Driver(sc_core::sc_module_name name, std::vector<std::pair<double, std::size_t>> plan)
       : sc_core::sc_module(name), m_plan(std::move(plan)) {
     SC_HAS_PROCESS(Driver);
@@ -114,12 +114,12 @@ TEST(RadioModuleTest, LorawanSf7UplinkPlaysClassAPhasesOnTheBus) {
   EXPECT_NEAR(c[11].time_s, txEnd + 2.0 + 262.144e-3, kKernelTol_s);
 
   const auto s = radio->summary();
-  EXPECT_EQ(s["messages_sent"], 1);
-  EXPECT_EQ(s["joins"], 1);
-  EXPECT_EQ(s["transmissions"], 2);  // the join-request and the uplink
+  EXPECT_EQ(s.messages_sent, 1u);
+  EXPECT_EQ(s.lorawan->joins, 1u);
+  EXPECT_EQ(s.transmissions, 2u);  // the join-request and the uplink
   // Airtime: join-request 61.696 ms + uplink 61.696 ms (both 48 symbols at SF7).
-  EXPECT_NEAR(s["airtime_s"].get<double>(), 2 * 61.696e-3, 4 * kKernelTol_s);
-  EXPECT_NEAR(s["time_in_state_s"]["tx"].get<double>(), 2 * 61.696e-3, 4 * kKernelTol_s);
+  EXPECT_NEAR(s.airtime_s, 2 * 61.696e-3, 4 * kKernelTol_s);
+  EXPECT_NEAR(s.time_in_state_s.at("tx"), 2 * 61.696e-3, 4 * kKernelTol_s);
 }
 
 TEST(RadioModuleTest, DutyCycleDropPolicyDropsAndCountsTheSecondReport) {
@@ -135,10 +135,10 @@ TEST(RadioModuleTest, DutyCycleDropPolicyDropsAndCountsTheSecondReport) {
   driver.out(*radio);
   sc_core::sc_start(sc_core::sc_time(400, sc_core::SC_SEC));
   const auto s = radio->summary();
-  EXPECT_EQ(s["reports_submitted"], 3);
-  EXPECT_EQ(s["messages_sent"], 2);
-  EXPECT_EQ(s["dropped_duty_cycle"], 1);
-  EXPECT_NEAR(s["airtime_s"].get<double>(), 2 * 1.810432, 4 * kKernelTol_s);
+  EXPECT_EQ(s.reports_submitted, 3u);
+  EXPECT_EQ(s.messages_sent, 2u);
+  EXPECT_EQ(s.dropped_duty_cycle, 1u);
+  EXPECT_NEAR(s.airtime_s, 2 * 1.810432, 4 * kKernelTol_s);
 }
 
 TEST(RadioModuleTest, DutyCycleWaitPolicyDelaysTheSecondReport) {
@@ -159,9 +159,9 @@ TEST(RadioModuleTest, DutyCycleWaitPolicyDelaysTheSecondReport) {
   EXPECT_EQ(c[0].state, kLoraStandby);
   EXPECT_NEAR(c[0].time_s, reopen, kKernelTol_s);
   const auto s = radio->summary();
-  EXPECT_EQ(s["messages_sent"], 2);
-  EXPECT_EQ(s["duty_cycle_waits"], 1);
-  EXPECT_NEAR(s["duty_cycle_wait_s"].get<double>(), reopen - 61.0, kKernelTol_s);
+  EXPECT_EQ(s.messages_sent, 2u);
+  EXPECT_EQ(s.lorawan->duty_cycle_waits, 1u);
+  EXPECT_NEAR(s.lorawan->duty_cycle_wait_s, reopen - 61.0, kKernelTol_s);
 }
 
 TEST(RadioModuleTest, ConfirmedUplinkWithoutAcksRetriesThenGivesUp) {
@@ -178,12 +178,12 @@ TEST(RadioModuleTest, ConfirmedUplinkWithoutAcksRetriesThenGivesUp) {
   driver.out(*radio);
   sc_core::sc_start(sc_core::sc_time(60, sc_core::SC_SEC));
   const auto s = radio->summary();
-  EXPECT_EQ(s["transmissions"], 3);
-  EXPECT_EQ(s["retries"], 2);
-  EXPECT_EQ(s["unacknowledged"], 1);
-  EXPECT_EQ(s["messages_sent"], 1);
-  EXPECT_EQ(s["duty_cycle_waits"], 2);
-  EXPECT_NEAR(s["airtime_s"].get<double>(), 3 * 61.696e-3, 6 * kKernelTol_s);
+  EXPECT_EQ(s.transmissions, 3u);
+  EXPECT_EQ(s.retries, 2u);
+  EXPECT_EQ(s.unacknowledged, 1u);
+  EXPECT_EQ(s.messages_sent, 1u);
+  EXPECT_EQ(s.lorawan->duty_cycle_waits, 2u);
+  EXPECT_NEAR(s.airtime_s, 3 * 61.696e-3, 6 * kKernelTol_s);
 }
 
 TEST(RadioModuleTest, MqttConnectPerReportEndsOffAndStayConnectedEndsIdle) {
@@ -217,8 +217,8 @@ TEST(RadioModuleTest, MqttConnectPerReportEndsOffAndStayConnectedEndsIdle) {
   const auto publish = after(bus2, 5.0);
   ASSERT_FALSE(publish.empty());
   EXPECT_EQ(publish.front().state, kWifiListen);  // channel access before the PUBLISH
-  EXPECT_EQ(stay->summary()["connections"], 1);
-  EXPECT_EQ(perReport->summary()["messages_sent"], 1);
+  EXPECT_EQ(stay->summary().mqtt->connections, 1u);
+  EXPECT_EQ(perReport->summary().messages_sent, 1u);
 }
 
 TEST(RadioModuleTest, PayloadOverTheDataRateMaximumIsALocatedError) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "sim/core/config.h"
+#include "sim/core/io.h"
 #include "sim/report/html_report.h"
 #include "sim/report/plot_data.h"
 #include "sim/report/sweep.h"
@@ -72,7 +73,7 @@ TEST(CsvTest, QuotedFieldsRoundTrip) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("ej_report_csv_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  writeFileAtomically(dir / "t.csv", "k,v\n" + csvField("a,b") + ",2.5\nx,\n");
+  core::writeFileAtomically(dir / "t.csv", "k,v\n" + csvField("a,b") + ",2.5\nx,\n");
   const auto t = CsvTable::read(dir / "t.csv");
   ASSERT_EQ(t.rows.size(), 2u);
   EXPECT_EQ(t.rows[0][0], "a,b");

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/device/inference_steps.h"
 #include "sim/device/simulation.h"
 #include "sim/report/results_writer.h"
 
@@ -16,7 +17,9 @@ nlohmann::json run(const std::string& name, const std::string& folder = "scenari
   core::Config::setDataRoot(EJ_SOURCE_DIR);
   auto scenario =
       device::Scenario::load(std::string(EJ_SOURCE_DIR) + "/" + folder + "/" + name, overrides);
+  device::profileInferences(scenario);
   const auto result = device::simulate(scenario);
+  // summary.json's keys are the interface these figures are checked through.
   return report::summarize(scenario, result);
 }
 

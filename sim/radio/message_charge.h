@@ -18,9 +18,9 @@ namespace ej::radio {
 // (connect per report; stay connected with its idle current split into sleep, DTIM beacons
 // and keep-alive) and the report rate at which they cost the same. Times in ms, charges in
 // uC and uAh, energies in uJ and mJ, as the keys say.
-nlohmann::json reportChargeJson(const RadioSpec& spec, std::size_t payloadBytes, Voltage supply);
+nlohmann::json messageChargeJson(const RadioSpec& spec, std::size_t payloadBytes, Voltage supply);
 
 // The same for a person: a table of phases per exchange and one line per summary figure.
-std::string reportChargeText(const nlohmann::json& report);
+std::string messageChargeText(const nlohmann::json& report);
 
 }  // namespace ej::radio

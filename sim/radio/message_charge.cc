@@ -1,5 +1,5 @@
-// The `edgejoule radio` calculator; see report_charge.h and README.md.
-#include "sim/radio/report_charge.h"
+// The `edgejoule radio` calculator; see message_charge.h and README.md.
+#include "sim/radio/message_charge.h"
 
 #include <fmt/format.h>
 
@@ -164,14 +164,14 @@ std::string betweenText(const json& b) {
 
 }  // namespace
 
-json reportChargeJson(const RadioSpec& spec, std::size_t payloadBytes, Voltage supply) {
+json messageChargeJson(const RadioSpec& spec, std::size_t payloadBytes, Voltage supply) {
   if (const auto* lora = std::get_if<LoraRadioParams>(&spec.params)) {
     return lorawanJson(*lora, payloadBytes, supply);
   }
   return mqttJson(std::get<MqttWifiParams>(spec.params), payloadBytes, supply);
 }
 
-std::string reportChargeText(const json& j) {
+std::string messageChargeText(const json& j) {
   std::string out;
   const auto& s = j["settings"];
   if (j["protocol"] == "lorawan") {

@@ -1,5 +1,5 @@
-// The `edgejoule airtime` calculator's parsing and output; see airtime_report.h.
-#include "sim/radio/airtime_report.h"
+// The `edgejoule airtime` calculator's parsing and output; see airtime_calculator.h.
+#include "sim/radio/airtime_calculator.h"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
 // The `edgejoule airtime` calculator's parsing and output (the command calls these).
-#include "sim/radio/airtime_report.h"
+#include "sim/radio/airtime_calculator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,95 @@
+// Files in and out, one implementation each: checked writes (every error, down to fsync and
+// close, names the file and the OS's reason), files and result folders replaced atomically
+// through a temporary sibling, and the rule that edgejoule only ever replaces a folder it
+// wrote itself (recognised by its marker file).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ej::core {
+
+// A file could not be read or written: "FILE: what failed: the OS's reason".
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The output folder named by the user is not one edgejoule may replace (exit status 2).
+class OutputRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A file written with every step checked. Text is buffered; close() flushes, fsyncs and
+// closes, throwing IoError (a full disk shows at write, fsync or close). Destroyed without
+// close() (an exception under way), it closes quietly and the caller discards the file.
+class CheckedFile {
+ public:
+  explicit CheckedFile(std::filesystem::path file);  // created, or truncated
+  CheckedFile(const CheckedFile&) = delete;
+  CheckedFile& operator=(const CheckedFile&) = delete;
+  ~CheckedFile();
+
+  void write(std::string_view text);
+  CheckedFile& operator<<(std::string_view text) {
+    write(text);
+    return *this;
+  }
+  void close();
+
+ private:
+  void flush();
+
+  std::filesystem::path m_file;
+  int m_fd = -1;
+  std::string m_buffer;
+};
+
+// FILE's whole text, checked (CheckedFile in one call).
+void writeFileChecked(const std::filesystem::path& file, std::string_view text);
+
+// Replaces FILE with TEXT atomically: a temporary sibling, written and fsynced, renamed over
+// it, and the folder fsynced. A failure leaves FILE as it was.
+void writeFileAtomically(const std::filesystem::path& file, std::string_view text);
+
+// Fsyncs the folder DIR itself (its entries: created, renamed, removed files).
+void syncFolder(const std::filesystem::path& dir);
+
+// The marker file edgejoule leaves in every folder it writes as a whole (a run's results, a
+// sweep, a sweep point): JSON naming the program, its version, what kind of folder it is
+// and what made it.
+inline constexpr const char* kMarkerFile = ".edgejoule";
+
+struct FolderMarker {
+  std::string kind;  // "run", "sweep", "sweep-point", ...
+  std::string what;  // e.g. the scenario file
+};
+
+// True when DIR is a folder holding edgejoule's marker.
+bool isEdgejouleFolder(const std::filesystem::path& dir);
+
+// The absolute, normalised form of an output path (".", "x/" and "x/." name x itself).
+std::filesystem::path outputPath(const std::filesystem::path& dir);
+
+// Throws OutputRefused unless TARGET may be written by edgejoule: absent, an empty folder,
+// or a folder holding its marker. With FORCE any other folder or file may be replaced too,
+// but never the working folder or one of its ancestors, nor the home folder: those are
+// refused always, like `/`.
+void checkOutputTarget(const std::filesystem::path& target, bool force);
+
+// Writes the folder TARGET as a whole: FILL writes its files into a fresh temporary sibling
+// (same parent, so the rename is atomic), every file checked; the marker is written, the
+// sibling fsynced, then it takes TARGET's place. On any failure TARGET is as it was and the
+// sibling is removed. TARGET must pass checkOutputTarget(TARGET, FORCE).
+void writeFolderAtomically(const std::filesystem::path& target, const FolderMarker& marker,
+                           const std::function<void(const std::filesystem::path&)>& fill,
+                           bool force = false);
+
+// Writes the marker into DIR (for folders filled in place, such as a sweep's).
+void writeMarker(const std::filesystem::path& dir, const FolderMarker& marker);
+
+}  // namespace ej::core

@@ -1,0 +1,44 @@
+// Child processes, one implementation (Boost.Process): gnuplot for the figures and the
+// sweep's worker processes. A child's standard output and error go to files (or nowhere),
+// never to the terminal, and it can be tied to the parent's life.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ej::core {
+
+struct ProcessSpec {
+  std::string program;             // a path, or a name looked up on the PATH
+  std::vector<std::string> args;   // without the program itself
+  std::filesystem::path workDir;   // empty: the parent's working folder
+  std::filesystem::path stdoutTo;  // empty: /dev/null
+  std::filesystem::path stderrTo;  // empty: /dev/null
+  bool dieWithParent = false;      // killed (SIGKILL) when the parent dies (Linux)
+};
+
+// Starts SPEC and returns the child's process id; the caller waits for it with
+// waitForChild() or waitForAnyChild(). Throws std::runtime_error naming the program when it
+// cannot be started.
+pid_t startProcess(const ProcessSpec& spec);
+
+struct ChildExit {
+  pid_t pid = 0;
+  bool signalled = false;
+  int code = 0;  // the exit status, or the signal's number when signalled
+
+  bool ok() const { return !signalled && code == 0; }
+};
+
+// Waits for the child PID (retrying on interruption).
+ChildExit waitForChild(pid_t pid);
+// Waits for whichever child ends first.
+ChildExit waitForAnyChild();
+
+// Starts SPEC and waits for it.
+ChildExit runProcess(const ProcessSpec& spec);
+
+}  // namespace ej::core

@@ -1,0 +1,75 @@
+// profileInferences(): the emulator (or the analytic model) and the accuracy run, kept out of
+// Scenario::load.
+#include "sim/device/inference_steps.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "sim/nn/profile.h"
+
+namespace ej::device {
+namespace {
+
+constexpr int kAccuracyDigits = 2000;  // the MNIST test digits of the ej::data split
+
+core::InferenceResult inferenceResult(const JobStep& step, const nn::InferenceProfile& profile) {
+  core::InferenceResult r;
+  r.model = step.model.filename().string();
+  r.backend = profile.backend;
+  r.basis = step.backend == "emu"
+                ? "counted: the int8 kernels executed in Unicorn, cycles per instruction from "
+                  "the core's reference manual"
+                : "estimated: per-layer formulas calibrated against the emu backend";
+  r.cycles = profile.cycles;
+  r.latency_s = in_s(profile.latency);
+  r.energy_per_inference_J = in_J(profile.energy);
+  r.macs = profile.macs;
+  r.sram_peak_bytes = profile.sramPeakBytes;
+  r.flash_bytes = profile.flashBytes;
+  const auto accuracy = nn::cachedAccuracy(step.model, kAccuracyDigits);
+  r.accuracy_samples = accuracy.samples;
+  if (accuracy.samples > 0) r.accuracy_int8 = double(accuracy.correctInt8) / accuracy.samples;
+  return r;
+}
+
+}  // namespace
+
+void profileInferences(Scenario& s) {
+  for (auto& job : s.jobs) {
+    for (auto& step : job.steps) {
+      if (step.kind != JobStep::Kind::Infer) continue;
+      if (!s.mcuTarget) {
+        throw std::logic_error("an infer step on an MCU without a core passed loading");
+      }
+      const auto backend = nn::backendFromName(step.backend);
+      nn::InferenceProfile profile;
+      try {
+        profile = nn::profileModel(step.model, *s.mcuTarget, backend);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("{}: {}", step.model.string(), e.what()));
+      }
+      if (!profile.fits) {
+        throw std::runtime_error(fmt::format("{}: does not fit {}: {}", step.model.string(),
+                                             s.mcuTarget->name, profile.fitProblem));
+      }
+      step.duration = profile.latency;
+      step.profiled = true;
+      const std::string key = step.model.string() + "|" + step.backend;
+      bool known = false;
+      for (const auto& i : s.inferences) known |= i.key == key;
+      if (!known) s.inferences.push_back({key, inferenceResult(step, profile)});
+    }
+  }
+}
+
+bool inferencesProfiled(const Scenario& s) {
+  for (const auto& job : s.jobs) {
+    for (const auto& step : job.steps) {
+      if (step.kind == JobStep::Kind::Infer && !step.profiled) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace ej::device
