@@ -2,12 +2,13 @@
 #include "sim/device/motion_source.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include "sim/core/calendar.h"
+#include "sim/core/csv.h"
 
 namespace ej::device {
 
@@ -39,19 +40,22 @@ std::optional<Time> PoissonMotion::next() {
 }
 
 TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeconds) {
-  std::ifstream in(csv);
-  if (!in) throw core::ConfigError(fmt::format("{}: cannot open file", csv.string()));
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  const bool utc = line == "time_utc";
-  if (!utc && line != "time_s") {
+  core::CsvFile file;
+  try {
+    file = core::CsvFile::read(csv);
+  } catch (const core::CsvError& e) {
+    throw core::ConfigError(e.what());
+  }
+  const auto& rows = file.rows();
+  const bool utc = !rows.empty() && rows[0].cells.size() == 1 && rows[0].cells[0] == "time_utc";
+  if (!utc && !(!rows.empty() && rows[0].cells.size() == 1 && rows[0].cells[0] == "time_s")) {
     throw core::ConfigError(
         fmt::format("{}:1:1: expected the header `time_s` or `time_utc`", csv.string()));
   }
-  for (int lineNo = 2; std::getline(in, line); ++lineNo) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    if (row.blank()) continue;
+    const std::string line = row.cells.size() == 1 ? row.cells[0] : std::string();
     std::optional<double> t;
     if (utc) {
       if (auto epoch = core::parseUtcTimestamp(line)) t = *epoch - startEpochSeconds;
@@ -61,12 +65,13 @@ TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeco
     }
     if (!t || !std::isfinite(*t) || *t < 0) {
       throw core::ConfigError(
-          fmt::format("{}:{}:1: '{}' is not a {} at or after the run's start", csv.string(), lineNo,
-                      line, utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds"));
+          fmt::format("{}:{}:1: '{}' is not a {} at or after the run's start", csv.string(),
+                      row.line, fmt::join(row.cells, ","),
+                      utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds"));
     }
     if (!m_times.empty() && seconds(*t) < m_times.back()) {
       throw core::ConfigError(
-          fmt::format("{}:{}:1: timestamps must be in ascending order", csv.string(), lineNo));
+          fmt::format("{}:{}:1: timestamps must be in ascending order", csv.string(), row.line));
     }
     m_times.push_back(seconds(*t));
   }

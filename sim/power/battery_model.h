@@ -97,6 +97,14 @@ class BatteryModel {
   bool followsTemperature() const { return m_temperatureCurve.has_value(); }
   // The cell is at T from now on: the capacity becomes the curve's there. True when it
   // changed; a model that does not follow the temperature ignores it.
+  // Charging is allowed only with the cell within [MIN, MAX] (the datasheet's charge
+  // temperature range; a charger with a thermistor input suspends charging outside it).
+  void setChargeTemperatureRange(Temperature min, Temperature max) {
+    m_chargeRange = std::make_pair(min, max);
+  }
+  bool chargeAllowedAt(Temperature t) const {
+    return !m_chargeRange || (t >= m_chargeRange->first && t <= m_chargeRange->second);
+  }
   bool setCellTemperature(Temperature t) {
     if (!m_temperatureCurve) return false;
     const Charge c = m_temperatureCurve->at(t);
@@ -107,6 +115,7 @@ class BatteryModel {
 
  private:
   std::optional<CapacityVsTemperature> m_temperatureCurve;
+  std::optional<std::pair<Temperature, Temperature>> m_chargeRange;
 };
 
 }  // namespace ej::power

@@ -29,17 +29,20 @@ std::unique_ptr<BatteryModel> createBatteryModel(const core::Config& cfg) {
     // then follows the cell temperature.
     Ratio derating = ratio(1);
     std::optional<CapacityVsTemperature> followed;
+    std::optional<std::pair<Temperature, Temperature>> chargeRange;
 #ifdef EJ_HAVE_BATTERY_MODELS
     if (cfg.has("part")) {
       const auto part = battery::BatteryPartParams::fromConfig(cfg);
       derating = part.capacityDerating;
       followed = part.followedTemperature;
+      chargeRange = part.chargeTemperature;
     }
 #endif
     const auto p = BatteryParams::fromConfig(cfg);
     auto ideal = std::make_unique<IdealBattery>(p.capacity * derating, p.voltage, p.initialSoc,
                                                 p.chargeEfficiency);
     if (followed) ideal->followTemperature(*followed);
+    if (chargeRange) ideal->setChargeTemperatureRange(chargeRange->first, chargeRange->second);
     return ideal;
   }
 #ifdef EJ_HAVE_BATTERY_MODELS

@@ -21,6 +21,8 @@ class EnergyStorageIf : public virtual sc_core::sc_interface {
   // The cell temperature is T from now on (the solar harvester's air temperature, at its
   // step). A storage whose capacity does not follow the temperature ignores it.
   virtual void setCellTemperature(Temperature t) = 0;
+  // Whether the cell may be charged at T (the part's `charge_temperature` range).
+  virtual bool chargeAllowedAt(Temperature /*t*/) const { return true; }
 };
 
 }  // namespace ej::power

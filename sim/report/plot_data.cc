@@ -9,46 +9,22 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "sim/core/csv.h"
+
 namespace ej::report {
 namespace fs = std::filesystem;
 
-namespace {
-std::vector<std::string> splitLine(const std::string& line) {
-  // RFC 4180 fields: a field in double quotes may hold commas; "" is a quote inside one.
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cells.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else {
-      cells.back() += c;
-    }
-  }
-  return cells;
-}
-}  // namespace
-
 CsvTable CsvTable::read(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
+  // The one CSV reader (sim/core/csv.h); its errors are runtime_errors naming FILE:LINE.
+  const core::CsvFile csv = core::CsvFile::read(file);
   CsvTable t;
-  std::string line;
-  if (std::getline(in, line)) t.header = splitLine(line);
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) t.rows.push_back(splitLine(line));
+  for (const auto& row : csv.rows()) {
+    if (row.blank()) continue;
+    if (t.header.empty()) {
+      t.header = row.cells;
+    } else {
+      t.rows.push_back(row.cells);
+    }
   }
   return t;
 }

@@ -1,5 +1,5 @@
-// Small readers shared by the plots, the HTML report and the sweep: a plain CSV table (no
-// quoted fields, as edgejoule writes them) and numbers with a unit as typed in --set.
+// Small readers shared by the plots, the HTML report and the sweep: a CSV table (through the
+// one CSV reader, sim/core/csv.h) and numbers with a unit as typed in --set.
 #pragma once
 
 #include <filesystem>

@@ -13,6 +13,8 @@ std::unique_ptr<power::BatteryModel> createBatteryModel(const core::Config& batt
   if (params.model == "peukert") model = std::make_unique<PeukertBattery>(params);
   if (!model) batteryCfg.fail("model", "the ideal battery is built by ej::power, not ej::battery");
   if (params.followedTemperature) model->followTemperature(*params.followedTemperature);
+  if (const auto& r = params.chargeTemperature)
+    model->setChargeTemperatureRange(r->first, r->second);
   return model;
 }
 

@@ -103,6 +103,12 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
     p.capacityDerating = ratio(p.capacityRatioAt(*p.temperature));
     p.capacity = p.capacity * p.capacityDerating;
   }
+  if (auto range = cfg.optionalChild("charge_temperature")) {
+    const auto lo = range->quantity<Temperature>("min", Range::Positive);
+    const auto hi = range->quantity<Temperature>("max", Range::Positive);
+    if (hi <= lo) range->fail("max", "must be above min");
+    p.chargeTemperature = std::make_pair(lo, hi);
+  }
   if (p.model == "peukert" && p.peukertExponent < 1.0) {
     cfg.fail("peukert_exponent", "must be at least 1");
   }

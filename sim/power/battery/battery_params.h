@@ -59,6 +59,8 @@ struct BatteryPartParams {
   // solar harvester's air temperature), by this curve of the rated capacity. CAPACITY above
   // (and CAPACITY_DERATING) is then the curve's largest: what a full cell holds.
   std::optional<power::CapacityVsTemperature> followedTemperature;
+  // `charge_temperature: {min, max}`: the datasheet's charge temperature range (none: any).
+  std::optional<std::pair<Temperature, Temperature>> chargeTemperature;
 
   // Reads every key a part may carry, whichever model is chosen (so that a part serves
   // both models and misspelt keys are caught): model, chemistry, capacity, voltage, series,
