@@ -279,6 +279,9 @@ EJ_KERNEL void ej_softmax_s8(const ej_layer_t* d) {
 }
 
 int32_t ej_run_layer(const ej_layer_t* layer) {
+#if defined(EJ_KERNELS_OPTIMIZED) /* the optimized images: ej_kernels_opt.c first */
+  if (ej_run_layer_opt(layer)) return 0;
+#endif
   switch (layer->op) {
     case EJ_OP_CONV:
       ej_conv_s8(layer);

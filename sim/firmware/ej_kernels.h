@@ -51,6 +51,34 @@ typedef struct {
 /* Runs one layer. Returns 0, or -1 for an unknown op. */
 int32_t ej_run_layer(const ej_layer_t* layer);
 
+/* The optimized library (ej_kernels_opt.c, in the *_optimized images only): which of its
+ * kernels runs a layer. EJ_PATH_REFERENCE: none, the reference kernel of ej_kernels.c runs.
+ * The host uses the same function to store the weights the way that kernel reads them
+ * (sim/nn/kernel_library.h) and to count its loops (analytic backend). */
+enum {
+  EJ_PATH_REFERENCE = 0,
+  EJ_PATH_IM2COL = 1,       /* conv, groups >= 1, not depthwise: im2col + 2x2 block */
+  EJ_PATH_DEPTHWISE3X3 = 2, /* depthwise 3x3, one output channel per input channel */
+  EJ_PATH_FC = 3            /* dense fully connected */
+};
+/* Longest int16 column (in_c / groups * k_h * k_w, or an FC's in_c) the optimized kernels
+ * keep on their stack; longer layers run the reference kernel. */
+#define EJ_OPT_COLUMN_MAX 1024
+
+static inline int32_t ej_opt_path(const ej_layer_t* d) {
+  if (d->op == EJ_OP_CONV) {
+    const int32_t depthwise = d->groups == d->in_c && d->out_c == d->in_c;
+    if (depthwise) return d->k_h == 3 && d->k_w == 3 ? EJ_PATH_DEPTHWISE3X3 : EJ_PATH_REFERENCE;
+    return d->in_c / d->groups * d->k_h * d->k_w <= EJ_OPT_COLUMN_MAX ? EJ_PATH_IM2COL
+                                                                      : EJ_PATH_REFERENCE;
+  }
+  if (d->op == EJ_OP_FC) return d->in_c <= EJ_OPT_COLUMN_MAX ? EJ_PATH_FC : EJ_PATH_REFERENCE;
+  return EJ_PATH_REFERENCE;
+}
+
+/* Runs LAYER with an optimized kernel and returns 1, or returns 0 (EJ_PATH_REFERENCE). */
+int32_t ej_run_layer_opt(const ej_layer_t* layer);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,9 @@
 //    a six-stage in-order dual-issue pipeline with branch prediction); modelled as greedy
 //    dual issue of independent neighbours, single-cycle loads (TCM or cache hit) and
 //    predicted direct branches. An estimate: see README.md, Limits.
+//  Cortex-M33: the Cortex-M33 TRM (Arm 100230) publishes no instruction timing table; the
+//    core is, like the M4, a three-stage in-order single-issue Armv8-M Mainline pipeline
+//    with the same DSP extension, so it is priced with the Cortex-M4 table. An estimate.
 //  RV32IMC (ESP32-C3): Espressif publishes no cycle table (ESP32-C3 TRM v1.0, ch. 1, gives
 //    a 4-stage in-order pipeline); modelled as 1 cycle per instruction, +1 on a load-use
 //    hazard, taken branches and jumps +2 (refill of the fetch stages), division 34 cycles
@@ -24,10 +27,12 @@ Core coreFromName(const std::string& name) {
   if (name == "cortex-m0plus") return Core::CortexM0Plus;
   if (name == "cortex-m4f") return Core::CortexM4F;
   if (name == "cortex-m7") return Core::CortexM7;
+  if (name == "cortex-m33") return Core::CortexM33;
   if (name == "rv32imc") return Core::Rv32imc;
   if (name == "xtensa-lx6") return Core::XtensaLx6;
   throw std::invalid_argument("unknown core '" + name +
-                              "' (cortex-m0plus, cortex-m4f, cortex-m7, rv32imc, xtensa-lx6)");
+                              "' (cortex-m0plus, cortex-m4f, cortex-m7, cortex-m33, rv32imc, "
+                              "xtensa-lx6)");
 }
 
 const char* coreName(Core core) {
@@ -38,6 +43,8 @@ const char* coreName(Core core) {
       return "cortex-m4f";
     case Core::CortexM7:
       return "cortex-m7";
+    case Core::CortexM33:
+      return "cortex-m33";
     case Core::Rv32imc:
       return "rv32imc";
     case Core::XtensaLx6:
@@ -47,7 +54,7 @@ const char* coreName(Core core) {
 }
 
 std::vector<std::string> coreNames() {
-  return {"cortex-m0plus", "cortex-m4f", "cortex-m7", "rv32imc", "xtensa-lx6"};
+  return {"cortex-m0plus", "cortex-m4f", "cortex-m7", "cortex-m33", "rv32imc", "xtensa-lx6"};
 }
 
 namespace {
@@ -93,8 +100,8 @@ class ThumbModel : public CycleModel {
       for (std::size_t i = 0; i < decoded.size(); ++i) {
         const bool afterSingle =
             i > 0 && (decoded[i - 1].kind == Kind::Load || decoded[i - 1].kind == Kind::Store);
-        b.cycles += m_core == Core::CortexM4F ? priceM4(decoded[i], afterSingle, b)
-                                              : priceM0(decoded[i], b);
+        b.cycles += m_core == Core::CortexM0Plus ? priceM0(decoded[i], b)
+                                                 : priceM4(decoded[i], afterSingle, b);
       }
     }
     b.conditionalEnd = !decoded.empty() && decoded.back().kind == Kind::CondBranch;

@@ -10,9 +10,10 @@
 
 namespace ej::nn {
 
-enum class Core { CortexM0Plus, CortexM4F, CortexM7, Rv32imc, XtensaLx6 };
+enum class Core { CortexM0Plus, CortexM4F, CortexM7, CortexM33, Rv32imc, XtensaLx6 };
 
-// "cortex-m0plus", "cortex-m4f", "cortex-m7", "rv32imc", "xtensa-lx6" (the hw/mcu names).
+// "cortex-m0plus", "cortex-m4f", "cortex-m7", "cortex-m33", "rv32imc", "xtensa-lx6" (the hw/mcu
+// names).
 Core coreFromName(const std::string& name);
 const char* coreName(Core core);
 std::vector<std::string> coreNames();

@@ -81,9 +81,9 @@ struct Emulator::State {
   }
 };
 
-Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
+Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates, KernelLibrary library)
     : m_model(model), m_plan(planActivations(model)), m_state(std::make_unique<State>()) {
-  const auto* image = firmware::findImage(coreName(core));
+  const auto* image = firmware::findImage(coreName(core), kernelLibraryName(library));
   if (!image)
     throw std::invalid_argument(fmt::format("no emulated firmware for {}", coreName(core)));
   State& s = *m_state;
@@ -93,6 +93,7 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
     check(uc_open(UC_ARCH_ARM, uc_mode(UC_MODE_THUMB | UC_MODE_MCLASS), &s.uc), "open");
     const int cpu = core == Core::CortexM0Plus ? UC_CPU_ARM_CORTEX_M0
                     : core == Core::CortexM7   ? UC_CPU_ARM_CORTEX_M7
+                    : core == Core::CortexM33  ? UC_CPU_ARM_CORTEX_M33
                                                : UC_CPU_ARM_CORTEX_M4;
     check(uc_ctl_set_cpu_model(s.uc, cpu), "cpu model");
   } else {
@@ -124,7 +125,8 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates)
   std::vector<ej_layer_t> descs;
   for (const auto& l : model.layers) {
     ej_layer_t d = l.desc;
-    d.weights = l.table.empty() ? place(l.weights.data(), l.weights.size())
+    const std::vector<std::int8_t> weights = storedWeights(l, core, library);
+    d.weights = l.table.empty() ? place(weights.data(), weights.size())
                                 : place(l.table.data(), l.table.size() * 4);
     d.bias = place(l.kernelBias.data(), l.kernelBias.size() * 4);
     d.mult = place(l.mult.data(), l.mult.size() * 4);

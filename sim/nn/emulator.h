@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/nn/cycle_model.h"
+#include "sim/nn/kernel_library.h"
 #include "sim/nn/memory_plan.h"
 #include "sim/nn/quantize.h"
 
@@ -23,8 +24,10 @@ struct LayerCount {
 class Emulator {
  public:
   // FLASH_WAIT_STATES cycles are added to every data read from flash. Instruction fetch is
-  // taken as hidden by the part's prefetch buffer or cache (see README.md, Limits).
-  Emulator(Core core, const QuantModel& model, int flashWaitStates);
+  // taken as hidden by the part's prefetch buffer or cache (see README.md, Limits). LIBRARY
+  // picks the kernel image; the weights are stored as its kernels read them.
+  Emulator(Core core, const QuantModel& model, int flashWaitStates,
+           KernelLibrary library = KernelLibrary::Optimized);
   ~Emulator();
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;

@@ -84,24 +84,121 @@ Graph operatorZoo() {
 void expectBitExact(const QuantModel& q, const std::vector<std::vector<float>>& inputs,
                     const char* what) {
   for (const auto& core : firmware::emulatedCores()) {
-    Emulator emu(coreFromName(core), q, 1);
-    for (const auto& x : inputs) {
-      const auto in = quantizeInput(q, x);
-      const auto ref = runInt8(q, in);
-      const auto counts = emu.run(in, [&](std::size_t i) {
-        ASSERT_EQ(emu.value(q.layers[i].out), ref[std::size_t(q.layers[i].out)])
-            << what << " on " << core << ", layer " << q.layers[i].name;
-      });
-      // Every core charges at least one cycle per instruction but the M7, which dual-issues
-      // at most two; every instruction executed is counted.
-      for (std::size_t i = 0; i < q.layers.size(); ++i) {
-        EXPECT_GT(counts[i].instructions, 0u);
-        EXPECT_GE(2 * counts[i].cycles, counts[i].instructions) << core << " " << q.layers[i].name;
+    for (const auto& library : firmware::kernelLibraries()) {
+      Emulator emu(coreFromName(core), q, 1, kernelLibraryFromName(library));
+      for (const auto& x : inputs) {
+        const auto in = quantizeInput(q, x);
+        const auto ref = runInt8(q, in);
+        const auto counts = emu.run(in, [&](std::size_t i) {
+          ASSERT_EQ(emu.value(q.layers[i].out), ref[std::size_t(q.layers[i].out)])
+              << what << " on " << core << " (" << library << "), layer " << q.layers[i].name;
+        });
+        // Every core charges at least one cycle per instruction but the M7, which dual-issues
+        // at most two; every instruction executed is counted.
+        for (std::size_t i = 0; i < q.layers.size(); ++i) {
+          EXPECT_GT(counts[i].instructions, 0u);
+          EXPECT_GE(2 * counts[i].cycles, counts[i].instructions)
+              << core << " " << q.layers[i].name;
+        }
       }
     }
-    std::printf("%s on %s: %.0f M guest instructions/s\n", what, core.c_str(),
-                double(emu.totalInstructions()) / emu.emulationSeconds() / 1e6);
   }
+}
+
+// One convolution or fully connected layer on a random input: every core and both kernel
+// libraries against the host reference, and the optimized library's kernel for it (the path
+// under test) checked, so each test below exercises the variant it names.
+struct OneLayer {
+  int cin, h, w, cout, kh, kw, stride, padT, padL, padB, padR, groups;
+};
+
+void expectLayerBitExact(const OneLayer& c, int expectedPath) {
+  data::SplitMix64 rng(31);
+  Graph g;
+  g.shapes.push_back({c.cin, c.h, c.w});
+  const int oh = (c.h + c.padT + c.padB - c.kh) / c.stride + 1;
+  const int ow = (c.w + c.padL + c.padR - c.kw) / c.stride + 1;
+  Layer l;
+  l.name = "layer", l.inputs = {0}, l.output = 1;
+  if (c.kh == 0) {  // fully connected
+    l.op = Op::Gemm;
+    g.shapes.push_back({c.cout, 1, 1});
+    l.weights.resize(std::size_t(c.cout) * c.cin * c.h * c.w);
+  } else {
+    l.op = Op::Conv, l.kH = c.kh, l.kW = c.kw, l.strideH = l.strideW = c.stride;
+    l.padT = c.padT, l.padL = c.padL, l.padB = c.padB, l.padR = c.padR, l.groups = c.groups;
+    g.shapes.push_back({c.cout, oh, ow});
+    l.weights.resize(std::size_t(c.cout) * (c.cin / c.groups) * c.kh * c.kw);
+  }
+  for (auto& x : l.weights) x = float(rng.uniform() - 0.5);
+  l.bias.resize(std::size_t(c.cout));
+  for (auto& x : l.bias) x = float(rng.uniform() - 0.5);
+  g.names = {"in", "out"};
+  g.input = 0, g.output = 1, g.layers = {l};
+  const int n = c.cin * c.h * c.w;
+  std::vector<std::vector<float>> calib, inputs;
+  for (int i = 0; i < 8; ++i) calib.push_back(randomInput(rng, n));
+  for (int i = 0; i < 2; ++i) inputs.push_back(randomInput(rng, n));
+  QuantOptions dense;
+  dense.allowSparse = false;
+  const QuantModel q = quantize(g, calib, dense);
+  ASSERT_EQ(q.layers.size(), 1u);
+  EXPECT_EQ(kernelPath(q.layers[0].desc, KernelLibrary::Optimized), expectedPath);
+  expectBitExact(q, inputs, "one layer");
+}
+
+// General convolution (im2col + 2x2 block): 3x3, stride 1, "same" padding; 5 output
+// channels (a lone last filter) and 7x7 = 49 pixels (a lone last column).
+TEST(FirmwareKernelsTest, ConvSamePaddingOddFiltersAndPixels) {
+  expectLayerBitExact({3, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1}, EJ_PATH_IM2COL);
+}
+// Stride 2 with asymmetric padding (TensorFlow "same" on an even input: pad only bottom/right).
+TEST(FirmwareKernelsTest, ConvStride2AsymmetricPadding) {
+  expectLayerBitExact({4, 8, 8, 8, 3, 3, 2, 0, 0, 1, 1, 1}, EJ_PATH_IM2COL);
+}
+// Rectangular kernel without padding (DS-CNN's first layer is 10x4, stride 2).
+TEST(FirmwareKernelsTest, ConvRectangularKernelStride2) {
+  expectLayerBitExact({1, 20, 10, 8, 10, 4, 2, 4, 1, 5, 2, 1}, EJ_PATH_IM2COL);
+}
+// Pointwise 1x1 (the 1x1 gather), with a channel count not a multiple of 4.
+TEST(FirmwareKernelsTest, Conv1x1) {
+  expectLayerBitExact({18, 5, 5, 12, 1, 1, 1, 0, 0, 0, 0, 1}, EJ_PATH_IM2COL);
+}
+// 1x1 with stride 2 (ResNet's shortcut projection).
+TEST(FirmwareKernelsTest, Conv1x1Stride2) {
+  expectLayerBitExact({8, 8, 8, 16, 1, 1, 2, 0, 0, 0, 0, 1}, EJ_PATH_IM2COL);
+}
+// Grouped convolution (2 groups of 4 -> 6 channels).
+TEST(FirmwareKernelsTest, ConvGrouped) {
+  expectLayerBitExact({8, 6, 6, 12, 3, 3, 1, 1, 1, 1, 1, 2}, EJ_PATH_IM2COL);
+}
+// Depthwise 3x3, stride 1, padding 1 (DS-CNN, MobileNet).
+TEST(FirmwareKernelsTest, Depthwise3x3) {
+  expectLayerBitExact({6, 9, 7, 6, 3, 3, 1, 1, 1, 1, 1, 6}, EJ_PATH_DEPTHWISE3X3);
+}
+// Depthwise 3x3, stride 2, asymmetric padding (MobileNet's down-sampling layers).
+TEST(FirmwareKernelsTest, Depthwise3x3Stride2Asymmetric) {
+  expectLayerBitExact({4, 10, 10, 4, 3, 3, 2, 0, 0, 1, 1, 4}, EJ_PATH_DEPTHWISE3X3);
+}
+// Depthwise 3x3 on an input smaller than the kernel plus padding: no interior output.
+TEST(FirmwareKernelsTest, Depthwise3x3AllBorder) {
+  expectLayerBitExact({3, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 3}, EJ_PATH_DEPTHWISE3X3);
+}
+// Depthwise 5x5: the optimized library hands it to the reference kernel.
+TEST(FirmwareKernelsTest, Depthwise5x5FallsBackToReference) {
+  expectLayerBitExact({4, 8, 8, 4, 5, 5, 1, 2, 2, 2, 2, 4}, EJ_PATH_REFERENCE);
+}
+// A column longer than EJ_OPT_COLUMN_MAX (the im2col buffer): the reference kernel runs.
+TEST(FirmwareKernelsTest, ConvLongerThanColumnFallsBackToReference) {
+  expectLayerBitExact({130, 3, 3, 2, 3, 3, 1, 0, 0, 0, 0, 1}, EJ_PATH_REFERENCE);
+}
+// Fully connected: 37 inputs (a 4-wide loop plus a tail of 1), 7 outputs (odd).
+TEST(FirmwareKernelsTest, FullyConnectedOddSizes) {
+  expectLayerBitExact({37, 1, 1, 7, 0, 0, 1, 0, 0, 0, 0, 1}, EJ_PATH_FC);
+}
+// Fully connected on a flattened 4x4x4 map, 10 outputs (four rows at a time and a tail of 2).
+TEST(FirmwareKernelsTest, FullyConnectedAfterFlatten) {
+  expectLayerBitExact({4, 4, 4, 10, 0, 0, 1, 0, 0, 0, 0, 1}, EJ_PATH_FC);
 }
 
 TEST(FirmwareKernelsTest, EveryCoreMatchesReferenceOnOperatorZoo) {
