@@ -219,6 +219,29 @@ EJ_KERNEL void ej_add_s8(const ej_layer_t* d) {
   }
 }
 
+/* Add with the second input broadcast: in1 has shape (in1_c, in1_h, in1_w), each 1 or the
+ * output's; a dimension of 1 is read with stride 0 (numpy broadcasting). */
+EJ_KERNEL void ej_add_bcast_s8(const ej_layer_t* d) {
+  const int8_t* a = EJ_I8(d->in0);
+  const int8_t* b = EJ_I8(d->in1);
+  int8_t* out = (int8_t*)(uintptr_t)d->out;
+  const int32_t sc = d->in1_c == 1 ? 0 : d->in1_h * d->in1_w;
+  const int32_t sy = d->in1_h == 1 ? 0 : d->in1_w;
+  const int32_t sx = d->in1_w == 1 ? 0 : 1;
+  for (int32_t c = 0; c < d->out_c; ++c) {
+    for (int32_t y = 0; y < d->out_h; ++y) {
+      const int8_t* brow = b + c * sc + y * sy;
+      for (int32_t x = 0; x < d->out_w; ++x) {
+        const int32_t sa = ej_requant((*a++ - d->in_zp) << d->left_shift, d->in_mult, d->in_shift);
+        const int32_t sb =
+            ej_requant((brow[x * sx] - d->in1_zp) << d->left_shift, d->in1_mult, d->in1_shift);
+        const int32_t r = ej_requant(sa + sb, d->out_mult, d->out_shift) + d->out_zp;
+        *out++ = (int8_t)ej_clamp(r, d->act_min, d->act_max);
+      }
+    }
+  }
+}
+
 EJ_KERNEL void ej_clamp_s8(const ej_layer_t* d) {
   const int8_t* in = EJ_I8(d->in0);
   int8_t* out = (int8_t*)(uintptr_t)d->out;
@@ -309,6 +332,9 @@ int32_t ej_run_layer(const ej_layer_t* layer) {
       return 0;
     case EJ_OP_CONV_SPARSE:
       ej_conv_sparse_s8(layer);
+      return 0;
+    case EJ_OP_ADD_BCAST:
+      ej_add_bcast_s8(layer);
       return 0;
     default:
       return -1;

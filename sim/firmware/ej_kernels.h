@@ -20,10 +20,12 @@ enum {
   EJ_OP_ADD = 4,       /* element-wise sum of two tensors of the same shape */
   EJ_OP_CLAMP = 5,     /* Relu / Clip on an unchanged scale: max(min(x, act_max), act_min) */
   EJ_OP_MAXPOOL = 6,
-  EJ_OP_AVGPOOL = 7,    /* padding excluded from the count */
-  EJ_OP_SOFTMAX = 8,    /* over the channels; exp from a 256-entry Q16 table */
-  EJ_OP_CONV_SPARSE = 9 /* grouped 2-D convolution, per output channel a list of non-zero
+  EJ_OP_AVGPOOL = 7,     /* padding excluded from the count */
+  EJ_OP_SOFTMAX = 8,     /* over the channels; exp from a 256-entry Q16 table */
+  EJ_OP_CONV_SPARSE = 9, /* grouped 2-D convolution, per output channel a list of non-zero
                            taps: row_ptr, uint16 input offset, int8 value (+ taps) */
+  EJ_OP_ADD_BCAST = 10   /* element-wise sum, in1 of shape (in1_c, in1_h, in1_w) broadcast
+                            over the output's (numpy rules: each dimension 1 or equal) */
 };
 
 /* One layer. Unused fields are zero. Requantisation of an int32 accumulator A to the
@@ -46,6 +48,7 @@ typedef struct {
   int32_t k_h, k_w, stride_h, stride_w, pad_t, pad_l, groups;
   int32_t in_zp, in1_zp, out_zp, act_min, act_max;
   int32_t in_mult, in_shift, in1_mult, in1_shift, out_mult, out_shift, left_shift;
+  int32_t in1_c, in1_h, in1_w; /* EJ_OP_ADD_BCAST: the second input's shape */
 } ej_layer_t;
 
 /* Runs one layer. Returns 0, or -1 for an unknown op. */

@@ -81,6 +81,7 @@ std::vector<double> layerFeatures(const QLayer& l) {
     case EJ_OP_FC_SPARSE:
       return {double(l.weights.size()), double(d.out_c), 1.0};
     case EJ_OP_ADD:
+    case EJ_OP_ADD_BCAST:
     case EJ_OP_CLAMP:
     case EJ_OP_SOFTMAX:
       return {outputs, 1.0};
@@ -198,6 +199,19 @@ std::vector<Graph> calibrationSuite() {
     Layer add;
     add.op = Op::Add, add.name = "add", add.inputs = {0, 1}, add.output = 2;
     g.layers = {c2, add};
+    suite.push_back(g);
+  }
+  for (auto [c, h] : std::vector<std::pair<int, int>>{{4, 8}, {16, 5}, {32, 3}}) {
+    Graph g;  // Add of a tensor and its channel means, broadcast over H and W
+    g.shapes = {{c, h, h}, {c, 1, 1}, {c, h, h}};
+    g.names = {"in", "mean", "out"};
+    g.input = 0, g.output = 2;
+    Layer mean;
+    mean.op = Op::AvgPool, mean.name = "mean", mean.inputs = {0}, mean.output = 1;
+    mean.kH = mean.kW = h;
+    Layer add;
+    add.op = Op::Add, add.name = "add", add.inputs = {0, 1}, add.output = 2;
+    g.layers = {mean, add};
     suite.push_back(g);
   }
   return suite;

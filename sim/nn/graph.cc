@@ -145,9 +145,21 @@ std::vector<std::vector<float>> runFloat(const Graph& graph, const std::vector<f
           out[o] = act(l, float(acc));
         }
         break;
-      case Op::Add:
-        for (int i = 0; i < os.size(); ++i) out[i] = act(l, in[i] + v[l.inputs[1]][i]);
+      case Op::Add: {  // the second input broadcast along its dimensions of 1 (numpy rules)
+        const Shape& bs = graph.shapes[l.inputs[1]];
+        const std::vector<float>& b = v[l.inputs[1]];
+        for (int c = 0; c < os.c; ++c) {
+          for (int y = 0; y < os.h; ++y) {
+            for (int x = 0; x < os.w; ++x) {
+              const int i = (c * os.h + y) * os.w + x;
+              const int j =
+                  ((bs.c == 1 ? 0 : c) * bs.h + (bs.h == 1 ? 0 : y)) * bs.w + (bs.w == 1 ? 0 : x);
+              out[i] = act(l, in[i] + b[j]);
+            }
+          }
+        }
         break;
+      }
       case Op::Clamp:
         for (int i = 0; i < os.size(); ++i) out[i] = act(l, in[i]);
         break;

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -163,8 +164,6 @@ class Importer {
   }
 
   void window(const onnx::NodeProto& n, Layer& l, const Shape& in) const {
-    const auto ap = findAttr(n, "auto_pad");
-    if (ap && ap->s() != "NOTSET") fail(n, "auto_pad is not supported (use explicit pads)");
     if (intAttr(n, "ceil_mode", 0) != 0) fail(n, "ceil_mode=1 is not supported");
     for (auto d : ints(n, "dilations", {1, 1})) {
       if (d != 1) fail(n, "dilations other than 1 are not supported");
@@ -175,6 +174,7 @@ class Importer {
     if (k.size() != 2 || s.size() != 2 || p.size() != 4) fail(n, "only 2-D windows are supported");
     l.kH = int(k[0]), l.kW = int(k[1]), l.strideH = int(s[0]), l.strideW = int(s[1]);
     l.padT = int(p[0]), l.padL = int(p[1]), l.padB = int(p[2]), l.padR = int(p[3]);
+    autoPad(n, l, in);
     if (in.h + l.padT + l.padB < l.kH || in.w + l.padL + l.padR < l.kW)
       fail(n, "window larger than input");
   }
@@ -324,8 +324,91 @@ class Importer {
     emit(n, std::move(l), {outN, 1, 1});
   }
 
+  // auto_pad (ONNX Conv/pools, opset 13): SAME_UPPER / SAME_LOWER give each axis the output
+  // ceil(in / stride) with total padding max((out - 1) * stride + k - in, 0), the odd one at
+  // the end (UPPER, TensorFlow's "same") or at the start (LOWER); VALID no padding.
+  void autoPad(const onnx::NodeProto& n, Layer& l, const Shape& in) const {
+    const auto* ap = findAttr(n, "auto_pad");
+    if (!ap || ap->s() == "NOTSET") return;
+    if (findAttr(n, "pads")) fail(n, "auto_pad and pads are exclusive");
+    if (ap->s() == "VALID") {
+      l.padT = l.padL = l.padB = l.padR = 0;
+      return;
+    }
+    if (ap->s() != "SAME_UPPER" && ap->s() != "SAME_LOWER")
+      fail(n, "auto_pad must be NOTSET, SAME_UPPER, SAME_LOWER or VALID, not " + ap->s());
+    const bool upper = ap->s() == "SAME_UPPER";
+    auto axis = [&](int size, int k, int stride, int& begin, int& end) {
+      const int out = (size + stride - 1) / stride;
+      const int total = std::max((out - 1) * stride + k - size, 0);
+      begin = upper ? total / 2 : total - total / 2;
+      end = total - begin;
+    };
+    axis(in.h, l.kH, l.strideH, l.padT, l.padB);
+    axis(in.w, l.kW, l.strideW, l.padL, l.padR);
+  }
+
+  // Add of a computed tensor and a constant that is not a Conv/Gemm bias: a per-channel (or
+  // scalar) offset, taken as a depthwise 1x1 Conv with weight 1 and the constant as bias (the
+  // same arithmetic; the int8 weight 127 at scale 1/127 is exact).
+  void addConstantOffset(const onnx::NodeProto& n, int x, const Constant& c) {
+    const Shape in = m_graph.shapes[x];
+    std::size_t count = 1;
+    for (auto d : c.dims) count *= std::size_t(d);
+    if (c.floats.empty() || (count != 1 && count != std::size_t(in.c)))
+      fail(n, "a constant added to a tensor must be a bias, a scalar or one value per channel");
+    if (count == std::size_t(in.c) && in.c > 1) {
+      // Broadcastable to [1, C, H, W] only as [C, 1, 1] (or [1, C, 1, 1]).
+      std::vector<std::int64_t> d = c.dims;
+      while (!d.empty() && d.front() == 1 && std::int64_t(d.size()) > 3) d.erase(d.begin());
+      if (d.size() != 3 || d[0] != in.c || d[1] != 1 || d[2] != 1) {
+        if (!(in.h == 1 && in.w == 1))
+          fail(n, "a per-channel constant must have the shape [C, 1, 1] or [1, C, 1, 1]");
+      }
+    }
+    Layer l = makeLayer(n, Op::Conv, {x});
+    l.groups = in.c;
+    l.weights.assign(std::size_t(in.c), 1.0f);
+    for (int ch = 0; ch < in.c; ++ch) l.bias.push_back(c.floats[count == 1 ? 0 : std::size_t(ch)]);
+    emit(n, std::move(l), in);
+  }
+
+  // Add of two computed tensors; the smaller one broadcast (numpy rules on C, H, W; each of
+  // its dimensions 1 or the other's). The full-size tensor goes first.
+  void addTensors(const onnx::NodeProto& n, int a, int b) {
+    const Shape sa = m_graph.shapes[a], sb = m_graph.shapes[b];
+    auto covers = [](const Shape& big, const Shape& small) {
+      return (small.c == 1 || small.c == big.c) && (small.h == 1 || small.h == big.h) &&
+             (small.w == 1 || small.w == big.w);
+    };
+    if (sa == sb || covers(sa, sb)) {
+      emit(n, makeLayer(n, Op::Add, {a, b}), sa);
+    } else if (covers(sb, sa)) {
+      emit(n, makeLayer(n, Op::Add, {b, a}), sb);
+    } else {
+      fail(n, fmt::format("shapes [{},{},{}] and [{},{},{}] do not broadcast", sa.c, sa.h, sa.w,
+                          sb.c, sb.h, sb.w));
+    }
+  }
+
+  // QLinearAdd (com.microsoft contrib operator, the QOperator form of Add that onnxruntime's
+  // quantiser writes): inputs A, A_scale, A_zero_point, B, B_scale, B_zero_point, C_scale,
+  // C_zero_point. Taken as a float Add whose inputs' and output's quantisation are preset.
+  void addQLinearAdd(const onnx::NodeProto& n) {
+    const int a = dynamicInput(n, 0), b = dynamicInput(n, 3);
+    presetActivation(n, a, needConstant(n, 1, "A_scale"), constant(n, 2), false);
+    presetActivation(n, b, needConstant(n, 4, "B_scale"), constant(n, 5), false);
+    addTensors(n, a, b);
+    presetActivation(n, m_values.at(n.output(0)), needConstant(n, 6, "C_scale"), constant(n, 7),
+                     true);
+  }
+
   void addNode(const onnx::NodeProto& n) {
     const std::string& op = n.op_type();
+    if (n.domain() == "com.microsoft" && op == "QLinearAdd") {
+      addQLinearAdd(n);
+      return;
+    }
     if (!n.domain().empty() && n.domain() != "ai.onnx")
       fail(n, "operator domain " + n.domain() + " is not supported");
     if (op == "Constant") {
@@ -373,18 +456,20 @@ class Importer {
         const Constant* c = c0 ? c0 : c1;
         auto producer = std::find_if(m_graph.layers.begin(), m_graph.layers.end(),
                                      [&](const Layer& l) { return l.output == x; });
-        if (producer == m_graph.layers.end() ||
-            (producer->op != Op::Gemm && producer->op != Op::Conv) ||
-            c->floats.size() != producer->bias.size()) {
-          fail(n, "adding a constant is supported only as the bias of Conv, Gemm or MatMul");
+        const bool bias = producer != m_graph.layers.end() &&
+                          (producer->op == Op::Gemm || producer->op == Op::Conv) &&
+                          c->floats.size() == producer->bias.size() &&
+                          producer->actMin == -std::numeric_limits<float>::infinity() &&
+                          producer->actMax == std::numeric_limits<float>::infinity();
+        if (!bias) {
+          addConstantOffset(n, x, *c);
+          return;
         }
         for (std::size_t i = 0; i < c->floats.size(); ++i) producer->bias[i] += c->floats[i];
         m_values[n.output(0)] = x;
         return;
       }
-      const int a = dynamicInput(n, 0), b = dynamicInput(n, 1);
-      if (!(m_graph.shapes[a] == m_graph.shapes[b])) fail(n, "broadcasting is not supported");
-      emit(n, makeLayer(n, Op::Add, {a, b}), m_graph.shapes[a]);
+      addTensors(n, dynamicInput(n, 0), dynamicInput(n, 1));
       return;
     }
     if (op == "Relu" || op == "Clip") {

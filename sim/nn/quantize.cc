@@ -162,14 +162,109 @@ void makeSparseConv(QLayer& q) {
   d.op = EJ_OP_CONV_SPARSE;
 }
 
-}  // namespace
+// What every op's quantiser needs: the float graph, the calibrated range of each value,
+// the model so far (its values' quantisation) and the options.
+struct QuantContext {
+  const Graph& graph;
+  const std::vector<double>& lo;
+  const std::vector<double>& hi;
+  const QuantOptions& options;
+  QuantModel& qm;
+  std::vector<int>& alias;
+  // A QDQ model's own activation quantisation wins over calibration.
+  QParams preset(int v, QParams fallback) const {
+    if (std::size_t(v) < graph.preset.size() && graph.preset[std::size_t(v)].set) {
+      return QParams{graph.preset[std::size_t(v)].scale, graph.preset[std::size_t(v)].zeroPoint};
+    }
+    return fallback;
+  }
+  QParams calibrated(int v) const {
+    return preset(v, fromRange(lo[std::size_t(v)], hi[std::size_t(v)]));
+  }
+};
 
-QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& calibration,
-                    const QuantOptions& options) {
-  if (calibration.empty()) throw ModelError("quantisation needs at least one calibration input");
+// Conv and Gemm: per-channel weights; sparse (CSR) where QuantOptions say so.
+QParams quantizeWeighted(const QuantContext& c, const Layer& l, QLayer& q) {
+  const Shape& is = c.graph.shapes[l.inputs[0]];
+  const Shape& os = c.graph.shapes[l.output];
+  const QParams qout = c.calibrated(l.output);
+  q.desc.op = l.op == Op::Conv ? EJ_OP_CONV : EJ_OP_FC;
+  if (l.op == Op::Gemm) q.desc.in_c = is.size(), q.desc.in_h = q.desc.in_w = 1;
+  quantizeWeights(l, os.c, c.qm.qparams[q.in0], qout, q);
+  if (l.op == Op::Gemm && c.options.allowSparse &&
+      q.nonZeroWeights * 3 + 4 * (os.c + 1) < q.totalWeights) {
+    makeSparse(q);
+  }
+  if (l.op == Op::Conv && c.options.allowSparse) {
+    const std::int64_t bytes = sparseConvBytes(q.desc, q.nonZeroWeights);
+    const bool smaller = bytes >= 0 && bytes < q.totalWeights;
+    const bool thin = bytes >= 0 && double(q.nonZeroWeights) <=
+                                        c.options.sparseConvDensity * double(q.totalWeights);
+    if (smaller || thin) makeSparseConv(q);
+  }
+  return qout;
+}
+
+// Add: TFLite's quantised Add (both inputs shifted left by 20 and rescaled to twice the
+// larger input scale, summed, then rescaled to the output). When the second input is
+// smaller than the output it is broadcast (numpy rules on C, H, W): EJ_OP_ADD_BCAST.
+QParams quantizeAdd(const QuantContext& c, const Layer& l, QLayer& q) {
+  const QParams qout = c.calibrated(l.output);
+  q.in1 = c.alias[std::size_t(l.inputs[1])];
+  const QParams& qin = c.qm.qparams[q.in0];
+  const QParams& qb = c.qm.qparams[q.in1];
+  const Shape& bs = c.graph.shapes[l.inputs[1]];
+  q.desc.op = bs == c.graph.shapes[l.output] ? EJ_OP_ADD : EJ_OP_ADD_BCAST;
+  q.desc.in1_c = bs.c, q.desc.in1_h = bs.h, q.desc.in1_w = bs.w;
+  q.desc.in1_zp = qb.zeroPoint;
+  q.desc.left_shift = 20;
+  const double twiceMax = 2.0 * std::max(qin.scale, qb.scale);
+  quantizeMultiplier(qin.scale / twiceMax, q.desc.in_mult, q.desc.in_shift);
+  quantizeMultiplier(qb.scale / twiceMax, q.desc.in1_mult, q.desc.in1_shift);
+  quantizeMultiplier(twiceMax / (double(1 << 20) * qout.scale), q.desc.out_mult, q.desc.out_shift);
+  return qout;
+}
+
+// Clamp, MaxPool, AvgPool: same scale in and out (as TFLite requires), no requantisation.
+QParams quantizeSameScale(const QuantContext& c, const Layer& l, QLayer& q) {
+  q.desc.op =
+      l.op == Op::Clamp ? EJ_OP_CLAMP : (l.op == Op::MaxPool ? EJ_OP_MAXPOOL : EJ_OP_AVGPOOL);
+  return c.qm.qparams[q.in0];
+}
+
+// Softmax: output scale 1/256, zero point -128; a 256-entry Q16 exp table.
+QParams quantizeSoftmax(const QuantContext& c, const Layer&, QLayer& q) {
+  q.desc.op = EJ_OP_SOFTMAX;
+  const double s = c.qm.qparams[q.in0].scale;
+  for (int d = 0; d < 256; ++d) {
+    q.table.push_back(std::uint32_t(std::lround(65536.0 * std::exp(-d * s))));
+  }
+  return {1.0 / 256.0, -128};
+}
+
+// FC and sparse layers store bias - in_zp * sum(w) (CMSIS-NN's precomputed kernel sum).
+void foldInputOffset(QLayer& q) {
+  q.kernelBias = q.bias;
+  if (q.desc.op != EJ_OP_FC && q.desc.op != EJ_OP_FC_SPARSE && q.desc.op != EJ_OP_CONV_SPARSE)
+    return;
+  for (int o = 0; o < q.desc.out_c; ++o) {
+    std::int64_t sum = 0;
+    if (q.desc.op == EJ_OP_FC) {
+      for (int i = 0; i < q.desc.in_c; ++i) sum += q.weights[std::size_t(o) * q.desc.in_c + i];
+    } else {
+      for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) sum += q.weights[j];
+    }
+    q.kernelBias[std::size_t(o)] =
+        std::int32_t(q.bias[std::size_t(o)] - std::int64_t(q.desc.in_zp) * sum);
+  }
+}
+
+// The min/max of every value over the calibration inputs.
+void calibrate(const Graph& graph, const std::vector<std::vector<float>>& calibration,
+               std::vector<double>& lo, std::vector<double>& hi) {
   const std::size_t nv = graph.shapes.size();
-  std::vector<double> lo(nv, std::numeric_limits<double>::infinity());
-  std::vector<double> hi(nv, -std::numeric_limits<double>::infinity());
+  lo.assign(nv, std::numeric_limits<double>::infinity());
+  hi.assign(nv, -std::numeric_limits<double>::infinity());
   for (const auto& sample : calibration) {
     const auto values = runFloat(graph, sample);
     for (std::size_t v = 0; v < nv; ++v) {
@@ -177,31 +272,32 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
         lo[v] = std::min(lo[v], double(x)), hi[v] = std::max(hi[v], double(x));
     }
   }
+}
+
+}  // namespace
+
+QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& calibration,
+                    const QuantOptions& options) {
+  if (calibration.empty()) throw ModelError("quantisation needs at least one calibration input");
+  std::vector<double> lo, hi;
+  calibrate(graph, calibration, lo, hi);
+  const std::size_t nv = graph.shapes.size();
   QuantModel qm;
   qm.shapes = graph.shapes;
   qm.qparams.resize(nv);
   std::vector<int> alias(nv);
   for (std::size_t v = 0; v < nv; ++v) alias[v] = int(v);
   qm.input = graph.input;
+  const QuantContext ctx{graph, lo, hi, options, qm, alias};
   // Inputs in [0, 1] (images scaled by 1/255) get scale 1/255 and zero point -128, exact for
-  // 8-bit pixels; other inputs their calibrated range.
-  // A QDQ model's own activation quantisation wins over calibration.
-  auto preset = [&](int v, QParams fallback) {
-    if (std::size_t(v) < graph.preset.size() && graph.preset[std::size_t(v)].set) {
-      return QParams{graph.preset[std::size_t(v)].scale, graph.preset[std::size_t(v)].zeroPoint};
-    }
-    return fallback;
-  };
-  qm.qparams[graph.input] = (lo[graph.input] >= 0 && hi[graph.input] <= 1)
-                                ? QParams{1.0 / 255.0, -128}
-                                : fromRange(lo[graph.input], hi[graph.input]);
-  qm.qparams[graph.input] = preset(graph.input, qm.qparams[graph.input]);
+  // 8-bit pixels; other inputs their calibrated range; a QDQ model's own quantisation wins.
+  qm.qparams[graph.input] =
+      ctx.preset(graph.input, (lo[graph.input] >= 0 && hi[graph.input] <= 1)
+                                  ? QParams{1.0 / 255.0, -128}
+                                  : fromRange(lo[graph.input], hi[graph.input]));
   for (const auto& l : graph.layers) {
     const int in0 = alias[l.inputs[0]];
-    const Shape& is = graph.shapes[l.inputs[0]];
-    const Shape& os = graph.shapes[l.output];
-    const QParams& qin = qm.qparams[in0];
-    if (l.op == Op::Reshape) {
+    if (l.op == Op::Reshape) {  // a no-op on NCHW memory: the output aliases the input
       alias[l.output] = in0;
       continue;
     }
@@ -211,75 +307,29 @@ QuantModel quantize(const Graph& graph, const std::vector<std::vector<float>>& c
     q.in0 = in0;
     q.out = l.output;
     q.macs = macCount(graph, l);
-    setGeometry(l, is, os, q.desc);
-    q.desc.in_zp = qin.zeroPoint;
+    setGeometry(l, graph.shapes[l.inputs[0]], graph.shapes[l.output], q.desc);
+    q.desc.in_zp = qm.qparams[in0].zeroPoint;
     QParams qout;
     switch (l.op) {
       case Op::Conv:
       case Op::Gemm:
-        qout = preset(l.output, fromRange(lo[l.output], hi[l.output]));
-        q.desc.op = l.op == Op::Conv ? EJ_OP_CONV : EJ_OP_FC;
-        if (l.op == Op::Gemm) q.desc.in_c = is.size(), q.desc.in_h = q.desc.in_w = 1;
-        quantizeWeights(l, os.c, qin, qout, q);
-        if (l.op == Op::Gemm && options.allowSparse &&
-            q.nonZeroWeights * 3 + 4 * (os.c + 1) < q.totalWeights) {
-          makeSparse(q);
-        }
-        if (l.op == Op::Conv && options.allowSparse) {
-          const std::int64_t bytes = sparseConvBytes(q.desc, q.nonZeroWeights);
-          const bool smaller = bytes >= 0 && bytes < q.totalWeights;
-          const bool thin = bytes >= 0 && double(q.nonZeroWeights) <=
-                                              options.sparseConvDensity * double(q.totalWeights);
-          if (smaller || thin) makeSparseConv(q);
-        }
+        qout = quantizeWeighted(ctx, l, q);
         break;
-      case Op::Add: {
-        qout = preset(l.output, fromRange(lo[l.output], hi[l.output]));
-        q.in1 = alias[l.inputs[1]];
-        const QParams& qb = qm.qparams[q.in1];
-        q.desc.op = EJ_OP_ADD;
-        q.desc.in1_zp = qb.zeroPoint;
-        // TFLite's quantised Add: both inputs shifted left by 20 and rescaled to twice the
-        // larger input scale, summed, then rescaled to the output.
-        q.desc.left_shift = 20;
-        const double twiceMax = 2.0 * std::max(qin.scale, qb.scale);
-        quantizeMultiplier(qin.scale / twiceMax, q.desc.in_mult, q.desc.in_shift);
-        quantizeMultiplier(qb.scale / twiceMax, q.desc.in1_mult, q.desc.in1_shift);
-        quantizeMultiplier(twiceMax / (double(1 << 20) * qout.scale), q.desc.out_mult,
-                           q.desc.out_shift);
+      case Op::Add:
+        qout = quantizeAdd(ctx, l, q);
         break;
-      }
       case Op::Clamp:
       case Op::MaxPool:
       case Op::AvgPool:
-        // Same scale in and out (as TFLite requires), so these need no requantisation.
-        qout = qin;
-        q.desc.op =
-            l.op == Op::Clamp ? EJ_OP_CLAMP : (l.op == Op::MaxPool ? EJ_OP_MAXPOOL : EJ_OP_AVGPOOL);
+        qout = quantizeSameScale(ctx, l, q);
         break;
       case Op::Softmax:
-        qout = {1.0 / 256.0, -128};
-        q.desc.op = EJ_OP_SOFTMAX;
-        for (int d = 0; d < 256; ++d) {
-          q.table.push_back(std::uint32_t(std::lround(65536.0 * std::exp(-d * qin.scale))));
-        }
+        qout = quantizeSoftmax(ctx, l, q);
         break;
       case Op::Reshape:
         break;
     }
-    q.kernelBias = q.bias;
-    if (q.desc.op == EJ_OP_FC || q.desc.op == EJ_OP_FC_SPARSE || q.desc.op == EJ_OP_CONV_SPARSE) {
-      for (int o = 0; o < q.desc.out_c; ++o) {
-        std::int64_t sum = 0;
-        if (q.desc.op == EJ_OP_FC) {
-          for (int i = 0; i < q.desc.in_c; ++i) sum += q.weights[std::size_t(o) * q.desc.in_c + i];
-        } else {
-          for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) sum += q.weights[j];
-        }
-        q.kernelBias[std::size_t(o)] =
-            std::int32_t(q.bias[std::size_t(o)] - std::int64_t(q.desc.in_zp) * sum);
-      }
-    }
+    foldInputOffset(q);
     qm.qparams[l.output] = qout;
     q.desc.out_zp = qout.zeroPoint;
     activationBounds(qout, l.actMin, l.actMax, q.desc);
@@ -298,132 +348,179 @@ std::vector<std::int8_t> quantizeInput(const QuantModel& model, const std::vecto
   return out;
 }
 
-void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in1,
-                  std::int8_t* out) {
+namespace {
+
+// One reference kernel per op (as tflite-micro's reference kernels), plain loops.
+
+std::int8_t activate(const ej_layer_t& d, long v) {
+  return std::int8_t(std::min<long>(d.act_max, std::max<long>(d.act_min, v)));
+}
+
+void convInt8(const QLayer& q, const std::int8_t* in0, std::int8_t* out) {
   const ej_layer_t& d = q.desc;
-  auto act = [&](long v) {
-    return std::int8_t(std::min<long>(d.act_max, std::max<long>(d.act_min, v)));
-  };
-  const int n = d.out_c * d.out_h * d.out_w;
-  switch (d.op) {
-    case EJ_OP_CONV: {
-      const int cinG = d.in_c / d.groups, coutG = d.out_c / d.groups;
-      for (int oc = 0; oc < d.out_c; ++oc) {
-        for (int oy = 0; oy < d.out_h; ++oy) {
-          for (int ox = 0; ox < d.out_w; ++ox) {
-            std::int32_t acc = q.bias[oc];
-            for (int ci = 0; ci < cinG; ++ci) {
-              const int c = (oc / coutG) * cinG + ci;
-              for (int ky = 0; ky < d.k_h; ++ky) {
-                for (int kx = 0; kx < d.k_w; ++kx) {
-                  const int iy = oy * d.stride_h - d.pad_t + ky,
-                            ix = ox * d.stride_w - d.pad_l + kx;
-                  if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
-                  acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) *
-                         q.weights[((oc * cinG + ci) * d.k_h + ky) * d.k_w + kx];
-                }
-              }
-            }
-            out[(oc * d.out_h + oy) * d.out_w + ox] =
-                act(long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);
-          }
-        }
-      }
-      return;
-    }
-    case EJ_OP_CONV_SPARSE: {
-      // Each stored tap decoded back to (ci, ky, kx) and added where it lands inside the
-      // input, as the dense loop above does (the firmware's interior/border split and its
-      // pre-summed bias are not used here).
-      const int cinG = d.in_c / d.groups, coutG = d.out_c / d.groups, plane = d.in_h * d.in_w;
-      for (int oc = 0; oc < d.out_c; ++oc) {
-        for (int oy = 0; oy < d.out_h; ++oy) {
-          for (int ox = 0; ox < d.out_w; ++ox) {
-            std::int32_t acc = q.bias[oc];
-            for (std::uint32_t j = q.rowPtr[oc]; j < q.rowPtr[oc + 1]; ++j) {
-              int ky = 0, kx = 0;
-              if (!q.taps.empty()) {
-                ky = q.taps[j] >> 8, kx = q.taps[j] & 0xFF;
-              } else {  // no window clipped: k_h <= in_h and k_w <= in_w, so this is unique
-                ky = q.colIdx[j] % plane / d.in_w, kx = q.colIdx[j] % plane % d.in_w;
-              }
-              const int ci = (q.colIdx[j] - ky * d.in_w - kx) / plane;
-              const int c = (oc / coutG) * cinG + ci;
+  const int cinG = d.in_c / d.groups, coutG = d.out_c / d.groups;
+  for (int oc = 0; oc < d.out_c; ++oc) {
+    for (int oy = 0; oy < d.out_h; ++oy) {
+      for (int ox = 0; ox < d.out_w; ++ox) {
+        std::int32_t acc = q.bias[oc];
+        for (int ci = 0; ci < cinG; ++ci) {
+          const int c = (oc / coutG) * cinG + ci;
+          for (int ky = 0; ky < d.k_h; ++ky) {
+            for (int kx = 0; kx < d.k_w; ++kx) {
               const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
               if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
-              acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) * q.weights[j];
+              acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) *
+                     q.weights[((oc * cinG + ci) * d.k_h + ky) * d.k_w + kx];
             }
-            out[(oc * d.out_h + oy) * d.out_w + ox] =
-                act(long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);
           }
         }
+        out[(oc * d.out_h + oy) * d.out_w + ox] =
+            activate(d, long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);
       }
-      return;
     }
+  }
+}
+
+// Each stored tap decoded back to (ci, ky, kx) and added where it lands inside the input, as
+// the dense loop does (the firmware's interior/border split and pre-summed bias are not used).
+void convSparseInt8(const QLayer& q, const std::int8_t* in0, std::int8_t* out) {
+  const ej_layer_t& d = q.desc;
+  const int cinG = d.in_c / d.groups, coutG = d.out_c / d.groups, plane = d.in_h * d.in_w;
+  for (int oc = 0; oc < d.out_c; ++oc) {
+    for (int oy = 0; oy < d.out_h; ++oy) {
+      for (int ox = 0; ox < d.out_w; ++ox) {
+        std::int32_t acc = q.bias[oc];
+        for (std::uint32_t j = q.rowPtr[oc]; j < q.rowPtr[oc + 1]; ++j) {
+          int ky = 0, kx = 0;
+          if (!q.taps.empty()) {
+            ky = q.taps[j] >> 8, kx = q.taps[j] & 0xFF;
+          } else {  // no window clipped: k_h <= in_h and k_w <= in_w, so this is unique
+            ky = q.colIdx[j] % plane / d.in_w, kx = q.colIdx[j] % plane % d.in_w;
+          }
+          const int ci = (q.colIdx[j] - ky * d.in_w - kx) / plane;
+          const int c = (oc / coutG) * cinG + ci;
+          const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
+          if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
+          acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) * q.weights[j];
+        }
+        out[(oc * d.out_h + oy) * d.out_w + ox] =
+            activate(d, long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);
+      }
+    }
+  }
+}
+
+void fullyConnectedInt8(const QLayer& q, const std::int8_t* in0, std::int8_t* out) {
+  const ej_layer_t& d = q.desc;
+  for (int o = 0; o < d.out_c; ++o) {
+    std::int32_t acc = q.bias[o];
+    if (d.op == EJ_OP_FC) {
+      for (int i = 0; i < d.in_c; ++i)
+        acc += (in0[i] - d.in_zp) * q.weights[std::size_t(o) * d.in_c + i];
+    } else {
+      for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) {
+        acc += (in0[q.colIdx[j]] - d.in_zp) * q.weights[j];
+      }
+    }
+    out[o] = activate(d, long(requantize(acc, q.mult[o], q.shift[o])) + d.out_zp);
+  }
+}
+
+std::int8_t addOne(const ej_layer_t& d, int a, int b) {
+  const std::int32_t sa = requantize((a - d.in_zp) * (1 << d.left_shift), d.in_mult, d.in_shift);
+  const std::int32_t sb = requantize((b - d.in1_zp) * (1 << d.left_shift), d.in1_mult, d.in1_shift);
+  return activate(d, long(requantize(sa + sb, d.out_mult, d.out_shift)) + d.out_zp);
+}
+
+void addInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in1, std::int8_t* out) {
+  const ej_layer_t& d = q.desc;
+  const int n = d.out_c * d.out_h * d.out_w;
+  for (int i = 0; i < n; ++i) out[i] = addOne(d, in0[i], in1[i]);
+}
+
+// IN1 of shape (in1_c, in1_h, in1_w), each 1 or the output's, repeated along its 1s.
+void addBroadcastInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in1,
+                      std::int8_t* out) {
+  const ej_layer_t& d = q.desc;
+  for (int c = 0; c < d.out_c; ++c) {
+    for (int y = 0; y < d.out_h; ++y) {
+      for (int x = 0; x < d.out_w; ++x) {
+        const int i = (c * d.out_h + y) * d.out_w + x;
+        const int b = ((d.in1_c == 1 ? 0 : c) * d.in1_h + (d.in1_h == 1 ? 0 : y)) * d.in1_w +
+                      (d.in1_w == 1 ? 0 : x);
+        out[i] = addOne(d, in0[i], in1[b]);
+      }
+    }
+  }
+}
+
+void clampInt8(const QLayer& q, const std::int8_t* in0, std::int8_t* out) {
+  const int n = q.desc.out_c * q.desc.out_h * q.desc.out_w;
+  for (int i = 0; i < n; ++i) out[i] = activate(q.desc, in0[i]);
+}
+
+void poolInt8(const QLayer& q, const std::int8_t* in0, std::int8_t* out) {
+  const ej_layer_t& d = q.desc;
+  for (int c = 0; c < d.out_c; ++c) {
+    for (int oy = 0; oy < d.out_h; ++oy) {
+      for (int ox = 0; ox < d.out_w; ++ox) {
+        long acc = d.op == EJ_OP_MAXPOOL ? -128 : 0;
+        long count = 0;
+        for (int ky = 0; ky < d.k_h; ++ky) {
+          for (int kx = 0; kx < d.k_w; ++kx) {
+            const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
+            if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
+            const long v = in0[(c * d.in_h + iy) * d.in_w + ix];
+            acc = d.op == EJ_OP_MAXPOOL ? std::max(acc, v) : acc + v;
+            ++count;
+          }
+        }
+        // Average rounded half away from zero (C division truncates toward zero).
+        if (d.op == EJ_OP_AVGPOOL && count > 0)
+          acc = (acc >= 0 ? acc + count / 2 : acc - count / 2) / count;
+        out[(c * d.out_h + oy) * d.out_w + ox] = activate(d, acc);
+      }
+    }
+  }
+}
+
+void softmaxInt8(const QLayer& q, const std::int8_t* in0, std::int8_t* out) {
+  const int n = q.desc.out_c * q.desc.out_h * q.desc.out_w;
+  int mx = -128;
+  for (int i = 0; i < n; ++i) mx = std::max(mx, int(in0[i]));
+  std::uint32_t sum = 0;
+  for (int i = 0; i < n; ++i) sum += q.table[std::size_t(mx - in0[i])];
+  for (int i = 0; i < n; ++i) {
+    const std::uint32_t p = (q.table[std::size_t(mx - in0[i])] * 256u + sum / 2u) / sum;
+    out[i] = std::int8_t(std::min<long>(127, long(p) - 128));
+  }
+}
+
+}  // namespace
+
+void runLayerInt8(const QLayer& q, const std::int8_t* in0, const std::int8_t* in1,
+                  std::int8_t* out) {
+  switch (q.desc.op) {
+    case EJ_OP_CONV:
+      return convInt8(q, in0, out);
+    case EJ_OP_CONV_SPARSE:
+      return convSparseInt8(q, in0, out);
     case EJ_OP_FC:
     case EJ_OP_FC_SPARSE:
-      for (int o = 0; o < d.out_c; ++o) {
-        std::int32_t acc = q.bias[o];
-        if (d.op == EJ_OP_FC) {
-          for (int i = 0; i < d.in_c; ++i)
-            acc += (in0[i] - d.in_zp) * q.weights[std::size_t(o) * d.in_c + i];
-        } else {
-          for (std::uint32_t j = q.rowPtr[o]; j < q.rowPtr[o + 1]; ++j) {
-            acc += (in0[q.colIdx[j]] - d.in_zp) * q.weights[j];
-          }
-        }
-        out[o] = act(long(requantize(acc, q.mult[o], q.shift[o])) + d.out_zp);
-      }
-      return;
+      return fullyConnectedInt8(q, in0, out);
     case EJ_OP_ADD:
-      for (int i = 0; i < n; ++i) {
-        const std::int32_t a =
-            requantize((in0[i] - d.in_zp) * (1 << d.left_shift), d.in_mult, d.in_shift);
-        const std::int32_t b =
-            requantize((in1[i] - d.in1_zp) * (1 << d.left_shift), d.in1_mult, d.in1_shift);
-        out[i] = act(long(requantize(a + b, d.out_mult, d.out_shift)) + d.out_zp);
-      }
-      return;
+      return addInt8(q, in0, in1, out);
+    case EJ_OP_ADD_BCAST:
+      return addBroadcastInt8(q, in0, in1, out);
     case EJ_OP_CLAMP:
-      for (int i = 0; i < n; ++i) out[i] = act(in0[i]);
-      return;
+      return clampInt8(q, in0, out);
     case EJ_OP_MAXPOOL:
     case EJ_OP_AVGPOOL:
-      for (int c = 0; c < d.out_c; ++c) {
-        for (int oy = 0; oy < d.out_h; ++oy) {
-          for (int ox = 0; ox < d.out_w; ++ox) {
-            long acc = d.op == EJ_OP_MAXPOOL ? -128 : 0;
-            long count = 0;
-            for (int ky = 0; ky < d.k_h; ++ky) {
-              for (int kx = 0; kx < d.k_w; ++kx) {
-                const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
-                if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
-                const long v = in0[(c * d.in_h + iy) * d.in_w + ix];
-                acc = d.op == EJ_OP_MAXPOOL ? std::max(acc, v) : acc + v;
-                ++count;
-              }
-            }
-            // Average rounded half away from zero (C division truncates toward zero).
-            if (d.op == EJ_OP_AVGPOOL && count > 0)
-              acc = (acc >= 0 ? acc + count / 2 : acc - count / 2) / count;
-            out[(c * d.out_h + oy) * d.out_w + ox] = act(acc);
-          }
-        }
-      }
-      return;
-    case EJ_OP_SOFTMAX: {
-      int mx = -128;
-      for (int i = 0; i < n; ++i) mx = std::max(mx, int(in0[i]));
-      std::uint32_t sum = 0;
-      for (int i = 0; i < n; ++i) sum += q.table[std::size_t(mx - in0[i])];
-      for (int i = 0; i < n; ++i) {
-        const std::uint32_t p = (q.table[std::size_t(mx - in0[i])] * 256u + sum / 2u) / sum;
-        out[i] = std::int8_t(std::min<long>(127, long(p) - 128));
-      }
-      return;
-    }
+      return poolInt8(q, in0, out);
+    case EJ_OP_SOFTMAX:
+      return softmaxInt8(q, in0, out);
     default:
-      throw ModelError(fmt::format("layer '{}': unknown int8 op {}", q.name, d.op));
+      throw ModelError(fmt::format("layer '{}': unknown int8 op {}", q.name, q.desc.op));
   }
 }
 
