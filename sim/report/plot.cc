@@ -16,6 +16,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "sim/core/calendar.h"
 #include "sim/core/io.h"
 #include "sim/core/process.h"
 #include "sim/core/results.h"
@@ -81,6 +82,44 @@ Figure draw(const fs::path& plots, const std::string& name, const std::string& t
 
 // The battery over the run: state of charge (left axis) and voltage (right axis), with the
 // instant it emptied and any outages (`outages: [{start_days, end_days}]`) marked.
+// The time axis of a run's figures: days since the start below, running exactly over the run,
+// and the calendar above (x2): a tick at the first of each month (or of each year, for runs
+// longer than three years), so that a reader sees when a thing happens, not only how long
+// after the start.
+std::string calendarAxis(const core::RunSummary& summary) {
+  const double days = summary.simulated_days > 0 ? summary.simulated_days : 1;
+  std::string axis =
+      fmt::format("set xrange [0:{0:.9g}]\nset x2range [0:{0:.9g}]\nset xtics nomirror\n", days);
+  const auto start = core::parseUtcTimestamp(summary.start_utc);
+  if (!start) return axis;
+  const bool yearly = days > 3 * 365.25;
+  std::string tics;
+  // Day offsets of each calendar boundary after the start (UTC), found by stepping day by day
+  // through formatUtcDate: a run of 500 years has 182,625 days, a few ms of work.
+  std::string last = core::formatUtcDate(*start);
+  for (double d = 1; d <= days; ++d) {
+    const std::string date = core::formatUtcDate(*start + d * kSecondsPerDay);
+    const bool boundary =
+        yearly ? date.substr(0, 4) != last.substr(0, 4) : date.substr(0, 7) != last.substr(0, 7);
+    if (boundary) {
+      static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+      const int month = std::stoi(date.substr(5, 2));
+      const std::string label =
+          yearly ? date.substr(0, 4)
+                 : (month == 1 ? fmt::format("{} {}", kMonths[0], date.substr(0, 4))
+                               : std::string(kMonths[month - 1]));
+      // The offset of midnight UTC that starts DATE: D days from the start, less the start's
+      // own offset into its day.
+      const double offset = d - std::fmod(*start, kSecondsPerDay) / kSecondsPerDay;
+      tics += fmt::format("{}'{}' {:.6g}", tics.empty() ? "" : ", ", label, offset);
+    }
+    last = date;
+  }
+  if (tics.empty()) return axis;
+  return axis + "set x2tics (" + tics + ") out nomirror\nset grid x2tics\n";
+}
+
 Figure batteryFigure(const fs::path& dir, const fs::path& plots, const core::RunSummary& summary) {
   const CsvTable series = CsvTable::read(dir / "timeseries.csv");
   const auto t = series.column("time_s"), soc = series.column("state_of_charge"),
@@ -101,10 +140,13 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const core::Run
   std::string body = fmt::format(
       "set title {}\nset xlabel 'time since start (days)'\nset ylabel 'state of charge (%)'\n"
       "set y2label 'battery voltage (V)'\nset yrange [0:105]\nset ytics nomirror\n"
-      "set y2tics\nset grid\nset key outside bottom center horizontal\n"
+      "set y2tics\nset grid\n"
+      // The key in its own band under the x label, never over the data or the label.
+      "set bmargin 7\nset key at screen 0.5, screen 0.01 center bottom horizontal\n"
       // Labels sit on an opaque box in front of the data, readable over the bands.
       "set style textbox opaque noborder\n",
       quote("Battery over the run: " + summary.scenario));
+  body += calendarAxis(summary);
   // A constant voltage (the ideal battery) would get a zero-height autoscaled range.
   if (std::isfinite(vMin) && vMax - vMin < 0.01) {
     body += fmt::format("set y2range [{}:{}]\n", vMin - 0.5, vMax + 0.5);
@@ -149,22 +191,23 @@ Figure batteryFigure(const fs::path& dir, const fs::path& plots, const core::Run
       }
       writeText(plots / "battery_end_of_day.csv", data);
       endOfDay =
-          ", \\\n     'battery_end_of_day.csv' skip 1 using 1:($2*100) with lines lw 2 "
-          "lc rgb 'black' title 'state of charge at the end of each day (%)'";
+          "     'battery_end_of_day.csv' skip 1 using 1:($2*100) with lines lw 2 dt 2 "
+          "lc rgb '#555555' title 'state of charge at the end of each day (%)', \\\n";
     }
   }
   body += fmt::format(
+      // The state of charge is drawn last, on top of the end-of-day line it would hide under.
       "plot '../timeseries.csv' skip 1 using (${0}/86400):{2} axes x1y2 with lines lw 1 "
-      "lc rgb '#a0ff7f0e' title 'battery voltage (V)', \\\n"
-      "     '' skip 1 using (${0}/86400):(${1}*100) with lines lw 1.5 lc rgb '#1f77b4' "
-      "title 'state of charge (%)'{3}\n",
+      "lc rgb '#a0ff7f0e' title 'battery voltage (V)', \\\n{3}"
+      "     '../timeseries.csv' skip 1 using (${0}/86400):(${1}*100) with lines lw 1.5 "
+      "lc rgb '#1f77b4' title 'state of charge (%)'\n",
       *t + 1, *soc + 1, *volt + 1, endOfDay);
   return draw(plots, "battery", "State of charge and battery voltage over the run", body);
 }
 
 // Consumed against harvested charge per day as bars, the net as a line; runs longer than
 // 120 days are binned so that at most about 120 bar pairs are drawn (means per day).
-Figure dailyFigure(const fs::path& dir, const fs::path& plots) {
+Figure dailyFigure(const fs::path& dir, const fs::path& plots, const core::RunSummary& summary) {
   const CsvTable daily = CsvTable::read(dir / "daily.csv");
   const auto len = daily.column("length_d"), cons = daily.column("consumed_mAh"),
              harv = daily.column("harvested_mAh");
@@ -196,18 +239,31 @@ Figure dailyFigure(const fs::path& dir, const fs::path& plots) {
   const std::string title =
       bin == 1 ? std::string("Daily charge balance (per UTC day; a partial day as its rate)")
                : fmt::format("Daily charge balance (mean per day over {}-day bins)", bin);
+  // A node without a harvester gets no harvested bars and no net line (it would only repeat
+  // the consumption, negated).
+  bool harvester = false;
+  for (const auto& [name, c] : summary.components) harvester |= !c.isLoad();
+  const std::string series =
+      harvester ? fmt::format(
+                      "plot 'daily_energy.csv' skip 1 using ($1+{}):2 with boxes lc rgb '#d62728' "
+                      "title 'consumed (mAh/day)', \\\n"
+                      "     '' skip 1 using ($1+{}):3 with boxes lc rgb '#2ca02c' "
+                      "title 'harvested (mAh/day)', \\\n"
+                      "     '' skip 1 using ($1+{}):4 with linespoints lw 2 pt 7 ps 0.4 "
+                      "lc rgb 'black' title 'net = harvested - consumed (mAh/day)'\n",
+                      0.3 * w, 0.7 * w, 0.5 * w)
+                : fmt::format(
+                      "plot 'daily_energy.csv' skip 1 using ($1+{}):2 with boxes lc rgb '#d62728' "
+                      "title 'consumed (mAh/day)'\n",
+                      0.5 * w);
   const std::string body = fmt::format(
       "set title {}\nset xlabel 'day of the run (days since start)'\n"
       "set ylabel 'charge per day (mAh/day)'\nset grid ytics\nset xzeroaxis lt -1\nset yrange "
-      "[*<0:0<*]\nset offsets 0, 0, graph 0.08, 0\nset xrange [0:*]\n"
+      "[*<0:0<*]\nset offsets 0, 0, graph 0.08, 0\n{}"
       "set style fill solid 0.8 noborder\nset boxwidth {} absolute\n"
-      "set key outside bottom center horizontal\n"
-      "plot 'daily_energy.csv' skip 1 using ($1+{}):2 with boxes lc rgb '#d62728' "
-      "title 'consumed (mAh/day)', \\\n"
-      "     '' skip 1 using ($1+{}):3 with boxes lc rgb '#2ca02c' title 'harvested (mAh/day)', \\\n"
-      "     '' skip 1 using ($1+{}):4 with linespoints lw 2 pt 7 ps 0.4 lc rgb 'black' "
-      "title 'net = harvested - consumed (mAh/day)'\n",
-      quote(title), 0.4 * w, 0.3 * w, 0.7 * w, 0.5 * w);
+      "set bmargin 6\nset rmargin 6\nset key at screen 0.5, screen 0.01 center bottom "
+      "horizontal\n{}",
+      quote(title), calendarAxis(summary), (harvester ? 0.4 : 0.8) * w, series);
   return draw(plots, "daily_energy", "Daily energy balance: consumed vs harvested, net", body);
 }
 
@@ -377,7 +433,7 @@ PlotSet plotRun(const fs::path& dir) {
   fs::create_directories(plots);
   PlotSet set;
   set.figures.push_back(batteryFigure(dir, plots, summary));
-  set.figures.push_back(dailyFigure(dir, plots));
+  set.figures.push_back(dailyFigure(dir, plots, summary));
   set.figures.push_back(breakdownFigure(plots, summary));
   set.figures.push_back(loadsFigure(plots, summary));
   return set;

@@ -104,6 +104,10 @@ TEST(PlotTest, RunPlotDrawsLabelledFiguresAndTheReport) {
   // The page names the result folder, not the temporary one it was written in.
   EXPECT_NE(html.find("edgejoule report: r</title>"), std::string::npos);
   EXPECT_NE(html.find("5.7257 days"), std::string::npos);
+  // The verdict first: the seed paper's PIR node lasts 5.7257 d, its MCU is its only load.
+  EXPECT_NE(html.find("<p class=\"verdict\">The battery lasts 5.73 days. The largest drain is "
+                      "<code>mcu</code>: 100.0 % of the consumption"),
+            std::string::npos);
   EXPECT_NE(html.find("hw/mcu/seed-paper-generic.yaml"), std::string::npos);
   EXPECT_NE(html.find("seed paper, power estimate: 120 mA when active"), std::string::npos);
   EXPECT_NE(html.find("capacity: 2000 mAh"), std::string::npos);  // the scenario YAML
@@ -141,13 +145,17 @@ TEST(PlotTest, ReportLoadsInHeadlessChromiumWithoutErrors) {
   EXPECT_EQ(logged.err.find("Uncaught"), std::string::npos) << logged.err;
   EXPECT_EQ(logged.err.find("CONSOLE"), std::string::npos) << logged.err;
   EXPECT_EQ(logged.err.find(":ERROR:CONSOLE"), std::string::npos) << logged.err;
-  // A screenshot at the page's width, for a human to look at (kept only on failure).
+  // A screenshot at the page's width, for a human to look at: kept among the test outputs
+  // (build/<preset>/test-output/report.png).
   const auto shot =
       shell("chromium " + flags + " --window-size=1200,2400 --screenshot=" +
                 (tmp.path / "report.png").string() + " file://" + (out / "report.html").string(),
             tmp.path);
   EXPECT_EQ(shot.status, 0) << shot.err;
   EXPECT_GT(fs::file_size(tmp.path / "report.png"), 20000u);
+  fs::create_directories(EJ_TEST_OUTPUT);
+  fs::copy_file(tmp.path / "report.png", fs::path(EJ_TEST_OUTPUT) / "report.png",
+                fs::copy_options::overwrite_existing);
 }
 
 TEST(PlotTest, MissingGnuplotIsOneClearLine) {
