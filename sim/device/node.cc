@@ -29,16 +29,8 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
     mcu.bindRadio("radio", *radio);
   }
   if (scenario.harvester) {
-    auto constant = std::make_unique<harvest::ConstantHarvester>("harvester", *scenario.harvester,
-                                                                 scenario.phase());
-    constant->power(bus);
-    harvester = std::move(constant);
-  } else if (scenario.solar) {
-    auto solar = std::make_unique<harvest::SolarHarvester>("harvester", *scenario.solar,
-                                                           scenario.startEpochSeconds);
-    solar->power(bus);
-    solar->battery(battery);
-    harvester = std::move(solar);
+    harvester = harvest::createHarvester("harvester", *scenario.harvester,
+                                         scenario.startEpochSeconds, bus, battery);
   }
   SC_METHOD(onDepleted);
   sensitive << battery.depletedEvent();

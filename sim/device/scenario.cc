@@ -85,16 +85,12 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   for (const auto& job : s.jobs) motionJobs |= job.trigger == JobParams::Trigger::Motion;
   if (motionJobs && !s.pir) node.fail("jobs", "a job runs `on: motion` but the node has no `pir`");
   if (auto harvester = node.optionalChild("harvester")) {
-    if (harvester->choice("model", {"constant", "solar"}) == "constant") {
-      s.harvester = harvest::ConstantHarvesterParams::fromConfig(*harvester);
-    } else {
-      s.solar = harvest::SolarHarvesterParams::fromConfig(*harvester);
-    }
+    s.harvester = harvest::parseHarvesterSpec(*harvester, s.startEpochSeconds, s.horizon);
   }
   const auto battery = node.child("battery");
   s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
   s.battery = power::createBatteryModel(battery);
-  if (s.battery->followsTemperature() && !s.solar) {
+  if (s.battery->followsTemperature() && !(s.harvester && harvest::hasWeather(*s.harvester))) {
     battery.fail("temperature",
                  "`weather` follows the solar harvester's air temperature, but "
                  "the node has no `harvester: {model: solar}`");

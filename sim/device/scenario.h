@@ -13,8 +13,7 @@
 #include "sim/device/mcu_params.h"
 #include "sim/device/motion_source.h"
 #include "sim/device/pir_sensor.h"
-#include "sim/harvest/constant_harvester.h"
-#include "sim/harvest/solar_harvester.h"
+#include "sim/harvest/harvester_spec.h"
 #include "sim/nn/mcu_target.h"
 #include "sim/power/battery_model.h"
 #include "sim/power/battery_params.h"
@@ -35,9 +34,8 @@ struct Scenario {
   std::vector<JobParams> jobs;
   std::optional<PirParams> pir;
   std::unique_ptr<MotionSource> motion;
-  std::optional<harvest::ConstantHarvesterParams> harvester;  // `model: constant`
-  std::optional<harvest::SolarHarvesterParams> solar;         // `model: solar`
-  std::optional<radio::RadioSpec> radio;  // `node.radio`; send steps name it `radio`
+  std::optional<harvest::HarvesterSpec> harvester;  // `node.harvester`
+  std::optional<radio::RadioSpec> radio;            // `node.radio`; send steps name it `radio`
   // The MCU's figures for inference profiling; set when the part names a core.
   std::optional<nn::McuTarget> mcuTarget;
   // One entry per distinct (model, backend) the jobs run, as it goes into summary.json;

@@ -29,7 +29,8 @@ void SolarHarvester::end_of_elaboration() {
 
 void SolarHarvester::run() {
   const double step_s = in_s(m_params.step);
-  for (double k = 0;; k += 1) {
+  const double horizon_s = in_s(m_params.horizon);
+  for (double k = 0; horizon_s <= 0 || k * step_s < horizon_s; k += 1) {
     const double mid_s = (k + 0.5) * step_s;
     // The battery's voltage now: settle it first, or the voltage would be that of its last
     // settled state, and depend on whether another process settled it at this instant.
@@ -37,8 +38,13 @@ void SolarHarvester::run() {
     // The battery's cell temperature, held over the step like the charge current: the air
     // temperature at the step's midpoint (ignored unless it follows it, `temperature:
     // weather`). Before the voltage is read: a colder cell may hold less at its terminals.
-    battery->setCellTemperature(m_chain.sky().at(m_startEpoch + mid_s).airTemperature);
-    const Current charge = m_chain.chargeCurrent(m_startEpoch + mid_s, battery->voltage());
+    const Temperature cell = m_chain.sky().at(m_startEpoch + mid_s).airTemperature;
+    battery->setCellTemperature(cell);
+    // Outside the part's charge temperature range the charger (its thermistor input, as
+    // JEITA-style charger ICs have) suspends charging: the panel's current is not taken.
+    const Current charge = battery->chargeAllowedAt(cell)
+                               ? m_chain.chargeCurrent(m_startEpoch + mid_s, battery->voltage())
+                               : Current();
     if (charge > Current()) {
       power->setStateCurrent(m_id, kDay, charge);
       power->setState(m_id, kDay);

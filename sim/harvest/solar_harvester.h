@@ -15,6 +15,9 @@ namespace ej::harvest {
 struct SolarHarvesterParams {
   solar::SolarHarvestParams chain;
   Time step = seconds(600);  // `step`: how often the charge current is re-evaluated
+  // The run's length: no step starting at or after it is evaluated (so a weather trace
+  // need not reach past the run). Set by parseHarvesterSpec; zero: no limit.
+  Time horizon{};
 
   static SolarHarvesterParams fromConfig(const core::Config& cfg);
 };

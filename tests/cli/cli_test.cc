@@ -49,6 +49,15 @@ class BadInputTest : public ::testing::Test {
   }
 };
 
+TEST_F(BadInputTest, BadWeatherRowIsLocated) {
+  // A weather trace row written with ';' (line 7 of the CSV): the scenario's key, then the
+  // CSV's FILE:LINE, exit 2, nothing written.
+  expectRejected("bad-weather-row.yaml", "tests/cli/fixtures/bad-weather-row.yaml:18:13: ",
+                 "node.harvester.weather.file: " + std::string(EJ_SOURCE_DIR) +
+                     "/tests/cli/fixtures/bad-weather-row.csv:7: 1 column where the header "
+                     "(line 1) has 3; the row uses ';' where CSV separates with ','");
+}
+
 TEST_F(BadInputTest, WrongDimension) {
   expectRejected("wrong-dimension.yaml", "tests/cli/fixtures/wrong-dimension.yaml:6:15: ",
                  "node.battery.capacity: expected a charge (e.g. 2000 mAh), got '5 mA'");

@@ -127,6 +127,32 @@ TEST(TriesteTest, SmallPanelGoesDarkInWinterThoughNeutralOnAverage) {
   EXPECT_FALSE(s["energy_neutral"].get<bool>());
 }
 
+// Oslo, December-January: every month's mean air temperature is below 0 degC, so the
+// LiPo's 0-45 degC charge range (GP603450L95 spec 2.7) stops all charging. By hand: the
+// cell is built full at the curve's largest capacity, 1.015 x 950 = 964.25 mAh, and starts
+// at half, 482.1 mAh; at December's -3.1 degC the curve gives 0.865 - 0.31 x 0.012 = 0.8613
+// x 950 = 818.2 mAh, so 146.0 mAh are locked and 336.1 mAh deliverable; the load is
+// 32.1 mAh/day (2 min of 3.3 mA every 5 min, 31.7 mAh/day, plus the reference node's
+// 0.46): empty after at most 336.1 / 32.1 = 10.47 days. KiBaM's rate effect and the loaded
+// voltage can only bring that earlier.
+TEST(OsloTest, NoChargeBelowFreezingEmptiesTheLipo) {
+  const auto s = run("oslo-winter-lipo.yaml");
+  EXPECT_EQ(s["battery"]["accepted_mAh"].get<double>(), 0.0);
+  EXPECT_EQ(s["outages"]["count"].get<int>(), 1);
+  EXPECT_LE(s["battery_life_days"].get<double>(), 10.47);
+  EXPECT_GT(s["battery_life_days"].get<double>(), 9.0);
+}
+
+// The same winter with charging allowed in the cold (a charger without a thermistor): the
+// clear-sky harvest of the 0.5 W panel at 70 deg (about 130 mAh/day offered) exceeds the
+// 32 mAh/day load, and the node never goes dark.
+TEST(OsloTest, ChargingInTheColdKeepsTheNodeUp) {
+  const auto s = run("oslo-winter-lipo.yaml", "scenarios",
+                     {{"node.battery.charge_temperature.min", "-40 degC"}});
+  EXPECT_GT(s["battery"]["accepted_mAh"].get<double>(), 0.0);
+  EXPECT_EQ(s["outages"]["count"].get<int>(), 0);
+}
+
 TEST(InferenceScenarioTest, TheMcuIsActiveForTheCountedLatencyOfEachInference) {
   const auto s = run("infer-daily.yaml", "tests/scenarios/fixtures");
   const auto& inference = s["inference"][0];

@@ -1,4 +1,4 @@
-// Weather models and the CSV irradiance trace reader; see weather.h.
+// Weather models and the irradiance trace; see weather.h (readers: weather_files.h).
 #include "sim/harvest/solar/weather.h"
 
 #include <fmt/format.h>
@@ -12,6 +12,8 @@
 #include <stdexcept>
 
 #include "sim/core/calendar.h"
+#include "sim/harvest/solar/civil_date.h"
+#include "sim/harvest/solar/weather_files.h"
 
 namespace ej::solar {
 namespace {
@@ -19,91 +21,7 @@ namespace {
 constexpr double kYear_s = 365.0 * kSecondsPerDay;
 constexpr double kPi = boost::math::constants::pi<double>();
 
-// Civil date of a day count since 1970-01-01 (H. Hinnant, "chrono-compatible low-level
-// date algorithms", civil_from_days).
-struct Civil {
-  int year;
-  unsigned month;  // 1..12
-  unsigned day;    // 1..31
-};
-Civil civilFromDays(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long y = static_cast<long>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int>(y + (m <= 2)), m, d};
-}
-long daysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
-}
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// Seconds since 1 January 00:00 UTC of the instant's year, on a 365-day year: in leap
-// years 29 February folds onto 28 February and later days move back one day.
-double secondsIntoNoLeapYear(double epoch) {
-  const long days = static_cast<long>(std::floor(epoch / kSecondsPerDay));
-  const Civil c = civilFromDays(days);
-  double s = epoch - static_cast<double>(daysFromCivil(c.year, 1, 1)) * kSecondsPerDay;
-  if (isLeap(c.year) && (c.month > 2 || (c.month == 2 && c.day == 29))) s -= kSecondsPerDay;
-  return s;
-}
-
-unsigned monthOf(double epoch) {
-  return civilFromDays(static_cast<long>(std::floor(epoch / kSecondsPerDay))).month;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return s;
-}
-std::string trim(const std::string& s) {
-  const auto a = s.find_first_not_of(" \t\r\"");
-  if (a == std::string::npos) return {};
-  const auto b = s.find_last_not_of(" \t\r\"");
-  return s.substr(a, b - a + 1);
-}
-std::vector<std::string> splitCsv(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string cell;
-  while (std::getline(ss, cell, ',')) out.push_back(trim(cell));
-  return out;
-}
-
-// "2020-06-21T10:00Z" or PVGIS "20200621:1010".
-std::optional<double> parseTraceTime(const std::string& text) {
-  if (auto iso = core::parseUtcTimestamp(text)) return iso;
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
-  char tail = 0;
-  if (text.size() == 13 &&
-      std::sscanf(text.c_str(), "%4d%2d%2d:%2d%2d%c", &y, &mo, &d, &h, &mi, &tail) == 5 &&
-      mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59) {
-    return static_cast<double>(
-               daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) *
-               kSecondsPerDay +
-           h * 3600.0 + mi * 60.0;
-  }
-  return std::nullopt;
-}
-
-std::optional<double> parseNumber(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+unsigned monthOf(double epoch) { return civilOf(epoch).month; }
 
 TraceSample lerp(const TraceSample& a, const TraceSample& b, double epoch) {
   const double w = b.epoch > a.epoch ? (epoch - a.epoch) / (b.epoch - a.epoch) : 0.0;
@@ -120,12 +38,24 @@ TraceSample lerp(const TraceSample& a, const TraceSample& b, double epoch) {
   return s;
 }
 
-std::optional<TraceSample> interpolate(const std::vector<TraceSample>& v, double t) {
-  if (v.empty() || t < v.front().epoch || t > v.back().epoch) return std::nullopt;
+// V at T: linear between samples; before the first and after the last sample the
+// nearest one held for less than HOLD_S; none beyond.
+std::optional<TraceSample> interpolate(const std::vector<TraceSample>& v, double t, double hold_s) {
+  if (v.empty() || t <= v.front().epoch - hold_s || t >= v.back().epoch + hold_s) {
+    return std::nullopt;
+  }
+  if (t <= v.front().epoch) return lerp(v.front(), v.front(), t);
+  if (t >= v.back().epoch) return lerp(v.back(), v.back(), t);
   auto hi = std::lower_bound(v.begin(), v.end(), t,
                              [](const TraceSample& s, double x) { return s.epoch < x; });
   if (hi == v.begin()) return lerp(*hi, *hi, t);
   return lerp(*(hi - 1), *hi, t);
+}
+
+std::string describeStep(double step_s) {
+  if (step_s >= 3600 && std::fmod(step_s, 3600) == 0) return fmt::format("{:g} h", step_s / 3600);
+  if (step_s >= 60 && std::fmod(step_s, 60) == 0) return fmt::format("{:g} min", step_s / 60);
+  return fmt::format("{:g} s", step_s);
 }
 
 std::array<double, 12> twelve(const core::Config& cfg, const std::string& key, core::Dimension dim,
@@ -145,99 +75,90 @@ std::array<double, 12> twelve(const core::Config& cfg, const std::string& key, c
 
 }  // namespace
 
-IrradianceTrace IrradianceTrace::fromSamples(std::vector<TraceSample> samples) {
+IrradianceTrace IrradianceTrace::fromSamples(std::vector<TraceSample> samples, std::string name,
+                                             bool typical) {
   IrradianceTrace t;
-  std::sort(samples.begin(), samples.end(),
-            [](const TraceSample& a, const TraceSample& b) { return a.epoch < b.epoch; });
+  t.m_name = std::move(name);
+  t.m_typical = typical;
+  std::stable_sort(samples.begin(), samples.end(),
+                   [](const TraceSample& a, const TraceSample& b) { return a.epoch < b.epoch; });
   t.m_samples = std::move(samples);
   for (const auto& s : t.m_samples) {
-    const long days = static_cast<long>(std::floor(s.epoch / kSecondsPerDay));
-    const Civil c = civilFromDays(days);
+    const Civil c = civilOf(s.epoch);
     if (c.month == 2 && c.day == 29) continue;  // a typical year has 365 days
     TraceSample y = s;
     y.epoch = secondsIntoNoLeapYear(s.epoch);
     t.m_yearSamples.push_back(y);
   }
-  std::sort(t.m_yearSamples.begin(), t.m_yearSamples.end(),
-            [](const TraceSample& a, const TraceSample& b) { return a.epoch < b.epoch; });
+  std::stable_sort(t.m_yearSamples.begin(), t.m_yearSamples.end(),
+                   [](const TraceSample& a, const TraceSample& b) { return a.epoch < b.epoch; });
+  // The step: the median spacing (of the year-folded stamps for a typical year, whose
+  // months come from different years).
+  const auto& v = typical ? t.m_yearSamples : t.m_samples;
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    if (v[i].epoch > v[i - 1].epoch) gaps.push_back(v[i].epoch - v[i - 1].epoch);
+  }
+  if (!gaps.empty()) {
+    std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+    t.m_step_s = gaps[gaps.size() / 2];
+  }
   return t;
 }
 
-IrradianceTrace IrradianceTrace::readCsv(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot open", file.string()));
-  std::string line;
-  int lineNo = 0;
-  int iTime = -1, iGhi = -1, iDni = -1, iDhi = -1, iTemp = -1;
-  bool inTable = false;
-  std::vector<TraceSample> samples;
-  while (std::getline(in, line)) {
-    ++lineNo;
-    const auto cells = splitCsv(line);
-    if (!inTable) {
-      for (int i = 0; i < static_cast<int>(cells.size()); ++i) {
-        const std::string c = lower(cells[static_cast<std::size_t>(i)]);
-        if (c == "time" || c == "timestamp" || c == "time(utc)") iTime = i;
-        if (c == "ghi" || c == "g(h)") iGhi = i;
-        if (c == "dni" || c == "gb(n)") iDni = i;
-        if (c == "dhi" || c == "gd(h)") iDhi = i;
-        if (c == "temp_air" || c == "t2m") iTemp = i;
-      }
-      if (iTime >= 0 && iGhi >= 0) {
-        inTable = true;
-      } else {
-        iTime = iGhi = iDni = iDhi = iTemp = -1;
-      }
-      continue;
-    }
-    if (trim(line).empty()) break;  // PVGIS: a blank line ends the table
-    auto cell = [&](int i) -> std::string {
-      return i >= 0 && i < static_cast<int>(cells.size()) ? cells[static_cast<std::size_t>(i)]
-                                                          : std::string();
-    };
-    const auto t = parseTraceTime(cell(iTime));
-    if (!t) {
-      if (samples.empty()) {
-        throw std::runtime_error(
-            fmt::format("{}:{}: cannot read time '{}'", file.string(), lineNo, cell(iTime)));
-      }
-      break;  // the footer after the table
-    }
-    TraceSample s;
-    s.epoch = *t;
-    const auto ghi = parseNumber(cell(iGhi));
-    if (!ghi) {
-      throw std::runtime_error(
-          fmt::format("{}:{}: cannot read GHI '{}'", file.string(), lineNo, cell(iGhi)));
-    }
-    s.ghi_Wm2 = *ghi;
-    if (iDni >= 0) s.dni_Wm2 = parseNumber(cell(iDni));
-    if (iDhi >= 0) s.dhi_Wm2 = parseNumber(cell(iDhi));
-    if (iTemp >= 0) s.tempAir_C = parseNumber(cell(iTemp));
-    samples.push_back(s);
-  }
-  if (!inTable) {
-    throw std::runtime_error(fmt::format(
-        "{}: no header line with a time column (time, timestamp) and a GHI column (ghi, "
-        "G(h))",
-        file.string()));
-  }
-  if (samples.empty()) throw std::runtime_error(fmt::format("{}: no samples", file.string()));
-  return fromSamples(std::move(samples));
-}
-
 std::optional<TraceSample> IrradianceTrace::at(double epoch, bool typicalYear) const {
-  if (!typicalYear) return interpolate(m_samples, epoch);
+  if (!typicalYear) return interpolate(m_samples, epoch, m_step_s);
   if (m_yearSamples.empty()) return std::nullopt;
   const double s = secondsIntoNoLeapYear(epoch);
   const auto& v = m_yearSamples;
-  if (s >= v.front().epoch && s <= v.back().epoch) return interpolate(v, s);
-  // Across the year end: between the last sample and the first one of the next year.
+  if (s >= v.front().epoch && s <= v.back().epoch) return interpolate(v, s, m_step_s);
+  // Across the year end: between the last sample and the first one of the next year, when
+  // they are at most 1.5 steps apart (checkCovers refuses a typical year with a hole).
   TraceSample last = v.back();
   TraceSample first = v.front();
   first.epoch += kYear_s;
+  if (first.epoch - last.epoch > 1.5 * m_step_s) {
+    return interpolate(v, s, m_step_s);
+  }
   const double x = s < v.front().epoch ? s + kYear_s : s;
   return lerp(last, first, x);
+}
+
+void IrradianceTrace::checkCovers(double firstEpoch, double lastEpoch, bool typicalYear) const {
+  const std::string step = describeStep(m_step_s);
+  if (typicalYear) {
+    const auto& v = m_yearSamples;
+    if (v.empty()) throw std::runtime_error(fmt::format("{}: no samples", m_name));
+    // Largest hole, the year's end included (31 December to 1 January).
+    double hole = v.front().epoch + kYear_s - v.back().epoch;
+    double holeAt = v.back().epoch;
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      if (v[i].epoch - v[i - 1].epoch > hole) {
+        hole = v[i].epoch - v[i - 1].epoch;
+        holeAt = v[i - 1].epoch;
+      }
+    }
+    if (hole > 1.5 * m_step_s) {
+      const double days = (v.back().epoch - v.front().epoch) / kSecondsPerDay;
+      throw std::runtime_error(fmt::format(
+          "{}: `typical_year: true` needs a whole year (1 January to 31 December, step {}), "
+          "but the trace spans {:.1f} days and has a hole of {:.1f} days after day {:.2f} of "
+          "the year: give a whole typical year, or `typical_year: false` and a trace "
+          "covering the run",
+          m_name, step, days, hole / kSecondsPerDay, holeAt / kSecondsPerDay + 1));
+    }
+    return;
+  }
+  if (m_samples.empty()) throw std::runtime_error(fmt::format("{}: no samples", m_name));
+  const double a = m_samples.front().epoch, b = m_samples.back().epoch;
+  if (!at(firstEpoch, false) || !at(lastEpoch, false)) {
+    throw std::runtime_error(fmt::format(
+        "{}: the trace covers {} to {} (step {}); the run samples it from {} to {}: a value "
+        "is held for less than one step before the first and after the last stamp, no "
+        "further",
+        m_name, core::formatUtc(a), core::formatUtc(b), step, core::formatUtc(firstEpoch),
+        core::formatUtc(lastEpoch)));
+  }
 }
 
 WeatherParams WeatherParams::fromConfig(const core::Config& cfg) {
@@ -259,11 +180,23 @@ WeatherParams WeatherParams::fromConfig(const core::Config& cfg) {
     p.kind = Kind::Trace;
     const auto file = cfg.existingFile("file");
     try {
-      p.trace = IrradianceTrace::readCsv(file);
+      p.trace = readWeatherFile(file);
     } catch (const std::runtime_error& e) {
       cfg.fail("file", e.what());
     }
-    p.typicalYear = cfg.flag("typical_year", false);
+    p.typicalYear = cfg.flag("typical_year", p.trace->typical());
+    if (p.trace->typical() && !p.typicalYear) {
+      cfg.fail("typical_year",
+               "the file is a typical meteorological year (its months come from different "
+               "years): it can only be read with `typical_year: true`");
+    }
+    if (p.typicalYear) {
+      try {
+        p.trace->checkCovers(0, 0, true);
+      } catch (const std::runtime_error& e) {
+        cfg.fail("typical_year", e.what());
+      }
+    }
   }
   return p;
 }

@@ -1,5 +1,5 @@
 // The sky over a site: clear sky, clear sky scaled by a monthly clearness factor, or a
-// measured/typical-year irradiance trace (CSV, e.g. a PVGIS hourly or TMY export).
+// measured or typical-year irradiance trace (EPW, PVGIS, NSRDB or a plain CSV).
 #pragma once
 
 #include <array>
@@ -23,29 +23,42 @@ struct TraceSample {
   std::optional<double> tempAir_C;  // air temperature, when the file has it
 };
 
-// An irradiance time series read from CSV. Columns, found by a header line (case
-// insensitive, any order, other columns ignored; lines before the header and after the
-// table, such as PVGIS's preamble and footer, are skipped):
-//   time      `time`, `timestamp`, `time(utc)`: ISO 8601 UTC ("2020-06-21T10:00Z") or PVGIS
-//             "YYYYMMDD:HHMM" (UTC)
-//   ghi       `ghi`, `G(h)`: global horizontal irradiance, W/m2 (required)
-//   dni       `dni`, `Gb(n)`: beam normal irradiance, W/m2 (optional)
-//   dhi       `dhi`, `Gd(h)`: diffuse horizontal irradiance, W/m2 (optional)
-//   air temp  `temp_air`, `T2m`: degC (optional)
-// Values between samples are interpolated linearly.
+// An irradiance time series from a weather file (readers in weather_files.h: EPW, PVGIS
+// TMY CSV and JSON, PVGIS hourly CSV, NSRDB/SAM CSV, a plain CSV with ISO 8601 stamps).
+//
+// Between two stamps values are interpolated linearly. At the ends the rule is: before
+// the first stamp and after the last one the nearest row is held for less than one step
+// of the file (its median spacing: 59 min of an hourly file), and no further. A run whose
+// steps fall outside that is refused when the scenario is loaded (checkCovers).
 class IrradianceTrace {
  public:
-  static IrradianceTrace readCsv(const std::filesystem::path& file);
-  static IrradianceTrace fromSamples(std::vector<TraceSample> samples);
+  // SAMPLES sorted by epoch (a typical year: by time since 1 January), checked by the
+  // reader; NAME names the file in errors; TYPICAL: the file is a typical meteorological
+  // year (EPW, PVGIS TMY), its months taken from different years.
+  static IrradianceTrace fromSamples(std::vector<TraceSample> samples, std::string name = {},
+                                     bool typical = false);
 
   // The sample interpolated at EPOCH. With TYPICAL_YEAR the trace is read as a typical
   // year (TMY: each month may come from a different year): instants are matched by their
-  // time since 1 January, so any year of simulation finds data. Outside the trace
-  // otherwise: none.
+  // time since 1 January, so any year of simulation finds data. Outside the trace and the
+  // hold rule above: none.
   std::optional<TraceSample> at(double epoch, bool typicalYear) const;
   const std::vector<TraceSample>& samples() const { return m_samples; }
+  const std::string& name() const { return m_name; }
+  // The file's step: the median spacing of its stamps.
+  double step_s() const { return m_step_s; }
+  // True for a typical-year file (EPW, PVGIS TMY).
+  bool typical() const { return m_typical; }
+
+  // Throws std::runtime_error naming the file when the trace does not give a value at
+  // every instant of [FIRST, LAST] (epochs) by the rule above; with TYPICAL_YEAR, when it
+  // does not cover a whole year (1 January to 31 December, gaps of at most 1.5 steps).
+  void checkCovers(double firstEpoch, double lastEpoch, bool typicalYear) const;
 
  private:
+  std::string m_name;
+  bool m_typical = false;
+  double m_step_s = 3600.0;
   std::vector<TraceSample> m_samples;      // by epoch
   std::vector<TraceSample> m_yearSamples;  // epoch replaced by seconds since 1 January
 };
@@ -59,7 +72,8 @@ struct WeatherParams {
   // Air temperature (Jan..Dec) where the trace has none; 20 degC by default.
   std::array<double, 12> airTemperature_C{20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20};
   std::optional<IrradianceTrace> trace;  // `file:` for model trace
-  bool typicalYear = false;              // `typical_year:` see IrradianceTrace::at
+  // `typical_year:` see IrradianceTrace::at; true (and required) for a TMY file.
+  bool typicalYear = false;
 
   static WeatherParams fromConfig(const core::Config& cfg);
 };

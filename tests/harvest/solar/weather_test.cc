@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "sim/core/calendar.h"
+#include "sim/harvest/solar/weather_files.h"
 
 namespace ej::solar {
 namespace {
@@ -49,7 +50,7 @@ TEST(WeatherTest, ReadsPvgisHourlyExport) {
                               "20200621:1110,720.0,140.0,800.0,66.0,25.5,2.0,0\n"
                               "\n"
                               "G(h): Global irradiance on the horizontal plane (W/m2)\n");
-  const auto trace = IrradianceTrace::readCsv(file);
+  const auto trace = readWeatherFile(file);
   ASSERT_EQ(trace.samples().size(), 2u);
   const auto mid = trace.at(at("2020-06-21T10:40:00Z"), false);
   ASSERT_TRUE(mid);
@@ -71,7 +72,7 @@ TEST(WeatherTest, TraceWithGhiOnlyIsDecomposedByErbs) {
                               "2026-06-21T12:00Z,500,22\n");
   WeatherParams w;
   w.kind = WeatherParams::Kind::Trace;
-  w.trace = IrradianceTrace::readCsv(file);
+  w.trace = readWeatherFile(file);
   const Sky sky(kTrieste, w);
   const auto st = sky.at(at("2026-06-21T11:00:00Z"));
   EXPECT_NEAR(st.irradiance.ghi.value(), 500.0, 1e-9);
@@ -83,7 +84,7 @@ TEST(WeatherTest, TraceWithGhiOnlyIsDecomposedByErbs) {
 
 TEST(WeatherTest, RejectsFileWithoutHeader) {
   const auto file = writeFile("ej_bad.csv", "a,b\n1,2\n");
-  EXPECT_THROW(IrradianceTrace::readCsv(file), std::runtime_error);
+  EXPECT_THROW(readWeatherFile(file), std::runtime_error);
 }
 
 TEST(WeatherTest, DailyClearSkyInsolationIsPlausibleForTrieste) {
