@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <sstream>
 
+#include "sim/core/bounds.h"
 #include "sim/core/calendar.h"
+#include "sim/core/io.h"
 
 namespace ej::device {
 
@@ -39,8 +41,7 @@ std::optional<Time> PoissonMotion::next() {
 }
 
 TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeconds) {
-  std::ifstream in(csv);
-  if (!in) throw core::ConfigError(fmt::format("{}: cannot open file", csv.string()));
+  std::istringstream in(core::readFileLimited(csv, core::kMaxTraceBytes, "motion trace"));
   std::string line;
   std::getline(in, line);
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -59,10 +60,12 @@ TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeco
       const auto q = core::parseQuantity(line);
       if (q && q->dimension == core::Dimension::Ratio) t = q->value;
     }
-    if (!t || !std::isfinite(*t) || *t < 0) {
+    if (!t || !std::isfinite(*t) || *t < 0 || *t > core::kMaxHorizonSeconds) {
       throw core::ConfigError(
           fmt::format("{}:{}:1: '{}' is not a {} at or after the run's start", csv.string(), lineNo,
-                      line, utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds"));
+                      line.size() > 40 ? line.substr(0, 40) + "..." : line,
+                      utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds") +
+          " (within the longest horizon, 500 years)");
     }
     if (!m_times.empty() && seconds(*t) < m_times.back()) {
       throw core::ConfigError(

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/core/calendar.h"
+#include "sim/device/scenario_bounds.h"
 #include "sim/nn/mcu_target.h"
 #include "sim/nn/profile.h"
 
@@ -134,6 +135,7 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
     s.regulator = regulator::RegulatorParams::fromConfig(*reg);
     s.regulator->checkSupply(*reg, s.battery->terminalVoltage(Current()));
   }
+  checkScenarioBounds(s, cfg);
   cfg.requireAllRead();
   return s;
 }
