@@ -4,17 +4,33 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <string>
+#include <string_view>
 #include <systemc>
 
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
 #include "sim/core/io.h"
+#include "sim/nn/graph.h"
 
 namespace ej::cli {
 namespace {
 std::map<std::string, CommandSetup>& registry() {
   static std::map<std::string, CommandSetup> commands;
   return commands;
+}
+
+// An error as printed: one line (newlines become spaces) of at most kMaxErrorChars
+// characters, a longer message cut there and its full length named.
+constexpr std::size_t kMaxErrorChars = 400;
+std::string oneLine(std::string_view message) {
+  std::string line(message.substr(0, kMaxErrorChars));
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  if (message.size() > kMaxErrorChars)
+    line += fmt::format("... ({} characters in all)", message.size());
+  return line;
 }
 }  // namespace
 
@@ -43,16 +59,19 @@ int sc_main(int argc, char* argv[]) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const ej::core::ConfigError& e) {
-    std::cerr << e.what() << "\n";
+    std::cerr << ej::cli::oneLine(e.what()) << "\n";
     return 2;
   } catch (const ej::cli::UsageError& e) {
-    std::cerr << "edgejoule: " << e.what() << "\n";
+    std::cerr << "edgejoule: " << ej::cli::oneLine(e.what()) << "\n";
+    return 2;
+  } catch (const ej::nn::ModelError& e) {
+    std::cerr << "edgejoule: " << ej::cli::oneLine(e.what()) << "\n";
     return 2;
   } catch (const ej::core::OutputRefused& e) {
-    std::cerr << "edgejoule: " << e.what() << "\n";
+    std::cerr << "edgejoule: " << ej::cli::oneLine(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "edgejoule: " << e.what() << "\n";
+    std::cerr << "edgejoule: " << ej::cli::oneLine(e.what()) << "\n";
     return 1;
   }
   return status;

@@ -4,6 +4,7 @@
 #include <boost/date_time/posix_time/posix_time.hpp>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace ej::core {
 namespace pt = boost::posix_time;
@@ -17,14 +18,28 @@ std::optional<double> parseUtcTimestamp(std::string_view text) {
   if (s.empty() || s.back() != 'Z') return std::nullopt;
   s.pop_back();
   if (s.size() == 16) s += ":00";  // no seconds
-  if (s.size() != 19 || s[10] != 'T') return std::nullopt;
-  try {
-    const pt::ptime t = pt::from_iso_extended_string(s);
-    if (t.is_not_a_date_time()) return std::nullopt;
-    return static_cast<double>((t - kEpoch).total_seconds());
-  } catch (const std::exception&) {
+  // YYYY-MM-DDTHH:MM:SS, checked character by character before any conversion (Boost's
+  // own parser runs lexical_cast on whatever lies between the separators, and overflows
+  // a signed integer on crafted input).
+  static constexpr char kPattern[] = "dddd-dd-ddTdd:dd:dd";
+  if (s.size() != 19) return std::nullopt;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool digit = s[i] >= '0' && s[i] <= '9';
+    if (kPattern[i] == 'd' ? !digit : s[i] != kPattern[i]) return std::nullopt;
+  }
+  auto field = [&](std::size_t at, std::size_t n) { return std::stoi(s.substr(at, n)); };
+  const int year = field(0, 4), month = field(5, 2), day = field(8, 2);
+  const int hour = field(11, 2), minute = field(14, 2), second = field(17, 2);
+  // Boost.DateTime's Gregorian range; a leap second (60) is refused.
+  if (year < 1400 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 ||
+      second > 59) {
     return std::nullopt;
   }
+  if (day > boost::gregorian::gregorian_calendar::end_of_month_day(year, month))
+    return std::nullopt;
+  const pt::ptime t(boost::gregorian::date(year, month, day),
+                    pt::hours(hour) + pt::minutes(minute) + pt::seconds(second));
+  return static_cast<double>((t - kEpoch).total_seconds());
 }
 
 std::string formatUtc(double epochSeconds) {

@@ -10,6 +10,9 @@
 #include <set>
 #include <sstream>
 
+#include "sim/core/bounds.h"
+#include "sim/core/io.h"
+
 namespace ej::core {
 namespace fs = std::filesystem;
 
@@ -88,9 +91,14 @@ std::shared_ptr<Config::Document> parseDocument(const std::string& text,
 std::string readFile(const fs::path& file, const std::string& who) {
   std::ifstream in(file, std::ios::binary);
   if (!in || fs::is_directory(file)) throw ConfigError(fmt::format("{}: cannot open file", who));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  in.close();
+  try {
+    return readFileLimited(file, kMaxYamlBytes, "YAML file");
+  } catch (const ConfigError& e) {
+    // Named as the caller names the file (relative to the scenario, or the part reference).
+    const std::string what = e.what();
+    throw ConfigError(who + what.substr(std::min(what.size(), file.string().size())));
+  }
 }
 
 }  // namespace
@@ -346,6 +354,9 @@ double Config::quantityValue(std::string_view key, Dimension dimension, Range ra
     fail(key, fmt::format("expected {}, got '{}'", describe(dimension), value.text));
   }
   checkRange(key, parsed->value, range);
+  // Durations convert to the kernel's 64-bit nanosecond clock: bounded first (bounds.h).
+  if (dimension == Dimension::Time && std::abs(parsed->value) > kMaxHorizonSeconds)
+    fail(key, "at most 500 years (the longest horizon a run may have)");
   return parsed->value;
 }
 

@@ -1,9 +1,11 @@
-// Files in and out, one implementation each: checked writes (every error, down to fsync and
-// close, names the file and the OS's reason), files and result folders replaced atomically
+// Files in and out, one implementation each: reads with a stated size limit (a file named by
+// mistake, such as /dev/zero, is refused at once instead of read for ever), checked writes
+// (every error, down to fsync and close, names the file and the OS's reason), files and result folders replaced atomically
 // through a temporary sibling, and the rule that edgejoule only ever replaces a folder it
 // wrote itself (recognised by its marker file).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
@@ -11,6 +13,17 @@
 #include <string_view>
 
 namespace ej::core {
+
+// Size limits of the inputs (bytes), each far above the largest shipped file of its kind.
+inline constexpr std::size_t kMaxYamlBytes = 4u << 20;     // a scenario or part file
+inline constexpr std::size_t kMaxTraceBytes = 256u << 20;  // a CSV trace
+inline constexpr std::size_t kMaxModelBytes = 256u << 20;  // an ONNX model
+
+// The whole of FILE, or ConfigError "FILE: cannot open WHAT" / "FILE: WHAT is larger than
+// N MB (the limit for WHAT)" when it cannot be opened, is a folder, or holds more than
+// MAX_BYTES. Reads at most MAX_BYTES + 1 bytes whatever the file is.
+std::string readFileLimited(const std::filesystem::path& file, std::size_t maxBytes,
+                            std::string_view what);
 
 // A file could not be read or written: "FILE: what failed: the OS's reason".
 class IoError : public std::runtime_error {

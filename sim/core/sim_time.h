@@ -27,16 +27,33 @@ inline void setKernelTimeResolution() {
   }
 }
 
+// The kernel's clock: 64-bit nanoseconds, so at most 2^64 - 1 ns (about 584.5 years).
+inline constexpr double kClockLimitSeconds = 18446744073.709551615;
+
 // Whole seconds convert exactly (a double holds them exactly up to 2^53 s); the fraction
 // rounds to the nearest nanosecond. Going through sc_time(double, SC_SEC) instead would
 // round times beyond about 104 days to a multiple of several hundred nanoseconds.
+// A time at or past the clock's end (or NaN) saturates to its last nanosecond, "never within
+// a run", rather than wrapping (a conversion past 2^64 is undefined behaviour): inputs are
+// bounded far below it (kMaxHorizonSeconds, sim/core/bounds.h), so only computed instants
+// that lie beyond any horizon (a battery that empties in 10^20 s) reach it.
 inline sc_core::sc_time toScTime(Time t) {
   const double s = in_s(t);
   if (s <= 0) return sc_core::SC_ZERO_TIME;
+  // Whole seconds below this bound leave room for the fraction's nanoseconds.
+  constexpr double kLastWholeSecond = 18446744072.0;
+  if (!(s < kLastWholeSecond)) return sc_core::sc_max_time();
   const double whole = std::floor(s);
   const auto ns = static_cast<sc_dt::uint64>(whole) * 1000000000ULL +
                   static_cast<sc_dt::uint64>(std::llround((s - whole) * 1e9));
   return sc_core::sc_time::from_value(ns);
+}
+// A delay from now: as toScTime, but never past the clock's end when added to the current
+// time (sc_event::notify and wait add it, and 64-bit nanoseconds wrap silently).
+inline sc_core::sc_time toScDelay(Time dt) {
+  const sc_core::sc_time d = toScTime(dt);
+  const sc_core::sc_time room = sc_core::sc_max_time() - sc_core::sc_time_stamp();
+  return d < room ? d : room;
 }
 inline Time fromScTime(const sc_core::sc_time& t) { return seconds(t.to_seconds()); }
 inline Time simNow() { return fromScTime(sc_core::sc_time_stamp()); }

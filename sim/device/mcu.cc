@@ -24,7 +24,7 @@ Mcu::Mcu(sc_core::sc_module_name name, McuParams params, std::vector<JobParams> 
           wait(core::toScTime(m_jobs[j].firstAt));
           for (;;) {
             request(j);
-            wait(core::toScTime(m_jobs[j].period));
+            wait(core::toScDelay(m_jobs[j].period));
           }
         },
         (std::string("timer_") + m_jobs[j].name).c_str());

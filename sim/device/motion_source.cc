@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/core/bounds.h"
 #include "sim/core/calendar.h"
 #include "sim/core/csv.h"
 
@@ -63,7 +64,7 @@ TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeco
       const auto q = core::parseQuantity(line);
       if (q && q->dimension == core::Dimension::Ratio) t = q->value;
     }
-    if (!t || !std::isfinite(*t) || *t < 0) {
+    if (!t || !std::isfinite(*t) || *t < 0 || *t > core::kMaxHorizonSeconds) {
       throw core::ConfigError(
           fmt::format("{}:{}:1: '{}' is not a {} at or after the run's start", csv.string(),
                       row.line, fmt::join(row.cells, ","),

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/core/calendar.h"
+#include "sim/device/scenario_bounds.h"
 #include "sim/nn/onnx_import.h"
 
 namespace ej::device {
@@ -100,6 +101,7 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
     s.regulator = regulator::RegulatorParams::fromConfig(*reg);
     s.regulator->checkSupply(*reg, s.battery->terminalVoltage(Current()));
   }
+  checkScenarioBounds(s, cfg);
   cfg.requireAllRead();
   return s;
 }

@@ -1,10 +1,119 @@
 // Float reference forward pass (plain loops, ONNX operator semantics, opset 13).
 #include "sim/nn/graph.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
 namespace ej::nn {
+
+Shape checkedShape(std::int64_t c, std::int64_t h, std::int64_t w, const std::string& what) {
+  if (c < 1 || h < 1 || w < 1) {
+    throw ModelError(fmt::format("{}: shape [{}, {}, {}] has a dimension below 1", what, c, h, w));
+  }
+  if (h > kMaxSpatial || w > kMaxSpatial) {
+    throw ModelError(fmt::format("{}: shape [{}, {}, {}] is taller or wider than {}", what, c, h, w,
+                                 kMaxSpatial));
+  }
+  std::int64_t n = 0;
+  if (__builtin_mul_overflow(c, h, &n) || __builtin_mul_overflow(n, w, &n) ||
+      n > kMaxTensorElements) {
+    throw ModelError(fmt::format("{}: shape [{}, {}, {}] holds more than {} values", what, c, h, w,
+                                 kMaxTensorElements));
+  }
+  return {int(c), int(h), int(w)};
+}
+
+namespace {
+
+[[noreturn]] void layerFail(const Layer& l, const std::string& problem) {
+  throw ModelError(fmt::format("layer '{}' ({}): {}", l.name, opName(l.op), problem));
+}
+
+void validateWindow(const Layer& l, const Shape& in, const Shape& out) {
+  if (l.kH < 1 || l.kW < 1 || l.kH > kMaxSpatial || l.kW > kMaxSpatial)
+    layerFail(l, fmt::format("kernel {}x{} is not within 1..{}", l.kH, l.kW, kMaxSpatial));
+  if (l.strideH < 1 || l.strideW < 1 || l.strideH > kMaxSpatial || l.strideW > kMaxSpatial)
+    layerFail(l,
+              fmt::format("strides {}x{} are not within 1..{}", l.strideH, l.strideW, kMaxSpatial));
+  for (int p : {l.padT, l.padL, l.padB, l.padR}) {
+    if (p < 0 || p > kMaxSpatial)
+      layerFail(l, fmt::format("pad {} is not within 0..{}", p, kMaxSpatial));
+  }
+  const std::int64_t spanH = std::int64_t(in.h) + l.padT + l.padB - l.kH;
+  const std::int64_t spanW = std::int64_t(in.w) + l.padL + l.padR - l.kW;
+  if (spanH < 0 || spanW < 0) layerFail(l, "window larger than the padded input");
+  if (out.h != spanH / l.strideH + 1 || out.w != spanW / l.strideW + 1)
+    layerFail(l, "output height and width do not follow from the window");
+}
+
+}  // namespace
+
+void validateGraph(const Graph& graph) {
+  const std::size_t nv = graph.shapes.size();
+  if (graph.names.size() != nv) throw ModelError("graph: one name per value expected");
+  auto valid = [&](int v) { return v >= 0 && std::size_t(v) < nv; };
+  if (!valid(graph.input) || !valid(graph.output)) throw ModelError("graph: no input or output");
+  for (std::size_t v = 0; v < nv; ++v) {
+    const Shape& s = graph.shapes[v];
+    checkedShape(s.c, s.h, s.w, "value '" + graph.names[v] + "'");
+  }
+  std::int64_t macs = 0;
+  for (const Layer& l : graph.layers) {
+    if (!valid(l.output) || l.inputs.empty()) layerFail(l, "no output or no input");
+    for (int v : l.inputs) {
+      if (!valid(v)) layerFail(l, "an input is not a value of the graph");
+    }
+    const Shape& in = graph.shapes[std::size_t(l.inputs[0])];
+    const Shape& out = graph.shapes[std::size_t(l.output)];
+    if (!(l.actMin <= l.actMax)) layerFail(l, "activation minimum above its maximum");
+    switch (l.op) {
+      case Op::Conv: {
+        validateWindow(l, in, out);
+        if (l.groups < 1 || in.c % l.groups || out.c % l.groups)
+          layerFail(l, fmt::format("group {} does not divide {} input and {} output channels",
+                                   l.groups, in.c, out.c));
+        std::int64_t n = 0;
+        if (__builtin_mul_overflow(std::int64_t(out.c), in.c / l.groups, &n) ||
+            __builtin_mul_overflow(n, std::int64_t(l.kH) * l.kW, &n) ||
+            std::int64_t(l.weights.size()) != n)
+          layerFail(l, fmt::format("{} weights, its shapes need {}", l.weights.size(), n));
+        if (l.bias.size() != std::size_t(out.c))
+          layerFail(l, fmt::format("{} biases for {} output channels", l.bias.size(), out.c));
+        break;
+      }
+      case Op::Gemm: {
+        const std::int64_t n = std::int64_t(out.size()) * in.size();
+        if (out.h != 1 || out.w != 1 || std::int64_t(l.weights.size()) != n)
+          layerFail(l, fmt::format("{} weights, its shapes need {}", l.weights.size(), n));
+        if (l.bias.size() != std::size_t(out.c))
+          layerFail(l, fmt::format("{} biases for {} outputs", l.bias.size(), out.c));
+        break;
+      }
+      case Op::Add:
+        if (l.inputs.size() != 2 || !(graph.shapes[std::size_t(l.inputs[1])] == in) || !(out == in))
+          layerFail(l, "two operands and an output of one shape expected");
+        break;
+      case Op::MaxPool:
+      case Op::AvgPool:
+        validateWindow(l, in, out);
+        if (out.c != in.c) layerFail(l, "a pool keeps the channels");
+        break;
+      case Op::Clamp:
+      case Op::Softmax:
+        if (!(out == in)) layerFail(l, "the output must have the input's shape");
+        break;
+      case Op::Reshape:
+        if (out.size() != in.size()) layerFail(l, "the output must hold the input's size");
+        break;
+    }
+    macs += macCount(graph, l);
+    if (macs > kMaxModelMacs)
+      layerFail(l, fmt::format("the model needs more than {:.0e} multiply-accumulates",
+                               double(kMaxModelMacs)));
+  }
+}
 
 const char* opName(Op op) {
   switch (op) {

@@ -17,8 +17,19 @@ class ModelError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Bounds every imported shape keeps (the importer refuses a model beyond them, naming the
+// node): a height, width, kernel, stride or pad at most kMaxSpatial, a tensor at most
+// kMaxTensorElements values. They keep Shape::size() and the kernels' index arithmetic within
+// int, and lie far beyond any microcontroller (16 Mi int8 values is 16 MB of SRAM).
+constexpr int kMaxSpatial = 1 << 16;
+constexpr std::int64_t kMaxTensorElements = std::int64_t(1) << 24;
+// Multiply-accumulates of one model at most (10^10: minutes on the host's float reference
+// for calibration, and hours emulated; no TinyML model comes near).
+constexpr std::int64_t kMaxModelMacs = 10'000'000'000;
+
 struct Shape {
   int c = 1, h = 1, w = 1;
+  // Exact for shapes that passed validateGraph (or were built with checkedShape).
   int size() const { return c * h * w; }
   bool operator==(const Shape& o) const { return c == o.c && h == o.h && w == o.w; }
 };
@@ -60,6 +71,16 @@ struct Graph {
   int output = -1;
   std::vector<Layer> layers;  // in execution order
 };
+
+// The shape {C, H, W}, or ModelError naming WHAT when a dimension is not positive, H or W
+// exceeds kMaxSpatial, or C * H * W exceeds kMaxTensorElements (computed without overflow).
+Shape checkedShape(std::int64_t c, std::int64_t h, std::int64_t w, const std::string& what);
+
+// Checks what runFloat, quantize and the kernels rely on: value ids in range, every shape
+// checkedShape's bounds, Conv and pool windows positive and consistent with their input and
+// output shapes, weights and biases of the size their shapes give, Add operands of one shape,
+// at most kMaxModelMacs. Throws ModelError naming the layer.
+void validateGraph(const Graph& graph);
 
 // Multiply-accumulates of one layer (0 for layers without weights).
 std::int64_t macCount(const Graph& graph, const Layer& layer);

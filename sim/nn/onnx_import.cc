@@ -2,13 +2,18 @@
 #include "sim/nn/onnx_import.h"
 
 #include <fmt/format.h>
+#include <google/protobuf/stubs/logging.h>
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
+
+#include "sim/core/config.h"
+#include "sim/core/io.h"
 
 namespace ej::nn {
 namespace {
@@ -20,39 +25,95 @@ struct Constant {
   std::vector<std::int64_t> ints;
 };
 
+// --- Validation: every count, size and attribute is checked here before any arithmetic uses
+// it, so that a malformed model is one ModelError naming the tensor or node, never a crash.
+
+// The element count of DIMS (each 0..kMaxTensorElements), without overflow, at most
+// kMaxTensorElements.
+std::int64_t checkedCount(const std::vector<std::int64_t>& dims, const std::string& what) {
+  std::int64_t n = 1;
+  for (const auto d : dims) {
+    if (d < 0 || d > kMaxTensorElements)
+      throw ModelError(
+          fmt::format("{}: dimension {} is not within 0..{}", what, d, kMaxTensorElements));
+    if (__builtin_mul_overflow(n, d, &n) || n > kMaxTensorElements)
+      throw ModelError(fmt::format("{}: more than {} values", what, kMaxTensorElements));
+  }
+  return n;
+}
+
+std::size_t elementBytes(int dataType) {
+  switch (dataType) {
+    case onnx::TensorProto::FLOAT:
+    case onnx::TensorProto::INT32:
+      return 4;
+    case onnx::TensorProto::INT64:
+      return 8;
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+// Refuses a tensor whose stored data is not exactly what its shape and type say: raw bytes
+// of count * element size, or that many typed values.
+void checkTensorData(const onnx::TensorProto& t, std::int64_t n, std::size_t typed) {
+  const std::string what = fmt::format("tensor '{}'", t.name());
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    throw ModelError(what + ": external data is not supported");
+  const std::size_t bytes = elementBytes(t.data_type());
+  if (!t.raw_data().empty()) {
+    if (t.raw_data().size() != std::size_t(n) * bytes) {
+      throw ModelError(fmt::format("{}: raw data holds {} bytes, its shape and type need {}", what,
+                                   t.raw_data().size(), std::size_t(n) * bytes));
+    }
+  } else if (typed != std::size_t(n)) {
+    throw ModelError(fmt::format("{}: holds {} values, its shape needs {}", what, typed, n));
+  }
+}
+
 Constant readTensor(const onnx::TensorProto& t) {
   Constant c;
   c.dataType = t.data_type();
   c.dims.assign(t.dims().begin(), t.dims().end());
-  std::size_t n = 1;
-  for (auto d : c.dims) n *= std::size_t(d);
+  const std::string what = fmt::format("tensor '{}'", t.name());
+  const std::int64_t n = checkedCount(c.dims, what);
+  const std::string& raw = t.raw_data();
   if (t.data_type() == onnx::TensorProto::FLOAT) {
-    if (!t.raw_data().empty()) {
-      c.floats.resize(t.raw_data().size() / 4);
-      std::memcpy(c.floats.data(), t.raw_data().data(), c.floats.size() * 4);
+    checkTensorData(t, n, std::size_t(t.float_data_size()));
+    if (!raw.empty()) {
+      c.floats.resize(std::size_t(n));
+      std::memcpy(c.floats.data(), raw.data(), raw.size());
     } else {
       c.floats.assign(t.float_data().begin(), t.float_data().end());
     }
-    if (c.floats.size() != n) throw ModelError(fmt::format("tensor '{}': wrong size", t.name()));
+    for (std::size_t i = 0; i < c.floats.size(); ++i) {
+      if (!std::isfinite(c.floats[i]))
+        throw ModelError(fmt::format("{}: value {} is not finite", what, i));
+    }
   } else if (t.data_type() == onnx::TensorProto::INT64) {
-    if (!t.raw_data().empty()) {
-      c.ints.resize(t.raw_data().size() / 8);
-      std::memcpy(c.ints.data(), t.raw_data().data(), c.ints.size() * 8);
+    checkTensorData(t, n, std::size_t(t.int64_data_size()));
+    if (!raw.empty()) {
+      c.ints.resize(std::size_t(n));
+      std::memcpy(c.ints.data(), raw.data(), raw.size());
     } else {
       c.ints.assign(t.int64_data().begin(), t.int64_data().end());
     }
   } else if (t.data_type() == onnx::TensorProto::INT8 ||
              t.data_type() == onnx::TensorProto::UINT8 ||
              t.data_type() == onnx::TensorProto::INT32) {
-    // QDQ constants (weights, zero points, int32 biases).
-    if (!t.raw_data().empty()) {
-      const std::string& raw = t.raw_data();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (t.data_type() == onnx::TensorProto::INT8)
-          c.ints.push_back(static_cast<std::int8_t>(raw.at(i)));
-        else if (t.data_type() == onnx::TensorProto::UINT8)
-          c.ints.push_back(static_cast<std::uint8_t>(raw.at(i)));
-        else {
+    // QDQ constants (weights, zero points, int32 biases); ONNX keeps int8/uint8 typed values
+    // in int32_data.
+    checkTensorData(t, n, std::size_t(t.int32_data_size()));
+    if (!raw.empty()) {
+      for (std::size_t i = 0; i < std::size_t(n); ++i) {
+        if (t.data_type() == onnx::TensorProto::INT8) {
+          c.ints.push_back(static_cast<std::int8_t>(raw[i]));
+        } else if (t.data_type() == onnx::TensorProto::UINT8) {
+          c.ints.push_back(static_cast<std::uint8_t>(raw[i]));
+        } else {
           std::int32_t v;
           std::memcpy(&v, raw.data() + 4 * i, 4);
           c.ints.push_back(v);
@@ -60,8 +121,13 @@ Constant readTensor(const onnx::TensorProto& t) {
       }
     } else {
       c.ints.assign(t.int32_data().begin(), t.int32_data().end());
+      const bool s8 = t.data_type() == onnx::TensorProto::INT8;
+      const bool u8 = t.data_type() == onnx::TensorProto::UINT8;
+      for (const auto v : c.ints) {
+        if ((s8 && (v < -128 || v > 127)) || (u8 && (v < 0 || v > 255)))
+          throw ModelError(fmt::format("{}: value {} is out of its type's range", what, v));
+      }
     }
-    if (c.ints.size() != n) throw ModelError(fmt::format("tensor '{}': wrong size", t.name()));
   } else {
     throw ModelError(
         fmt::format("tensor '{}': data type {} is not supported (float32, and int8/"
@@ -70,6 +136,54 @@ Constant readTensor(const onnx::TensorProto& t) {
   }
   return c;
 }
+
+// A model input's dimension: a positive value (a missing one only for the batch).
+std::int64_t inputDim(const onnx::TensorShapeProto::Dimension& d, bool batch,
+                      const std::string& what) {
+  if (!d.has_dim_value()) {
+    if (batch) return 1;
+    throw ModelError(what + ": every dimension but the batch needs a value");
+  }
+  if (d.dim_value() < 1 || d.dim_value() > kMaxTensorElements)
+    throw ModelError(fmt::format("{}: dimension {} is not within 1..{}", what, d.dim_value(),
+                                 kMaxTensorElements));
+  return d.dim_value();
+}
+
+// A window attribute (kernel_shape, strides, pads, dilations) of two or four values, each
+// within LO..kMaxSpatial.
+std::vector<int> windowInts(const onnx::AttributeProto* a, std::vector<int> fallback,
+                            std::size_t count, std::int64_t lo, const std::string& what) {
+  if (!a) return fallback;
+  if (std::size_t(a->ints_size()) != count)
+    throw ModelError(fmt::format("{}: {} values expected (a 2-D window), {} given", what, count,
+                                 a->ints_size()));
+  std::vector<int> v;
+  for (const auto x : a->ints()) {
+    if (x < lo || x > kMaxSpatial)
+      throw ModelError(fmt::format("{}: {} is not within {}..{}", what, x, lo, kMaxSpatial));
+    v.push_back(int(x));
+  }
+  return v;
+}
+
+// Quantisation parameters: SCALE's values finite and positive; ZP (when given) one value or
+// one per scale.
+void checkQuantParams(const Constant& scale, const Constant* zp, const std::string& what) {
+  if (scale.floats.empty()) throw ModelError(what + ": the scale must be a float constant");
+  for (const float s : scale.floats) {
+    if (!(s > 0) || !std::isfinite(s))
+      throw ModelError(fmt::format("{}: scale {} is not a positive finite number", what, s));
+  }
+  if (!zp) return;
+  if (zp->dataType != onnx::TensorProto::INT8 && zp->dataType != onnx::TensorProto::UINT8)
+    throw ModelError(what + ": the zero point must be int8 or uint8");
+  if (zp->ints.size() != 1 && zp->ints.size() != scale.floats.size())
+    throw ModelError(fmt::format("{}: {} zero points for {} scales", what, zp->ints.size(),
+                                 scale.floats.size()));
+}
+
+// --- Import.
 
 const onnx::AttributeProto* findAttr(const onnx::NodeProto& n, const std::string& name) {
   for (const auto& a : n.attribute()) {
@@ -100,18 +214,18 @@ class Importer {
     for (const auto& t : g.initializer()) m_constants[t.name()] = readTensor(t);
     for (const auto& in : g.input()) {
       if (m_constants.count(in.name())) continue;
+      const std::string what = "model input '" + in.name() + "'";
       const auto& dims = in.type().tensor_type().shape().dim();
-      std::vector<int> d;
-      for (const auto& dim : dims) d.push_back(dim.has_dim_value() ? int(dim.dim_value()) : 1);
-      if (d.empty() || d[0] != 1)
-        throw ModelError("model input '" + in.name() + "': batch must be 1");
+      std::vector<std::int64_t> d;
+      for (const auto& dim : dims) d.push_back(inputDim(dim, d.empty(), what));
+      if (d.empty() || d[0] != 1) throw ModelError(what + ": batch must be 1");
       Shape s;
       if (d.size() == 4)
-        s = {d[1], d[2], d[3]};
+        s = checkedShape(d[1], d[2], d[3], what);
       else if (d.size() == 2)
-        s = {d[1], 1, 1};
+        s = checkedShape(d[1], 1, 1, what);
       else
-        throw ModelError("model input '" + in.name() + "': expected [1,C,H,W] or [1,N]");
+        throw ModelError(what + ": expected [1,C,H,W] or [1,N]");
       m_graph.input = addValue(in.name(), s);
       break;
     }
@@ -121,6 +235,9 @@ class Importer {
       throw ModelError("model output is not produced by any node");
     }
     m_graph.output = m_values.at(g.output(0).name());
+    if (m_graph.layers.empty() || m_graph.output == m_graph.input)
+      throw ModelError("model has no layer between its input and its output");
+    validateGraph(m_graph);
     return std::move(m_graph);
   }
 
@@ -164,23 +281,39 @@ class Importer {
   }
 
   void window(const onnx::NodeProto& n, Layer& l, const Shape& in) const {
+    if (const auto* d = findAttr(n, "dilations"); d && d->ints_size() != 2)
+      fail(n, "dilations: 2 values expected (a 2-D window)");
     if (intAttr(n, "ceil_mode", 0) != 0) fail(n, "ceil_mode=1 is not supported");
     for (auto d : ints(n, "dilations", {1, 1})) {
       if (d != 1) fail(n, "dilations other than 1 are not supported");
     }
-    const auto k = ints(n, "kernel_shape", {l.kH, l.kW});
-    const auto s = ints(n, "strides", {1, 1});
-    const auto p = ints(n, "pads", {0, 0, 0, 0});
-    if (k.size() != 2 || s.size() != 2 || p.size() != 4) fail(n, "only 2-D windows are supported");
-    l.kH = int(k[0]), l.kW = int(k[1]), l.strideH = int(s[0]), l.strideW = int(s[1]);
-    l.padT = int(p[0]), l.padL = int(p[1]), l.padB = int(p[2]), l.padR = int(p[3]);
+    std::vector<int> k, s, p;
+    try {
+      k = windowInts(findAttr(n, "kernel_shape"), {l.kH, l.kW}, 2, 1, "kernel_shape");
+      s = windowInts(findAttr(n, "strides"), {1, 1}, 2, 1, "strides");
+      p = windowInts(findAttr(n, "pads"), {0, 0, 0, 0}, 4, 0, "pads");
+    } catch (const ModelError& e) {
+      fail(n, e.what());
+    }
+    // Conv: a kernel_shape must agree with the weights (the kernel reads kH x kW of them).
+    if (n.op_type() != "MaxPool" && n.op_type() != "AveragePool" &&
+        (k[0] != l.kH || k[1] != l.kW)) {
+      fail(n, fmt::format("kernel_shape {}x{} disagrees with the weights' {}x{}", k[0], k[1], l.kH,
+                          l.kW));
+    }
+    l.kH = k[0], l.kW = k[1], l.strideH = s[0], l.strideW = s[1];
+    l.padT = p[0], l.padL = p[1], l.padB = p[2], l.padR = p[3];
     autoPad(n, l, in);
     if (in.h + l.padT + l.padB < l.kH || in.w + l.padL + l.padR < l.kW)
       fail(n, "window larger than input");
   }
-  static Shape windowOut(const Layer& l, const Shape& in, int c) {
-    return {c, (in.h + l.padT + l.padB - l.kH) / l.strideH + 1,
-            (in.w + l.padL + l.padR - l.kW) / l.strideW + 1};
+  Shape windowOut(const onnx::NodeProto& n, const Layer& l, const Shape& in, int c) const {
+    try {
+      return checkedShape(c, (in.h + l.padT + l.padB - l.kH) / l.strideH + 1,
+                          (in.w + l.padL + l.padR - l.kW) / l.strideW + 1, "output");
+    } catch (const ModelError& e) {
+      fail(n, e.what());
+    }
   }
 
   // QDQ (ONNX QuantizeLinear / DequantizeLinear, opset 13): y = saturate(round(x / s) + zp),
@@ -191,6 +324,7 @@ class Importer {
     const Constant* scale = constant(n, 1);
     const Constant* zp = constant(n, 2);
     if (!scale || scale->floats.empty()) fail(n, "the scale must be a constant");
+    checkQuant(n, *scale, zp);
     if (const Constant* x = constant(n, 0)) {
       if (quantize) fail(n, "quantising a constant is not supported");
       m_constants[n.output(0)] = dequantize(n, *x, *scale, zp, intAttr(n, "axis", 1));
@@ -206,6 +340,7 @@ class Importer {
                       const Constant* zp, long axis) const {
     if (x.dataType == onnx::TensorProto::FLOAT)
       fail(n, "the quantised constant must be an integer tensor");
+    checkQuant(n, scale, zp);
     Constant out;
     out.dataType = onnx::TensorProto::FLOAT;
     out.dims = x.dims;
@@ -217,7 +352,8 @@ class Importer {
       axisLen = std::size_t(x.dims[std::size_t(axis)]);
       for (std::size_t i = std::size_t(axis) + 1; i < x.dims.size(); ++i)
         inner *= std::size_t(x.dims[i]);
-      if (scale.floats.size() != axisLen) fail(n, "one scale per element of the axis expected");
+      if (scale.floats.size() != axisLen || inner == 0)
+        fail(n, "one scale per element of the axis expected");
     }
     for (std::size_t i = 0; i < total; ++i) {
       const std::size_t k = axisLen > 1 ? (i / inner) % axisLen : 0;
@@ -232,6 +368,7 @@ class Importer {
   // where nothing set it before.
   void presetActivation(const onnx::NodeProto& n, int x, const Constant& scale, const Constant* zp,
                         bool override) {
+    checkQuant(n, scale, zp);
     if (scale.floats.size() != 1) fail(n, "per-channel activation quantisation is not supported");
     PresetQuant& q = m_graph.preset[std::size_t(x)];
     if (q.set && !override) return;
@@ -245,6 +382,13 @@ class Importer {
   // Conv / MatMul of the dequantised weights (w - w_zp) * w_scale (per output channel or per
   // tensor) and bias B * x_scale * w_scale, with the input's and output's scale and zero point
   // kept as their preset quantisation (as for QDQ). Constants are inputs 1-7 (and 8: B).
+  void checkQuant(const onnx::NodeProto& n, const Constant& scale, const Constant* zp) const {
+    try {
+      checkQuantParams(scale, zp, "quantisation");
+    } catch (const ModelError& e) {
+      fail(n, e.what());
+    }
+  }
   const Constant& needConstant(const onnx::NodeProto& n, int i, const char* what) const {
     const Constant* c = constant(n, i);
     if (!c) fail(n, fmt::format("{} must be a constant", what));
@@ -263,9 +407,11 @@ class Importer {
     // one per column (axis 1).
     Constant wf = dequantize(n, w, ws, constant(n, 5), conv ? 0 : 1);
     std::optional<Constant> bias;
+    if (w.dims.size() != (conv ? 4u : 2u))
+      fail(n, conv ? "w must be a constant [M, C/group, kH, kW]" : "b must be a constant matrix");
     if (conv && n.input_size() > 8 && !n.input(8).empty()) {
       const Constant& b = needConstant(n, 8, "B");
-      if (b.ints.size() != std::size_t(w.dims.at(0)))
+      if (b.dataType != onnx::TensorProto::INT32 || b.ints.size() != std::size_t(w.dims[0]))
         fail(n, "B must hold one value per output channel");
       bias.emplace();
       bias->dataType = onnx::TensorProto::FLOAT;
@@ -286,8 +432,16 @@ class Importer {
   void addConv(const onnx::NodeProto& n, int x, const Constant& w, const Constant* b) {
     const Shape in = m_graph.shapes[x];
     if (w.dims.size() != 4) fail(n, "weights must be a constant [M, C/group, kH, kW]");
+    for (const auto d : w.dims) {
+      if (d < 1) fail(n, "weights have a dimension below 1");
+    }
+    if (w.dims[2] > kMaxSpatial || w.dims[3] > kMaxSpatial)
+      fail(n, fmt::format("kernel {}x{} is larger than {}", w.dims[2], w.dims[3], kMaxSpatial));
     Layer l = makeLayer(n, Op::Conv, {x});
-    l.groups = int(intAttr(n, "group", 1));
+    const std::int64_t group = intAttr(n, "group", 1);
+    if (group < 1 || group > in.c)
+      fail(n, fmt::format("group {} is not within 1..{} (the input channels)", group, in.c));
+    l.groups = int(group);
     l.kH = int(w.dims[2]), l.kW = int(w.dims[3]);
     window(n, l, in);
     const int outC = int(w.dims[0]);
@@ -295,15 +449,19 @@ class Importer {
       fail(n, "weight shape does not match the input channels and group");
     }
     l.weights = w.floats;
+    if (b && b->floats.size() != std::size_t(outC))
+      fail(n, fmt::format("B holds {} values for {} output channels", b->floats.size(), outC));
     l.bias = b ? b->floats : std::vector<float>(std::size_t(outC), 0.0f);
-    const Shape out = windowOut(l, in, outC);
+    const Shape out = windowOut(n, l, in, outC);
     emit(n, std::move(l), out);
   }
 
   void addMatMul(const onnx::NodeProto& n, int x, const Constant& w, bool transB, float alpha,
                  float beta, const Constant* c) {
     const Shape in = m_graph.shapes[x];
-    if (w.dims.size() != 2) fail(n, "B must be a constant matrix");
+    if (w.dims.size() != 2 || w.dims[0] < 1 || w.dims[1] < 1)
+      fail(n, "B must be a constant matrix");
+    if (!std::isfinite(alpha) || !std::isfinite(beta)) fail(n, "alpha and beta must be finite");
     const int k = int(transB ? w.dims[1] : w.dims[0]);
     const int outN = int(transB ? w.dims[0] : w.dims[1]);
     if (k != in.size())
@@ -405,6 +563,7 @@ class Importer {
 
   void addNode(const onnx::NodeProto& n) {
     const std::string& op = n.op_type();
+    if (n.output_size() < 1 || n.output(0).empty()) fail(n, "the node has no output");
     if (n.domain() == "com.microsoft" && op == "QLinearAdd") {
       addQLinearAdd(n);
       return;
@@ -414,7 +573,11 @@ class Importer {
     if (op == "Constant") {
       const auto* a = findAttr(n, "value");
       if (!a) fail(n, "only the `value` form is supported");
-      m_constants[n.output(0)] = readTensor(a->t());
+      try {
+        m_constants[n.output(0)] = readTensor(a->t());
+      } catch (const ModelError& e) {
+        fail(n, e.what());
+      }
       return;
     }
     if (op == "QuantizeLinear" || op == "DequantizeLinear") {
@@ -480,8 +643,14 @@ class Importer {
       } else {
         l.actMin = floatAttr(n, "min", l.actMin);
         l.actMax = floatAttr(n, "max", l.actMax);
-        if (const Constant* lo = constant(n, 1)) l.actMin = lo->floats.at(0);
-        if (const Constant* hi = constant(n, 2)) l.actMax = hi->floats.at(0);
+        for (int i : {1, 2}) {
+          const Constant* bound = constant(n, i);
+          if (!bound) continue;
+          if (bound->floats.size() != 1) fail(n, "min and max must be float scalars");
+          (i == 1 ? l.actMin : l.actMax) = bound->floats[0];
+        }
+        if (std::isnan(l.actMin) || std::isnan(l.actMax) || l.actMin > l.actMax)
+          fail(n, fmt::format("min {} is above max {}", l.actMin, l.actMax));
       }
       emit(n, std::move(l), m_graph.shapes[x]);
       return;
@@ -500,7 +669,7 @@ class Importer {
         }
         window(n, l, in);
       }
-      const Shape out = windowOut(l, in, in.c);
+      const Shape out = windowOut(n, l, in, in.c);
       emit(n, std::move(l), out);
       return;
     }
@@ -511,23 +680,9 @@ class Importer {
       if (op == "Flatten" && intAttr(n, "axis", 1) != 1) fail(n, "only axis=1 is supported");
       if (op == "Reshape") {
         const Constant* s = constant(n, 1);
-        if (!s) fail(n, "the shape must be a constant");
-        std::vector<std::int64_t> d = s->ints;
-        std::int64_t known = 1;
-        int unknown = -1;
-        for (std::size_t i = 0; i < d.size(); ++i) {
-          if (d[i] == 0 && i == 0) d[i] = 1;
-          if (d[i] == -1)
-            unknown = int(i);
-          else
-            known *= d[i];
-        }
-        if (unknown >= 0) d[std::size_t(unknown)] = in.size() / known;
-        if (d.empty() || d[0] != 1) fail(n, "the batch dimension must stay 1");
-        if (d.size() == 4)
-          out = {int(d[1]), int(d[2]), int(d[3])};
-        else if (d.size() != 2)
-          fail(n, "only [1,N] or [1,C,H,W] targets are supported");
+        if (!s || s->dataType != onnx::TensorProto::INT64)
+          fail(n, "the shape must be an int64 constant");
+        out = reshapeTarget(n, s->ints, in);
         if (out.size() != in.size()) fail(n, "the target shape does not hold the input's size");
       }
       emit(n, makeLayer(n, Op::Reshape, {x}), out);
@@ -545,6 +700,38 @@ class Importer {
     fail(n, "unsupported operator");
   }
 
+  // Reshape's target (ONNX Reshape, allowzero = 0): a 0 copies the input's dimension (of
+  // [1, C, H, W]), one -1 takes what is left; [1, N] or [1, C, H, W].
+  Shape reshapeTarget(const onnx::NodeProto& n, std::vector<std::int64_t> d,
+                      const Shape& in) const {
+    if (d.size() != 2 && d.size() != 4) fail(n, "only [1,N] or [1,C,H,W] targets are supported");
+    const std::int64_t inDims[4] = {1, in.c, in.h, in.w};
+    std::int64_t known = 1;
+    int unknown = -1;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+      if (d[i] == 0) d[i] = inDims[i];
+      if (d[i] == -1) {
+        if (unknown >= 0) fail(n, "the target shape has more than one -1");
+        unknown = int(i);
+      } else if (d[i] < 1) {
+        fail(n, fmt::format("target dimension {} is {}", i, d[i]));
+      } else if (__builtin_mul_overflow(known, d[i], &known) || known > kMaxTensorElements) {
+        fail(n, "the target shape holds more than the input");
+      }
+    }
+    if (unknown >= 0) {
+      if (in.size() % known) fail(n, "the target shape does not divide the input's size");
+      d[std::size_t(unknown)] = in.size() / known;
+    }
+    if (d[0] != 1) fail(n, "the batch dimension must stay 1");
+    try {
+      return d.size() == 4 ? checkedShape(d[1], d[2], d[3], "target")
+                           : checkedShape(d[1], 1, 1, "target");
+    } catch (const ModelError& e) {
+      fail(n, e.what());
+    }
+  }
+
   const onnx::ModelProto& m_model;
   Graph m_graph;
   std::map<std::string, Constant> m_constants;
@@ -556,14 +743,46 @@ class Importer {
 Graph importOnnx(const onnx::ModelProto& model) { return Importer(model).run(); }
 
 Graph importOnnx(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ModelError(file.string() + ": cannot open the model");
+  // libprotobuf logs problems to stderr itself ("[libprotobuf ERROR ...]") and throws
+  // FatalException on a failed internal check: keep the first message to name the problem
+  // in our error, with the file, instead of printing it.
+  static thread_local std::string protobufMessage;
+  static const bool handlerSet = [] {
+    google::protobuf::SetLogHandler(
+        [](google::protobuf::LogLevel, const char*, int, const std::string& message) {
+          if (protobufMessage.empty()) protobufMessage = message.substr(0, 200);
+        });
+    return true;
+  }();
+  (void)handlerSet;
+  protobufMessage.clear();
+  const std::string bytes = [&] {
+    try {
+      return core::readFileLimited(file, core::kMaxModelBytes, "ONNX model");
+    } catch (const core::ConfigError& e) {
+      throw ModelError(e.what());
+    }
+  }();
   onnx::ModelProto model;
-  if (!model.ParseFromIstream(&in)) throw ModelError(file.string() + ": not an ONNX model");
+  bool parsed = false;
+  try {
+    parsed = model.ParseFromString(bytes);
+  } catch (const std::exception&) {
+    parsed = false;
+  }
+  if (!parsed) {
+    throw ModelError(file.string() + ": not an ONNX model" +
+                     (protobufMessage.empty() ? "" : " (" + protobufMessage + ")"));
+  }
   try {
     return importOnnx(model);
   } catch (const ModelError& e) {
     throw ModelError(file.string() + ": " + e.what());
+  } catch (const std::exception& e) {
+    // A check inside libprotobuf (FatalException) or the standard library: still one line
+    // naming the file.
+    throw ModelError(fmt::format("{}: malformed model ({})", file.string(),
+                                 std::string(e.what()).substr(0, 200)));
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -91,10 +92,11 @@ std::vector<std::vector<float>> sampleInputs(const Graph& g, int n, bool test) {
   return out;
 }
 
-nlohmann::json toJson(const InferenceProfile& p) {
+nlohmann::json toJson(const InferenceProfile& p, const std::string& key) {
   nlohmann::json j;
   j["macs"] = p.macs, j["sram_peak_bytes"] = p.sramPeakBytes, j["weight_bytes"] = p.weightBytes;
   j["code_bytes"] = p.codeBytes, j["samples"] = p.samples, j["cycles"] = p.cycles;
+  j["key"] = key;
   for (const auto& l : p.layers) {
     j["layers"].push_back({{"name", l.name},
                            {"op", l.op},
@@ -107,6 +109,27 @@ nlohmann::json toJson(const InferenceProfile& p) {
                            {"flash_reads", l.flashReads}});
   }
   return j;
+}
+
+// A cached profile is trusted only when it is whole and plausible: the key it was stored
+// under, finite positive cycles, finite non-negative counts and sizes, and layer cycles that
+// add up to the total. Anything else (a damaged or hand-edited file) is measured again.
+bool plausible(const InferenceProfile& p) {
+  auto finite = [](double x) { return std::isfinite(x) && x >= 0; };
+  if (!finite(p.cycles) || p.cycles <= 0 || p.layers.empty() || p.macs < 0 ||
+      p.sramPeakBytes <= 0 || p.weightBytes < 0 || p.codeBytes <= 0 || p.samples < 0) {
+    return false;
+  }
+  double sum = 0;
+  for (const auto& l : p.layers) {
+    if (!finite(l.cycles) || !finite(l.instructions) || !finite(l.flashReads) || l.macs < 0 ||
+        l.nonZeroWeights < 0 || l.flashBytes < 0) {
+      return false;
+    }
+    sum += l.cycles;
+  }
+  // The total is the sum of the layers' doubles in order: equal up to rounding.
+  return std::abs(sum - p.cycles) <= 1e-9 * p.cycles;
 }
 
 InferenceProfile fromJson(const nlohmann::json& j) {
@@ -125,6 +148,43 @@ InferenceProfile fromJson(const nlohmann::json& j) {
   return p;
 }
 
+// Refuses, before calibration or emulation, a model that cannot fit MCU, naming every
+// shortfall. The bounds are lower bounds of what measure() finds: every Conv, Gemm and pool
+// holds its int8 input and output in the arena at once (each rounded up to 4 bytes, as
+// memory_plan.cc does), and every non-zero int8 weight takes at least a byte of flash beside
+// the kernels' code.
+void requireFit(const fs::path& model, const McuTarget& mcu, std::int64_t codeBytes) {
+  Graph g = importOnnx(model);
+  fuseActivations(g);
+  std::int64_t sram = 0, flash = codeBytes;
+  auto arena = [&](int v) { return (std::int64_t(g.shapes[std::size_t(v)].size()) + 3) / 4 * 4; };
+  for (const auto& l : g.layers) {
+    if (l.op != Op::Conv && l.op != Op::Gemm && l.op != Op::MaxPool && l.op != Op::AvgPool)
+      continue;
+    sram = std::max(sram, arena(l.inputs[0]) + arena(l.output));
+    for (const float w : l.weights) flash += w != 0.0f;
+  }
+  std::vector<std::string> shortfalls;
+  if (sram > mcu.sramBytes) {
+    shortfalls.push_back(
+        fmt::format("activations need at least {} B of SRAM, it has {} B", sram, mcu.sramBytes));
+  }
+  if (flash > mcu.flashBytes) {
+    shortfalls.push_back(fmt::format("weights and code need at least {} B of flash, it has {} B",
+                                     flash, mcu.flashBytes));
+  }
+  if (!shortfalls.empty()) {
+    throw ModelError(fmt::format("{}: does not fit {}: {}", model.string(), mcu.name,
+                                 fmt::join(shortfalls, "; ")));
+  }
+}
+
+std::int64_t codeBytesOf(Core core) {
+  const auto& image = imageFor(core);
+  const ElfImage elf = parseElf(image.elf, image.size);
+  return std::int64_t(elf.symbol("__ej_flash_end")) - std::int64_t(0x08000000);
+}
+
 // The counts that depend only on the model, core, wait states and backend.
 InferenceProfile measure(const fs::path& model, const McuTarget& mcu, Backend backend,
                          const ProfileOptions& o) {
@@ -136,9 +196,7 @@ InferenceProfile measure(const fs::path& model, const McuTarget& mcu, Backend ba
   p.macs = q.macs();
   p.sramPeakBytes = planActivations(q).peakBytes;
   p.weightBytes = q.flashBytes();
-  const auto& image = imageFor(mcu.core);
-  const ElfImage elf = parseElf(image.elf, image.size);
-  p.codeBytes = std::int64_t(elf.symbol("__ej_flash_end")) - std::int64_t(0x08000000);
+  p.codeBytes = codeBytesOf(mcu.core);
   for (const auto& l : q.layers) {
     LayerProfile x;
     x.name = l.name, x.op = l.onnxOp, x.sparse = l.sparse(), x.macs = l.macs;
@@ -229,13 +287,15 @@ InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backe
       "{}-{}-ws{}-{}-{}-n{}{}", fileHash(model), coreName(mcu.core), mcu.flashWaitStates,
       backendName(backend), firmwareHash(mcu.core), o.emuSamples, o.allowSparse ? "" : "-dense");
   const fs::path file = profileCacheDir() / "profiles" / (key + ".json");
+  requireFit(model, mcu, codeBytesOf(mcu.core));
   InferenceProfile p;
   bool cached = false;
   if (o.useCache) {
     if (std::ifstream in(file); in) {
       try {
-        p = fromJson(nlohmann::json::parse(in));
-        cached = true;
+        const auto j = nlohmann::json::parse(in);
+        p = fromJson(j);
+        cached = j.at("key").get<std::string>() == key && plausible(p);
       } catch (const std::exception&) {
         cached = false;
       }
@@ -243,7 +303,7 @@ InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backe
   }
   if (!cached) {
     p = measure(model, mcu, backend, o);
-    if (o.useCache) writeCacheFile(file, toJson(p).dump(1));
+    if (o.useCache) writeCacheFile(file, toJson(p, key).dump(1));
   }
   p.model = model.string();
   p.mcu = mcu.name;
@@ -258,17 +318,17 @@ InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backe
   }
   p.latency = seconds(p.cycles / in_Hz(mcu.clock));
   p.energy = p.latency * activePower;
-  p.fits = true;
-  p.fitProblem.clear();
+  std::vector<std::string> shortfalls;
   if (p.sramPeakBytes > mcu.sramBytes) {
-    p.fits = false;
-    p.fitProblem = fmt::format("activations need {} B of SRAM, {} has {} B", p.sramPeakBytes,
-                               mcu.name, mcu.sramBytes);
-  } else if (p.flashBytes > mcu.flashBytes) {
-    p.fits = false;
-    p.fitProblem = fmt::format("weights and code need {} B of flash, {} has {} B", p.flashBytes,
-                               mcu.name, mcu.flashBytes);
+    shortfalls.push_back(fmt::format("activations need {} B of SRAM, {} has {} B", p.sramPeakBytes,
+                                     mcu.name, mcu.sramBytes));
   }
+  if (p.flashBytes > mcu.flashBytes) {
+    shortfalls.push_back(fmt::format("weights and code need {} B of flash, {} has {} B",
+                                     p.flashBytes, mcu.name, mcu.flashBytes));
+  }
+  p.fits = shortfalls.empty();
+  p.fitProblem = fmt::format("{}", fmt::join(shortfalls, "; "));
   return p;
 }
 
@@ -303,8 +363,12 @@ Accuracy cachedAccuracy(const fs::path& model, int samples) {
   if (std::ifstream in(file); in) {
     try {
       const auto j = nlohmann::json::parse(in);
-      return {j.at("samples").get<int>(), j.at("correct_int8").get<int>(),
-              j.at("correct_float").get<int>()};
+      const Accuracy a{j.at("samples").get<int>(), j.at("correct_int8").get<int>(),
+                       j.at("correct_float").get<int>()};
+      if (a.samples >= 0 && a.correctInt8 >= 0 && a.correctFloat >= 0 &&
+          a.correctInt8 <= a.samples && a.correctFloat <= a.samples) {
+        return a;
+      }
     } catch (const std::exception&) {
       // A damaged cache file is measured again below.
     }

@@ -61,9 +61,9 @@ void BatteryModule::schedule() {
     if (auto tv = m_model->timeToVoltage(m_brownOutVoltage, m_net)) {
       if (!t || *tv < *t) t = tv;
     }
-    if (t) m_emptyEvent.notify(core::toScTime(*t));
+    if (t) m_emptyEvent.notify(core::toScDelay(*t));
   } else if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) {
-    m_rechargedEvent.notify(core::toScTime(*t));
+    m_rechargedEvent.notify(core::toScDelay(*t));
   }
 }
 

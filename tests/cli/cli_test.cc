@@ -119,6 +119,61 @@ TEST_F(BadInputTest, OverloadDuringTheRunIsOneLine) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// Issue 19: durations past the clock, sources of events without a bound, unbounded files.
+class BoundedEventsTest : public BadInputTest {
+ protected:
+  // Expects `run bounded-events.yaml --set SET` refused with exactly MESSAGE, in well under
+  // the time the run would take (it used to hang).
+  void expectSetRefused(const std::string& set, const std::string& message) {
+    const auto r = edgejoule("run tests/cli/fixtures/bounded-events.yaml --set '" + set +
+                             "' --out " + out.string());
+    EXPECT_EQ(r.status, 2) << set;
+    EXPECT_EQ(r.stderrText, message + "\n");
+    EXPECT_FALSE(fs::exists(out));
+  }
+};
+
+TEST_F(BoundedEventsTest, DurationPastTheClockIsRefused) {
+  // 2^64 ns + 3 s used to wrap to a job every 3 s; 1e300 s used to hang.
+  expectSetRefused("node.jobs.1.every=18446744076.709551616 s",
+                   "--set node.jobs.1.every: at most 500 years (the longest horizon a run may "
+                   "have)");
+  expectSetRefused("node.jobs.1.every=1e300 s",
+                   "--set node.jobs.1.every: at most 500 years (the longest horizon a run may "
+                   "have)");
+}
+
+TEST_F(BoundedEventsTest, SourcesOfEventsAreBoundedOverTheHorizon) {
+  // Each used to run without end even over this 1-day horizon. 86,400 s / 1e8 = 864 us;
+  // 86,400 s / 1e7 rows = 8.64 ms; 1e8 / 86,400 s = 1157 /s.
+  expectSetRefused("node.jobs.1.every=1 ns",
+                   "--set node.jobs.1.every: gives 8.64e+13 runs over the 1 d horizon, more than "
+                   "the 1e+08 a run may hold: at least 864 us for this horizon");
+  expectSetRefused("output.timeseries_interval=1 ns",
+                   "--set output.timeseries_interval: gives 8.64e+13 rows over the 1 d horizon, "
+                   "more than the 1e+07 a run may hold: at least 8.64 ms for this horizon");
+  expectSetRefused("node.pir.motion.poisson.rate=1e9 /s",
+                   "--set node.pir.motion.poisson.rate: gives about 8.64e+13 motion events over "
+                   "the 1 d horizon, more than the 1e+08 a run may hold: at most 1157 /s for "
+                   "this horizon");
+}
+
+TEST_F(BoundedEventsTest, MotionTraceRowPastTheClockIsRefused) {
+  expectRejected("trace-past-the-clock.yaml", "tests/cli/fixtures/trace-past-the-clock.csv:3:1: ",
+                 "is not a number of seconds at or after the run's start (within the longest "
+                 "horizon, 500 years)");
+}
+
+TEST_F(BoundedEventsTest, PartFromDevZeroIsRefusedAtItsLimit) {
+  // /dev/zero used to be read without end (4 GB in 30 s).
+  const auto r =
+      edgejoule("run tests/cli/fixtures/bounded-events.yaml --set node.mcu.part=/dev/zero --out " +
+                out.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.stderrText.find("YAML file is larger than 4 MB"), std::string::npos) << r.stderrText;
+  EXPECT_EQ(std::count(r.stderrText.begin(), r.stderrText.end(), '\n'), 1) << r.stderrText;
+}
+
 TEST(CliTest, RunWritesResultsAndSetOverrides) {
   const fs::path out = fs::temp_directory_path() / ("ej_cli_run_out_" + std::to_string(getpid()));
   fs::remove_all(out);

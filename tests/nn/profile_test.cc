@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "sim/core/config.h"
 #include "sim/data/mnist.h"
@@ -99,11 +101,52 @@ TEST_F(ProfileTest, TooLittleSramDoesNotFit) {
   McuTarget tiny = nrf52840();
   // The fixture's arena, first fit: input 784 B at 0, conv1's 4,704 B after it; pool1's
   // 1,176 B do not fit in the input's freed 784 B and go after: 784 + 4,704 + 1,176 = 6,664 B.
-  tiny.sramBytes = 4096;
+  // 6,000 B is above the lower bound checked before profiling (pool1's input and output at
+  // once: 4,704 + 1,176 = 5,880 B) and below what the planner needs.
+  tiny.sramBytes = 6000;
   const InferenceProfile p = profileModel(m_model, tiny, Backend::Analytic);
   EXPECT_FALSE(p.fits);
   EXPECT_EQ(p.sramPeakBytes, 6664);
   EXPECT_NE(p.fitProblem.find("SRAM"), std::string::npos);
+}
+
+TEST_F(ProfileTest, AModelThatCannotFitIsRefusedBeforeProfilingWithEveryShortfall) {
+  McuTarget tiny = nrf52840();
+  tiny.sramBytes = 4096;   // below pool1's 4,704 B input + 1,176 B output
+  tiny.flashBytes = 1000;  // below the kernels' code alone
+  try {
+    profileModel(m_model, tiny, Backend::Emu);
+    FAIL() << "a model that cannot fit was profiled";
+  } catch (const ModelError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("at least 5880 B of SRAM, it has 4096 B"), std::string::npos) << what;
+    EXPECT_NE(what.find("of flash, it has 1000 B"), std::string::npos) << what;
+  }
+  // Nothing was measured, so nothing was cached.
+  EXPECT_FALSE(fs::exists(m_dir / "cache" / "edgejoule" / "profiles"));
+}
+
+TEST_F(ProfileTest, AnImplausibleCachedProfileIsMeasuredAgain) {
+  const McuTarget mcu = nrf52840();
+  const InferenceProfile first = profileModel(m_model, mcu, Backend::Analytic);
+  fs::path file;
+  for (const auto& e : fs::recursive_directory_iterator(m_dir / "cache"))
+    if (e.is_regular_file()) file = e.path();
+  ASSERT_FALSE(file.empty());
+  // Hand-edit the cached total to -1e12 cycles.
+  std::string text;
+  {
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto at = text.find("\"cycles\": ", text.rfind("\"code_bytes\""));
+  ASSERT_NE(at, std::string::npos);
+  const auto end = text.find_first_of(",\n}", at + 10);
+  text.replace(at, end - at, "\"cycles\": -1e12");
+  std::ofstream(file) << text;
+  const InferenceProfile second = profileModel(m_model, mcu, Backend::Analytic);
+  EXPECT_DOUBLE_EQ(second.cycles, first.cycles);
+  EXPECT_GT(in_s(second.latency), 0);
 }
 
 TEST_F(ProfileTest, AnalyticWithinTwoAndAHalfPercentOfEmuOnEveryEmulatedCore) {

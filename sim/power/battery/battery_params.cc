@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "sim/core/bounds.h"
+
 namespace ej::battery {
 
 OcvCurve::OcvCurve(std::vector<std::pair<double, Voltage>> points) : m_points(std::move(points)) {
@@ -78,7 +80,10 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
     if (p.kibamC.value() <= 0 || p.kibamC.value() >= 1) {
       cfg.fail("kibam_c", "must lie strictly between 0 and 1");
     }
-    if (p.kibamK.value() <= 0) cfg.fail("kibam_k", "must be greater than zero");
+    // Floor: a time constant 1/k within the longest horizon (sim/core/bounds.h); a slower
+    // exchange between the wells is no KiBaM, and its closed form loses all precision.
+    if (p.kibamK.value() < 1.0 / core::kMaxHorizonSeconds)
+      cfg.fail("kibam_k", "must be at least 6.3e-11 /s (1 / 500 years, the longest horizon)");
   }
   for (const auto& item : cfg.items("capacity_vs_temperature")) {
     const auto t = item.quantity<Temperature>("temperature", Range::Positive);
