@@ -8,6 +8,7 @@
 #include "sim/core/calendar.h"
 #include "sim/nn/mcu_target.h"
 #include "sim/nn/profile.h"
+#include "sim/train/confidence.h"
 
 namespace ej::device {
 
@@ -38,6 +39,8 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
     if (known["key"] == key) return profile.latency;
   }
   const auto accuracy = nn::cachedAccuracy(step.model, 2000);
+  // 95 % Wilson interval of accuracy_int8 ([0, 1] when nothing was measured).
+  const auto ci95 = train::wilsonInterval(accuracy.correctInt8, accuracy.samples);
   s.inferences.push_back({
       {"key", key},
       {"model", step.model.filename().string()},
@@ -54,6 +57,7 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
       {"flash_bytes", profile.flashBytes},
       {"accuracy_int8", accuracy.samples ? double(accuracy.correctInt8) / accuracy.samples : 0.0},
       {"accuracy_samples", accuracy.samples},
+      {"accuracy_ci95", {ci95.low, ci95.high}},
   });
   return profile.latency;
 }
