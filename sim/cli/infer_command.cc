@@ -13,6 +13,7 @@
 #include "sim/core/config.h"
 #include "sim/firmware/firmware_images.h"
 #include "sim/nn/profile.h"
+#include "sim/core/confidence.h"
 
 namespace ej::cli {
 namespace {
@@ -110,8 +111,10 @@ int run(const InferOptions& o) {
     j["fit_problem"] =
         p.fitProblem.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.fitProblem);
     if (acc.samples > 0) {
+      const auto ci = core::wilsonInterval(acc.correctInt8, acc.samples);
       j["accuracy"] = {{"samples", acc.samples},
                        {"top1_int8", double(acc.correctInt8) / acc.samples},
+                       {"top1_int8_ci95", {ci.low, ci.high}},
                        {"top1_float", double(acc.correctFloat) / acc.samples}};
     } else {
       j["accuracy"] = nullptr;
@@ -149,9 +152,12 @@ int run(const InferOptions& o) {
   std::cout << (p.fits ? std::string("fits     yes\n")
                        : fmt::format("fits     DOES NOT FIT: {}\n", p.fitProblem));
   if (acc.samples > 0) {
+    const auto ci = core::wilsonInterval(acc.correctInt8, acc.samples);
     std::cout << fmt::format(
-        "accuracy top-1 on {} MNIST test digits: int8 {:.2f} % (float {:.2f} %)\n", acc.samples,
-        100.0 * acc.correctInt8 / acc.samples, 100.0 * acc.correctFloat / acc.samples);
+        "accuracy top-1 on {} MNIST test digits: int8 {:.2f} % (95 % Wilson interval {:.2f} to "
+        "{:.2f} %) (float {:.2f} %)\n",
+        acc.samples, 100.0 * acc.correctInt8 / acc.samples, 100.0 * ci.low, 100.0 * ci.high,
+        100.0 * acc.correctFloat / acc.samples);
   } else {
     std::cout << "accuracy not measured (the model does not take 28x28 digits, or --samples 0)\n";
   }

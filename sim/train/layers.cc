@@ -159,4 +159,28 @@ float softmaxCrossEntropy(const Mat& logits, const std::vector<uint8_t>& labels,
   return static_cast<float>(loss / static_cast<double>(batch));
 }
 
+float distillationLoss(const Mat& logits, const Mat& teacher, const std::vector<uint8_t>& labels,
+                       float temperature, float alpha, Mat& dLogits) {
+  Mat dHard;
+  const float hard = softmaxCrossEntropy(logits, labels, dHard);
+  const Eigen::Index batch = logits.cols();
+  const double t = static_cast<double>(temperature);
+  double kl = 0.0;
+  Mat dSoft(logits.rows(), batch);
+  for (Eigen::Index j = 0; j < batch; ++j) {
+    // log-softmax of both at temperature T, in double for the KL's small differences.
+    const Eigen::ArrayXd zs = logits.col(j).cast<double>().array() / t;
+    const Eigen::ArrayXd zt = teacher.col(j).cast<double>().array() / t;
+    const Eigen::ArrayXd ls = zs - zs.maxCoeff() - std::log((zs - zs.maxCoeff()).exp().sum());
+    const Eigen::ArrayXd lt = zt - zt.maxCoeff() - std::log((zt - zt.maxCoeff()).exp().sum());
+    const Eigen::ArrayXd pt = lt.exp();
+    kl += (pt * (lt - ls)).sum();
+    dSoft.col(j) = (t * (ls.exp() - pt)).cast<float>().matrix();
+  }
+  const double b = static_cast<double>(batch);
+  dLogits = (alpha / static_cast<float>(b)) * dSoft + (1.0f - alpha) * dHard;
+  return static_cast<float>(static_cast<double>(alpha) * t * t * kl / b +
+                            (1.0 - static_cast<double>(alpha)) * static_cast<double>(hard));
+}
+
 }  // namespace ej::train

@@ -68,4 +68,13 @@ void gateBackward(const Mat& in, const Vec& g, const Mat& dOut, Mat& dIn, Vec& d
 // (softmax - onehot) / B.
 float softmaxCrossEntropy(const Mat& logits, const std::vector<uint8_t>& labels, Mat& dLogits);
 
+// Knowledge distillation (Hinton, Vinyals & Dean 2015, "Distilling the knowledge in a neural
+// network", arXiv:1503.02531): the mean over the batch of
+//   L = alpha T^2 KL(softmax(t / T) || softmax(s / T)) + (1 - alpha) CE(labels, softmax(s)),
+// s the student's LOGITS, t the TEACHER's, T the temperature. The T^2 factor keeps the soft
+// term's gradient on the scale of the hard one's (Hinton et al., section 2). dLogits, its
+// gradient: (alpha T (softmax(s/T) - softmax(t/T)) + (1 - alpha)(softmax(s) - onehot)) / B.
+float distillationLoss(const Mat& logits, const Mat& teacher, const std::vector<uint8_t>& labels,
+                       float temperature, float alpha, Mat& dLogits);
+
 }  // namespace ej::train

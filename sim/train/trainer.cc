@@ -86,6 +86,7 @@ double runEpoch(LeNet5& net, Adam& adam, const data::MnistSet& set, const TrainO
   for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
 
   Cache cache;
+  Cache teacherCache;
   Grads grads;
   Mat x, dLogits;
   std::vector<std::array<int, 2>> shifts;
@@ -106,7 +107,14 @@ double runEpoch(LeNet5& net, Adam& adam, const data::MnistSet& set, const TrainO
     }
     loadBatch(set, order, begin, count, x, opt.maxShift > 0 ? &shifts : nullptr);
     forward(net, x, cache, nullptr);
-    const float task = softmaxCrossEntropy(cache.logits, labels, dLogits);
+    float task = 0.0f;
+    if (opt.teacher) {
+      forward(*opt.teacher, x, teacherCache, nullptr);
+      task = distillationLoss(cache.logits, teacherCache.logits, labels, opt.temperature, opt.alpha,
+                              dLogits);
+    } else {
+      task = softmaxCrossEntropy(cache.logits, labels, dLogits);
+    }
     lossSum += static_cast<double>(task) * static_cast<double>(count);
     seen += count;
 
@@ -179,7 +187,7 @@ void report(const TrainOptions& opt, const LeNet5& net, EpochLog log,
             std::chrono::steady_clock::time_point start) {
   if (!opt.log) return;
   log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  log.testAccuracy = opt.monitor ? accuracy(net, *opt.monitor) : 0.0;
+  log.monitorAccuracy = opt.monitor ? accuracy(net, *opt.monitor) : 0.0;
   if (log.params == 0) log.params = net.masked() ? net.nonzeroParams() : net.paramCount();
   opt.log(log);
 }
@@ -284,7 +292,7 @@ LeNet5 pruneSMethod(const LeNet5& start, const data::MnistSet& trainSet,
     const Arch a = net.openArch();
     throw TargetNotReached(fmt::format(
         "S-method: after {} pruning epochs (lambda up to {:.3g}) the open gates leave {} "
-        "parameters (conv {}/{} channels, dense {}/{} units) at {:.2f} % test-monitor accuracy, "
+        "parameters (conv {}/{} channels, dense {}/{} units) at {:.2f} % validation accuracy, "
         "above the target {}; raise --prune-epochs or --lambda-growth",
         so.pruneEpochs, gating.lambda / so.lambdaGrowth, a.paramCount(), a.c1, a.c2, a.f1, a.f2,
         options.monitor ? 100.0 * accuracy(net, *options.monitor) : 0.0, so.targetParams));

@@ -18,11 +18,11 @@ struct EpochLog {
   std::string phase;  // "train", "prune", "finetune", "retrain"
   int epoch = 0;      // 1-based within the phase
   int epochs = 0;     // planned epochs of the phase
-  double loss = 0.0;  // mean task loss (cross-entropy) over the epoch
-  double testAccuracy = 0.0;
-  long params = 0;       // current size: open-gate architecture or nonzero parameters
-  double lambda = 0.0;   // S-method regularisation multiplier (0 elsewhere)
-  double seconds = 0.0;  // wall time of the epoch
+  double loss = 0.0;  // mean task loss (cross-entropy, or the distillation loss) over the epoch
+  double monitorAccuracy = 0.0;  // on TrainOptions::monitor (the validation digits)
+  long params = 0;               // current size: open-gate architecture or nonzero parameters
+  double lambda = 0.0;           // S-method regularisation multiplier (0 elsewhere)
+  double seconds = 0.0;          // wall time of the epoch
 };
 
 struct TrainOptions {
@@ -34,6 +34,13 @@ struct TrainOptions {
   uint64_t seed = 1;                // initialisation, data order and shifts
   std::function<void(const EpochLog&)> log;  // progress callback (may be empty)
   const data::MnistSet* monitor = nullptr;   // set whose accuracy is logged (not used to select)
+  // Knowledge distillation (Hinton, Vinyals & Dean 2015): with a TEACHER the task loss is
+  // alpha T^2 KL(soft teacher || soft student) + (1 - alpha) CE at temperature T (layers.h),
+  // the teacher seeing the same (shifted) digits. Used in every phase: training, the
+  // S-method's pruning and fine-tuning, magnitude pruning's retraining.
+  const LeNet5* teacher = nullptr;
+  float temperature = 4.0f;
+  float alpha = 0.9f;
 };
 
 struct SMethodOptions {

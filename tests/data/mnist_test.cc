@@ -45,19 +45,27 @@ TEST(MnistTest, FirstImageMatchesThePackageText) {
 
 TEST(MnistTest, SplitIsTheDocumentedFixedOne) {
   const auto split = splitMnist(all());
-  ASSERT_EQ(split.train.size(), 8000u);
+  ASSERT_EQ(split.train.size(), 7000u);
+  ASSERT_EQ(split.validation.size(), 1000u);
   ASSERT_EQ(split.test.size(), 2000u);
   // Worked out independently by a Python transcription of SplitMix64 + Fisher-Yates
   // (seed 20150101), see sim/data/README.md.
   const std::array<int, 10> testHist{197, 224, 195, 187, 202, 185, 199, 209, 202, 200};
-  const std::array<int, 10> trainHist{804, 903, 796, 845, 778, 678, 815, 861, 742, 778};
+  const std::array<int, 10> validationHist{103, 121, 82, 89, 102, 95, 102, 100, 98, 108};
+  const std::array<int, 10> trainHist{701, 782, 714, 756, 676, 583, 713, 761, 644, 670};
   EXPECT_EQ(split.test.histogram(), testHist);
+  EXPECT_EQ(split.validation.histogram(), validationHist);
   EXPECT_EQ(split.train.histogram(), trainHist);
   EXPECT_EQ(std::vector<int>(split.test.packageIndex.begin(), split.test.packageIndex.begin() + 5),
             (std::vector<int>{13, 17, 18, 27, 28}));
   EXPECT_EQ(split.test.packageIndex.back(), 9993);
+  EXPECT_EQ(std::vector<int>(split.validation.packageIndex.begin(),
+                             split.validation.packageIndex.begin() + 5),
+            (std::vector<int>{11, 22, 23, 38, 43}));
+  EXPECT_EQ(split.validation.packageIndex.back(), 9995);
   std::set<int> seen(split.train.packageIndex.begin(), split.train.packageIndex.end());
   seen.insert(split.test.packageIndex.begin(), split.test.packageIndex.end());
+  seen.insert(split.validation.packageIndex.begin(), split.validation.packageIndex.end());
   EXPECT_EQ(seen.size(), 10000u);  // disjoint and complete
 }
 
