@@ -14,9 +14,11 @@
 #include "sim/device/scenario.h"
 #include "sim/device/simulation.h"
 #include "sim/report/html_report.h"
+#include "sim/report/pareto.h"
 #include "sim/report/plot.h"
 #include "sim/report/results_writer.h"
 #include "sim/report/sweep.h"
+#include "sim/report/world.h"
 
 namespace ej::cli {
 namespace {
@@ -31,6 +33,7 @@ struct SweepArgs {
   bool plot = false;
   bool json = false;
   bool force = false;
+  std::string pareto;
 };
 
 const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
@@ -49,6 +52,9 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
                   "quarter of a worker's share, at most 16)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--out", args->out, "Sweep folder (default: results/<scenario name>-sweep)");
+  cmd->add_option("--pareto", args->pareto,
+                  "Mark the non-dominated points in sweep.csv's `pareto` column: "
+                  "column:max|min,... (e.g. accuracy:max,battery_life_days:max)");
   cmd->add_flag("--plot", args->plot, "Also draw the figures (plots/) and report.html");
   cmd->add_flag("--json", args->json, "Print the outcome as JSON");
   cmd->add_flag("--force", args->force,
@@ -59,6 +65,11 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
     try {
       for (const auto& s : args->sets) o.sets.push_back(report::parseSweepSet(s));
       o.zip = args->zip;
+      if (!args->pareto.empty()) {
+        for (const auto& obj : report::parseObjectives(args->pareto)) {
+          o.pareto.emplace_back(obj.column, obj.maximize);
+        }
+      }
       const auto points = report::sweepPoints(o.sets, o.zip);
       // Every point is checked before any runs: a bad value stops the sweep at once.
       for (const auto& p : points) {
@@ -74,29 +85,48 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
     if (args->plot) report::requireGnuplot();
     o.scenario = args->file;
     o.out = args->out.empty() ? "results/" + o.scenarioName + "-sweep" : args->out;
-    o.workers = args->workers ? args->workers : std::max(1u, std::thread::hardware_concurrency());
+    // Under mpirun each rank starts one worker unless told otherwise: the ranks are the
+    // parallelism.
+    const bool mpi = report::World::get().size() > 1;
+    o.workers = args->workers ? args->workers
+                : mpi         ? 1u
+                              : std::max(1u, std::thread::hardware_concurrency());
     o.shard = args->shard;
     o.force = args->force;
     o.program = std::filesystem::read_symlink("/proc/self/exe");
     o.progress = isatty(STDERR_FILENO) && !args->json;
     const auto r = report::runSweep(o);
+    status = 0;
+    if (r.csv.empty()) return;  // an MPI rank other than 0: rank 0 reports
     std::filesystem::path html;
     if (args->plot) html = report::writeHtmlReport(o.out, report::plotSweep(o.out));
     if (args->json) {
-      std::cout << nlohmann::json{{"points", r.points},    {"already_done", r.alreadyDone},
-                                  {"rerun", r.rerun},      {"ran", r.ran},
-                                  {"workers", o.workers},  {"wall_time_s", r.wall_s},
-                                  {"csv", r.csv.string()}, {"report", html.string()}}
+      std::cout << nlohmann::json{{"points", r.points},
+                                  {"already_done", r.alreadyDone},
+                                  {"rerun", r.rerun},
+                                  {"ran", r.ran},
+                                  {"workers", o.workers},
+                                  {"ranks", r.ranks},
+                                  {"pareto_points", r.paretoPoints},
+                                  {"wall_time_s", r.wall_s},
+                                  {"csv", r.csv.string()},
+                                  {"report", html.string()}}
                        .dump(2)
                 << "\n";
     } else {
       std::cout << "sweep: " << r.points << " points (" << r.alreadyDone << " already done, "
-                << r.ran << " run now with " << o.workers << " workers) in " << r.wall_s << " s\n";
+                << r.ran << " run now with " << o.workers << " workers"
+                << (r.ranks > 1 ? " on each of " + std::to_string(r.ranks) + " MPI ranks" : "")
+                << ") in " << r.wall_s << " s\n";
       if (r.rerun > 0) {
         std::cout << "  " << r.rerun
                   << " points were run again: their folders held no complete result\n";
       }
       std::cout << "  " << r.csv.string() << "\n";
+      if (!o.pareto.empty()) {
+        std::cout << "  pareto: " << r.paretoPoints << " of " << r.points
+                  << " points on the front\n";
+      }
       if (!html.empty()) std::cout << "  " << html.string() << "\n";
     }
     status = 0;

@@ -281,6 +281,35 @@ std::vector<Config> Config::items(std::string_view key) const {
 
 std::vector<std::string> Config::texts(std::string_view key) const {
   std::vector<std::string> result;
+  // An override may replace a whole list, written in YAML's flow style: `[0.5, 0.6]`.
+  if (auto it = m_shared->overrides.find(keyPath(key)); it != m_shared->overrides.end()) {
+    if (!it->second.empty() && it->second.front() == '[') {
+      YAML::Node list;
+      try {
+        list = YAML::Load(it->second);
+      } catch (const YAML::Exception&) {
+        fail(key, "expected a list in YAML's flow style, [a, b, ...]");
+      }
+      m_shared->readOverrides.insert(it->first);
+      for (const auto& layer : m_layers) {
+        if (auto found = findKey(layer.node, key)) {
+          layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
+          if (found->second.IsMap()) {
+            if (auto inner = findKey(found->second, "value")) {
+              layer.document->readKeys.insert(
+                  {inner->first.Mark().line, inner->first.Mark().column});
+            }
+          }
+        }
+      }
+      if (!list.IsSequence()) fail(key, "expected a list in YAML's flow style, [a, b, ...]");
+      for (const auto& item : list) {
+        if (!item.IsScalar()) fail(key, "expected a list of single values");
+        result.push_back(item.Scalar());
+      }
+      return result;
+    }
+  }
   for (const auto& layer : m_layers) {
     auto found = findKey(layer.node, key);
     if (!found) continue;

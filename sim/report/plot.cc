@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -439,25 +440,25 @@ PlotSet plotRun(const fs::path& dir) {
   return set;
 }
 
-PlotSet plotSweep(const fs::path& dir) {
-  requireGnuplot();
-  const json manifest = readJson(dir / "sweep.json");
-  const CsvTable table = CsvTable::read(dir / "sweep.csv");
-  const fs::path plots = dir / "plots";
-  fs::create_directories(plots);
-  std::vector<std::string> keys;
-  for (const auto& s : manifest.at("sets")) keys.push_back(s.at("key").get<std::string>());
+namespace {
 
-  struct Panel {
-    std::string column, label;
-  };
-  const std::vector<Panel> panels = {{"battery_life_days", "battery life (days)"},
-                                     {"daily.consumed_mAh", "consumed (mAh/day)"},
-                                     {"daily.harvested_mAh", "harvested (mAh/day)"},
-                                     {"daily.net_mAh", "net = harvested - consumed (mAh/day)"}};
-  PlotSet set;
-  const std::size_t rows = table.rows.size();
-  // Keys given a single value are settings of the whole sweep, not an axis.
+// The four panels of a sweep figure: column of sweep.csv, axis label.
+struct Panel {
+  std::string column, label;
+};
+const std::vector<Panel>& sweepPanels() {
+  static const std::vector<Panel> panels = {
+      {"battery_life_days", "battery life (days)"},
+      {"daily.consumed_mAh", "consumed (mAh/day)"},
+      {"daily.harvested_mAh", "harvested (mAh/day)"},
+      {"daily.net_mAh", "net = harvested - consumed (mAh/day)"}};
+  return panels;
+}
+
+// The swept keys that take more than one value (keys given one value are settings of the
+// whole sweep, not an axis).
+std::vector<std::string> varyingKeys(const fs::path& dir, const CsvTable& table,
+                                     const std::vector<std::string>& keys) {
   std::vector<std::string> varying;
   for (const auto& key : keys) {
     const auto kc = table.column(key);
@@ -466,138 +467,181 @@ PlotSet plotSweep(const fs::path& dir) {
     for (const auto& row : table.rows) distinct.insert(row.at(*kc));
     if (distinct.size() > 1) varying.push_back(key);
   }
-  for (const auto& key : varying) {
-    const auto kc = table.column(key);
-    std::vector<std::string> values;
-    for (const auto& row : table.rows) values.push_back(row.at(*kc));
-    const Axis axis = axisFor(values);
-    // One series per combination of the other swept keys' values.
-    std::map<std::string, std::vector<std::size_t>> series;
-    std::vector<std::string> seriesOrder;
-    for (std::size_t r = 0; r < rows; ++r) {
-      std::string name;
-      for (const auto& other : varying) {
-        if (other == key) continue;
-        if (!name.empty()) name += ", ";
-        name += other + "=" + table.rows[r].at(*table.column(other));
-      }
-      if (!series.count(name)) seriesOrder.push_back(name);
-      series[name].push_back(r);
-    }
-    auto xOf = [&](std::size_t r) {
-      if (axis.numeric) return splitNumber(values[r])->value;
-      return static_cast<double>(
-          std::find(axis.categories.begin(), axis.categories.end(), values[r]) -
-          axis.categories.begin());
-    };
-    const std::string stem = "sweep_vs_" + slug(key);
-    std::string data;
-    for (const auto& name : seriesOrder) {
-      auto points = series[name];
-      std::sort(points.begin(), points.end(),
-                [&](std::size_t a, std::size_t b) { return xOf(a) < xOf(b); });
-      for (std::size_t r : points) {
-        data += fmt::format("{:.9g}", xOf(r));
-        for (const auto& p : panels) {
-          const auto c = table.column(p.column);
-          const auto v = c ? table.number(r, *c) : std::nullopt;
-          data += v ? fmt::format(",{:.9g}", *v) : std::string(",NaN");
-        }
-        data += "\n";
-      }
-      data += "\n\n";
-    }
-    writeText(plots / (stem + ".csv"), data);
-    std::string xsetup = fmt::format("set xlabel {}\n",
-                                     quote(axis.unit.empty() ? key : key + " (" + axis.unit + ")"));
-    if (!axis.numeric) {
-      xsetup += "set xtics (";
-      for (std::size_t i = 0; i < axis.categories.size(); ++i) {
-        xsetup += fmt::format("{}{} {}", i ? ", " : "",
-                              quote(fs::path(axis.categories[i]).filename().string()), i);
-      }
-      xsetup += fmt::format(")\nset xrange [-0.5:{}]\n", axis.categories.size() - 0.5);
-    } else {
-      double lo = INFINITY, hi = -INFINITY;
-      for (std::size_t r = 0; r < rows; ++r) {
-        lo = std::min(lo, xOf(r));
-        hi = std::max(hi, xOf(r));
-      }
-      const double pad = hi > lo ? 0.05 * (hi - lo) : 1.0;
-      xsetup += fmt::format("set xrange [{}:{}]\nset offsets 0, 0, graph 0.05, graph 0.05\n",
-                            lo - pad, hi + pad);
-    }
-    std::string body = "set multiplot layout 2,2 title " +
-                       quote(fmt::format("Sweep over {} ({} points)", key, rows)) + "\nset grid\n" +
-                       xsetup;
-    if (seriesOrder.size() > 1)
-      body += "set key outside bottom center horizontal font ',9'\n";
-    else
-      body += "unset key\n";
-    for (std::size_t p = 0; p < panels.size(); ++p) {
-      const auto c = table.column(panels[p].column);
-      bool any = false;
-      for (std::size_t r = 0; c && r < rows; ++r) any = any || table.number(r, *c).has_value();
-      std::string ylabel = panels[p].label;
-      std::string using_ = fmt::format("1:{}", p + 2);
-      if (!any && p == 0) {
-        // No point's battery emptied: a life axis would be empty; say so on the panel.
-        body +=
-            "set label 9 'the battery never emptied within the horizon at any point' "
-            "at graph 0.5, graph 0.5 center\nset yrange [0:1]\n";
-        body += fmt::format("set ylabel {}\nplot NaN notitle\nunset label 9\nset yrange [*:*]\n",
-                            quote(ylabel));
-        continue;
-      }
-      body += fmt::format("set ylabel {}\nplot ", quote(ylabel));
-      for (std::size_t s = 0; s < seriesOrder.size(); ++s) {
-        body += fmt::format("{}'{}.csv' index {} using {} with linespoints lw 2 pt 7 title {}",
-                            s ? ", \\\n     " : "", stem, s, using_,
-                            quote(seriesOrder[s].empty() ? key : seriesOrder[s]));
-      }
-      body += "\n";
-    }
-    body += "unset multiplot\n";
-    set.figures.push_back(draw(plots, stem, "Summary figures against " + key, body, 1100, 760));
-  }
+  return varying;
+}
 
-  // Accuracy against battery life, when models are swept and summaries carry an accuracy.
+// The x axis of a sweep figure: the key with its unit, or its categories by file name.
+std::string sweepXAxis(const std::string& key, const Axis& axis,
+                       const std::function<double(std::size_t)>& xOf, std::size_t rows) {
+  std::string x =
+      fmt::format("set xlabel {}\n", quote(axis.unit.empty() ? key : key + " (" + axis.unit + ")"));
+  if (!axis.numeric) {
+    x += "set xtics (";
+    for (std::size_t i = 0; i < axis.categories.size(); ++i) {
+      x += fmt::format("{}{} {}", i ? ", " : "",
+                       quote(fs::path(axis.categories[i]).filename().string()), i);
+    }
+    return x + fmt::format(")\nset xrange [-0.5:{}]\n", axis.categories.size() - 0.5);
+  }
+  double lo = INFINITY, hi = -INFINITY;
+  for (std::size_t r = 0; r < rows; ++r) {
+    lo = std::min(lo, xOf(r));
+    hi = std::max(hi, xOf(r));
+  }
+  const double pad = hi > lo ? 0.05 * (hi - lo) : 1.0;
+  return x + fmt::format("set xrange [{}:{}]\nset offsets 0, 0, graph 0.05, graph 0.05\n", lo - pad,
+                         hi + pad);
+}
+
+// One sweep figure: the four panels against KEY, one line per combination of the other
+// varying keys.
+Figure sweepKeyFigure(const fs::path& plots, const CsvTable& table, const std::string& key,
+                      const std::vector<std::string>& varying) {
+  const std::size_t rows = table.rows.size();
+  const auto kc = table.column(key);
+  std::vector<std::string> values;
+  for (const auto& row : table.rows) values.push_back(row.at(*kc));
+  const Axis axis = axisFor(values);
+  // One series per combination of the other swept keys' values.
+  std::map<std::string, std::vector<std::size_t>> series;
+  std::vector<std::string> seriesOrder;
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::string name;
+    for (const auto& other : varying) {
+      if (other == key) continue;
+      if (!name.empty()) name += ", ";
+      name += other + "=" + table.rows[r].at(*table.column(other));
+    }
+    if (!series.count(name)) seriesOrder.push_back(name);
+    series[name].push_back(r);
+  }
+  const std::function<double(std::size_t)> xOf = [&](std::size_t r) {
+    if (axis.numeric) return splitNumber(values[r])->value;
+    return static_cast<double>(
+        std::find(axis.categories.begin(), axis.categories.end(), values[r]) -
+        axis.categories.begin());
+  };
+  const auto& panels = sweepPanels();
+  const std::string stem = "sweep_vs_" + slug(key);
+  std::string data;
+  for (const auto& name : seriesOrder) {
+    auto points = series[name];
+    std::sort(points.begin(), points.end(),
+              [&](std::size_t a, std::size_t b) { return xOf(a) < xOf(b); });
+    for (std::size_t r : points) {
+      data += fmt::format("{:.9g}", xOf(r));
+      for (const auto& p : panels) {
+        const auto c = table.column(p.column);
+        const auto v = c ? table.number(r, *c) : std::nullopt;
+        data += v ? fmt::format(",{:.9g}", *v) : std::string(",NaN");
+      }
+      data += "\n";
+    }
+    data += "\n\n";
+  }
+  writeText(plots / (stem + ".csv"), data);
+  std::string body = "set multiplot layout 2,2 title " +
+                     quote(fmt::format("Sweep over {} ({} points)", key, rows)) + "\nset grid\n" +
+                     sweepXAxis(key, axis, xOf, rows);
+  body += seriesOrder.size() > 1 ? "set key outside bottom center horizontal font ',9'\n"
+                                 : "unset key\n";
+  for (std::size_t p = 0; p < panels.size(); ++p) {
+    const auto c = table.column(panels[p].column);
+    bool any = false;
+    for (std::size_t r = 0; c && r < rows; ++r) any = any || table.number(r, *c).has_value();
+    if (!any && p == 0) {
+      // No point's battery emptied: a life axis would be empty; say so on the panel.
+      body +=
+          "set label 9 'the battery never emptied within the horizon at any point' "
+          "at graph 0.5, graph 0.5 center\nset yrange [0:1]\n";
+      body += fmt::format("set ylabel {}\nplot NaN notitle\nunset label 9\nset yrange [*:*]\n",
+                          quote(panels[p].label));
+      continue;
+    }
+    body += fmt::format("set ylabel {}\nplot ", quote(panels[p].label));
+    for (std::size_t s = 0; s < seriesOrder.size(); ++s) {
+      body += fmt::format("{}'{}.csv' index {} using 1:{} with linespoints lw 2 pt 7 title {}",
+                          s ? ", \\\n     " : "", stem, s, p + 2,
+                          quote(seriesOrder[s].empty() ? key : seriesOrder[s]));
+    }
+    body += "\n";
+  }
+  body += "unset multiplot\n";
+  return draw(plots, stem, "Summary figures against " + key, body, 1100, 760);
+}
+
+// Accuracy against battery life, when models are swept and the summaries carry an
+// accuracy; else the reason it was skipped.
+void accuracyFigure(const fs::path& plots, const CsvTable& table,
+                    const std::vector<std::string>& keys, PlotSet& set) {
   const auto modelKey = std::find_if(keys.begin(), keys.end(), isModelKey);
   const auto acc = table.column("accuracy");
   const auto life = table.column("battery_life_days");
   if (modelKey == keys.end()) {
     set.skipped.push_back("accuracy vs battery life: no `model` key is swept");
-  } else if (!acc || !life) {
+    return;
+  }
+  if (!acc || !life) {
     set.skipped.push_back("accuracy vs battery life: the point summaries carry no accuracy");
-  } else {
-    std::string data;
-    std::size_t n = 0;
-    const auto mc = table.column(*modelKey);
-    for (std::size_t r = 0; r < rows; ++r) {
-      const auto a = table.number(r, *acc), l = table.number(r, *life);
-      if (!a || !l) continue;
-      ++n;
-      // sweep.csv's accuracy is already in percent.
-      data += fmt::format("{:.9g},{:.9g},{}\n", *l, *a,
-                          fs::path(table.rows[r].at(*mc)).filename().string());
-    }
-    if (n == 0) {
-      set.skipped.push_back(
-          "accuracy vs battery life: no point has both an accuracy and a battery life "
-          "(batteries that never empty have no life to plot)");
-    } else {
-      writeText(plots / "accuracy_vs_life.csv", data);
-      const std::string body =
-          "set title 'Accuracy against battery life, one point per model'\n"
-          "set xlabel 'battery life (days)'\nset ylabel 'accuracy (%)'\nset grid\nunset key\n"
-          "set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.1\n"
-          "plot 'accuracy_vs_life.csv' using 1:2 with points pt 7 ps 1.5 lc rgb '#1f77b4', "
-          "'' using 1:2:3 with labels offset 0,1 font ',10'\n";
-      set.figures.push_back(draw(plots, "accuracy_vs_life", "Accuracy against battery life", body));
-    }
+    return;
+  }
+  std::string data;
+  std::size_t n = 0;
+  const auto mc = table.column(*modelKey);
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto a = table.number(r, *acc), l = table.number(r, *life);
+    if (!a || !l) continue;
+    ++n;
+    // sweep.csv's accuracy is already in percent.
+    data += fmt::format("{:.9g},{:.9g},{}\n", *l, *a,
+                        fs::path(table.rows[r].at(*mc)).filename().string());
+  }
+  if (n == 0) {
+    set.skipped.push_back(
+        "accuracy vs battery life: no point has both an accuracy and a battery life "
+        "(batteries that never empty have no life to plot)");
+    return;
+  }
+  writeText(plots / "accuracy_vs_life.csv", data);
+  const std::string body =
+      "set title 'Accuracy against battery life, one point per model'\n"
+      "set xlabel 'battery life (days)'\nset ylabel 'accuracy (%)'\nset grid\nunset key\n"
+      "set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.1\n"
+      "plot 'accuracy_vs_life.csv' using 1:2 with points pt 7 ps 1.5 lc rgb '#1f77b4', "
+      "'' using 1:2:3 with labels offset 0,1 font ',10'\n";
+  set.figures.push_back(draw(plots, "accuracy_vs_life", "Accuracy against battery life", body));
+}
+
+}  // namespace
+
+PlotSet plotSweep(const fs::path& dir) {
+  requireGnuplot();
+  const json manifest = readJson(dir / "sweep.json");
+  const CsvTable table = CsvTable::read(dir / "sweep.csv");
+  const fs::path plots = dir / "plots";
+  fs::create_directories(plots);
+  std::vector<std::string> keys;
+  for (const auto& s : manifest.at("sets")) keys.push_back(s.at("key").get<std::string>());
+  PlotSet set;
+  const auto varying = varyingKeys(dir, table, keys);
+  for (const auto& key : varying) {
+    set.figures.push_back(sweepKeyFigure(plots, table, key, varying));
+  }
+  accuracyFigure(plots, table, keys, set);
+  if (manifest.contains("pareto")) {
+    const PlotSet front = plotPareto(dir);
+    set.figures.insert(set.figures.end(), front.figures.begin(), front.figures.end());
+    set.skipped.insert(set.skipped.end(), front.skipped.begin(), front.skipped.end());
   }
   return set;
 }
+
+Figure drawFigure(const fs::path& plots, const std::string& name, const std::string& title,
+                  const std::string& body, int width, int height) {
+  return draw(plots, name, title, body, width, height);
+}
+
+std::string gnuplotQuote(const std::string& text) { return quote(text); }
 
 PlotSet plotResults(const fs::path& dir) {
   if (!fs::is_directory(dir)) {

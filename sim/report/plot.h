@@ -32,8 +32,30 @@ PlotSet plotRun(const std::filesystem::path& dir);
 // each swept value, and accuracy against battery life when `model` is swept.
 PlotSet plotSweep(const std::filesystem::path& dir);
 
+// The Pareto front of a sweep run with --pareto (two objectives): every point, the front
+// drawn through the non-dominated ones. Skipped (with the reason) for more objectives.
+PlotSet plotPareto(const std::filesystem::path& dir);
+
 // plotSweep when DIR holds a sweep.csv, else plotRun.
 PlotSet plotResults(const std::filesystem::path& dir);
+
+// The figures of a Monte Carlo folder (mc.csv, mc_summary.json): the CDF of battery life
+// (or of the projected life when no battery emptied) with P10, P50 and P90 marked, and the
+// CDF of the December balance.
+PlotSet plotMc(const std::filesystem::path& dir);
+
+// The figures of a sensitivity folder (sensitivity.json): tornado charts of battery life and
+// of the daily balance, and Morris mu* against sigma when Morris trajectories were run.
+PlotSet plotSensitivity(const std::filesystem::path& dir);
+
+// Writes PLOTS/NAME.gp drawing BODY (gnuplot commands) as SVG and PNG, runs it, returns the
+// figure.
+Figure drawFigure(const std::filesystem::path& plots, const std::string& name,
+                  const std::string& title, const std::string& body, int width = 960,
+                  int height = 540);
+
+// TEXT as a gnuplot string literal in single quotes.
+std::string gnuplotQuote(const std::string& text);
 
 // Runs gnuplot on SCRIPT with WORKDIR as its current folder. Throws std::runtime_error
 // with gnuplot's first error line when it fails.

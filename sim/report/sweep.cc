@@ -16,11 +16,16 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "sim/core/io.h"
 #include "sim/core/process.h"
+#include "sim/report/mc.h"
+#include "sim/report/pareto.h"
 #include "sim/report/plot_data.h"
+#include "sim/report/sweep_ranges.h"
+#include "sim/report/world.h"
 
 namespace ej::report {
 namespace fs = std::filesystem;
@@ -35,11 +40,14 @@ SweepSet parseSweepSet(std::string_view assignment) {
   SweepSet s{std::string(assignment.substr(0, eq)), {}};
   std::string value;
   const std::string_view text = assignment.substr(eq + 1);
+  int depth = 0;  // commas inside linspace(...) and logspace(...) do not split
   for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')' && depth > 0) --depth;
     if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == ',') {
       value += ',';
       ++i;
-    } else if (text[i] == ',') {
+    } else if (text[i] == ',' && depth == 0) {
       s.values.push_back(value);
       value.clear();
     } else {
@@ -54,6 +62,22 @@ SweepSet parseSweepSet(std::string_view assignment) {
       throw std::invalid_argument(fmt::format("--set {}: an empty value in '{}'", s.key, text));
     }
   }
+  // Ranges expand in place: `7:12:1`, `linspace(7.5 uA, 30 uA, 4)`, `logspace(1, 100, 3)`.
+  std::vector<std::string> values;
+  for (const auto& v : s.values) {
+    std::optional<std::vector<std::string>> range;
+    try {
+      range = expandRange(v);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(fmt::format("--set {}: {}", s.key, e.what()));
+    }
+    if (range) {
+      values.insert(values.end(), range->begin(), range->end());
+    } else {
+      values.push_back(v);
+    }
+  }
+  s.values = std::move(values);
   return s;
 }
 
@@ -95,6 +119,27 @@ std::vector<SweepPoint> sweepPoints(const std::vector<SweepSet>& sets, bool zip)
 
 namespace {
 
+const json* find(const json& j, const std::string& dotted) {
+  const json* node = &j;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = dotted.find('.', start);
+    const std::string key = dotted.substr(start, dot - start);
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+    if (dot == std::string::npos) return node;
+    start = dot + 1;
+  }
+}
+
+std::string cell(const json* v) {
+  if (!v || v->is_null()) return "";
+  if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
+  if (v->is_number()) return fmt::format("{:.9g}", v->get<double>());
+  if (v->is_string()) return v->get<std::string>();
+  return v->dump();
+}
+
 json readJson(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
@@ -112,17 +157,6 @@ std::string firstLine(const fs::path& file) {
   std::string line;
   std::getline(in, line);
   return line.empty() ? "failed without a message" : line;
-}
-
-// The definition that must match for a folder's points to be reused.
-json definition(const SweepOptions& o, const std::string& scenarioText) {
-  json sets = json::array();
-  for (const auto& s : o.sets) sets.push_back({{"key", s.key}, {"values", s.values}});
-  return {{"scenario", o.scenario.string()},
-          {"scenario_name", o.scenarioName},
-          {"scenario_text", scenarioText},
-          {"sets", sets},
-          {"zip", o.zip}};
 }
 
 std::string duration(double s) {
@@ -167,9 +201,9 @@ class ProgressBar {
 
 // Starts `PROGRAM sweep-shard SHARD_FILE` with stdout to /dev/null and stderr to ERR; the
 // child dies with the sweep, so a killed sweep leaves no worker behind to race its successor.
-pid_t startShard(const SweepOptions& o, const fs::path& shardFile, const fs::path& err) {
+pid_t startShard(const fs::path& program, const fs::path& shardFile, const fs::path& err) {
   return core::startProcess(
-      {o.program.string(), {"sweep-shard", shardFile.string()}, {}, {}, err, true});
+      {program.string(), {"sweep-shard", shardFile.string()}, {}, {}, err, true});
 }
 
 // Points per shard: enough shards to keep every worker busy to the end (about four per
@@ -209,6 +243,10 @@ std::vector<std::pair<std::string, std::string>> sweepFigures(const core::RunSum
   return f;
 }
 
+std::vector<std::pair<std::string, std::string>> sweepFigures(const json& summary) {
+  return sweepFigures(summary.get<core::RunSummary>());
+}
+
 bool pointDone(const fs::path& dir) {
   if (!core::isEdgejouleFolder(dir)) return false;
   try {
@@ -225,7 +263,7 @@ fs::path writeSweepCsv(const fs::path& out, const std::vector<SweepSet>& sets,
   std::vector<std::string> columns;
   for (const auto& p : points) {
     std::map<std::string, std::string> row;
-    for (const auto& [k, v] : sweepFigures(core::readRunSummary(out / p.dir / "summary.json"))) {
+    for (const auto& [k, v] : pointOutputs(out / p.dir)) {
       if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
       row[k] = v;
     }
@@ -245,151 +283,299 @@ fs::path writeSweepCsv(const fs::path& out, const std::vector<SweepSet>& sets,
   return out / "sweep.csv";
 }
 
-SweepOutcome runSweep(const SweepOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto points = sweepPoints(o.sets, o.zip);
-  // The folder is ours when new, empty, or an earlier sweep's (its marker, or the sweep.json
-  // of a sweep written before markers); anything else is the user's and is refused.
-  if (!fs::exists(o.out / "sweep.json")) core::checkOutputTarget(o.out, o.force);
-  fs::create_directories(o.out / "points");
-  if (!core::isEdgejouleFolder(o.out)) core::writeMarker(o.out, {"sweep", o.scenario.string()});
+namespace {
 
-  // One sweep per folder at a time; the lock goes with the process, however it ends.
-  const fs::path lockFile = o.out / ".lock";
-  const int lock = open(lockFile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
-    throw std::runtime_error(fmt::format("{}: another sweep is running there", o.out.string()));
+// One run per folder at a time; the lock goes with the process, however it ends.
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& out) {
+    const fs::path file = out / ".lock";
+    m_fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_fd < 0 || flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+      if (m_fd >= 0) close(m_fd);
+      throw std::runtime_error(fmt::format("{}: another sweep is running there", out.string()));
+    }
   }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  ~FolderLock() { close(m_fd); }
 
-  json def = definition(o, readFile(o.scenario));
+ private:
+  int m_fd = -1;
+};
+
+// Writes RUN's manifest, or checks that the folder's matches it (a folder holding another
+// run is refused).
+void writeOrCheckManifest(const PointRun& run) {
+  json def = run.definition;
   def["points"] = json::array();
-  for (const auto& p : points) {
+  for (const auto& p : run.points) {
     json values = json::object();
     for (const auto& [k, v] : p.values) values[k] = v;
     def["points"].push_back({{"dir", p.dir}, {"values", values}});
   }
-  const fs::path manifest = o.out / "sweep.json";
-  if (fs::exists(manifest)) {
-    const json old = readJson(manifest);
-    for (const char* key : {"sets", "zip", "scenario_text"}) {
-      if (old.value(key, json()) != def[key]) {
-        const std::string what = key == std::string("sets")  ? "the --set values differ"
-                                 : key == std::string("zip") ? "--zip differs"
-                                                             : "the scenario file changed";
-        throw std::runtime_error(fmt::format(
-            "{} holds another sweep ({}); resume it with the same arguments and scenario, or "
-            "choose another --out",
-            o.out.string(), what));
-      }
-    }
-  } else {
+  const fs::path manifest = run.out / run.manifest;
+  if (!fs::exists(manifest)) {
     core::writeFileAtomically(manifest, def.dump(2) + "\n");
+    return;
   }
-  fs::remove(o.out / "sweep.csv");  // it stands for a complete sweep only
+  const json old = readJson(manifest);
+  for (const auto& [key, what] : run.mustMatch) {
+    if (old.value(key, json()) != def.value(key, json())) {
+      throw std::runtime_error(fmt::format(
+          "{} holds another {} ({}); resume it with the same arguments and scenario, or "
+          "choose another --out",
+          run.out.string(), fs::path(run.manifest).stem().string(), what));
+    }
+  }
+  // The same run, grown (more Monte Carlo samples): the manifest lists the points now.
+  if (old != def) core::writeFileAtomically(manifest, def.dump(2) + "\n");
+}
 
-  // Leftovers of a killed sweep: the temporary folders of points that never finished.
-  for (const auto& e : fs::directory_iterator(o.out / "points")) {
+// Leftovers of a killed run: the temporary folders of points that never finished.
+void removeLeftovers(const fs::path& pointsDir) {
+  for (const auto& e : fs::directory_iterator(pointsDir)) {
     const std::string name = e.path().filename().string();
     if (name.rfind('.', 0) == 0 &&
         (name.find(".tmp-") != std::string::npos || name.rfind(".shard-", 0) == 0)) {
       fs::remove_all(e.path());
     }
   }
+}
 
-  SweepOutcome outcome;
-  outcome.points = points.size();
-  std::vector<const SweepPoint*> pending;
-  for (const auto& p : points) {
-    if (pointDone(o.out / p.dir)) {
-      ++outcome.alreadyDone;
-      continue;
-    }
-    // A folder without the marker and a summary that reads is no result (a full disk, or an
-    // older edgejoule, left it): points/ is the sweep's own, so it is run again.
-    if (fs::exists(o.out / p.dir)) {
-      fs::remove_all(o.out / p.dir);
-      ++outcome.rerun;
-    }
-    pending.push_back(&p);
-  }
-  ProgressBar bar(o.progress, points.size(), outcome.alreadyDone);
-  const unsigned workers = std::max(1u, o.workers);
-  // Shards to run; a shard that fails is dealt again one point per shard, so the failure is
-  // pinned on its own point and the others still run.
-  std::vector<std::vector<const SweepPoint*>> queue;
-  if (o.horizons_s.size() == points.size()) {
+bool pointDone(const PointRun& run, const SweepPoint& p) { return pointDone(run.out / p.dir); }
+
+// The shards of PENDING: cut from the points in order of horizon, so a kernel's nodes end
+// together.
+std::vector<std::vector<const SweepPoint*>> cutShards(const PointRun& run,
+                                                      std::vector<const SweepPoint*> pending,
+                                                      unsigned workers) {
+  if (run.horizons_s.size() == run.points.size()) {
     std::stable_sort(pending.begin(), pending.end(), [&](const SweepPoint* a, const SweepPoint* b) {
-      return o.horizons_s[a->index] < o.horizons_s[b->index];
+      return run.horizons_s[a->index] < run.horizons_s[b->index];
     });
   }
-  const std::size_t size = o.shard ? o.shard : shardSize(pending.size(), workers);
+  const std::size_t size = run.shard ? run.shard : shardSize(pending.size(), workers);
+  std::vector<std::vector<const SweepPoint*>> shards;
   for (std::size_t i = 0; i < pending.size(); i += size) {
-    queue.emplace_back(pending.begin() + i, pending.begin() + std::min(pending.size(), i + size));
+    shards.emplace_back(pending.begin() + i, pending.begin() + std::min(pending.size(), i + size));
   }
+  return shards;
+}
+
+// The worker processes of one run: at most `workers` at a time, each simulating one shard.
+// A shard that fails is dealt again one point per shard, so the failure is pinned on its own
+// point and the others still run.
+class ShardPool {
+ public:
+  ShardPool(const PointRun& run, ProgressBar& bar) : m_run(run), m_bar(bar) {}
+
+  // Runs QUEUE to the end; returns the points run now and the failures, one line each.
+  std::size_t runAll(std::vector<std::vector<const SweepPoint*>> queue, unsigned workers) {
+    m_queue = std::move(queue);
+    std::size_t next = 0;
+    while (next < m_queue.size() || !m_running.empty()) {
+      while (next < m_queue.size() && m_running.size() < workers) start(m_queue[next++]);
+      collect(core::waitForAnyChild());
+    }
+    return m_ran;
+  }
+  const std::vector<std::string>& failures() const { return m_failures; }
+
+ private:
   struct Running {
     std::vector<const SweepPoint*> points;
     fs::path file, err;
   };
-  std::map<pid_t, Running> running;
-  std::vector<std::string> failures;
-  std::size_t next = 0, shardNumber = 0;
-  while (next < queue.size() || !running.empty()) {
-    while (next < queue.size() && running.size() < workers) {
-      Running r{queue[next++], {}, {}};
-      const std::string stem = fmt::format(".shard-{}", shardNumber++);
-      r.file = o.out / "points" / (stem + ".json");
-      r.err = o.out / "points" / (stem + ".stderr");
-      // The scenario as given (the worker shares our folder): summary.json names it so.
-      json shard = {{"scenario", o.scenario.string()}, {"points", json::array()}};
-      for (const SweepPoint* p : r.points) {
-        json values = json::array();
-        for (const auto& [k, v] : p->values) values.push_back({k, v});
-        shard["points"].push_back({{"dir", fs::absolute(o.out / p->dir).string()},
-                                   {"name", "p" + fs::path(p->dir).filename().string()},
-                                   {"values", values}});
-      }
-      core::writeFileAtomically(r.file, shard.dump(2) + "\n");
-      const pid_t pid = startShard(o, r.file, r.err);
-      running[pid] = std::move(r);
+
+  void start(const std::vector<const SweepPoint*>& points) {
+    Running r{points, {}, {}};
+    // The rank in the name: under MPI, ranks share the folder.
+    const std::string stem = fmt::format(".shard-{}-{}-{}", getpid(), m_number++, points.size());
+    r.file = m_run.out / "points" / (stem + ".json");
+    r.err = m_run.out / "points" / (stem + ".stderr");
+    // The scenario as given (the worker shares our folder): summary.json names it so.
+    json shard = {{"scenario", m_run.scenario.string()}, {"points", json::array()}};
+    for (const SweepPoint* p : r.points) {
+      json values = json::array();
+      for (const auto& [k, v] : p->values) values.push_back({k, v});
+      shard["points"].push_back({{"dir", fs::absolute(m_run.out / p->dir).string()},
+                                 {"name", "p" + fs::path(p->dir).filename().string()},
+                                 {"values", values}});
     }
-    const core::ChildExit exit = core::waitForAnyChild();
-    const auto it = running.find(exit.pid);
-    if (it == running.end()) continue;
+    core::writeFileAtomically(r.file, shard.dump(2) + "\n");
+    m_running[startShard(m_run.program, r.file, r.err)] = std::move(r);
+  }
+
+  void collect(const core::ChildExit& exit) {
+    const auto it = m_running.find(exit.pid);
+    if (it == m_running.end()) return;
     Running r = std::move(it->second);
-    running.erase(it);
+    m_running.erase(it);
     std::vector<const SweepPoint*> missing;
     // A point whose folder exists is done, however the worker ended: folders appear whole.
     for (const SweepPoint* p : r.points) {
-      if (pointDone(o.out / p->dir)) {
-        ++outcome.ran;
-        bar.pointDone();
+      if (pointDone(m_run, *p)) {
+        ++m_ran;
+        m_bar.pointDone();
       } else {
         missing.push_back(p);
       }
     }
     if (!missing.empty() && r.points.size() > 1) {
-      for (const SweepPoint* p : missing) queue.push_back({p});
+      for (const SweepPoint* p : missing) m_queue.push_back({p});
     } else if (!missing.empty()) {
       const SweepPoint& p = *missing.front();
-      failures.push_back(fmt::format(
-          "point {} ({}): {}", p.dir, describe(p),
-          exit.signalled ? fmt::format("killed by signal {}", exit.code) : firstLine(r.err)));
+      m_failures.push_back(fmt::format("point {} ({}): {}", p.dir, describe(p),
+                                       exit.signalled
+                                           ? fmt::format("killed by signal {}", exit.code)
+                                           : firstLine(r.err)));
     }
     fs::remove(r.file);
     if (missing.empty() || r.points.size() > 1) {
       fs::remove(r.err);
     } else {  // a point that failed alone keeps its stderr under its own name
       fs::rename(r.err,
-                 o.out / "points" /
+                 m_run.out / "points" /
                      fmt::format(".{}.stderr", fs::path(missing.front()->dir).filename().string()));
     }
   }
-  bar.finish();
-  if (!failures.empty()) {
-    throw std::runtime_error(fmt::format("{} of {} points failed (the others are kept); first: {}",
-                                         failures.size(), points.size(), failures.front()));
+
+  const PointRun& m_run;
+  ProgressBar& m_bar;
+  std::vector<std::vector<const SweepPoint*>> m_queue;
+  std::map<pid_t, Running> m_running;
+  std::vector<std::string> m_failures;
+  std::size_t m_number = 0, m_ran = 0;
+};
+
+}  // namespace
+
+PointRunOutcome runPoints(const PointRun& run) {
+  const World& world = World::get();
+  PointRunOutcome outcome;
+  outcome.points = run.points.size();
+  outcome.ranks = world.size();
+  outcome.writer = world.rank() == 0;
+  // Rank 0 (the only one without MPI) takes the folder, checks it and finds what is left;
+  // the other ranks receive the list.
+  std::unique_ptr<FolderLock> lock;
+  std::vector<std::size_t> pending;
+  std::string error;
+  if (world.rank() == 0) {
+    try {
+      // The folder is ours when new, empty, or an earlier run's (its marker, or the manifest
+      // of a run written before markers); anything else is the user's and is refused.
+      if (!fs::exists(run.out / run.manifest)) core::checkOutputTarget(run.out, run.force);
+      fs::create_directories(run.out / "points");
+      if (!core::isEdgejouleFolder(run.out)) {
+        core::writeMarker(run.out, {run.manifest.substr(0, run.manifest.find('.')),
+                                    run.scenario.string()});
+      }
+      lock = std::make_unique<FolderLock>(run.out);
+      writeOrCheckManifest(run);
+      for (const auto& file : run.complete) fs::remove(run.out / file);
+      removeLeftovers(run.out / "points");
+      for (const auto& p : run.points) {
+        if (pointDone(run, p)) continue;
+        // A folder without the marker and a summary that reads is no result (a full disk, or
+        // an older edgejoule, left it): points/ is the run's own, so the point runs again.
+        if (fs::exists(run.out / p.dir)) {
+          fs::remove_all(run.out / p.dir);
+          ++outcome.rerun;
+        }
+        pending.push_back(p.index);
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
   }
-  outcome.csv = writeSweepCsv(o.out, o.sets, points);
+  // The lock stays held until the process ends, past the tables written after this returns.
+  static std::vector<std::unique_ptr<FolderLock>> held;
+  if (lock) held.push_back(std::move(lock));
+  world.broadcast(error, pending);
+  if (!error.empty()) throw std::runtime_error(error);
+  outcome.alreadyDone = run.points.size() - pending.size();
+
+  // This rank's share: every size-th pending point, in order of horizon.
+  std::vector<const SweepPoint*> mine;
+  for (std::size_t i = world.rank(); i < pending.size(); i += world.size()) {
+    mine.push_back(&run.points.at(pending[i]));
+  }
+  ProgressBar bar(run.progress && world.rank() == 0,
+                  world.size() > 1 ? mine.size() : outcome.points,
+                  world.size() > 1 ? 0 : outcome.alreadyDone);
+  const unsigned workers = std::max(1u, run.workers);
+  ShardPool pool(run, bar);
+  outcome.ran = pool.runAll(cutShards(run, mine, workers), workers);
+  bar.finish();
+  const std::size_t failed = world.sum(pool.failures().size());
+  outcome.ran = world.sum(outcome.ran);
+  if (failed > 0) {
+    std::string first = pool.failures().empty() ? "" : pool.failures().front();
+    if (first.empty()) {  // failed on another rank: its point kept its stderr
+      for (std::size_t i : pending) {
+        const SweepPoint& p = run.points[i];
+        if (pointDone(run, p)) continue;
+        first =
+            fmt::format("point {} ({}): {}", p.dir, describe(p),
+                        firstLine(run.out / "points" /
+                                  fmt::format(".{}.stderr", fs::path(p.dir).filename().string())));
+        break;
+      }
+    }
+    throw std::runtime_error(fmt::format("{} of {} points failed (the others are kept); first: {}",
+                                         failed, run.points.size(), first));
+  }
+  return outcome;
+}
+
+SweepOutcome runSweep(const SweepOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PointRun run;
+  run.scenario = o.scenario;
+  run.out = o.out;
+  run.manifest = "sweep.json";
+  json sets = json::array();
+  for (const auto& s : o.sets) sets.push_back({{"key", s.key}, {"values", s.values}});
+  run.definition = {{"scenario", o.scenario.string()},
+                    {"scenario_name", o.scenarioName},
+                    {"scenario_text", readFile(o.scenario)},
+                    {"sets", sets},
+                    {"zip", o.zip}};
+  if (!o.pareto.empty()) {
+    json objectives = json::array();
+    for (const auto& [column, max] : o.pareto) {
+      objectives.push_back({{"column", column}, {"sense", max ? "max" : "min"}});
+    }
+    run.definition["pareto"] = objectives;
+  }
+  run.mustMatch = {{"sets", "the --set values differ"},
+                   {"zip", "--zip differs"},
+                   {"scenario_text", "the scenario file changed"}};
+  run.complete = {"sweep.csv"};  // it stands for a complete sweep only
+  run.points = sweepPoints(o.sets, o.zip);
+  run.workers = o.workers;
+  run.shard = o.shard;
+  run.horizons_s = o.horizons_s;
+  run.program = o.program;
+  run.progress = o.progress;
+  run.force = o.force;
+  const PointRunOutcome r = runPoints(run);
+  SweepOutcome outcome;
+  outcome.points = r.points;
+  outcome.alreadyDone = r.alreadyDone;
+  outcome.rerun = r.rerun;
+  outcome.ran = r.ran;
+  outcome.ranks = r.ranks;
+  if (r.writer) {
+    outcome.csv = writeSweepCsv(o.out, o.sets, run.points);
+    if (!o.pareto.empty()) {
+      std::vector<Objective> objectives;
+      for (const auto& [column, max] : o.pareto) objectives.push_back({column, max});
+      outcome.paretoPoints = markPareto(outcome.csv, objectives);
+    }
+  }
   outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return outcome;
 }

@@ -50,7 +50,40 @@ struct SweepOptions {
   std::filesystem::path program;  // the edgejoule binary the points run with
   bool progress = false;          // draw a progress bar on stderr
   bool force = false;             // --force: OUT may be a folder edgejoule did not write
+  // --pareto: objectives whose non-dominated points sweep.csv's `pareto` column marks.
+  std::vector<std::pair<std::string, bool>> pareto;  // column, maximize
 };
+
+// A list of points run by worker processes into OUT/points/, resumable: what `sweep`, `mc`
+// and `sensitivity` share. The points, their values and their folders come from the caller.
+struct PointRun {
+  std::filesystem::path scenario;  // as given
+  std::filesystem::path out;       // the folder
+  std::string manifest;            // its definition file: "sweep.json", "mc.json", ...
+  // What a folder must hold to be resumed (the points' folders and values are added); the
+  // keys compared and, for each, what a mismatch means ("the --set values differ").
+  nlohmann::json definition;
+  std::vector<std::pair<std::string, std::string>> mustMatch;
+  std::vector<std::string> complete;  // files standing for a finished run, removed first
+  std::vector<SweepPoint> points;
+  unsigned workers = 1;
+  std::size_t shard = 0;
+  std::vector<double> horizons_s;  // by point index (may be empty)
+  std::filesystem::path program;
+  bool progress = false;
+  bool force = false;  // OUT may be a folder edgejoule did not write (never cwd, its ancestors)
+};
+
+struct PointRunOutcome {
+  std::size_t points = 0, alreadyDone = 0, ran = 0;
+  std::size_t rerun = 0;  // found with a folder that was not a complete result, run again
+  unsigned ranks = 1;  // MPI ranks that shared the points (1: this process alone)
+  bool writer = true;  // this process writes the gathered tables (rank 0 under MPI)
+};
+
+// Runs the missing points of RUN (dealt over MPI ranks when started by mpirun). Throws
+// std::runtime_error naming the first point that failed (the others still run and are kept).
+PointRunOutcome runPoints(const PointRun& run);
 
 struct SweepOutcome {
   std::size_t points = 0;       // in the sweep
@@ -58,7 +91,9 @@ struct SweepOutcome {
   std::size_t rerun = 0;        // found with a folder that was not a complete result
   std::size_t ran = 0;          // run now
   double wall_s = 0;
-  std::filesystem::path csv;
+  std::filesystem::path csv;  // empty on MPI ranks other than 0
+  unsigned ranks = 1;
+  std::size_t paretoPoints = 0;  // on the front, with --pareto
 };
 
 // Runs the missing points, then writes OUT/sweep.csv. OUT/sweep.json records the sweep's
@@ -66,9 +101,11 @@ struct SweepOutcome {
 // naming the first point that failed (the others still run and are kept).
 SweepOutcome runSweep(const SweepOptions& options);
 
-// The figures of one point's summary that go into sweep.csv, in column order; names are
-// the summary's key paths. Empty strings for figures the summary does not have.
+// The figures of one point's summary (then in sweep.csv, mc.csv and the sensitivity tables
+// also projected_life_days and the December balance: pointOutputs in mc.h), in column order;
+// names are the summary's key paths. Empty strings for figures the summary does not have.
 std::vector<std::pair<std::string, std::string>> sweepFigures(const core::RunSummary& summary);
+std::vector<std::pair<std::string, std::string>> sweepFigures(const nlohmann::json& summary);
 
 // True when DIR holds a complete point: edgejoule's marker and a summary.json that reads.
 bool pointDone(const std::filesystem::path& dir);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -492,4 +493,205 @@ TEST(SweepTest, RefusesAnotherSweepsFolderAndBadLists) {
   EXPECT_FALSE(fs::exists(tmp.path / "b"));
 }
 
+// Monte Carlo on the seed paper's PIR node for 3 days: a day costs 2 h x active + 22 h x
+// 5 mA, so each sample's consumption is 2 h x its drawn current + 110 mAh (hand figure); a
+// 2000 mAh battery outlives 3 days at any of them, so every life is censored.
+const std::string kMc =
+    "mc scenarios/seed-paper-pir.yaml --set horizon=3d --seed 5 "
+    "--vary 'node.mcu.states.active=uniform(60 mA, 120 mA)'";
+
+std::vector<std::vector<std::string>> csvRows(const fs::path& file) {
+  std::ifstream in(file);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells(1);
+    for (char c : line) c == ',' ? cells.emplace_back() : cells.back().push_back(c);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+std::size_t columnOf(const std::vector<std::string>& header, const std::string& name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  EXPECT_NE(it, header.end()) << name;
+  return static_cast<std::size_t>(it - header.begin());
+}
+
+TEST(McTest, SamplesMatchHandFiguresWhateverTheWorkers) {
+  TempDir tmp("ej_mc_samples");
+  const auto a =
+      edgejoule(kMc + " --samples 12 -j 1 --json --out " + (tmp.path / "a").string(), tmp.path);
+  ASSERT_EQ(a.status, 0) << a.err;
+  const auto b = edgejoule(
+      kMc + " --samples 12 -j 2 --shard 2 --json --plot --out " + (tmp.path / "b").string(),
+      tmp.path);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(slurp(tmp.path / "a/mc.csv"), slurp(tmp.path / "b/mc.csv"));
+  const auto rows = csvRows(tmp.path / "a/mc.csv");
+  ASSERT_EQ(rows.size(), 13u);
+  const auto& h = rows[0];
+  EXPECT_EQ(h[0], "sample");
+  EXPECT_EQ(h[1], "horizon");
+  EXPECT_EQ(h[2], "node.mcu.states.active");
+  const auto consumed = columnOf(h, "daily.consumed_mAh"), life = columnOf(h, "battery_life_days"),
+             projected = columnOf(h, "projected_life_days");
+  std::vector<double> values;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const double current = std::stod(rows[r][2]);  // "97.3 mA"
+    EXPECT_GE(current, 60);
+    EXPECT_LE(current, 120);
+    EXPECT_NE(rows[r][2].find(" mA"), std::string::npos);
+    // 9 significant digits in the table: 1e-6 relative.
+    EXPECT_NEAR(std::stod(rows[r][consumed]), 2 * current + 110, 350e-6) << rows[r][2];
+    EXPECT_EQ(rows[r][life], "");
+    // Projected: 3 days + what is left (2000 - 3 c) over c a day = 2000 mAh / c.
+    EXPECT_NEAR(std::stod(rows[r][projected]), 2000 / std::stod(rows[r][consumed]), 1e-6);
+    values.push_back(std::stod(rows[r][consumed]));
+  }
+  const auto s = readJson(tmp.path / "a/mc_summary.json");
+  const auto& c = s["outputs"]["daily.consumed_mAh"];
+  std::sort(values.begin(), values.end());
+  // P50 of 12 = X_(6), P90 = X_(11) (k = ceil(p n)); P10's 95 % interval needs a rank below 1.
+  EXPECT_EQ(c["percentiles"]["p50"]["value"].get<double>(), values[5]);
+  EXPECT_EQ(c["percentiles"]["p90"]["value"].get<double>(), values[10]);
+  EXPECT_TRUE(c["percentiles"]["p10"]["ci_lower"].is_null());
+  double mean = 0;
+  for (double v : values) mean += v / 12;
+  EXPECT_NEAR(c["mean"].get<double>(), mean, 1e-9 * mean);  // rounding of the sum
+  const auto& l = s["outputs"]["battery_life_days"];
+  EXPECT_EQ(l["censored"], 12);
+  EXPECT_TRUE(l["percentiles"]["p50"]["value"].is_null());
+  EXPECT_NE(l["censoring"].get<std::string>().find("right-censored: 12 of 12"), std::string::npos);
+  // No battery emptied: the figure shows the projected life instead.
+  EXPECT_TRUE(fs::exists(tmp.path / "b/plots/mc_life_cdf.png"));
+  EXPECT_NE(slurp(tmp.path / "b/plots/mc_life_cdf.svg").find("projected battery life (days)"),
+            std::string::npos);
+}
+
+TEST(McTest, GrowsByItsNewSamplesAndResumes) {
+  TempDir tmp("ej_mc_grow");
+  const fs::path out = tmp.path / "m";
+  ASSERT_EQ(edgejoule(kMc + " --samples 6 --out " + out.string(), tmp.path).status, 0);
+  fs::remove_all(out / "points/0002");
+  const auto r = edgejoule(kMc + " --samples 10 --json --out " + out.string(), tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto o = json::parse(r.out);
+  EXPECT_EQ(o["already_done"], 5);
+  EXPECT_EQ(o["ran"], 5);
+  // Sample i is drawn the same for any --samples: the first 6 rows equal a 6-sample run's.
+  ASSERT_EQ(edgejoule(kMc + " --samples 6 --out " + (tmp.path / "six").string(), tmp.path).status,
+            0);
+  const auto grown = csvRows(out / "mc.csv"), six = csvRows(tmp.path / "six/mc.csv");
+  ASSERT_EQ(grown.size(), 11u);
+  for (std::size_t i = 0; i < six.size(); ++i) EXPECT_EQ(grown[i], six[i]) << i;
+  const auto other = edgejoule(kMc + " --samples 6 --seed 6 --out " + out.string(), tmp.path);
+  EXPECT_EQ(other.status, 1);
+  EXPECT_NE(other.err.find("holds another mc (--seed differs)"), std::string::npos) << other.err;
+}
+
+TEST(McTest, BadVaryIsOneLocatedLineAndWritesNothing) {
+  TempDir tmp("ej_mc_bad");
+  const std::string base = "mc scenarios/seed-paper-pir.yaml --samples 3 --out " +
+                           (tmp.path / "m").string() + " --vary ";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"'node.mcu.states.active=gauss(1 mA, 2 mA)'",
+       "edgejoule: --vary node.mcu.states.active: unknown distribution 'gauss' (normal, "
+       "lognormal, uniform, triangular, choice)\n"},
+      {"'node.mcu.states.active=uniform(1 mA)'",
+       "edgejoule: --vary node.mcu.states.active: uniform takes 2 arguments (lo, hi), not 1\n"},
+      {"'node.mcu.states.active=uniform(1 s, 2 s)'",
+       "edgejoule: --vary node.mcu.states.active: expected a current (e.g. 120 mA), got '1.5 s'\n"},
+      {"'node.mcu.states.active=uniform(2 mA, 1 mA)'",
+       "edgejoule: --vary node.mcu.states.active: uniform: lo '2 mA' > hi '1 mA'\n"},
+      {"'node.mcu.states.active=normal(100 mA, -5 mA)'",
+       "edgejoule: --vary node.mcu.states.active: normal: the sd '-5 mA' is negative\n"},
+  };
+  for (const auto& [vary, message] : cases) {
+    const auto r = edgejoule(base + vary, tmp.path);
+    EXPECT_EQ(r.status, 2) << vary;
+    EXPECT_EQ(r.err, message) << vary;
+    EXPECT_FALSE(fs::exists(tmp.path / "m")) << vary;
+  }
+}
+
+// One at a time on the seed paper's PIR node (hand figures, 2000 mAh ideal battery, days of
+// 00-08 asleep, 08-09 active, 09-17 asleep, 17-18 active, 18-24 asleep):
+//  - baseline, 120 mA active / 5 mA asleep, 350 mAh/day: 250 mAh left after 5 days; 40, 120,
+//    40 gone by 17:00 leaves 50 mAh, 25 min at 120 mA: empty at 5 d 17:25 = 5.725694 d;
+//  - active 60 mA, 230 mAh/day: 160 left after 8 days; 40, 60, 40 by 17:00 leaves 20, 20 min
+//    at 60 mA: 8 d 17:20 = 8.722222 d, +52.34 %;
+//  - asleep 2.5 mA, 295 mAh/day: 230 left after 6 days; 20, 120, 20 by 17:00 leaves 70, 35
+//    min: 6 d 17:35 = 6.732639 d, +17.59 %. The high ends equal the baseline: 0 %.
+TEST(SensitivityCliTest, TornadoRanksHandFigures) {
+  TempDir tmp("ej_sensitivity");
+  const auto r = edgejoule(
+      "sensitivity scenarios/seed-paper-pir.yaml --set horizon=10d "
+      "--vary 'node.mcu.states.sleep=2.5 mA..5 mA' "
+      "--vary 'node.mcu.states.active=60 mA..120 mA' --morris 2 --plot --out " +
+          (tmp.path / "t").string(),
+      tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto s = readJson(tmp.path / "t/sensitivity.json");
+  // The kernel's instants are 1 ns: 1e-6 d covers the figures' rounding.
+  EXPECT_NEAR(s["baseline"]["life_days"].get<double>(), 5.725694, 1e-6);
+  const auto& f = s["factors"];
+  EXPECT_EQ(f[0]["key"], "node.mcu.states.active");
+  EXPECT_NEAR(f[0]["life_low_days"].get<double>(), 8.722222, 1e-6);
+  EXPECT_NEAR(f[0]["life_low_pct"].get<double>(), 100 * (8.722222 / 5.725694 - 1), 1e-3);
+  EXPECT_NEAR(f[0]["life_high_pct"].get<double>(), 0, 1e-9);
+  EXPECT_NEAR(f[0]["net_low_mAh"].get<double>(), -230, 1e-6);
+  EXPECT_EQ(f[1]["key"], "node.mcu.states.sleep");
+  EXPECT_NEAR(f[1]["life_low_days"].get<double>(), 6.732639, 1e-6);
+  EXPECT_EQ(f[1]["rank"], 2);
+  EXPECT_NE(r.out.find("node.mcu.states.active: +52 % / +0 % of life"), std::string::npos) << r.out;
+  ASSERT_TRUE(s.contains("morris"));
+  EXPECT_EQ(s["morris"]["factors"].size(), 2u);
+  EXPECT_EQ(s["morris"]["factors"][0]["life_effects"], 2);  // one per trajectory
+  EXPECT_TRUE(fs::exists(tmp.path / "t/plots/tornado_life.svg"));
+  EXPECT_TRUE(fs::exists(tmp.path / "t/plots/tornado_net.png"));
+  EXPECT_NE(slurp(tmp.path / "t/sensitivity.txt").find(" 1. node.mcu.states.active"),
+            std::string::npos);
+}
+
+// The 2 x 2 grid of kGrid, written as a range, with a front over net (max) and consumption
+// (min): 60 mA with the 200 mA panel (net +370, 230 mAh/day) beats every other point.
+TEST(SweepTest, ParetoColumnAndRangesInLists) {
+  TempDir tmp("ej_pareto_cli");
+  const auto r = edgejoule(
+      "sweep scenarios/seed-paper-pir-solar.yaml --set horizon=3d "
+      "--set 'node.mcu.states.active=60 mA:120 mA:60 mA' "
+      "--set 'node.harvester.current=linspace(100 mA, 200 mA, 2)' "
+      "--pareto 'daily.net_mAh:max,daily.consumed_mAh:min' --plot --out " +
+          (tmp.path / "p").string(),
+      tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto rows = csvRows(tmp.path / "p/sweep.csv");
+  ASSERT_EQ(rows.size(), 5u);
+  const auto c = columnOf(rows[0], "pareto");
+  EXPECT_EQ(rows[1][2] + "|" + rows[1][3], "60 mA|100 mA");
+  EXPECT_EQ(rows[4][2] + "|" + rows[4][3], "120 mA|200 mA");
+  std::vector<std::string> marks;
+  for (std::size_t i = 1; i < rows.size(); ++i) marks.push_back(rows[i][c]);
+  EXPECT_EQ(marks, (std::vector<std::string>{"false", "true", "false", "false"}));
+  EXPECT_TRUE(fs::exists(tmp.path / "p/plots/pareto_front.svg"));
+}
+
+// Two MPI ranks on this machine deal the points between them into the same folders: the
+// same mc.csv as a local run.
+TEST(MpiTest, TwoRanksGiveTheLocalTable) {
+  TempDir tmp("ej_mpi");
+  const auto local =
+      edgejoule(kMc + " --samples 8 -j 1 --out " + (tmp.path / "l").string(), tmp.path);
+  ASSERT_EQ(local.status, 0) << local.err;
+  const auto mpi =
+      shell(std::string("mpirun --oversubscribe --allow-run-as-root -np 2 ") + EJ_BINARY + " " +
+                kMc + " --samples 8 --json --out " + (tmp.path / "m").string(),
+            tmp.path);
+  ASSERT_EQ(mpi.status, 0) << mpi.err;
+  const auto o = json::parse(mpi.out);
+  EXPECT_EQ(o["ranks"], 2);
+  EXPECT_EQ(o["ran"], 8);
+  EXPECT_EQ(slurp(tmp.path / "l/mc.csv"), slurp(tmp.path / "m/mc.csv"));
+}
 }  // namespace

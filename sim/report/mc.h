@@ -1,0 +1,72 @@
+// Monte Carlo over a scenario (`edgejoule mc`): N samples of the --vary distributions (and
+// of the scenario's own random seeds), each one point run exactly as a sweep's point is
+// (sharded, resumable, in OUT/points/), gathered into OUT/mc.csv and OUT/mc_summary.json.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/report/distributions.h"
+#include "sim/report/sweep.h"
+
+namespace ej::report {
+
+struct McOptions {
+  std::filesystem::path scenario;
+  std::string scenarioName;
+  std::vector<VarySpec> vary;
+  // --set: fixed values every sample takes (before the drawn ones).
+  std::vector<std::pair<std::string, std::string>> fixed;
+  std::size_t samples = 100;
+  std::uint64_t seed = 1;
+  bool latinHypercube = false;
+  bool drawSeeds = true;  // each sample also draws the scenario's own random seeds
+  double level = 0.95;    // of the percentiles' confidence intervals
+  std::filesystem::path out;
+  unsigned workers = 1;
+  std::size_t shard = 0;
+  std::filesystem::path program;
+  bool progress = false;
+};
+
+// The keys of the scenario's random seeds: every `seed:` in the file, and `seed` of every
+// LoRaWAN radio that does not name one (its default, 1, is drawn too).
+std::vector<std::string> scenarioSeedKeys(const std::filesystem::path& scenario);
+
+// KEY's value in the scenario (a scalar, or the items of a list), as written.
+std::vector<std::string> scenarioValues(const std::filesystem::path& scenario,
+                                        const std::string& key);
+
+// The --set text of BASE (scenarioValues) times FACTOR: "[0.5, 0.6]" for a list.
+std::string scaledValue(const std::vector<std::string>& base, double factor);
+
+// The points: sample i's values of every --vary, then its seeds.
+std::vector<SweepPoint> mcPoints(const McOptions& options);
+
+struct McOutcome {
+  PointRunOutcome run;
+  double wall_s = 0;
+  std::filesystem::path csv, summary;
+  nlohmann::json summaryJson;
+};
+
+// Runs the missing samples, then writes OUT/mc.csv and OUT/mc_summary.json (rank 0).
+McOutcome runMc(const McOptions& options);
+
+// The outputs of one point for the tables: sweepFigures, then projected_life_days and the
+// December balance (from daily.csv).
+std::vector<std::pair<std::string, std::string>> pointOutputs(const std::filesystem::path& dir);
+
+// Mean, sd and percentiles (P5..P95 with intervals) of every numeric output column of
+// TABLE (a CSV read back); life columns are right-censored where empty.
+nlohmann::json summarizeSamples(const std::filesystem::path& csv,
+                                const std::vector<std::string>& inputColumns, double level);
+
+// The console lines of a summary: life and balance percentiles with their intervals.
+std::string describeMcSummary(const nlohmann::json& summary);
+
+}  // namespace ej::report
