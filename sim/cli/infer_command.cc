@@ -10,10 +10,10 @@
 #include <string>
 
 #include "sim/cli/command.h"
+#include "sim/core/confidence.h"
 #include "sim/core/config.h"
 #include "sim/firmware/firmware_images.h"
 #include "sim/nn/profile.h"
-#include "sim/core/confidence.h"
 
 namespace ej::cli {
 namespace {

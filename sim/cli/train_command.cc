@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "sim/cli/command.h"
-#include "sim/data/mnist.h"
 #include "sim/core/confidence.h"
+#include "sim/data/mnist.h"
 #include "sim/train/onnx_io.h"
 #include "sim/train/quantize.h"
 #include "sim/train/trainer.h"

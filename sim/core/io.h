@@ -1,8 +1,8 @@
 // Files in and out, one implementation each: reads with a stated size limit (a file named by
 // mistake, such as /dev/zero, is refused at once instead of read for ever), checked writes
-// (every error, down to fsync and close, names the file and the OS's reason), files and result folders replaced atomically
-// through a temporary sibling, and the rule that edgejoule only ever replaces a folder it
-// wrote itself (recognised by its marker file).
+// (every error, down to fsync and close, names the file and the OS's reason), files and result
+// folders replaced atomically through a temporary sibling, and the rule that edgejoule only ever
+// replaces a folder it wrote itself (recognised by its marker file).
 #pragma once
 
 #include <cstddef>

@@ -40,7 +40,9 @@ std::optional<Time> PoissonMotion::next() {
   return m_last;
 }
 
-TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeconds) {
+TraceMotion::TraceMotion(const std::filesystem::path& path, double startEpochSeconds) {
+  // Named in errors as the user would type it: relative to the working folder when inside it.
+  const std::filesystem::path csv = path.lexically_proximate(std::filesystem::current_path());
   core::CsvFile file;
   try {
     file = core::CsvFile::read(csv);
@@ -68,7 +70,8 @@ TraceMotion::TraceMotion(const std::filesystem::path& csv, double startEpochSeco
       throw core::ConfigError(
           fmt::format("{}:{}:1: '{}' is not a {} at or after the run's start", csv.string(),
                       row.line, fmt::join(row.cells, ","),
-                      utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds"));
+                      utc ? "UTC timestamp (2026-01-01T08:00:00Z)" : "number of seconds") +
+          " (within the longest horizon, 500 years)");
     }
     if (!m_times.empty() && seconds(*t) < m_times.back()) {
       throw core::ConfigError(

@@ -27,9 +27,11 @@ void checkScenarioBounds(const Scenario& s, const core::Config& cfg) {
                              core::kMaxEventsPerSource, "motion events");
     }
   }
-  if (s.solar) {
-    core::requirePeriodBound(node.child("harvester"), "step", s.solar->step, s.horizon,
-                             core::kMaxEventsPerSource, "steps");
+  if (s.harvester) {
+    if (const auto* solar = std::get_if<harvest::SolarHarvesterParams>(&*s.harvester)) {
+      core::requirePeriodBound(node.child("harvester"), "step", solar->step, s.horizon,
+                               core::kMaxEventsPerSource, "steps");
+    }
   }
 }
 

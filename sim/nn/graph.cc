@@ -91,10 +91,16 @@ void validateGraph(const Graph& graph) {
           layerFail(l, fmt::format("{} biases for {} outputs", l.bias.size(), out.c));
         break;
       }
-      case Op::Add:
-        if (l.inputs.size() != 2 || !(graph.shapes[std::size_t(l.inputs[1])] == in) || !(out == in))
-          layerFail(l, "two operands and an output of one shape expected");
+      case Op::Add: {
+        // The second operand broadcasts over the first (each of its C, H, W is 1 or the
+        // first's); the output has the first's shape.
+        if (l.inputs.size() != 2 || !(out == in))
+          layerFail(l, "two operands and an output of the first's shape expected");
+        const Shape& b = graph.shapes[std::size_t(l.inputs[1])];
+        if ((b.c != 1 && b.c != in.c) || (b.h != 1 && b.h != in.h) || (b.w != 1 && b.w != in.w))
+          layerFail(l, "the second operand does not broadcast over the first");
         break;
+      }
       case Op::MaxPool:
       case Op::AvgPool:
         validateWindow(l, in, out);

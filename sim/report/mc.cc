@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "sim/core/config.h"
+#include "sim/core/io.h"
 #include "sim/report/plot_data.h"
 #include "sim/report/stats.h"
 
@@ -351,7 +352,7 @@ McOutcome runMc(const McOptions& o) {
       csv += "\n";
     }
     outcome.csv = o.out / "mc.csv";
-    writeFileAtomically(outcome.csv, csv);
+    core::writeFileAtomically(outcome.csv, csv);
     json s = summarizeSamples(outcome.csv, inputs, o.level);
     s["scenario"] = o.scenarioName;
     s["seed"] = o.seed;
@@ -367,7 +368,7 @@ McOutcome runMc(const McOptions& o) {
                                        "permuted per factor (McKay, Beckman & Conover 1979)"
                                      : "");
     outcome.summary = o.out / "mc_summary.json";
-    writeFileAtomically(outcome.summary, s.dump(2) + "\n");
+    core::writeFileAtomically(outcome.summary, s.dump(2) + "\n");
     outcome.summaryJson = std::move(s);
   }
   outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -7,6 +7,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sim/core/io.h"
+
 namespace ej::report {
 
 std::vector<Objective> parseObjectives(std::string_view text) {
@@ -102,7 +104,7 @@ std::size_t markPareto(const std::filesystem::path& csv, const std::vector<Objec
     text += line + (front[r] ? ",true\n" : ",false\n");
     count += front[r];
   }
-  writeFileAtomically(csv, text);
+  core::writeFileAtomically(csv, text);
   return count;
 }
 

@@ -12,6 +12,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "sim/core/io.h"
 #include "sim/core/quantity.h"
 #include "sim/report/distributions.h"
 #include "sim/report/mc.h"
@@ -346,8 +347,8 @@ SensitivityOutcome runSensitivity(const SensitivityOptions& o) {
                    {"factors", mf}};
   }
   outcome.json = o.out / "sensitivity.json";
-  writeFileAtomically(outcome.json, r.dump(2) + "\n");
-  writeFileAtomically(o.out / "sensitivity.txt", sensitivityTable(r));
+  core::writeFileAtomically(outcome.json, r.dump(2) + "\n");
+  core::writeFileAtomically(o.out / "sensitivity.txt", sensitivityTable(r));
   outcome.result = std::move(r);
   outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return outcome;

@@ -119,27 +119,6 @@ std::vector<SweepPoint> sweepPoints(const std::vector<SweepSet>& sets, bool zip)
 
 namespace {
 
-const json* find(const json& j, const std::string& dotted) {
-  const json* node = &j;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = dotted.find('.', start);
-    const std::string key = dotted.substr(start, dot - start);
-    if (!node->is_object() || !node->contains(key)) return nullptr;
-    node = &(*node)[key];
-    if (dot == std::string::npos) return node;
-    start = dot + 1;
-  }
-}
-
-std::string cell(const json* v) {
-  if (!v || v->is_null()) return "";
-  if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
-  if (v->is_number()) return fmt::format("{:.9g}", v->get<double>());
-  if (v->is_string()) return v->get<std::string>();
-  return v->dump();
-}
-
 json readJson(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
@@ -343,7 +322,9 @@ void removeLeftovers(const fs::path& pointsDir) {
   }
 }
 
-bool pointDone(const PointRun& run, const SweepPoint& p) { return pointDone(run.out / p.dir); }
+bool pointDone(const PointRun& run, const SweepPoint& p) {
+  return report::pointDone(run.out / p.dir);
+}
 
 // The shards of PENDING: cut from the points in order of horizon, so a kernel's nodes end
 // together.
@@ -426,10 +407,9 @@ class ShardPool {
       for (const SweepPoint* p : missing) m_queue.push_back({p});
     } else if (!missing.empty()) {
       const SweepPoint& p = *missing.front();
-      m_failures.push_back(fmt::format("point {} ({}): {}", p.dir, describe(p),
-                                       exit.signalled
-                                           ? fmt::format("killed by signal {}", exit.code)
-                                           : firstLine(r.err)));
+      m_failures.push_back(fmt::format(
+          "point {} ({}): {}", p.dir, describe(p),
+          exit.signalled ? fmt::format("killed by signal {}", exit.code) : firstLine(r.err)));
     }
     fs::remove(r.file);
     if (missing.empty() || r.points.size() > 1) {
@@ -469,8 +449,8 @@ PointRunOutcome runPoints(const PointRun& run) {
       if (!fs::exists(run.out / run.manifest)) core::checkOutputTarget(run.out, run.force);
       fs::create_directories(run.out / "points");
       if (!core::isEdgejouleFolder(run.out)) {
-        core::writeMarker(run.out, {run.manifest.substr(0, run.manifest.find('.')),
-                                    run.scenario.string()});
+        core::writeMarker(run.out,
+                          {run.manifest.substr(0, run.manifest.find('.')), run.scenario.string()});
       }
       lock = std::make_unique<FolderLock>(run.out);
       writeOrCheckManifest(run);

@@ -77,8 +77,8 @@ struct PointRun {
 struct PointRunOutcome {
   std::size_t points = 0, alreadyDone = 0, ran = 0;
   std::size_t rerun = 0;  // found with a folder that was not a complete result, run again
-  unsigned ranks = 1;  // MPI ranks that shared the points (1: this process alone)
-  bool writer = true;  // this process writes the gathered tables (rank 0 under MPI)
+  unsigned ranks = 1;     // MPI ranks that shared the points (1: this process alone)
+  bool writer = true;     // this process writes the gathered tables (rank 0 under MPI)
 };
 
 // Runs the missing points of RUN (dealt over MPI ranks when started by mpirun). Throws

@@ -206,12 +206,14 @@ class Mutator {
         add(fmt::format("node {}: group = 1 given explicitly", name), true, "",
             [&](onnx::ModelProto& m) { setInt(node(m), "group", 1); });
       }
-      add(fmt::format("node {}: auto_pad = SAME_UPPER", name), false, name,
+      // auto_pad is supported (SAME_UPPER, SAME_LOWER, VALID; shapes then follow from it), so
+      // the malformed case is a value ONNX does not define.
+      add(fmt::format("node {}: auto_pad = SAME_MIDDLE", name), false, name,
           [&](onnx::ModelProto& m) {
             auto* a = node(m)->add_attribute();
             a->set_name("auto_pad");
             a->set_type(onnx::AttributeProto::STRING);
-            a->set_s("SAME_UPPER");
+            a->set_s("SAME_MIDDLE");
           });
       if (!conv) {
         add(fmt::format("node {}: ceil_mode = 1 (not supported)", name), false, name,
