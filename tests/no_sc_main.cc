@@ -4,7 +4,8 @@
 // tests enter through GoogleTest's main.
 #include <cstdio>
 
-int sc_main(int, char*[]) {
+// C linkage, as SystemC declares it (sysc/kernel/sc_externs.h).
+extern "C" int sc_main(int, char*[]) {
   std::fprintf(stderr, "this test does not run the SystemC kernel\n");
   return 1;
 }
