@@ -40,6 +40,7 @@ struct JobStep {
   Time duration{};               // State: how long; Infer: the profile's latency
   std::filesystem::path model;   // Infer: the .onnx file
   std::string backend = "emu";   // Infer: emu | analytic
+  std::string kernels;           // Infer: reference | optimized; "" = the MCU part's choice
   std::string radio;             // Send: the radio's key under node (e.g. `radio`)
   std::size_t payloadBytes = 0;  // Send: application payload
 

@@ -26,14 +26,16 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
   const nn::Backend backend = step.backend == "emu" ? nn::Backend::Emu : nn::Backend::Analytic;
   nn::InferenceProfile profile;
   try {
-    profile = nn::profileModel(step.model, nn::McuTarget::fromConfig(mcuCfg), backend);
+    auto target = nn::McuTarget::fromConfig(mcuCfg);
+    if (!step.kernels.empty()) target.kernels = nn::kernelLibraryFromName(step.kernels);
+    profile = nn::profileModel(step.model, target, backend);
   } catch (const core::ConfigError&) {
     throw;
   } catch (const std::exception& e) {
     stepCfg.fail("infer", e.what());
   }
   if (!profile.fits) stepCfg.fail("infer", "does not fit: " + profile.fitProblem);
-  const std::string key = step.model.string() + "|" + step.backend;
+  const std::string key = step.model.string() + "|" + step.backend + "|" + profile.kernels;
   for (const auto& known : s.inferences) {
     if (known["key"] == key) return profile.latency;
   }
@@ -42,6 +44,7 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
       {"key", key},
       {"model", step.model.filename().string()},
       {"backend", profile.backend},
+      {"kernels", profile.kernels},
       {"basis", step.backend == "emu"
                     ? "counted: the int8 kernels executed in Unicorn, cycles per instruction "
                       "from the core's reference manual"
