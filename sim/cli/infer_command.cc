@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct InferOptions {
-  std::string model, mcu, backend;
+  std::string model, mcu, backend, kernels;
   int samples = 2000;
   int emuSamples = 4;
   bool noCache = false;
@@ -54,7 +54,14 @@ std::string energyText(double j) {
 int run(const InferOptions& o) {
   const fs::path modelFile = locate("--model", o.model);
   const auto mcuCfg = core::Config::load(locate("--mcu", o.mcu));
-  const nn::McuTarget mcu = nn::McuTarget::fromConfig(mcuCfg);
+  nn::McuTarget mcu = nn::McuTarget::fromConfig(mcuCfg);
+  if (!o.kernels.empty()) {
+    try {
+      mcu.kernels = nn::kernelLibraryFromName(o.kernels);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--kernels: ") + e.what());
+    }
+  }
   nn::Backend backend = nn::Backend::Emu;
   if (!o.backend.empty()) {
     try {
@@ -84,6 +91,7 @@ int run(const InferOptions& o) {
   if (o.json) {
     nlohmann::json j;
     j["model"] = p.model, j["mcu"] = p.mcu, j["core"] = p.core, j["backend"] = p.backend;
+    j["kernels"] = p.kernels, j["scratch_bytes"] = p.scratchBytes;
     j["clock_Hz"] = in_Hz(mcu.clock), j["flash_wait_states"] = mcu.flashWaitStates;
     j["active_current_mA"] = in_mA(mcu.active), j["supply_voltage_V"] = in_V(mcu.supply);
     j["emu_samples"] = p.samples, j["calibration"] = pm.calibration, j["sparse_allowed"] = !o.dense;
@@ -129,7 +137,7 @@ int run(const InferOptions& o) {
                            p.mcu, p.core, in_Hz(mcu.clock) / 1e6, mcu.flashWaitStates,
                            in_mA(mcu.active), in_V(mcu.supply));
   std::cout << fmt::format(
-      "backend  {}{}\n\n", p.backend,
+      "backend  {}, {} kernels{}\n\n", p.backend, p.kernels,
       backend == nn::Backend::Emu
           ? fmt::format(" (cycles averaged over {} MNIST test digits)", p.samples)
           : std::string(" (formulas calibrated against emu)"));
@@ -144,7 +152,8 @@ int run(const InferOptions& o) {
   std::cout << fmt::format("{:<12} {:<12} {:>10} {:>13} {:>11} {:>11} {:>9}\n\n", "total", "",
                            grouped(double(p.macs)), grouped(p.cycles), timeText(in_s(p.latency)),
                            energyText(in_J(p.energy)), grouped(double(p.weightBytes)));
-  std::cout << fmt::format("SRAM     activations {} B of {} B\n", grouped(double(p.sramPeakBytes)),
+  std::cout << fmt::format("SRAM     activations {} B (with {} B of kernel scratch) of {} B\n",
+                           grouped(double(p.sramPeakBytes)), grouped(double(p.scratchBytes)),
                            grouped(double(mcu.sramBytes)));
   std::cout << fmt::format("flash    weights {} B + kernels {} B = {} B of {} B\n",
                            grouped(double(p.weightBytes)), grouped(double(p.codeBytes)),
@@ -171,6 +180,8 @@ const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
   cmd->add_option("--model", opts->model, "ONNX model (float32, opset 13)")->required();
   cmd->add_option("--mcu", opts->mcu, "MCU part file, e.g. hw/mcu/nrf52840.yaml")->required();
   cmd->add_option("--backend", opts->backend, "emu (default where an emulator exists) or analytic");
+  cmd->add_option("--kernels", opts->kernels,
+                  "kernel library: optimized (default, or the part's `kernels:`) or reference");
   cmd->add_option("--samples", opts->samples, "MNIST test digits for accuracy (default 2000)");
   cmd->add_option("--emu-samples", opts->emuSamples,
                   "digits the emu backend averages cycles over (default 4)");

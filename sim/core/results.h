@@ -151,6 +151,7 @@ struct RadioResult {
 struct InferenceResult {
   std::string model;    // file name
   std::string backend;  // "emu" | "analytic"
+  std::string kernels;  // the kernel library: "optimized" | "reference"
   std::string basis;    // counted or estimated, and how
   double cycles = 0;
   double latency_s = 0;
@@ -210,7 +211,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatteryResult, model, capacity_m
                                                 final_soc, drawn_mAh, accepted_mAh, wasted_mAh)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JobResult, triggers, runs, merged)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PirResult, motions, triggers)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferenceResult, model, backend, basis, cycles,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferenceResult, model, backend, kernels, basis,
+                                                cycles,
                                                 latency_s, energy_per_inference_J, macs,
                                                 sram_peak_bytes, flash_bytes, accuracy_int8,
                                                 accuracy_samples, accuracy_ci95)

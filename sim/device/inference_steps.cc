@@ -18,6 +18,7 @@ core::InferenceResult inferenceResult(const JobStep& step, const nn::InferencePr
   core::InferenceResult r;
   r.model = step.model.filename().string();
   r.backend = profile.backend;
+  r.kernels = profile.kernels;
   r.basis = step.backend == "emu"
                 ? "counted: the int8 kernels executed in Unicorn, cycles per instruction from "
                   "the core's reference manual"
@@ -50,7 +51,9 @@ void profileInferences(Scenario& s) {
       const auto backend = nn::backendFromName(step.backend);
       nn::InferenceProfile profile;
       try {
-        profile = nn::profileModel(step.model, *s.mcuTarget, backend);
+        nn::McuTarget target = *s.mcuTarget;
+        if (!step.kernels.empty()) target.kernels = nn::kernelLibraryFromName(step.kernels);
+        profile = nn::profileModel(step.model, target, backend);
       } catch (const std::exception& e) {
         throw std::runtime_error(fmt::format("{}: {}", step.model.string(), e.what()));
       }
@@ -60,7 +63,7 @@ void profileInferences(Scenario& s) {
       }
       step.duration = profile.latency;
       step.profiled = true;
-      const std::string key = step.model.string() + "|" + step.backend;
+      const std::string key = step.model.string() + "|" + step.backend + "|" + profile.kernels;
       bool known = false;
       for (const auto& i : s.inferences) known |= i.key == key;
       if (!known) s.inferences.push_back({key, inferenceResult(step, profile)});

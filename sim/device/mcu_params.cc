@@ -65,6 +65,7 @@ JobParams JobParams::fromConfig(const core::Config& cfg, const McuParams& mcu) {
       s.kind = JobStep::Kind::Infer;
       s.model = step.existingFile("infer");
       s.backend = step.choice("backend", {"emu", "analytic"}, "emu");
+      s.kernels = step.has("kernels") ? step.choice("kernels", {"reference", "optimized"}) : "";
       s.state = mcu.stateIndex(step, "in_state", step.text("in_state", "active"));
     } else if (step.has("send")) {
       const auto send = step.child("send");

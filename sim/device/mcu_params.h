@@ -41,6 +41,7 @@ struct JobStep {
   std::filesystem::path model;   // Infer: the .onnx file
   std::string backend = "emu";   // Infer: emu | analytic
   bool profiled = false;         // Infer: duration holds the profile's latency
+  std::string kernels;           // Infer: reference | optimized; "" = the MCU part's choice
   std::string radio;             // Send: the radio's key under node (e.g. `radio`)
   std::size_t payloadBytes = 0;  // Send: application payload
 

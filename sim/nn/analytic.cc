@@ -15,8 +15,94 @@
 
 namespace ej::nn {
 
-std::vector<double> layerFeatures(const QLayer& l) {
+namespace {
+
+// Whether output (oy, ox)'s window lies inside the input.
+bool windowInside(const ej_layer_t& d, int oy, int ox) {
+  const int iy0 = oy * d.stride_h - d.pad_t, ix0 = ox * d.stride_w - d.pad_l;
+  return iy0 >= 0 && ix0 >= 0 && iy0 + d.k_h <= d.in_h && ix0 + d.k_w <= d.in_w;
+}
+
+// Trip counts of the optimized kernels (ej_kernels_opt.c), per path.
+std::vector<double> optimizedFeatures(const QLayer& l, Core core, int path) {
   const ej_layer_t& d = l.desc;
+  const bool dsp = hasDsp(core);
+  const double outputs = double(d.out_c) * d.out_h * d.out_w;
+  if (path == EJ_PATH_IM2COL) {
+    // Per group: ceil(P/2) column pairs x ceil(cout_g/2) filter pairs run the 2x2 block,
+    // whose loop takes 4 taps (DSP) or 2 taps per trip, then the rest one by one; every
+    // column is gathered tap by tap, inside the input, 1x1, or checked at the border.
+    const double k = double(d.in_c / d.groups) * d.k_h * d.k_w;
+    const double step = dsp ? 4 : 2;
+    const double trips = std::floor(k / step), tail = k - trips * step;
+    const int p = d.out_h * d.out_w;
+    const double blocks = double(d.groups) * ((p + 1) / 2) * ((d.out_c / d.groups + 1) / 2);
+    double inside = 0, border = 0;
+    for (int oy = 0; oy < d.out_h; ++oy) {
+      for (int ox = 0; ox < d.out_w; ++ox) (windowInside(d, oy, ox) ? inside : border) += 1;
+    }
+    const double columns = double(d.groups) * p;
+    const double rows = d.k_h * d.k_w == 1 ? 0 : double(d.in_c / d.groups) * d.k_h;
+    return {blocks * trips,
+            blocks * tail,
+            blocks,
+            outputs,
+            inside * d.groups * k,
+            border * d.groups * k,
+            inside * d.groups * rows,
+            columns,
+            1.0};
+  }
+  if (path == EJ_PATH_DEPTHWISE3X3) {
+    // Border outputs: the clipped loop's rows inside the input and taps inside it.
+    double inside = 0, border = 0, borderRows = 0, borderTaps = 0;
+    for (int oy = 0; oy < d.out_h; ++oy) {
+      for (int ox = 0; ox < d.out_w; ++ox) {
+        if (windowInside(d, oy, ox)) {
+          inside += 1;
+          continue;
+        }
+        border += 1;
+        for (int ky = 0; ky < 3; ++ky) {
+          const int iy = oy * d.stride_h - d.pad_t + ky;
+          if (iy < 0 || iy >= d.in_h) continue;
+          borderRows += 1;
+          for (int kx = 0; kx < 3; ++kx) {
+            const int ix = ox * d.stride_w - d.pad_l + kx;
+            borderTaps += ix >= 0 && ix < d.in_w;
+          }
+        }
+      }
+    }
+    return {inside * d.out_c,
+            border * d.out_c,
+            borderRows * d.out_c,
+            borderTaps * d.out_c,
+            double(d.out_c) * d.out_h,
+            double(d.out_c),
+            1.0};
+  }
+  // EJ_PATH_FC. DSP: the input converted 4 at a time, then row pairs over 4-tap trips;
+  // otherwise row quads over single taps, then single rows.
+  const double k = d.in_c, n = d.out_c;
+  if (dsp) {
+    const double pairs = std::ceil(n / 2), trips = std::floor(k / 4), tail = k - trips * 4;
+    return {pairs * trips, pairs * tail, pairs, n, trips, tail, 1.0};
+  }
+  const double quads = std::floor(n / 4), rest = n - quads * 4;
+  return {quads * k, rest * k, quads, rest, n, 1.0};
+}
+
+}  // namespace
+
+std::uint32_t kernelKey(const QLayer& l, KernelLibrary library) {
+  return l.desc.op | std::uint32_t(kernelPath(l.desc, library)) << 8;
+}
+
+std::vector<double> layerFeatures(const QLayer& l, Core core, KernelLibrary library) {
+  const ej_layer_t& d = l.desc;
+  const int path = kernelPath(d, library);
+  if (path != EJ_PATH_REFERENCE) return optimizedFeatures(l, core, path);
   const double outputs = double(d.out_c) * d.out_h * d.out_w;
   switch (d.op) {
     case EJ_OP_CONV:
@@ -26,7 +112,9 @@ std::vector<double> layerFeatures(const QLayer& l) {
       // (output, input channel); the kx loop k_w times per valid row; taps are valid kx trips,
       // split as the conv's dot product takes them on M4/M7: 4 at a time (one word load and
       // two SMLAD), then the rest one by one.
-      double validRows = 0, quadTaps = 0, tailTaps = 0;
+      // Rows that enter the 4-wide loop and rows that enter the tail loop (each entry and
+      // exit costs a compare and a branch).
+      double validRows = 0, quadTaps = 0, tailTaps = 0, quadRows = 0, tailRows = 0;
       for (int oy = 0; oy < d.out_h; ++oy) {
         int rows = 0;
         for (int ky = 0; ky < d.k_h; ++ky) {
@@ -42,13 +130,18 @@ std::vector<double> layerFeatures(const QLayer& l) {
           validRows += rows;
           quadTaps += double(rows) * (cols / 4 * 4);
           tailTaps += double(rows) * (cols % 4);
+          quadRows += double(rows) * (cols >= 4);
+          tailRows += double(rows) * (cols % 4 != 0);
         }
       }
       const double perOutput = d.op == EJ_OP_CONV ? double(d.in_c / d.groups) * d.out_c : d.out_c;
       return {quadTaps * perOutput,
               tailTaps * perOutput,
               validRows * perOutput,
+              quadRows * perOutput,
+              tailRows * perOutput,
               double(d.k_h) * d.out_h * d.out_w * perOutput,
+              d.op == EJ_OP_CONV ? outputs * double(d.in_c / d.groups) : 0.0,
               outputs,
               1.0};
     }
@@ -90,11 +183,16 @@ std::vector<double> layerFeatures(const QLayer& l) {
   }
 }
 
-AnalyticCount predictLayer(const AnalyticCoefficients& c, const QLayer& l) {
-  const auto f = layerFeatures(l);
+AnalyticCount predictLayer(const AnalyticCoefficients& c, const QLayer& l, Core core,
+                           KernelLibrary library) {
+  const auto f = layerFeatures(l, core, library);
   AnalyticCount out;
-  const auto& cc = c.cycles.at(l.desc.op);
-  const auto& rc = c.flashReads.at(l.desc.op);
+  const auto key = kernelKey(l, library);
+  if (!c.cycles.count(key)) {
+    throw ModelError(fmt::format("layer '{}': the analytic fit has no layer like it", l.name));
+  }
+  const auto& cc = c.cycles.at(key);
+  const auto& rc = c.flashReads.at(key);
   for (std::size_t i = 0; i < f.size(); ++i)
     out.cycles += cc[i] * f[i], out.flashReads += rc[i] * f[i];
   out.cycles = std::max(out.cycles, 0.0);
@@ -127,25 +225,21 @@ std::vector<Graph> calibrationSuite() {
     int cin, h, cout, k, stride, pad, groups;
     double sparsity;
   };
-  for (const ConvCase& c : std::vector<ConvCase>{{1, 28, 6, 5, 1, 2, 1, 0},
-                                                 {6, 14, 16, 5, 1, 0, 1, 0},
-                                                 {3, 16, 8, 3, 1, 1, 1, 0},
-                                                 {8, 12, 8, 3, 2, 1, 8, 0},
-                                                 {4, 10, 12, 1, 1, 0, 1, 0},
-                                                 {16, 8, 16, 3, 1, 1, 16, 0},
-                                                 {2, 20, 4, 7, 2, 3, 1, 0},
-                                                 {8, 9, 16, 3, 1, 0, 2, 0},
-                                                 {4, 12, 4, 2, 1, 0, 1, 0},
-                                                 {2, 16, 4, 4, 1, 0, 1, 0},
-                                                 {1, 20, 3, 6, 2, 0, 1, 0},
-                                                 {6, 14, 16, 5, 1, 0, 1, 0.88},
-                                                 {1, 28, 6, 5, 1, 2, 1, 0.85},
-                                                 {6, 14, 16, 5, 1, 0, 1, 0.97},
-                                                 {3, 16, 8, 3, 1, 1, 1, 0.9},
-                                                 {8, 9, 16, 3, 1, 0, 2, 0.8},
-                                                 {2, 20, 4, 7, 2, 3, 1, 0.9},
-                                                 {16, 8, 32, 1, 1, 0, 1, 0.8},
-                                                 {8, 12, 8, 3, 2, 1, 1, 0.95}}) {
+  for (const ConvCase& c :
+       std::vector<ConvCase>{{1, 28, 6, 5, 1, 2, 1, 0},     {6, 14, 16, 5, 1, 0, 1, 0},
+                             {3, 16, 8, 3, 1, 1, 1, 0},     {8, 12, 8, 3, 2, 1, 8, 0},
+                             {4, 10, 12, 1, 1, 0, 1, 0},    {16, 8, 16, 3, 1, 1, 16, 0},
+                             {2, 20, 4, 7, 2, 3, 1, 0},     {8, 9, 16, 3, 1, 0, 2, 0},
+                             {4, 12, 4, 2, 1, 0, 1, 0},     {2, 16, 4, 4, 1, 0, 1, 0},
+                             {1, 20, 3, 6, 2, 0, 1, 0},     {5, 9, 7, 3, 1, 1, 1, 0},
+                             {16, 6, 16, 3, 1, 1, 1, 0},    {16, 8, 24, 1, 1, 0, 1, 0},
+                             {7, 6, 5, 1, 1, 0, 1, 0},      {24, 5, 16, 1, 2, 0, 1, 0},
+                             {12, 7, 12, 3, 1, 1, 12, 0},   {4, 9, 4, 3, 2, 0, 4, 0},
+                             {6, 16, 6, 3, 2, 1, 6, 0},     {10, 5, 10, 3, 1, 0, 10, 0},
+                             {6, 14, 16, 5, 1, 0, 1, 0.88}, {1, 28, 6, 5, 1, 2, 1, 0.85},
+                             {6, 14, 16, 5, 1, 0, 1, 0.97}, {3, 16, 8, 3, 1, 1, 1, 0.9},
+                             {8, 9, 16, 3, 1, 0, 2, 0.8},   {2, 20, 4, 7, 2, 3, 1, 0.9},
+                             {16, 8, 32, 1, 1, 0, 1, 0.8},  {8, 12, 8, 3, 2, 1, 1, 0.95}}) {
     Layer l;
     l.op = Op::Conv, l.kH = l.kW = c.k, l.strideH = l.strideW = c.stride;
     l.padT = l.padL = l.padB = l.padR = c.pad, l.groups = c.groups;
@@ -162,6 +256,9 @@ std::vector<Graph> calibrationSuite() {
                                                                             {84, 10, 0},
                                                                             {37, 23, 0},
                                                                             {256, 64, 0},
+                                                                            {10, 7, 0},
+                                                                            {64, 33, 0},
+                                                                            {13, 4, 0},
                                                                             {400, 120, 0.9},
                                                                             {120, 84, 0.8},
                                                                             {300, 50, 0.95},
@@ -219,7 +316,7 @@ std::vector<Graph> calibrationSuite() {
 
 }  // namespace
 
-AnalyticCoefficients fitAnalytic(Core core) {
+AnalyticCoefficients fitAnalytic(Core core, KernelLibrary library) {
   const Core emulated = core == Core::XtensaLx6 ? Core::Rv32imc : core;
   struct Rows {
     std::vector<std::vector<double>> x;
@@ -235,11 +332,11 @@ AnalyticCoefficients fitAnalytic(Core core) {
     }
     const QuantModel q = quantize(g, calib);
     // Wait states 1 so the emulator counts flash reads; cycles then exclude them again.
-    Emulator emu(emulated, q, 1);
+    Emulator emu(emulated, q, 1, library);
     const auto counts = emu.run(quantizeInput(q, calib[0]));
     for (std::size_t i = 0; i < q.layers.size(); ++i) {
-      Rows& r = rows[q.layers[i].desc.op];
-      r.x.push_back(layerFeatures(q.layers[i]));
+      Rows& r = rows[kernelKey(q.layers[i], library)];
+      r.x.push_back(layerFeatures(q.layers[i], emulated, library));
       r.cycles.push_back(double(counts[i].cycles - counts[i].flashReads));
       r.reads.push_back(double(counts[i].flashReads));
     }
@@ -264,14 +361,15 @@ AnalyticCoefficients fitAnalytic(Core core) {
   return c;
 }
 
-const AnalyticCoefficients& analyticCoefficients(Core core) {
+const AnalyticCoefficients& analyticCoefficients(Core core, KernelLibrary library) {
   static std::mutex mutex;
-  static std::map<Core, AnalyticCoefficients> memo;
+  static std::map<std::pair<Core, KernelLibrary>, AnalyticCoefficients> memo;
   std::lock_guard<std::mutex> lock(mutex);
-  auto it = memo.find(core);
+  auto it = memo.find({core, library});
   if (it != memo.end()) return it->second;
   const auto file =
-      profileCacheDir() / fmt::format("analytic-{}-{}.json", coreName(core), firmwareHash(core));
+      profileCacheDir() / fmt::format("analytic-{}-{}-{}.json", coreName(core),
+                                      kernelLibraryName(library), firmwareHash(core, library));
   AnalyticCoefficients c;
   bool loaded = false;
   if (std::ifstream in(file); in) {
@@ -287,13 +385,13 @@ const AnalyticCoefficients& analyticCoefficients(Core core) {
     }
   }
   if (!loaded) {
-    c = fitAnalytic(core);
+    c = fitAnalytic(core, library);
     nlohmann::json j;
     for (const auto& [op, v] : c.cycles) j["cycles"][std::to_string(op)] = v;
     for (const auto& [op, v] : c.flashReads) j["flash_reads"][std::to_string(op)] = v;
     writeCacheFile(file, j.dump(1));
   }
-  return memo.emplace(core, std::move(c)).first->second;
+  return memo.emplace(std::make_pair(core, library), std::move(c)).first->second;
 }
 
 }  // namespace ej::nn

@@ -13,6 +13,7 @@ McuTarget McuTarget::fromConfig(const core::Config& cfg) {
   t.flashBytes = cfg.integer("flash_bytes", 1, 1L << 40);
   t.supply = cfg.quantity<Voltage>("supply_voltage", core::Range::Positive);
   t.active = cfg.child("states").quantity<Current>("active", core::Range::Positive);
+  t.kernels = kernelLibraryFromName(cfg.choice("kernels", kernelLibraryNames(), "optimized"));
   return t;
 }
 

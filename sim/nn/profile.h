@@ -54,7 +54,9 @@ struct InferenceProfile {
   Time latency = seconds(0);  // cycles / clock
   Energy energy = joules(0);  // latency * active current * supply voltage
   std::int64_t macs = 0;
-  std::int64_t sramPeakBytes = 0;  // activation arena
+  std::string kernels;             // kernel library: reference | optimized
+  std::int64_t sramPeakBytes = 0;  // activation arena + the largest kernel scratch
+  std::int64_t scratchBytes = 0;   // the largest layer's kernel scratch (im2col columns)
   std::int64_t weightBytes = 0;    // all layers' constants in flash
   std::int64_t codeBytes = 0;      // the kernels' code
   std::int64_t flashBytes = 0;     // weights + code
@@ -70,9 +72,9 @@ struct ProfileOptions {
   bool allowSparse = true;  // false: pruned layers run dense (QuantOptions), for comparison
 };
 
-// Profiles MODEL on MCU. Cached per (model file hash, core, flash wait states, backend,
-// firmware build and cost-model version, emuSamples, allowSparse); latency, energy and fit
-// are recomputed from MCU each call.
+// Profiles MODEL on MCU with MCU.kernels. Cached per (model file hash, core, flash wait
+// states, backend, kernel library, firmware build and cost-model version, emuSamples,
+// allowSparse); latency, energy and fit are recomputed from MCU each call.
 // Throws ModelError (unsupported operator, naming op and node) or std::invalid_argument.
 InferenceProfile profileModel(const std::filesystem::path& model, const McuTarget& mcu,
                               Backend backend, const ProfileOptions& options = {});
@@ -98,8 +100,8 @@ Accuracy cachedAccuracy(const std::filesystem::path& model, int samples);
 std::filesystem::path profileCacheDir();
 // Writes TEXT to FILE atomically (temporary file + rename), creating its folder.
 void writeCacheFile(const std::filesystem::path& file, const std::string& text);
-// Hex FNV-1a 64 of the core's kernel image, the cost-model version and the hash of sim/nn's
-// and the kernels' sources (every cache key holds it).
-std::string firmwareHash(Core core);
+// Hex FNV-1a 64 of the core's kernel image of LIBRARY, the cost-model version and the hash
+// of sim/nn's and the kernels' sources (every cache key holds it).
+std::string firmwareHash(Core core, KernelLibrary library = KernelLibrary::Optimized);
 
 }  // namespace ej::nn

@@ -102,11 +102,17 @@ TEST_F(ProfileTest, TooLittleSramDoesNotFit) {
   // The fixture's arena, first fit: input 784 B at 0, conv1's 4,704 B after it; pool1's
   // 1,176 B do not fit in the input's freed 784 B and go after: 784 + 4,704 + 1,176 = 6,664 B.
   // 6,000 B is above the lower bound checked before profiling (pool1's input and output at
-  // once: 4,704 + 1,176 = 5,880 B) and below what the planner needs.
+  // once: 4,704 + 1,176 = 5,880 B) and below what the planner needs. The optimized kernels'
+  // scratch comes on top, the largest layer's: fc1's int16 copy of its 16 x 5 x 5 = 400 inputs
+  // on the M4, 2 x 400 = 800 B (conv2's two int16 im2col columns of 6 x 5 x 5 = 150 taps:
+  // 2 x 2 x 150 = 600 B; conv1's: 2 x 2 x 26 = 104 B).
   tiny.sramBytes = 6000;
   const InferenceProfile p = profileModel(m_model, tiny, Backend::Analytic);
   EXPECT_FALSE(p.fits);
-  EXPECT_EQ(p.sramPeakBytes, 6664);
+  EXPECT_EQ(p.scratchBytes, 800);
+  EXPECT_EQ(p.sramPeakBytes, 6664 + 800);
+  tiny.kernels = KernelLibrary::Reference;  // no scratch
+  EXPECT_EQ(profileModel(m_model, tiny, Backend::Analytic).sramPeakBytes, 6664);
   EXPECT_NE(p.fitProblem.find("SRAM"), std::string::npos);
 }
 
@@ -151,18 +157,23 @@ TEST_F(ProfileTest, AnImplausibleCachedProfileIsMeasuredAgain) {
 
 TEST_F(ProfileTest, AnalyticWithinTwoAndAHalfPercentOfEmuOnEveryEmulatedCore) {
   // The analytic formulas are fitted on a separate calibration suite, so this measures how
-  // well they generalise: to the untrained fixture, the structured S-88x network (the worst
-  // case measured: +2.10% on the ESP32-C3, 5-tap rows and 1-channel layers) and the sparse
-  // magnitude-13x. 2.5% is the accuracy claimed in sim/nn/README.md.
+  // well they generalise: to the untrained fixture, the structured S-88x network (5-tap rows
+  // and 1-channel layers) and the sparse magnitude-13x, with both kernel libraries.
+  // 2.5% is the accuracy claimed in sim/nn/README.md.
   const fs::path models = fs::path(EJ_SOURCE_DIR) / "models";
   for (const fs::path& model :
        {m_model, models / "lenet5-s-88x.onnx", models / "lenet5-magnitude-13x.onnx"}) {
-    for (const char* part : {"nrf52840", "stm32l476", "rp2040", "stm32h743", "esp32c3"}) {
-      const McuTarget mcu = McuTarget::fromConfig(
+    for (const char* part :
+         {"nrf52840", "stm32l476", "rp2040", "stm32h743", "esp32c3", "stm32l4r5", "nrf5340"}) {
+      McuTarget mcu = McuTarget::fromConfig(
           core::Config::load(fs::path(EJ_SOURCE_DIR) / "hw/mcu" / (std::string(part) + ".yaml")));
-      const double emu = profileModel(model, mcu, Backend::Emu).cycles;
-      const double analytic = profileModel(model, mcu, Backend::Analytic).cycles;
-      EXPECT_NEAR(analytic / emu, 1.0, 0.025) << model.filename() << " on " << part;
+      for (const auto lib : {KernelLibrary::Reference, KernelLibrary::Optimized}) {
+        mcu.kernels = lib;
+        const double emu = profileModel(model, mcu, Backend::Emu).cycles;
+        const double analytic = profileModel(model, mcu, Backend::Analytic).cycles;
+        EXPECT_NEAR(analytic / emu, 1.0, 0.025)
+            << model.filename() << " on " << part << " (" << kernelLibraryName(lib) << ")";
+      }
     }
   }
 }
@@ -219,17 +230,25 @@ TEST(ValidationTest, CifarNetOnCortexM7BetweenCmsisNnAndItsBaseline) {
   }
   const QuantModel q = quantize(g, calib);
   EXPECT_EQ(q.macs(), 2457600 + 6553600 + 3276800 + 10240);
-  Emulator emu(Core::CortexM7, q, 0);
-  double cycles = 0;
-  for (const auto& l : emu.run(quantizeInput(q, calib[0]))) cycles += double(l.cycles);
-  const double perMac = cycles / double(q.macs());
-  std::printf(
-      "CIFAR-10 CNN on emulated Cortex-M7: %.0f cycles, %.2f cycles/MAC, %.1f ms at 216 MHz; "
-      "%.0f M guest instructions/s\n",
-      cycles, perMac, cycles / 216e3,
-      double(emu.totalInstructions()) / emu.emulationSeconds() / 1e6);
-  EXPECT_GT(perMac, 1.74);
-  EXPECT_LT(perMac, 8.0);
+  double perMac[2] = {0, 0};
+  for (const auto lib : {KernelLibrary::Reference, KernelLibrary::Optimized}) {
+    Emulator emu(Core::CortexM7, q, 0, lib);
+    double cycles = 0;
+    for (const auto& l : emu.run(quantizeInput(q, calib[0]))) cycles += double(l.cycles);
+    perMac[int(lib)] = cycles / double(q.macs());
+    std::printf(
+        "CIFAR-10 CNN on emulated Cortex-M7, %s kernels: %.0f cycles, %.2f cycles/MAC, %.1f ms "
+        "at 216 MHz\n",
+        kernelLibraryName(lib), cycles, perMac[int(lib)], cycles / 216e3);
+  }
+  // The reference kernels (plain C, SMLAD dot products only) lie between CMSIS-NN and
+  // Lai et al.'s baseline.
+  EXPECT_GT(perMac[0], 1.74);
+  EXPECT_LT(perMac[0], 8.0);
+  // The optimized library (CMSIS-NN's techniques) within 25 % of CMSIS-NN's 1.74 cycles/MAC:
+  // the same inner loop (8 SMLAD per 4 taps of a 2x2 block), priced from the core's timing
+  // model, not fitted to the paper; the measured distance is in sim/firmware/README.md.
+  EXPECT_NEAR(perMac[1] / 1.74, 1.0, 0.25);
 }
 
 }  // namespace

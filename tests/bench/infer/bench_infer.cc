@@ -1,0 +1,143 @@
+// Benchmark (not a test): emulator throughput, the network x core x kernel-library table of
+// cycles/MAC and latency, analytic-vs-emu error on every row, and the cold profile of the
+// reference node. Run through tests/bench/infer/run (prints Markdown).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "sim/core/config.h"
+#include "sim/data/mnist.h"
+#include "sim/nn/analytic.h"
+#include "sim/nn/emulator.h"
+#include "sim/nn/onnx_import.h"
+#include "sim/nn/profile.h"
+#include "tests/nn/layer_shapes.h"
+
+namespace nn = ej::nn;
+namespace fs = std::filesystem;
+
+namespace {
+
+double seconds(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+struct Network {
+  std::string name;
+  nn::QuantModel quant;
+  std::vector<std::int8_t> input;
+};
+
+std::vector<Network> networks(const fs::path& root) {
+  std::vector<Network> out;
+  {
+    const auto pm = nn::prepareModel(root / "models/lenet5-dense.onnx");
+    const auto split = ej::data::loadMnistSplit();
+    const auto& img = split.test.images[0];
+    out.push_back({"lenet5-dense (trained)", pm.quant,
+                   nn::quantizeInput(pm.quant, std::vector<float>(img.begin(), img.end()))});
+  }
+  ej::data::SplitMix64 rng(5);
+  for (auto& [name, g] : nn::testing::mlperfLayerShapes()) {
+    std::vector<std::vector<float>> calib(8, std::vector<float>(std::size_t(g.shapes[0].size())));
+    for (auto& v : calib) {
+      for (auto& x : v) x = float(rng.uniform());
+    }
+    nn::QuantOptions dense;
+    dense.allowSparse = false;
+    auto q = nn::quantize(g, calib, dense);
+    auto in = nn::quantizeInput(q, calib[0]);
+    out.push_back({name, std::move(q), std::move(in)});
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // --speed: only the throughput and the cold profile, not the table.
+  const bool speedOnly = argc > 1 && std::string(argv[1]) == "--speed";
+  const fs::path root = EJ_SOURCE_DIR;
+  const std::vector<std::pair<nn::Core, std::string>> parts = {
+      {nn::Core::CortexM0Plus, "hw/mcu/rp2040.yaml"},
+      {nn::Core::CortexM4F, "hw/mcu/stm32l4r5.yaml"},
+      {nn::Core::CortexM7, "hw/mcu/stm32h743.yaml"},
+      {nn::Core::CortexM33, "hw/mcu/nrf5340.yaml"},
+      {nn::Core::Rv32imc, "hw/mcu/esp32c3.yaml"}};
+  const auto nets = networks(root);
+  std::map<std::string, std::pair<double, double>> speed;  // core: instructions, seconds
+  fmt::print(
+      "| network | MACs | core (part) | kernels | cycles (0 WS) | cycles/MAC | latency at the "
+      "part's clock and wait states | analytic vs emu |\n|---|---|---|---|---|---|---|---|\n");
+  for (const auto& net : nets) {
+    if (speedOnly) break;
+    for (const auto& [core, partFile] : parts) {
+      const auto part = nn::McuTarget::fromConfig(ej::core::Config::load(root / partFile));
+      for (const auto lib : {nn::KernelLibrary::Reference, nn::KernelLibrary::Optimized}) {
+        nn::Emulator emu(core, net.quant, 0, lib);
+        const auto counts = emu.run(net.input);
+        double cycles = 0, analytic = 0;
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+          cycles += double(counts[i].cycles);
+          analytic +=
+              nn::predictLayer(nn::analyticCoefficients(core, lib), net.quant.layers[i], core, lib)
+                  .cycles;
+        }
+        if (lib == nn::KernelLibrary::Optimized) {
+          auto& s = speed[nn::coreName(core)];
+          s.first += double(emu.totalInstructions()), s.second += emu.emulationSeconds();
+        }
+        double withWs = cycles;
+        if (part.flashWaitStates > 0) {
+          nn::Emulator ws(core, net.quant, part.flashWaitStates, lib);
+          withWs = 0;
+          for (const auto& c : ws.run(net.input)) withWs += double(c.cycles);
+        }
+        const double macs = double(net.quant.macs());
+        fmt::print(
+            "| {} | {:.0f} | {} ({}) | {} | {:.0f} | {:.2f} | {:.3f} ms ({} WS) | {:+.1f} % |\n",
+            net.name, macs, nn::coreName(core), part.name, nn::kernelLibraryName(lib), cycles,
+            cycles / macs, 1e3 * withWs / ej::in_Hz(part.clock), part.flashWaitStates,
+            100.0 * (analytic - cycles) / cycles);
+      }
+    }
+  }
+  fmt::print(
+      "\nEmulator throughput, optimized kernels, no flash-read hook (0 WS), all rows above "
+      "(one run per emulator: translation and block decoding included):\n");
+  for (const auto& [core, s] : speed) {
+    fmt::print("  {:<14} {:.0f} M guest instructions in {:.3f} s: {:.0f} M/s\n", core,
+               s.first / 1e6, s.second, s.first / s.second / 1e6);
+  }
+  // Warm throughput: one emulator, a first run (translation, block decoding), then 3 timed.
+  fmt::print(
+      "\nWarm emulator throughput, optimized kernels, 0 WS, resnet8-conv, 3 runs after one:\n");
+  for (const auto& [core, partFile] : parts) {
+    const auto& net = nets[5];  // resnet8-conv
+    nn::Emulator emu(core, net.quant, 0, nn::KernelLibrary::Optimized);
+    emu.run(net.input);
+    const double i0 = double(emu.totalInstructions()), s0 = emu.emulationSeconds();
+    for (int r = 0; r < 3; ++r) emu.run(net.input);
+    const double di = double(emu.totalInstructions()) - i0, ds = emu.emulationSeconds() - s0;
+    fmt::print("  {:<14} {:.0f} M guest instructions in {:.3f} s: {:.0f} M/s\n", nn::coreName(core),
+               di / 1e6, ds, di / ds / 1e6);
+  }
+  // Cold profile of the reference node: an empty cache, then what a scenario load does.
+  const fs::path cache = fs::temp_directory_path() / fmt::format("ej-bench-{}", std::rand());
+  setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto mcu = nn::McuTarget::fromConfig(ej::core::Config::load(root / "hw/mcu/nrf52840.yaml"));
+  const auto p = nn::profileModel(root / "models/lenet5-s-13x.onnx", mcu, nn::Backend::Emu);
+  const double tProfile = seconds(t0);
+  const auto acc = nn::cachedAccuracy(root / "models/lenet5-s-13x.onnx", 2000);
+  const double tTotal = seconds(t0);
+  fmt::print(
+      "\nCold profile of the reference node (lenet5-s-13x on the nRF52840, {} kernels): {:.0f} "
+      "cycles; profile {:.3f} s + accuracy on {} digits {:.3f} s = {:.3f} s\n",
+      p.kernels, p.cycles, tProfile, acc.samples, tTotal - tProfile, tTotal);
+  fs::remove_all(cache);
+  return 0;
+}
