@@ -105,6 +105,13 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
   for (const auto& c : r.components) {
     (c.flow == power::Flow::Load ? consumedTotal : harvestedTotal) += c.charge();
   }
+  // Each load's share of all the charge the loads took (self-discharge and the converter's
+  // loss included: they are lines of the ledger like the parts).
+  for (const auto& c : r.components) {
+    if (c.flow != power::Flow::Load) continue;
+    components[c.name]["share_of_consumed"] =
+        in_C(consumedTotal) > 0 ? in_C(c.charge()) / in_C(consumedTotal) : 0.0;
+  }
   const bool emptied = r.batteryEmptyAt.has_value();
   // Energy-neutral operation (Kansal et al., ACM TECS 6(4), 2007): over the run the harvest
   // covers the consumption, and the battery never ran empty on the way.
@@ -113,14 +120,93 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
   for (const auto& [start, end] : r.outages.listed) {
     intervals.push_back({{"start_days", in_d(start)}, {"end_days", in_d(end)}});
   }
-  const json outages = {{"count", r.outages.count},
-                        {"on_voltage", r.outages.onVoltage},
-                        {"total_days", in_d(r.outages.total)},
-                        {"longest_days", in_d(r.outages.longest)},
-                        {"intervals", intervals}};
+  // Without a harvester (or with `horizon: until_empty`) the battery's end is the end of
+  // the run, not an outage: it is reported under `end`.
+  const bool harvesting = (scenario.harvester || scenario.solar) && !scenario.untilEmpty;
+  const json outages = harvesting ? json{{"count", r.outages.count},
+                                         {"on_voltage", r.outages.onVoltage},
+                                         {"total_days", in_d(r.outages.total)},
+                                         {"longest_days", in_d(r.outages.longest)},
+                                         {"intervals", intervals}}
+                                  : json{{"count", 0},
+                                         {"on_voltage", 0},
+                                         {"total_days", 0.0},
+                                         {"longest_days", 0.0},
+                                         {"intervals", json::array()}};
   json jobs = json::object();
-  for (const auto& j : r.jobs) {
-    jobs[j.name] = {{"triggers", j.triggers}, {"runs", j.runs}, {"merged", j.merged}};
+  std::uint64_t missedRuns = 0, missedInferences = 0, missedReports = 0, missedMotion = 0;
+  for (std::size_t i = 0; i < r.jobs.size(); ++i) {
+    const auto& j = r.jobs[i];
+    jobs[j.name] = {{"triggers", j.triggers},
+                    {"runs", j.runs},
+                    {"merged", j.merged},
+                    {"missed", j.missed},
+                    {"missed_inferences", j.missedInferences},
+                    {"missed_reports", j.missedReports}};
+    missedRuns += j.missed;
+    missedInferences += j.missedInferences;
+    missedReports += j.missedReports;
+    if (i < scenario.jobs.size() &&
+        scenario.jobs[i].trigger == device::JobParams::Trigger::Motion) {
+      missedMotion += j.missed;
+    }
+  }
+  std::uint64_t droppedDutyCycle = 0;
+  for (const auto& [name, radio] : r.radios.items()) {
+    droppedDutyCycle += radio.value("dropped_duty_cycle", std::uint64_t{0});
+  }
+  const json missed = {
+      {"job_runs", missedRuns},
+      {"motion_events", missedMotion},
+      {"inferences", missedInferences},
+      {"reports", missedReports},
+      {"reports_dropped_duty_cycle", droppedDutyCycle},
+      {"basis",
+       "asked for while the node was browned out (not run); motion events: the motion-triggered "
+       "jobs' missed runs; reports dropped by the LoRaWAN duty cycle counted apart"}};
+  // The end of the node's power, and what caused it.
+  json end = nullptr;
+  if (r.endCause && emptied) {
+    end = {{"at_days", in_d(*r.batteryEmptyAt)},
+           {"cause", r.endCause->what},
+           {"limit_V", in_V(r.endCause->limit)},
+           {"battery_V", in_V(r.endCause->battery)},
+           {"battery_current_mA", in_mA(r.endCause->current)}};
+  }
+  // When the battery outlives the run: a projection from the net drain of the last complete
+  // year (or of the whole run, if shorter), marked as such. Charge-based: a brown-out on
+  // voltage may come earlier than the charge runs out.
+  json projected = nullptr, projectedYears = nullptr;
+  std::string projectedBasis;
+  if (!emptied && harvesting && -means.wasted_mAh + harvested_mAh - consumed_mAh >= 0) {
+    projectedBasis =
+        "no projection: the harvest covers the consumption (mean over the run's complete days)";
+  } else if (!emptied && !r.daily.empty() && in_C(r.batteryCapacity) > 0) {
+    const double capacity_mAh = in_mAh(r.batteryCapacity);
+    std::size_t first = 0;
+    double windowDays = 0;
+    for (std::size_t i = r.daily.size(); i-- > 0;) {
+      windowDays += r.daily[i].length_d;
+      first = i;
+      if (windowDays >= 365.0 - 1e-9) break;
+    }
+    const bool year = windowDays >= 365.0 - 1e-9;
+    const double startSoc =
+        first == 0 ? in_mAh(r.batteryInitial) / capacity_mAh : r.daily[first - 1].soc_end;
+    const double drain_mAh_per_day =
+        (startSoc - r.daily.back().soc_end) * capacity_mAh / windowDays;
+    const std::string window = year ? "the last complete 365 days" : "the whole run";
+    if (drain_mAh_per_day > 0) {
+      const double life = in_d(r.simulated) + in_mAh(r.batteryFinal) / drain_mAh_per_day;
+      projected = life;
+      projectedYears = life / 365.25;
+      projectedBasis = fmt::format(
+          "projection, not simulated: the charge left ({:.1f} mAh) at the net drain of {} "
+          "({:.4f} mAh/day, self-discharge included); a brown-out on voltage may come earlier",
+          in_mAh(r.batteryFinal), window, drain_mAh_per_day);
+    } else {
+      projectedBasis = fmt::format("no projection: the battery gained charge over {}", window);
+    }
   }
   json summary = {
       {"scenario", scenario.name},
@@ -129,6 +215,13 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
       {"horizon_days", in_d(scenario.horizon)},
       {"simulated_days", in_d(r.simulated)},
       {"battery_life_days", emptied ? json(in_d(*r.batteryEmptyAt)) : json(nullptr)},
+      {"battery_life_years", emptied ? json(in_d(*r.batteryEmptyAt) / 365.25) : json(nullptr)},
+      {"projected_life_days", projected},
+      {"projected_life_years", projectedYears},
+      {"projected_life_basis", projectedBasis},
+      {"horizon_until_empty", scenario.untilEmpty},
+      {"end", end},
+      {"missed", missed},
       {"energy_neutral", neutral},
       {"outages", outages},
       {"daily",
@@ -187,9 +280,40 @@ std::string humanSummary(const json& s) {
                      d["net_mAh"].get<double>(), s["energy_neutral"].get<bool>() ? "yes" : "no");
   if (s["battery_life_days"].is_null()) {
     out += "  battery life: the battery never emptied within the horizon\n";
+    if (s.contains("projected_life_days") && !s["projected_life_days"].is_null()) {
+      out += fmt::format("  projected life: {:.0f} days ({:.2f} years): {}\n",
+                         s["projected_life_days"].get<double>(),
+                         s["projected_life_years"].get<double>(),
+                         s["projected_life_basis"].get<std::string>());
+    }
   } else {
     const double life = s["battery_life_days"].get<double>();
-    out += fmt::format("  battery life: {:.4f} days ({:.2f} h)\n", life, life * 24);
+    out += fmt::format("  battery life: {:.4f} days ({:.2f} h, {:.3f} years)\n", life, life * 24,
+                       life / 365.25);
+  }
+  if (s.contains("end") && !s["end"].is_null()) {
+    const auto& e = s["end"];
+    if (e["limit_V"].get<double>() > 0) {
+      out += fmt::format("  ended by: {} (battery {:.3f} V under {:.1f} mA, limit {:.3f} V)\n",
+                         e["cause"].get<std::string>(), e["battery_V"].get<double>(),
+                         e["battery_current_mA"].get<double>(), e["limit_V"].get<double>());
+    } else {
+      out += fmt::format("  ended by: {} (battery {:.3f} V under {:.1f} mA)\n",
+                         e["cause"].get<std::string>(), e["battery_V"].get<double>(),
+                         e["battery_current_mA"].get<double>());
+    }
+  }
+  if (s.contains("missed") &&
+      s["missed"]["job_runs"].get<std::uint64_t>() +
+              s["missed"]["reports_dropped_duty_cycle"].get<std::uint64_t>() >
+          0) {
+    const auto& m = s["missed"];
+    out += fmt::format(
+        "  missed work: {} job runs in outages ({} motion events, {} inferences, {} reports), "
+        "{} reports dropped by the duty cycle\n",
+        m["job_runs"].get<std::uint64_t>(), m["motion_events"].get<std::uint64_t>(),
+        m["inferences"].get<std::uint64_t>(), m["reports"].get<std::uint64_t>(),
+        m["reports_dropped_duty_cycle"].get<std::uint64_t>());
   }
   // Without a harvester the first outage is the end of the run, not an outage to report.
   if (const auto n = s["outages"]["count"].get<long>(); n > 0 && d["harvested_mAh"] > 0) {
@@ -212,8 +336,13 @@ std::string humanSummary(const json& s) {
       if (!states.empty()) states += ", ";
       states += fmt::format("{} {:.3f}", state, v["charge_per_day_mAh"].get<double>());
     }
-    out += fmt::format("  {:<10} {:10.3f} mAh/day ({}) [{}]\n", name,
-                       c["charge_per_day_mAh"].get<double>(), states, c["flow"].get<std::string>());
+    const std::string share =
+        c.contains("share_of_consumed")
+            ? fmt::format(" {:5.1f} %", c["share_of_consumed"].get<double>() * 100)
+            : std::string();
+    out += fmt::format("  {:<14} {:10.3f} mAh/day{} ({}) [{}]\n", name,
+                       c["charge_per_day_mAh"].get<double>(), share, states,
+                       c["flow"].get<std::string>());
   }
   return out;
 }
@@ -243,6 +372,7 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
     auto daily = create(dir / "daily.csv");
     daily << "day,date,length_d,consumed_mAh,harvested_mAh,net_mAh,wasted_mAh,soc_end";
     for (const auto& c : r.components) daily << "," << c.name << "_mAh";
+    for (const auto& j : r.jobs) daily << "," << j.name << "_missed";
     daily << "\n";
     for (std::size_t i = 0; i < r.daily.size(); ++i) {
       const auto& row = r.daily[i];
@@ -254,6 +384,9 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
           row.length_d, consumed, harvested, harvested - consumed, row.wasted_mAh, row.soc_end);
       for (std::size_t c = 0; c < r.components.size(); ++c) {
         daily << fmt::format(",{:.9g}", row.component_mAh(c));
+      }
+      for (std::size_t j = 0; j < r.jobs.size(); ++j) {
+        daily << "," << (j < row.missed.size() ? row.missed[j] : 0);
       }
       daily << "\n";
     }
