@@ -178,7 +178,7 @@ json summarize(const device::Scenario& scenario, const device::RunResult& r) {
   // voltage may come earlier than the charge runs out.
   json projected = nullptr, projectedYears = nullptr;
   std::string projectedBasis;
-  if (!emptied && harvesting && -means.wasted_mAh + harvested_mAh - consumed_mAh >= 0) {
+  if (!emptied && harvesting && harvested_mAh >= consumed_mAh) {
     projectedBasis =
         "no projection: the harvest covers the consumption (mean over the run's complete days)";
   } else if (!emptied && !r.daily.empty() && in_C(r.batteryCapacity) > 0) {
