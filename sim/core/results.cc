@@ -100,6 +100,13 @@ void to_json(json& j, const RunSummary& v) {
        {"horizon_days", v.horizon_days},
        {"simulated_days", v.simulated_days},
        {"battery_life_days", v.battery_life_days},
+       {"battery_life_years", v.battery_life_years},
+       {"projected_life_days", v.projected_life_days},
+       {"projected_life_years", v.projected_life_years},
+       {"projected_life_basis", v.projected_life_basis},
+       {"horizon_until_empty", v.horizon_until_empty},
+       {"end", v.end},
+       {"missed", v.missed},
        {"energy_neutral", v.energy_neutral},
        {"outages", v.outages},
        {"daily", v.daily},
@@ -120,6 +127,13 @@ void from_json(const json& j, RunSummary& v) {
   take(j, "horizon_days", v.horizon_days);
   take(j, "simulated_days", v.simulated_days);
   take(j, "battery_life_days", v.battery_life_days);
+  take(j, "battery_life_years", v.battery_life_years);
+  take(j, "projected_life_days", v.projected_life_days);
+  take(j, "projected_life_years", v.projected_life_years);
+  take(j, "projected_life_basis", v.projected_life_basis);
+  take(j, "horizon_until_empty", v.horizon_until_empty);
+  take(j, "end", v.end);
+  take(j, "missed", v.missed);
   take(j, "energy_neutral", v.energy_neutral);
   take(j, "outages", v.outages);
   take(j, "daily", v.daily);

@@ -54,6 +54,9 @@ struct ComponentResult {
   double charge_per_day_mAh = 0;
   double energy_per_day_J = 0;
   std::map<std::string, StateResult> states;
+  // A load's share of all the charge the loads took (self-discharge and the converter's loss
+  // included: they are lines of the ledger like the parts); null for a source.
+  std::optional<double> share_of_consumed;
 
   bool isLoad() const { return flow == "load"; }
 };
@@ -100,6 +103,28 @@ struct JobResult {
   std::uint64_t triggers = 0;
   std::uint64_t runs = 0;
   std::uint64_t merged = 0;  // triggers that fell into a run already under way
+  std::uint64_t missed = 0;  // runs asked for while the node was browned out
+  std::uint64_t missed_inferences = 0;
+  std::uint64_t missed_reports = 0;
+};
+
+// Work the node was asked for but did not do.
+struct MissedResult {
+  std::uint64_t job_runs = 0;
+  std::uint64_t motion_events = 0;
+  std::uint64_t inferences = 0;
+  std::uint64_t reports = 0;
+  std::uint64_t reports_dropped_duty_cycle = 0;
+  std::string basis;
+};
+
+// What ended the node's power: the limit crossed and the battery then.
+struct EndResult {
+  double at_days = 0;
+  std::string cause;
+  double limit_V = 0;
+  double battery_V = 0;
+  double battery_current_mA = 0;
 };
 
 struct PirResult {
@@ -181,6 +206,14 @@ struct RunSummary {
   double horizon_days = 0;
   double simulated_days = 0;
   std::optional<double> battery_life_days;  // null: never emptied within the horizon
+  std::optional<double> battery_life_years;
+  // When the battery outlives the run: a projection (not simulated), with its basis.
+  std::optional<double> projected_life_days;
+  std::optional<double> projected_life_years;
+  std::string projected_life_basis;
+  bool horizon_until_empty = false;
+  std::optional<EndResult> end;
+  MissedResult missed;
   bool energy_neutral = false;
   OutageResult outages;
   DailyResult daily;
@@ -199,7 +232,8 @@ struct RunSummary {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StateResult, current_mA, time_s, time_fraction,
                                                 charge_mAh, energy_J, charge_per_day_mAh)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ComponentResult, flow, charge_mAh, energy_J,
-                                                charge_per_day_mAh, energy_per_day_J, states)
+                                                charge_per_day_mAh, energy_per_day_J, states,
+                                                share_of_consumed)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DailyResult, consumed_mAh, harvested_mAh, net_mAh,
                                                 wasted_mAh, consumed_J, harvested_J, complete_days,
                                                 basis)
@@ -209,11 +243,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutageResult, count, on_voltage,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BatteryResult, model, capacity_mAh, initial_mAh,
                                                 final_mAh, minimum_mAh, brown_out_voltage_V,
                                                 final_soc, drawn_mAh, accepted_mAh, wasted_mAh)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JobResult, triggers, runs, merged)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JobResult, triggers, runs, merged, missed,
+                                                missed_inferences, missed_reports)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MissedResult, job_runs, motion_events, inferences,
+                                                reports, reports_dropped_duty_cycle, basis)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EndResult, at_days, cause, limit_V, battery_V,
+                                                battery_current_mA)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PirResult, motions, triggers)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferenceResult, model, backend, kernels, basis,
-                                                cycles,
-                                                latency_s, energy_per_inference_J, macs,
+                                                cycles, latency_s, energy_per_inference_J, macs,
                                                 sram_peak_bytes, flash_bytes, accuracy_int8,
                                                 accuracy_samples, accuracy_ci95)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SimulationResult, events, delta_cycles, wall_time_s,

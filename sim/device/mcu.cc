@@ -66,6 +66,10 @@ void Mcu::onWake() {
 
 void Mcu::request(std::size_t job) {
   ++m_counters[job].triggers;
+  if (!power->loadsPowered()) {
+    ++m_counters[job].missed;  // the node is browned out: the work is missed
+    return;
+  }
   if (m_queued[job]) {
     ++m_counters[job].merged;
     return;

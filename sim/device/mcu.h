@@ -28,6 +28,7 @@ class Mcu : public sc_core::sc_module {
     std::uint64_t triggers = 0;  // times the job was asked for
     std::uint64_t runs = 0;      // times it started
     std::uint64_t merged = 0;    // asked for while already waiting to run: merged into it
+    std::uint64_t missed = 0;    // asked for during an outage (the node unpowered): not run
   };
   const std::vector<JobParams>& jobs() const { return m_jobs; }
   const JobCounters& counters(std::size_t job) const { return m_counters.at(job); }

@@ -39,6 +39,7 @@ class Node : public sc_core::sc_module {
  private:
   void onDepleted();
   void onRestored();
+  bool m_untilEmpty = false;
   sc_core::sc_signal<bool> m_pirOutput{"pir_output"};
   std::function<void()> m_runEnded;
 };

@@ -53,7 +53,7 @@ void Recorder::closeDay() {
   m_lastState_mAh.resize(components.size());
   m_lastEnergy_J.resize(components.size(), 0.0);
   DailyRow row{
-      m_dayStart_s / kSecondsPerDay, (now_s - m_dayStart_s) / kSecondsPerDay, {}, {}, 0, 0};
+      m_dayStart_s / kSecondsPerDay, (now_s - m_dayStart_s) / kSecondsPerDay, {}, {}, 0, 0, {}};
   for (std::size_t c = 0; c < components.size(); ++c) {
     const auto& states = components[c].states;
     m_lastState_mAh[c].resize(states.size(), 0.0);
@@ -71,6 +71,14 @@ void Recorder::closeDay() {
   row.wasted_mAh = wasted - m_lastWasted_mAh;
   m_lastWasted_mAh = wasted;
   row.soc_end = m_battery.model().stateOfCharge().value();
+  if (m_missedCounts) {
+    const auto missed = m_missedCounts();
+    m_lastMissed.resize(missed.size(), 0);
+    for (std::size_t j = 0; j < missed.size(); ++j) {
+      row.missed.push_back(missed[j] - m_lastMissed[j]);
+      m_lastMissed[j] = missed[j];
+    }
+  }
   m_daily.push_back(std::move(row));
   m_dayStart_s = now_s;
 }

@@ -3,6 +3,8 @@
 // bus, so the figures are exact at the sample instant.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -19,6 +21,7 @@ struct DailyRow {
   std::vector<double> component_J;             // per component
   double wasted_mAh;                           // offered to the battery but not stored
   double soc_end;                              // state of charge at the end of the day
+  std::vector<std::uint64_t> missed;           // per job: runs missed in an outage that day
 
   double component_mAh(std::size_t c) const;
   // Sum over the components of one flow, given each component's flow.
@@ -36,6 +39,11 @@ class Recorder : public sc_core::sc_module {
   // PHASE: time zero's offset from the UTC midnight before it.
   Recorder(sc_core::sc_module_name name, power::PowerBus& bus, power::BatteryModule& battery,
            Time phase, Time interval);
+
+  // COUNTS gives the jobs' missed runs so far (the MCU's counters), for the daily rows.
+  void countMissed(std::function<std::vector<std::uint64_t>()> counts) {
+    m_missedCounts = std::move(counts);
+  }
 
   // Closes the last (partial) day and takes a last sample at the stop time.
   void finish();
@@ -56,6 +64,8 @@ class Recorder : public sc_core::sc_module {
   std::vector<std::vector<double>> m_lastState_mAh;
   std::vector<double> m_lastEnergy_J;
   double m_lastWasted_mAh = 0;
+  std::function<std::vector<std::uint64_t>()> m_missedCounts;
+  std::vector<std::uint64_t> m_lastMissed;
   std::vector<DailyRow> m_daily;
   std::vector<TimeseriesRow> m_series;
 };

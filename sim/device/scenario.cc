@@ -28,6 +28,32 @@ void checkInferStep(const Scenario& s, const core::Config& stepCfg, const JobSte
   }
 }
 
+// Reads the powered parts' supply ranges and checks them against the rail they start on:
+// the battery's open-circuit voltage, or the regulator's output from it.
+void checkSupplies(Scenario& s, const core::Config& node) {
+  std::vector<std::pair<core::Config, regulator::SupplyRange>> parts;
+  const auto mcu = node.child("mcu");
+  parts.emplace_back(mcu, regulator::SupplyRange::fromConfig(mcu, "mcu", s.mcu.part));
+  if (auto radio = node.optionalChild("radio")) {
+    s.radioIncludesCpu = s.radio->includesCpu;
+    parts.emplace_back(*radio, s.radio->supply);
+  }
+  if (auto pir = node.optionalChild("pir")) {
+    parts.emplace_back(*pir, regulator::SupplyRange::fromConfig(*pir, "pir", "the PIR sensor"));
+  }
+  const Voltage ocv = s.battery->terminalVoltage(Current());
+  const Voltage rail =
+      s.regulator ? regulator::Regulator(*s.regulator).outputVoltage(Current(), ocv) : ocv;
+  const std::string railName = s.regulator
+                                   ? "the output of node.regulator (" + s.regulator->name + ")"
+                                   : "the battery (its open-circuit voltage at the start)";
+  for (auto& [cfg, range] : parts) {
+    if (!range.declared()) continue;
+    range.checkRail(cfg, rail, railName);
+    s.supplies.push_back(range);
+  }
+}
+
 }  // namespace
 
 Time Scenario::phase() const { return seconds(std::fmod(startEpochSeconds, kSecondsPerDay)); }
@@ -47,9 +73,20 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   const auto epoch = core::parseUtcTimestamp(start);
   if (!epoch) cfg.fail("start", "expected a UTC timestamp such as 2026-01-01T00:00:00Z");
   s.startEpochSeconds = *epoch;
-  s.horizon = cfg.quantity<Time>("horizon", core::Range::Positive);
+  bool untilEmpty = false;
+  try {
+    untilEmpty = cfg.text("horizon") == "until_empty";
+  } catch (const core::ConfigError&) {
+    untilEmpty = false;  // a quantity with its source: not the word
+  }
+  s.untilEmpty = untilEmpty;
+  s.horizon = untilEmpty
+                  ? cfg.quantity<Time>("horizon_cap", days(365.0 * 50), core::Range::Positive)
+                  : cfg.quantity<Time>("horizon", core::Range::Positive);
   // 1 ns resolution: 64-bit time spans about 584 years.
-  if (s.horizon > days(365.0 * 500)) cfg.fail("horizon", "at most 500 years can be simulated");
+  if (s.horizon > days(365.0 * 500)) {
+    cfg.fail(untilEmpty ? "horizon_cap" : "horizon", "at most 500 years can be simulated");
+  }
   s.timeseriesInterval = hours(1);
   if (auto output = cfg.optionalChild("output")) {
     s.timeseriesInterval =
@@ -89,8 +126,9 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
     s.harvester = harvest::parseHarvesterSpec(*harvester, s.startEpochSeconds, s.horizon);
   }
   const auto battery = node.child("battery");
-  s.batteryModelName = battery.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
-  s.battery = power::createBatteryModel(battery);
+  const auto batterySpec = battery::BatteryParams::fromConfig(battery);
+  s.batteryModelName = batterySpec.modelName();
+  s.battery = power::createBatteryModel(batterySpec);
   if (s.battery->followsTemperature() && !(s.harvester && harvest::hasWeather(*s.harvester))) {
     battery.fail("temperature",
                  "`weather` follows the solar harvester's air temperature, but "
@@ -98,9 +136,10 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   }
   s.restartSoc = ratio(battery.number("restart_soc", 0.1, core::Range::Fraction));
   if (auto reg = node.optionalChild("regulator")) {
-    s.regulator = regulator::RegulatorParams::fromConfig(*reg);
-    s.regulator->checkSupply(*reg, s.battery->terminalVoltage(Current()));
+    s.regulator = regulator::RegulatorSpec::fromConfig(*reg);
+    s.regulator->checkSupply(*reg, batterySpec.voltage, s.battery->terminalVoltage(Current()));
   }
+  checkSupplies(s, node);
   checkScenarioBounds(s, cfg);
   cfg.requireAllRead();
   return s;

@@ -15,9 +15,10 @@
 #include "sim/device/pir_sensor.h"
 #include "sim/harvest/harvester_spec.h"
 #include "sim/nn/mcu_target.h"
+#include "sim/power/battery_factory.h"
 #include "sim/power/battery_model.h"
-#include "sim/power/battery_params.h"
 #include "sim/power/regulator/regulator.h"
+#include "sim/power/regulator/supply_range.h"
 #include "sim/radio/radio_module.h"
 
 namespace ej::device {
@@ -27,8 +28,11 @@ struct Scenario {
   std::filesystem::path file;
   std::string text;              // the file as written, for reports
   double startEpochSeconds = 0;  // `start`, UTC
-  Time horizon;                  // `horizon`
-  Time timeseriesInterval;       // `output.timeseries_interval`
+  Time horizon;                  // `horizon` (with `until_empty`: `horizon_cap`)
+  // `horizon: until_empty`: the run ends when the battery first empties or browns out,
+  // harvester or not, at the latest at `horizon_cap` (default 50 years).
+  bool untilEmpty = false;
+  Time timeseriesInterval;  // `output.timeseries_interval`
 
   McuParams mcu;
   std::vector<JobParams> jobs;
@@ -49,7 +53,12 @@ struct Scenario {
   std::unique_ptr<power::BatteryModel> battery;
   Ratio restartSoc = ratio(0.1);  // `node.battery.restart_soc`: back on after an outage
   // `node.regulator`: between the battery and the loads; none: the loads draw the battery.
-  std::optional<regulator::RegulatorParams> regulator;
+  std::optional<regulator::RegulatorSpec> regulator;
+  // The supply ranges of the powered parts that declare one (mcu, radio, pir).
+  std::vector<regulator::SupplyRange> supplies;
+  // `node.radio.includes_cpu`: the radio's currents include the MCU's (the ESP32-C3's WiFi
+  // figures): the MCU is not counted while the radio draws current.
+  bool radioIncludesCpu = false;
 
   // Time zero's offset from the UTC midnight before it.
   Time phase() const;

@@ -36,9 +36,17 @@ RunResult collect(Node& node, Charge initial, Clock::time_point wallStart) {
   r.batteryAccepted = node.battery.totals().accepted;
   r.batteryWasted = node.battery.totals().wasted;
   r.brownOutVoltage = node.battery.brownOutVoltage();
+  r.endCause = node.battery.firstCause();
   for (std::size_t j = 0; j < node.mcu.jobs().size(); ++j) {
     const auto& c = node.mcu.counters(j);
-    r.jobs.push_back({node.mcu.jobs()[j].name, c.triggers, c.runs, c.merged});
+    const auto& job = node.mcu.jobs()[j];
+    std::uint64_t infers = 0, sends = 0;
+    for (const auto& step : job.steps) {
+      infers += step.kind == JobStep::Kind::Infer;
+      sends += step.kind == JobStep::Kind::Send;
+    }
+    r.jobs.push_back(
+        {job.name, c.triggers, c.runs, c.merged, c.missed, c.missed * infers, c.missed * sends});
   }
   if (node.pir) {
     r.pirMotions = node.pir->motions();

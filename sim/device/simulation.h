@@ -20,6 +20,9 @@ namespace ej::device {
 struct JobResult {
   std::string name;
   std::uint64_t triggers, runs, merged;
+  // Asked for while the node was browned out, and the inferences and reports those runs
+  // would have made (the job's infer and send steps, once per missed run).
+  std::uint64_t missed = 0, missedInferences = 0, missedReports = 0;
 };
 
 struct RunResult {
@@ -30,6 +33,8 @@ struct RunResult {
   Charge batteryCapacity, batteryInitial, batteryFinal, batteryMinimum;
   Charge batteryDrawn, batteryAccepted, batteryWasted;
   Voltage brownOutVoltage;  // loaded voltage below which the node browns out
+  // What ended the first period of power (a limit's name, or "battery empty").
+  std::optional<power::BatteryModule::Cause> endCause;
   std::vector<JobResult> jobs;
   std::uint64_t pirMotions = 0, pirTriggers = 0;
   std::map<std::string, core::RadioResult> radios;  // per radio: its own counts

@@ -83,6 +83,9 @@ class BatteryModel {
   // The part's cutoff voltage: the brown-out threshold when no regulator sets one (zero:
   // the model has none, the node runs until the battery is empty).
   virtual Voltage cutoffVoltage() const { return Voltage(); }
+  // The cell's self-discharge, a constant leakage inside it that the model applies on top of
+  // the net current (zero: none). The ledger shows it as its own line.
+  virtual Current selfDischargeCurrent() const { return Current(); }
 
   // The deliverable capacity becomes CAPACITY from now on (the cell's temperature changed;
   // the caller has advanced the model to now). The charge the cell holds stays: the

@@ -58,7 +58,7 @@ void BatteryModule::schedule() {
   m_rechargedEvent.cancel();
   if (!m_inOutage) {
     auto t = m_model->timeToEmpty(m_net);
-    if (auto tv = m_model->timeToVoltage(m_brownOutVoltage, m_net)) {
+    if (auto tv = m_model->timeToVoltage(threshold(m_net), m_net)) {
       if (!t || *tv < *t) t = tv;
     }
     if (t) m_emptyEvent.notify(core::toScDelay(*t));
@@ -91,6 +91,13 @@ void BatteryModule::onEmpty() {
     m_brownOutCurrent = m_net;
     ++m_outages.onVoltage;
   }
+  if (!m_firstCause) {
+    // A current limit has no voltage threshold: its limit is reported as zero.
+    const Voltage limit = threshold(m_net) < volts(1e8) ? threshold(m_net) : Voltage();
+    m_firstCause = sagged
+                       ? Cause{bindingLimit(m_net), limit, m_model->terminalVoltage(m_net), m_net}
+                       : Cause{"battery empty", Voltage(), m_model->terminalVoltage(m_net), m_net};
+  }
   m_inOutage = true;
   m_outageStart = core::simNow();
   ++m_outages.count;
@@ -99,8 +106,33 @@ void BatteryModule::onEmpty() {
 }
 
 bool BatteryModule::belowBrownOut(Current net) const {
-  const auto t = m_model->timeToVoltage(m_brownOutVoltage, net);
+  const auto t = m_model->timeToVoltage(threshold(net), net);
   return t && *t <= seconds(1e-9);
+}
+
+Voltage BatteryModule::threshold(Current net) const {
+  const Current load = std::max(net, Current());
+  Voltage v = m_brownOutVoltage;
+  for (const auto& l : m_limits) {
+    // Over a current limit no voltage will do: a threshold no battery reaches.
+    if (l.maxCurrent && load > *l.maxCurrent) return volts(1e9);
+    v = std::max(v, l.voltage + load * l.follow);
+  }
+  return v;
+}
+
+std::string BatteryModule::bindingLimit(Current net) const {
+  const Current load = std::max(net, Current());
+  std::string what = "battery cutoff_voltage";
+  Voltage v = m_brownOutVoltage;
+  for (const auto& l : m_limits) {
+    if (l.maxCurrent && load > *l.maxCurrent) return l.what;
+    if (l.voltage + load * l.follow > v) {
+      v = l.voltage + load * l.follow;
+      what = l.what;
+    }
+  }
+  return what;
 }
 
 void BatteryModule::onRecharged() { settle(); }
@@ -115,7 +147,8 @@ void BatteryModule::checkRecharged() {
   // 1e-12 of a state of charge: the rounding of the scheduled instant to 1 ns.
   if (!m_inOutage || m_model->stateOfCharge().value() < m_restartSoc.value() - 1e-12) return;
   if (m_brownOutCurrent) {
-    const auto t = m_model->timeToVoltage(m_brownOutVoltage + volts(1e-3), *m_brownOutCurrent);
+    const Voltage restart = std::max(threshold(*m_brownOutCurrent) + volts(1e-3), m_restartVoltage);
+    const auto t = m_model->timeToVoltage(restart, *m_brownOutCurrent);
     if (t && *t <= Time()) return;
   }
   endOutage();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <systemc>
 #include <utility>
 #include <vector>
@@ -28,6 +29,7 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   void settle() override;
   Voltage voltage() const override { return m_model->terminalVoltage(m_net); }
   Voltage voltageAt(Current net) const override { return m_model->terminalVoltage(net); }
+  Current selfDischargeCurrent() const override { return m_model->selfDischargeCurrent(); }
   // A battery that follows the temperature (`temperature: weather`) settles, takes the
   // capacity at T, and re-schedules its empty, brown-out and restart instants: a change of
   // temperature is an event like a change of current.
@@ -38,7 +40,33 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // VMIN: a regulator's minimum input, else (the default) the part's cutoff voltage. Call
   // before the simulation starts.
   void setBrownOutVoltage(Voltage vmin) { m_brownOutVoltage = vmin; }
-  Voltage brownOutVoltage() const { return m_brownOutVoltage; }
+  // The brown-out voltage at no load: the highest of the limits.
+  Voltage brownOutVoltage() const { return threshold(Current()); }
+
+  // A further limit, checked in closed form like the cutoff: the node browns out when the
+  // terminal voltage under the net current I falls below VOLTAGE + I x FOLLOW (a part's
+  // minimum supply, seen through a converter whose output follows its input through FOLLOW
+  // in dropout; FOLLOW zero for a part on the battery itself). WHAT names it in the reports.
+  // A limit with MAX_CURRENT browns the node out at once whenever the net current is above
+  // it (a boost's input current limit: its output collapses), whatever the voltage.
+  struct Limit {
+    std::string what;
+    Voltage voltage;
+    Resistance follow{};
+    std::optional<Current> maxCurrent{};
+  };
+  void addBrownOutLimit(Limit limit) { m_limits.push_back(std::move(limit)); }
+  // After a brown-out on voltage the node restarts only once the battery holds at least
+  // this (a boost's start-up voltage), beside the brown-out voltage.
+  void setRestartVoltage(Voltage v) { m_restartVoltage = v; }
+  // What ended the first period of power: the limit that bound, or the empty battery.
+  struct Cause {
+    std::string what;  // "battery empty", or the limit's WHAT
+    Voltage limit;     // the threshold at the current then (zero when it emptied)
+    Voltage battery;   // the battery's terminal voltage under that current
+    Current current;   // the battery's net current then
+  };
+  const std::optional<Cause>& firstCause() const { return m_firstCause; }
 
   const BatteryModel& model() const { return *m_model; }
   Current netCurrent() const { return m_net; }
@@ -75,10 +103,17 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // True when the terminal voltage under NET is below the brown-out voltage now (within
   // the 1 ns rounding of a scheduled instant).
   bool belowBrownOut(Current net) const;
+  // The brown-out threshold under NET: the highest of the cutoff and the limits.
+  Voltage threshold(Current net) const;
+  // The limit that sets threshold(NET): its name.
+  std::string bindingLimit(Current net) const;
 
   std::unique_ptr<BatteryModel> m_model;
   Ratio m_restartSoc;
   Voltage m_brownOutVoltage;
+  std::vector<Limit> m_limits;
+  Voltage m_restartVoltage{};
+  std::optional<Cause> m_firstCause;
   // The current that browned the node out on voltage (none: it emptied); the restart
   // waits until the battery holds the brown-out voltage under it again.
   std::optional<Current> m_brownOutCurrent;

@@ -18,6 +18,8 @@ class EnergyStorageIf : public virtual sc_core::sc_interface {
   virtual Voltage voltage() const = 0;
   // The terminal voltage if NET flowed now (a regulator's input current depends on it).
   virtual Voltage voltageAt(Current net) const = 0;
+  // The storage's own leakage (self-discharge), applied inside it on top of the net current.
+  virtual Current selfDischargeCurrent() const { return Current(); }
   // The cell temperature is T from now on (the solar harvester's air temperature, at its
   // step). A storage whose capacity does not follow the temperature ignores it.
   virtual void setCellTemperature(Temperature t) = 0;

@@ -45,7 +45,7 @@ void Ledger::advanceTo(Time now, Voltage batteryVoltage, Voltage loadVoltage) {
 Current Ledger::current(Flow flow) const {
   Current total{};
   for (const auto& c : m_components) {
-    if (c.flow != flow) continue;
+    if (c.flow != flow || c.internal) continue;
     if (flow == Flow::Load && !m_loadsPowered && !c.keptPowered) continue;
     total += c.current();
   }

@@ -30,6 +30,9 @@ class Ledger {
     std::optional<Power> power;
     // Stays connected to the battery when the loads are cut off (a regulator).
     bool keptPowered = false;
+    // Drawn inside the battery (its self-discharge): a line of the ledger, but not part of
+    // the net current the bus hands the battery, which applies it itself.
+    bool internal = false;
 
     Current current() const { return states[state].current; }
     Charge charge() const;
@@ -53,18 +56,26 @@ class Ledger {
   void setStateCurrent(ComponentId id, std::size_t state, Current current) {
     m_components.at(id).states.at(state).current = current;
   }
+  // Adds a state to a part already attached; returns its index.
+  std::size_t addState(ComponentId id, const PowerState& state) {
+    auto& states = m_components.at(id).states;
+    states.push_back({state.name, state.current, {}, {}, {}});
+    return states.size() - 1;
+  }
   void setPower(ComponentId id, Power power) { m_components.at(id).power = power; }
 
   // During an outage the loads are cut off: they draw nothing and their time is not
   // counted in any state. Sources go on, and so do loads kept powered (keepPowered).
   void setLoadsPowered(bool powered) { m_loadsPowered = powered; }
   void keepPowered(ComponentId id) { m_components.at(id).keptPowered = true; }
+  void markInternal(ComponentId id) { m_components.at(id).internal = true; }
   bool loadsPowered() const { return m_loadsPowered; }
 
   const std::vector<Component>& components() const { return m_components; }
   const Component& component(ComponentId id) const { return m_components.at(id); }
 
-  // Sums over all components of one flow: the current now, and the charge/energy so far.
+  // Sums over all components of one flow: the current now (internal components left out:
+  // the battery applies them itself), and the charge/energy so far (all of them).
   Current current(Flow flow) const;
   Charge charge(Flow flow) const;
   Energy energy(Flow flow) const;

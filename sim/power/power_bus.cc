@@ -22,10 +22,41 @@ ComponentId PowerBus::attach(const std::string& name, std::vector<PowerState> st
 void PowerBus::start_of_simulation() {
   // Attached last, so that the parts keep their places in the ledger and the reports.
   if (m_regulator) {
-    m_regulatorId = m_ledger.add(
-        "regulator", {{"regulating", Current()}, {"dropout", Current()}, {"no_load", Current()}},
-        Flow::Load);
+    m_regulatorId = m_ledger.add("regulator",
+                                 {{"regulating", Current()},
+                                  {"dropout", Current()},
+                                  {"no_load", Current()},
+                                  {"pass_through", Current()}},
+                                 Flow::Load);
     m_ledger.keepPowered(m_regulatorId);  // it stays on the battery during an outage
+  }
+  // The battery's self-discharge: a load of its own in the ledger, never cut off, applied by
+  // the battery itself (not part of the net current it is told).
+  if (storage->selfDischargeCurrent() > Current()) {
+    m_selfDischargeId =
+        m_ledger.add("self_discharge", {{"leaking", storage->selfDischargeCurrent()}}, Flow::Load);
+    m_ledger.keepPowered(*m_selfDischargeId);
+    m_ledger.markInternal(*m_selfDischargeId);
+  }
+  if (m_cover) {
+    const auto& components = m_ledger.components();
+    bool covering = false, covered = false;
+    for (ComponentId id = 0; id < components.size(); ++id) {
+      if (components[id].name == m_cover->covering) {
+        m_cover->coveringId = id;
+        covering = true;
+      }
+      if (components[id].name == m_cover->covered) {
+        m_cover->coveredId = id;
+        covered = true;
+      }
+    }
+    if (covering && covered) {
+      m_cover->requested = components[m_cover->coveredId].state;
+      m_cover->coverState =
+          m_ledger.addState(m_cover->coveredId, {"in_" + m_cover->covering, Current()});
+      m_cover->resolved = true;
+    }
   }
   m_voltage = storage->voltage();
   updateBattery();
@@ -54,6 +85,9 @@ void PowerBus::change(Change&& apply) {
 void PowerBus::updateBattery() {
   // The regulator reads the battery's voltage now: bring its state up to now first.
   if (m_regulator) storage->settle();
+  if (m_selfDischargeId) {
+    m_ledger.setStateCurrent(*m_selfDischargeId, 0, storage->selfDischargeCurrent());
+  }
   const Current sources = m_ledger.current(Flow::Source);
   const Current net = m_regulator ? regulate(sources) : m_ledger.current(Flow::Load) - sources;
   m_net = net;
@@ -81,7 +115,10 @@ Current PowerBus::regulate(Current sources) {
   Current load{};
   const auto& components = m_ledger.components();
   for (ComponentId id = 0; id < components.size(); ++id) {
-    if (id != m_regulatorId && components[id].flow == Flow::Load) load += components[id].current();
+    if (id == m_regulatorId || components[id].internal || components[id].flow != Flow::Load) {
+      continue;
+    }
+    load += components[id].current();
   }
   Current in = load;
   Voltage vin = storage->voltageAt(in - sources);
@@ -94,11 +131,16 @@ Current PowerBus::regulate(Current sources) {
       if (converged) break;
     }
   } catch (const std::domain_error& e) {
-    throw std::runtime_error(
-        fmt::format("node.regulator: at t = {:.9g} s: {}", in_s(core::simNow()), e.what()));
+    // An overload, located like a load-time error at the part's rating (sim/power/README.md).
+    throw std::runtime_error(fmt::format("{}: at t = {:.9g} s ({:.6g} d): {}",
+                                         m_regulator->spec().maxOutputAt, in_s(core::simNow()),
+                                         in_d(core::simNow()), e.what()));
   }
   const Voltage out = m_regulator->outputVoltage(load, vin);
-  const std::size_t state = m_regulator->inRegulation(load, vin) ? 0 : 1;
+  constexpr std::size_t kPassThrough = 3;
+  const bool boostPass =
+      m_regulator->passingThrough(load, vin) && !m_regulator->spec().stepsDownOnly();
+  const std::size_t state = boostPass ? kPassThrough : m_regulator->inRegulation(load, vin) ? 0 : 1;
   m_ledger.setStateCurrent(m_regulatorId, state, in - load);
   m_ledger.setState(m_regulatorId, state);
   m_ledger.setPower(m_regulatorId, in * vin - load * out);
@@ -107,12 +149,36 @@ Current PowerBus::regulate(Current sources) {
 }
 
 void PowerBus::setState(ComponentId id, std::size_t state) {
+  if (m_cover && m_cover->resolved && id == m_cover->coveredId &&
+      m_ledger.component(id).state == m_cover->coverState) {
+    m_cover->requested = state;  // counted in the covering part's current until it stops
+    return;
+  }
   if (m_ledger.component(id).state == state) return;
-  change([&] { m_ledger.setState(id, state); });
+  change([&] {
+    m_ledger.setState(id, state);
+    applyCover();
+  });
 }
 
 void PowerBus::setStateCurrent(ComponentId id, std::size_t state, Current current) {
-  change([&] { m_ledger.setStateCurrent(id, state, current); });
+  change([&] {
+    m_ledger.setStateCurrent(id, state, current);
+    applyCover();
+  });
+}
+
+void PowerBus::applyCover() {
+  if (!m_cover || !m_cover->resolved) return;
+  auto& c = *m_cover;
+  const bool busy = m_ledger.component(c.coveringId).current() > Current();
+  const std::size_t now = m_ledger.component(c.coveredId).state;
+  if (busy && now != c.coverState) {
+    c.requested = now;
+    m_ledger.setState(c.coveredId, c.coverState);
+  } else if (!busy && now == c.coverState) {
+    m_ledger.setState(c.coveredId, c.requested);
+  }
 }
 
 void PowerBus::setLoadsPowered(bool powered) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <systemc>
 
 #include "sim/power/energy_storage_if.h"
@@ -29,6 +30,7 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   void setState(ComponentId id, std::size_t state) override;
   void setStateCurrent(ComponentId id, std::size_t state, Current current) override;
   std::size_t state(ComponentId id) const override { return m_ledger.component(id).state; }
+  bool loadsPowered() const override { return m_ledger.loadsPowered(); }
 
   // Puts REGULATOR between the battery and the loads (call during elaboration). The loads'
   // currents are then at its output voltage; the battery supplies its input current at
@@ -41,6 +43,14 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   const std::optional<regulator::Regulator>& regulator() const { return m_regulator; }
   // The voltage the loads are supplied at: the regulator's output, else the battery's.
   Voltage loadVoltage() const { return m_loadVoltage; }
+
+  // The currents of the part named COVERING include those of the part named COVERED (a
+  // radio's figures that include its own CPU, e.g. the ESP32-C3's WiFi): while COVERING draws
+  // any current, COVERED is counted in a state "in_<covering>" at zero current, so the CPU is
+  // not counted twice. Call during elaboration; the names are resolved at the start.
+  void cover(std::string covering, std::string covered) {
+    m_cover = Cover{std::move(covering), std::move(covered)};
+  }
 
   // Cuts the loads off (an outage) or powers them again.
   void setLoadsPowered(bool powered);
@@ -78,6 +88,19 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   // The regulator's input current for the loads now, consistent with the battery voltage
   // it causes; updates the regulator's ledger component. Returns the battery's net current.
   Current regulate(Current sources);
+  // Puts the covered part in its cover state while the covering part draws current, and
+  // back in the state it asked for when it stops.
+  void applyCover();
+
+  struct Cover {
+    std::string covering, covered;
+    ComponentId coveringId = 0, coveredId = 0;
+    std::size_t coverState = 0;  // the covered part's "in_<covering>" state
+    std::size_t requested = 0;   // the state the covered part asked for
+    bool resolved = false;
+  };
+  std::optional<Cover> m_cover;
+  std::optional<ComponentId> m_selfDischargeId;  // the battery's self-discharge line
 
   Ledger m_ledger;
   Voltage m_voltage{};      // battery voltage since the last change

@@ -37,6 +37,8 @@ class PowerBusIf : public virtual sc_core::sc_interface {
   virtual void setStateCurrent(ComponentId id, std::size_t state, Current current) = 0;
   // The state the part is in now.
   virtual std::size_t state(ComponentId id) const = 0;
+  // False during an outage: the loads are cut off (what they would do is missed work).
+  virtual bool loadsPowered() const { return true; }
 };
 
 }  // namespace ej::power

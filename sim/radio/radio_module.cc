@@ -265,8 +265,15 @@ void MqttRadio::checkPayload(const core::Config& at, std::string_view key,
 
 RadioSpec RadioSpec::fromConfig(const core::Config& radioCfg) {
   const auto protocol = radioCfg.choice("protocol", {"lorawan", "mqtt"});
-  if (protocol == "lorawan") return {LoraRadioParams::fromConfig(radioCfg)};
-  return {MqttWifiParams::fromConfig(radioCfg)};
+  RadioSpec spec{protocol == "lorawan"
+                     ? decltype(RadioSpec::params)(LoraRadioParams::fromConfig(radioCfg))
+                     : MqttWifiParams::fromConfig(radioCfg),
+                 {},
+                 false};
+  spec.supply =
+      regulator::SupplyRange::fromConfig(radioCfg, "radio", radioCfg.text("name", "radio"));
+  spec.includesCpu = radioCfg.flag("includes_cpu", false);
+  return spec;
 }
 
 std::optional<std::string> RadioSpec::payloadProblem(std::size_t payloadBytes) const {

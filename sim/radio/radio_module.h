@@ -18,6 +18,7 @@
 #include "sim/core/config.h"
 #include "sim/core/results.h"
 #include "sim/power/power_bus_if.h"
+#include "sim/power/regulator/supply_range.h"
 #include "sim/radio/lorawan_class_a.h"
 #include "sim/radio/message_sink_if.h"
 #include "sim/radio/mqtt_wifi.h"
@@ -139,6 +140,10 @@ std::optional<std::string> mqttPayloadProblem(const MqttWifiParams& params,
 // (so that `edgejoule check` validates radios and payloads without building modules).
 struct RadioSpec {
   std::variant<LoraRadioParams, MqttWifiParams> params;
+  // The part's supply range (`supply_min`, `supply_max`) and whether its currents include
+  // the CPU that runs its stack (`includes_cpu`, the ESP32-C3's WiFi): sim/power's keys.
+  regulator::SupplyRange supply;
+  bool includesCpu = false;
 
   // From the config's `protocol: lorawan | mqtt` key, its part file layered under it.
   static RadioSpec fromConfig(const core::Config& radioCfg);

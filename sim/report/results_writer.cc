@@ -86,6 +86,64 @@ core::OutageResult outageResult(const power::BatteryModule::Outages& o) {
   return out;
 }
 
+// When the battery outlives the run: a projection from the net drain of the last complete
+// year (or of the whole run, if shorter), marked as such. Charge-based: a brown-out on voltage
+// may come earlier than the charge runs out.
+void project(const device::RunResult& r, bool harvesting, core::RunSummary& s) {
+  if (r.batteryEmptyAt) return;
+  if (harvesting && s.daily.harvested_mAh >= s.daily.consumed_mAh) {
+    s.projected_life_basis =
+        "no projection: the harvest covers the consumption (mean over the run's complete days)";
+    return;
+  }
+  if (r.daily.empty() || !(in_C(r.batteryCapacity) > 0)) return;
+  const double capacity_mAh = in_mAh(r.batteryCapacity);
+  std::size_t first = 0;
+  double windowDays = 0;
+  for (std::size_t i = r.daily.size(); i-- > 0;) {
+    windowDays += r.daily[i].length_d;
+    first = i;
+    if (windowDays >= 365.0 - 1e-9) break;
+  }
+  const bool year = windowDays >= 365.0 - 1e-9;
+  const double startSoc =
+      first == 0 ? in_mAh(r.batteryInitial) / capacity_mAh : r.daily[first - 1].soc_end;
+  const double drain_mAh_per_day = (startSoc - r.daily.back().soc_end) * capacity_mAh / windowDays;
+  const std::string window = year ? "the last complete 365 days" : "the whole run";
+  if (!(drain_mAh_per_day > 0)) {
+    s.projected_life_basis =
+        fmt::format("no projection: the battery gained charge over {}", window);
+    return;
+  }
+  const double life = in_d(r.simulated) + in_mAh(r.batteryFinal) / drain_mAh_per_day;
+  s.projected_life_days = life;
+  s.projected_life_years = life / 365.25;
+  s.projected_life_basis = fmt::format(
+      "projection, not simulated: the charge left ({:.1f} mAh) at the net drain of {} ({:.4f} "
+      "mAh/day, self-discharge included); a brown-out on voltage may come earlier",
+      in_mAh(r.batteryFinal), window, drain_mAh_per_day);
+}
+
+core::MissedResult missedWork(const device::Scenario& scenario, const device::RunResult& r) {
+  core::MissedResult m;
+  for (std::size_t i = 0; i < r.jobs.size(); ++i) {
+    const auto& j = r.jobs[i];
+    m.job_runs += j.missed;
+    m.inferences += j.missedInferences;
+    m.reports += j.missedReports;
+    if (i < scenario.jobs.size() &&
+        scenario.jobs[i].trigger == device::JobParams::Trigger::Motion) {
+      m.motion_events += j.missed;
+    }
+  }
+  for (const auto& [name, radio] : r.radios)
+    m.reports_dropped_duty_cycle += radio.dropped_duty_cycle;
+  m.basis =
+      "asked for while the node was browned out (not run); motion events: the motion-triggered "
+      "jobs' missed runs; reports dropped by the LoRaWAN duty cycle counted apart";
+  return m;
+}
+
 }  // namespace
 
 core::RunSummary summarize(const device::Scenario& scenario, const device::RunResult& r) {
@@ -96,7 +154,11 @@ core::RunSummary summarize(const device::Scenario& scenario, const device::RunRe
   s.start_utc = core::formatUtc(scenario.startEpochSeconds);
   s.horizon_days = in_d(scenario.horizon);
   s.simulated_days = in_d(r.simulated);
-  if (r.batteryEmptyAt) s.battery_life_days = in_d(*r.batteryEmptyAt);
+  if (r.batteryEmptyAt) {
+    s.battery_life_days = in_d(*r.batteryEmptyAt);
+    s.battery_life_years = in_d(*r.batteryEmptyAt) / 365.25;
+  }
+  s.horizon_until_empty = scenario.untilEmpty;
 
   Charge consumedTotal{}, harvestedTotal{};
   for (std::size_t c = 0; c < r.components.size(); ++c) {
@@ -108,6 +170,11 @@ core::RunSummary summarize(const device::Scenario& scenario, const device::RunRe
     (load ? consumedTotal : harvestedTotal) += component.charge();
     s.components[component.name] = std::move(result);
   }
+  for (const auto& c : r.components) {
+    if (c.flow != power::Flow::Load) continue;
+    s.components[c.name].share_of_consumed =
+        in_C(consumedTotal) > 0 ? in_C(c.charge()) / in_C(consumedTotal) : 0.0;
+  }
   s.daily.net_mAh = s.daily.harvested_mAh - s.daily.consumed_mAh;
   s.daily.wasted_mAh = means.wasted_mAh;
   s.daily.complete_days = means.completeDays;
@@ -116,7 +183,16 @@ core::RunSummary summarize(const device::Scenario& scenario, const device::RunRe
   // Energy-neutral operation (Kansal et al., ACM TECS 6(4), 2007): over the run the harvest
   // covers the consumption, and the battery never ran empty on the way.
   s.energy_neutral = !r.batteryEmptyAt && harvestedTotal >= consumedTotal;
-  s.outages = outageResult(r.outages);
+  // Without a harvester (or with `horizon: until_empty`) the battery's end is the end of the
+  // run, not an outage: it is reported under `end`.
+  const bool harvesting = scenario.harvester && !scenario.untilEmpty;
+  if (harvesting) s.outages = outageResult(r.outages);
+  if (r.endCause && r.batteryEmptyAt) {
+    s.end = core::EndResult{in_d(*r.batteryEmptyAt), r.endCause->what, in_V(r.endCause->limit),
+                            in_V(r.endCause->battery), in_mA(r.endCause->current)};
+  }
+  s.missed = missedWork(scenario, r);
+  project(r, harvesting, s);
   s.battery = {scenario.batteryModelName,
                in_mAh(r.batteryCapacity),
                in_mAh(r.batteryInitial),
@@ -127,7 +203,9 @@ core::RunSummary summarize(const device::Scenario& scenario, const device::RunRe
                in_mAh(r.batteryDrawn),
                in_mAh(r.batteryAccepted),
                in_mAh(r.batteryWasted)};
-  for (const auto& j : r.jobs) s.jobs[j.name] = {j.triggers, j.runs, j.merged};
+  for (const auto& j : r.jobs) {
+    s.jobs[j.name] = {j.triggers, j.runs, j.merged, j.missed, j.missedInferences, j.missedReports};
+  }
   s.simulation = {r.events, r.deltaCycles, r.wallTime_s, r.nodesInKernel, "1 ns"};
   if (scenario.pir) s.pir = core::PirResult{r.pirMotions, r.pirTriggers};
   s.radios = r.radios;
@@ -150,9 +228,27 @@ std::string humanSummary(const core::RunSummary& s) {
                      s.energy_neutral ? "yes" : "no");
   if (!s.battery_life_days) {
     out += "  battery life: the battery never emptied within the horizon\n";
+    if (s.projected_life_days) {
+      out += fmt::format("  projected life: {:.0f} days ({:.2f} years): {}\n",
+                         *s.projected_life_days, *s.projected_life_years, s.projected_life_basis);
+    }
   } else {
     const double life = *s.battery_life_days;
-    out += fmt::format("  battery life: {:.4f} days ({:.2f} h)\n", life, life * 24);
+    out += fmt::format("  battery life: {:.4f} days ({:.2f} h, {:.3f} years)\n", life, life * 24,
+                       life / 365.25);
+  }
+  if (const auto& e = s.end) {
+    out += e->limit_V > 0
+               ? fmt::format("  ended by: {} (battery {:.3f} V under {:.1f} mA, limit {:.3f} V)\n",
+                             e->cause, e->battery_V, e->battery_current_mA, e->limit_V)
+               : fmt::format("  ended by: {} (battery {:.3f} V under {:.1f} mA)\n", e->cause,
+                             e->battery_V, e->battery_current_mA);
+  }
+  if (const auto& m = s.missed; m.job_runs + m.reports_dropped_duty_cycle > 0) {
+    out += fmt::format(
+        "  missed work: {} job runs in outages ({} motion events, {} inferences, {} reports), "
+        "{} reports dropped by the duty cycle\n",
+        m.job_runs, m.motion_events, m.inferences, m.reports, m.reports_dropped_duty_cycle);
   }
   // Without a harvester the first outage is the end of the run, not an outage to report.
   if (s.outages.count > 0 && d.harvested_mAh > 0) {
@@ -172,8 +268,10 @@ std::string humanSummary(const core::RunSummary& s) {
       if (!states.empty()) states += ", ";
       states += fmt::format("{} {:.3f}", state, v.charge_per_day_mAh);
     }
-    out += fmt::format("  {:<10} {:10.3f} mAh/day ({}) [{}]\n", name, c.charge_per_day_mAh, states,
-                       c.flow);
+    const std::string share =
+        c.share_of_consumed ? fmt::format(" {:5.1f} %", *c.share_of_consumed * 100) : std::string();
+    out += fmt::format("  {:<14} {:10.3f} mAh/day{} ({}) [{}]\n", name, c.charge_per_day_mAh, share,
+                       states, c.flow);
   }
   return out;
 }
@@ -190,6 +288,7 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
         core::CheckedFile daily(dir / "daily.csv");
         daily << "day,date,length_d,consumed_mAh,harvested_mAh,net_mAh,wasted_mAh,soc_end";
         for (const auto& c : r.components) daily << "," << c.name << "_mAh";
+        for (const auto& j : r.jobs) daily << "," << j.name << "_missed";
         daily << "\n";
         for (std::size_t i = 0; i < r.daily.size(); ++i) {
           const auto& row = r.daily[i];
@@ -201,6 +300,9 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
               row.length_d, consumed, harvested, harvested - consumed, row.wasted_mAh, row.soc_end);
           for (std::size_t c = 0; c < r.components.size(); ++c) {
             daily << fmt::format(",{:.9g}", row.component_mAh(c));
+          }
+          for (std::size_t j = 0; j < r.jobs.size(); ++j) {
+            daily << "," << std::to_string(j < row.missed.size() ? row.missed[j] : 0);
           }
           daily << "\n";
         }

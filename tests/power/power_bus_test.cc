@@ -49,14 +49,13 @@ TEST(PowerBusTest, BatteryEmptiesAtTheExactInstant) {
 }
 
 // MCP1700-like: 3.3 V out, 1.6 uA quiescent, 178 mV dropout at 250 mA (0.712 Ohm).
-regulator::RegulatorParams mcp1700Like() {
-  regulator::RegulatorParams ldo;
-  ldo.kind = regulator::RegulatorParams::Kind::Ldo;
+regulator::RegulatorSpec mcp1700Like() {
+  regulator::RegulatorSpec ldo;
   ldo.output = volts(3.3);
   ldo.quiescent = microamperes(1.6);
   ldo.maxOutput = milliamperes(250);
   ldo.minInput = volts(2.3);
-  ldo.dropoutResistance = volts(0.178) / milliamperes(250);
+  ldo.kind = regulator::LdoSpec{volts(0.178) / milliamperes(250)};
   return ldo;
 }
 
@@ -107,14 +106,12 @@ TEST(PowerBusRegulatorTest, BuckDrawsLessChargeThanItsLoadsAndLosesItsEfficiency
   // Battery: 65 s * 0.95294333 mA + 35 s * 97.8946100 mA = 3.48825267 C, 12.5577096 J;
   // loads 3.6 C, 11.88 J at 3.3 V; the regulator -0.11174733 C (a buck stepping down draws
   // less charge than it delivers) and a loss of 0.6777096 J.
-  regulator::RegulatorParams buck;
-  buck.kind = regulator::RegulatorParams::Kind::Buck;
+  regulator::RegulatorSpec buck;
   buck.output = volts(3.3);
   buck.quiescent = microamperes(0.36);
   buck.maxOutput = milliamperes(300);
   buck.minInput = volts(1.925);
-  buck.switchResistance = Resistance::from_value(0.6);
-  buck.proportionalLoss = ratio(0.039);
+  buck.kind = regulator::BuckSpec{Resistance::from_value(0.6), ratio(0.039)};
   bus.setRegulator(regulator::Regulator(buck));
   sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_SEC));
   bus.settle();

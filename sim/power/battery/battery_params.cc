@@ -47,10 +47,11 @@ bool OcvCurve::nonDecreasing() const {
   return true;
 }
 
-BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
+BatteryParams BatteryParams::fromConfig(const core::Config& cfg) {
   using core::Range;
-  BatteryPartParams p;
-  p.model = cfg.choice("model", {"ideal", "kibam", "peukert"});
+  BatteryParams p;
+  const std::string model = cfg.choice("model", {"ideal", "kibam", "peukert"}, "ideal");
+  p.model = model == "kibam" ? Model::Kibam : model == "peukert" ? Model::Peukert : Model::Ideal;
   p.chemistry = cfg.text("chemistry", "unspecified");
   p.capacity = cfg.quantity<Charge>("capacity", Range::Positive);
   p.voltage = cfg.quantity<Voltage>("voltage", Range::Positive);
@@ -73,7 +74,7 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
   p.kibamK = cfg.quantity<Frequency>("kibam_k", hertz(0), Range::NonNegative);
   p.peukertExponent = cfg.number("peukert_exponent", 1.0, Range::Positive);
   p.peukertRatedTime = cfg.quantity<Time>("peukert_rated_time", hours(20), Range::Positive);
-  if (p.model == "kibam") {
+  if (p.model == Model::Kibam) {
     if (!cfg.has("kibam_c") || !cfg.has("kibam_k")) {
       cfg.fail("model", "kibam needs kibam_c (0..1) and kibam_k (a rate, e.g. 4.5e-5 /s)");
     }
@@ -114,20 +115,37 @@ BatteryPartParams BatteryPartParams::fromConfig(const core::Config& cfg) {
     if (hi <= lo) range->fail("max", "must be above min");
     p.chargeTemperature = std::make_pair(lo, hi);
   }
-  if (p.model == "peukert" && p.peukertExponent < 1.0) {
+  if (p.model == Model::Peukert && p.peukertExponent < 1.0) {
     cfg.fail("peukert_exponent", "must be at least 1");
   }
-  if (p.cutoffVoltage >= p.voltage) {
-    cfg.fail("cutoff_voltage", fmt::format("must be below the nominal {} V", in_V(p.voltage)));
+  // The cutoff must lie below the pack's full open-circuit voltage (its OCV curve's top,
+  // else the nominal voltage): a 2 x AA pack (3.2 V full, 3.0 V nominal) may be cut at 3.0 V.
+  const Voltage full = p.ocv.empty() ? p.voltage : double(p.series) * p.ocv.at(ratio(1));
+  if (p.cutoffVoltage >= full) {
+    cfg.fail(
+        "cutoff_voltage",
+        fmt::format("must be below the pack's full open-circuit voltage, {:.3g} V", in_V(full)));
   }
   return p;
 }
 
-double BatteryPartParams::capacityRatioAt(Temperature t) const {
+std::string BatteryParams::modelName() const {
+  switch (model) {
+    case Model::Kibam:
+      return "kibam";
+    case Model::Peukert:
+      return "peukert";
+    case Model::Ideal:
+      break;
+  }
+  return "ideal";
+}
+
+double BatteryParams::capacityRatioAt(Temperature t) const {
   return power::CapacityVsTemperature{capacity, capacityVsTemperature}.ratioAt(t);
 }
 
-Current BatteryPartParams::selfDischargeCurrent() const {
+Current BatteryParams::selfDischargeCurrent() const {
   return selfDischargePerMonth * capacity / days(30);
 }
 

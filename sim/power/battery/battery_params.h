@@ -1,5 +1,6 @@
-// Parameters of a real battery (a part file in hw/battery/ plus scenario overrides): the
-// keys read by the KiBaM and Peukert models.
+// The battery's spec: a part file in hw/battery/ plus the scenario's overrides, or the
+// scenario's own keys, parsed once for every model (ideal, KiBaM, Peukert);
+// power::createBatteryModel (sim/power/battery_factory.h) builds the model it names.
 #pragma once
 
 #include <optional>
@@ -30,8 +31,9 @@ class OcvCurve {
   std::vector<std::pair<double, Voltage>> m_points;  // by state of charge
 };
 
-struct BatteryPartParams {
-  std::string model;              // kibam | peukert
+struct BatteryParams {
+  enum class Model { Ideal, Kibam, Peukert };
+  Model model = Model::Ideal;     // `model: ideal | kibam | peukert` (default ideal)
   std::string chemistry;          // documentation: li_ion, lipo, alkaline, li_socl2, lifepo4
   Charge capacity;                // rated capacity of one cell (at the rated discharge time)
   Voltage voltage;                // nominal voltage of the pack (series cells)
@@ -68,8 +70,10 @@ struct BatteryPartParams {
   // initial_soc, ocv (list of {soc, voltage}), kibam_c, kibam_k, peukert_exponent,
   // peukert_rated_time, capacity_vs_temperature (list of {temperature, capacity: ratio}),
   // temperature (a temperature, or `weather`).
-  static BatteryPartParams fromConfig(const core::Config& cfg);
+  static BatteryParams fromConfig(const core::Config& cfg);
 
+  // The `model` key as written: ideal, kibam or peukert.
+  std::string modelName() const;
   // Self-discharge as a constant leakage current (fraction of capacity per 30 days).
   Current selfDischargeCurrent() const;
   // The capacity_vs_temperature ratio at T (1 without a curve).

@@ -12,7 +12,7 @@ namespace {
 constexpr double kEmptyFraction = 1e-12;  // of capacity: below it a well counts as empty
 }
 
-KibamBattery::KibamBattery(const BatteryPartParams& params)
+KibamBattery::KibamBattery(const BatteryParams& params)
     : m_params(params),
       m_c(params.kibamC.value()),
       m_k(params.kibamK.value()),

@@ -17,7 +17,7 @@ namespace ej::battery {
 // c*C, after which it only accepts what flows on into y2 (charge acceptance tapers).
 class KibamBattery : public power::BatteryModel {
  public:
-  explicit KibamBattery(const BatteryPartParams& params);
+  explicit KibamBattery(const BatteryParams& params);
 
   Step advance(Current net, Time dt) override;
   std::optional<Time> timeToEmpty(Current net) const override;
@@ -39,8 +39,9 @@ class KibamBattery : public power::BatteryModel {
 
   Charge available() const { return m_y1; }
   Charge bound() const { return m_y2; }
+  Current selfDischargeCurrent() const override { return m_params.selfDischargeCurrent(); }
   Voltage cutoffVoltage() const override { return m_params.cutoffVoltage; }
-  const BatteryPartParams& params() const { return m_params; }
+  const BatteryParams& params() const { return m_params; }
 
  private:
   // The current the wells see for a terminal NET current: charge efficiency and
@@ -53,7 +54,7 @@ class KibamBattery : public power::BatteryModel {
   // First time in (0, horizon] at which y1 reaches LEVEL under current I; none if never.
   std::optional<double> timeToLevel(double current_A, double level_C, double horizon_s) const;
 
-  BatteryPartParams m_params;
+  BatteryParams m_params;
   double m_c;       // capacity ratio
   double m_k;       // rate constant k' (1/s)
   double m_cap_C;   // capacity in coulombs

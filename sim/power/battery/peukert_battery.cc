@@ -7,7 +7,7 @@
 
 namespace ej::battery {
 
-PeukertBattery::PeukertBattery(const BatteryPartParams& params)
+PeukertBattery::PeukertBattery(const BatteryParams& params)
     : m_params(params), m_remaining(params.initialSoc * params.capacity), m_full(params.capacity) {}
 
 void PeukertBattery::setCapacity(Charge capacity) {

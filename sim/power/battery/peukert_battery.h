@@ -16,7 +16,7 @@ namespace ej::battery {
 // with the charge efficiency, clipped at full.
 class PeukertBattery : public power::BatteryModel {
  public:
-  explicit PeukertBattery(const BatteryPartParams& params);
+  explicit PeukertBattery(const BatteryParams& params);
 
   Step advance(Current net, Time dt) override;
   std::optional<Time> timeToEmpty(Current net) const override;
@@ -26,6 +26,7 @@ class PeukertBattery : public power::BatteryModel {
 
   // The rate at which a discharge current NET (> 0) consumes stored charge.
   Current effectiveCurrent(Current net) const;
+  Current selfDischargeCurrent() const override { return m_params.selfDischargeCurrent(); }
   Voltage cutoffVoltage() const override { return m_params.cutoffVoltage; }
   // The state of charge at which OCV = VMIN/n + I R, reached linearly at the drain rate.
   std::optional<Time> timeToVoltage(Voltage vmin, Current net) const override;
@@ -33,7 +34,7 @@ class PeukertBattery : public power::BatteryModel {
   void setCapacity(Charge capacity) override;
 
  private:
-  BatteryPartParams m_params;
+  BatteryParams m_params;
   // Deliverable charge; negative while the cold locks more than the cell holds above the
   // bottom (down to minus the locked part: an empty cell).
   Charge m_remaining;

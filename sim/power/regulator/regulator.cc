@@ -1,4 +1,4 @@
-// LDO and buck regulator models; see regulator.h and sim/power/battery/README.md.
+// LDO, buck, boost and buck-boost models; see regulator.h and sim/power/regulator/README.md.
 #include "sim/power/regulator/regulator.h"
 
 #include <fmt/format.h>
@@ -7,68 +7,218 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/power/regulator/supply_range.h"
+
 namespace ej::regulator {
 
-RegulatorParams RegulatorParams::fromConfig(const core::Config& cfg) {
+// ---------------------------------------------------------------- EfficiencyTable
+
+EfficiencyTable::EfficiencyTable(std::vector<Curve> curves) : m_curves(std::move(curves)) {
+  for (auto& c : m_curves) {
+    std::sort(c.points.begin(), c.points.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  std::sort(m_curves.begin(), m_curves.end(),
+            [](const Curve& a, const Curve& b) { return a.input < b.input; });
+}
+
+double EfficiencyTable::onCurve(const Curve& curve, Current load) {
+  const auto& p = curve.points;
+  if (load <= p.front().first) return p.front().second;
+  if (load >= p.back().first) return p.back().second;
+  for (std::size_t j = 1; j < p.size(); ++j) {
+    if (p[j].first < load) continue;
+    // Datasheet efficiency curves are drawn on a logarithmic current axis.
+    const double w = std::log(load / p[j - 1].first) / std::log(p[j].first / p[j - 1].first);
+    return p[j - 1].second + w * (p[j].second - p[j - 1].second);
+  }
+  return p.back().second;
+}
+
+double EfficiencyTable::at(Current load, Voltage vin) const {
+  if (vin <= m_curves.front().input) return onCurve(m_curves.front(), load);
+  if (vin >= m_curves.back().input) return onCurve(m_curves.back(), load);
+  for (std::size_t j = 1; j < m_curves.size(); ++j) {
+    if (m_curves[j].input < vin) continue;
+    const double w =
+        ((vin - m_curves[j - 1].input) / (m_curves[j].input - m_curves[j - 1].input)).value();
+    return (1 - w) * onCurve(m_curves[j - 1], load) + w * onCurve(m_curves[j], load);
+  }
+  return onCurve(m_curves.back(), load);
+}
+
+Current EfficiencyTable::lowestLoad() const {
+  Current lowest = m_curves.front().points.front().first;
+  for (const auto& c : m_curves) lowest = std::min(lowest, c.points.front().first);
+  return lowest;
+}
+
+// ---------------------------------------------------------------- RegulatorSpec
+
+RegulatorSpec RegulatorSpec::fromConfig(const core::Config& cfg) {
   using core::Range;
-  RegulatorParams p;
-  p.kind = cfg.choice("model", {"ldo", "buck"}) == "buck" ? Kind::Buck : Kind::Ldo;
+  RegulatorSpec p;
+  const std::string model = cfg.choice("model", {"ldo", "buck", "boost", "buck_boost"});
+  p.name = cfg.text("name", "regulator");
   p.output = cfg.quantity<Voltage>("output_voltage", Range::Positive);
   p.quiescent = cfg.quantity<Current>("quiescent_current", Range::NonNegative);
   p.maxOutput = cfg.quantity<Current>("max_output_current", Range::Positive);
+  p.maxOutputAt = locationOf(cfg, "max_output_current");
   p.minInput = cfg.quantity<Voltage>("min_input_voltage", volts(0), Range::NonNegative);
   p.maxInput = cfg.quantity<Voltage>("max_input_voltage", p.maxInput, Range::Positive);
-  if (p.kind == Kind::Ldo) {
+  if (cfg.has("start_up_voltage")) {
+    p.startUpInput = cfg.quantity<Voltage>("start_up_voltage", Range::Positive);
+  }
+  std::vector<EfficiencyTable::Curve> curves;
+  for (const auto& curve : cfg.items("efficiency")) {
+    EfficiencyTable::Curve c{curve.quantity<Voltage>("input_voltage", Range::Positive), {}};
+    for (const auto& point : curve.items("points")) {
+      c.points.emplace_back(point.quantity<Current>("load", Range::Positive),
+                            point.number("efficiency", Range::Fraction));
+      if (c.points.back().second <= 0) point.fail("efficiency", "must be above 0");
+    }
+    if (c.points.empty()) curve.fail("points", "give at least one {load, efficiency} point");
+    curves.push_back(std::move(c));
+  }
+  p.efficiency = EfficiencyTable(std::move(curves));
+  if (model == "ldo") {
     const auto vdo = cfg.quantity<Voltage>("dropout_voltage", Range::NonNegative);
     const auto ido = cfg.quantity<Current>("dropout_current", Range::Positive);
-    p.dropoutResistance = vdo / ido;
+    p.kind = LdoSpec{vdo / ido};
+  } else if (model == "buck") {
+    p.kind =
+        BuckSpec{cfg.quantity<Resistance>("switch_resistance", Resistance(), Range::NonNegative),
+                 ratio(cfg.number("proportional_loss", 0.0, Range::NonNegative))};
   } else {
-    p.switchResistance =
-        cfg.quantity<Resistance>("switch_resistance", Resistance(), Range::NonNegative);
-    p.proportionalLoss = ratio(cfg.number("proportional_loss", 0.0, Range::NonNegative));
+    if (p.efficiency.empty()) {
+      cfg.fail("efficiency",
+               "a " + model + " needs its datasheet efficiency curves (efficiency vs load)");
+    }
+    if (model == "boost") {
+      BoostSpec boost{cfg.quantity<Resistance>("pass_resistance", Resistance(), Range::NonNegative),
+                      {}};
+      if (cfg.has("max_output_current_input")) {
+        boost.ratedInput = cfg.quantity<Voltage>("max_output_current_input", Range::Positive);
+      }
+      p.kind = boost;
+    } else {
+      p.kind = BuckBoostSpec{};
+    }
   }
   return p;
 }
 
-void RegulatorParams::checkSupply(const core::Config& cfg, Voltage supply) const {
-  if (supply > maxInput) {
-    cfg.fail("max_input_voltage",
-             fmt::format("{:.3g} V is below the battery's open-circuit voltage, {:.3g} V",
-                         in_V(maxInput), in_V(supply)));
+std::string RegulatorSpec::kindName() const {
+  switch (kind.index()) {
+    case 0:
+      return "ldo";
+    case 1:
+      return "buck";
+    case 2:
+      return "boost";
+    default:
+      return "buck_boost";
   }
 }
 
-Regulator::Regulator(RegulatorParams params) : m_params(std::move(params)) {}
+bool RegulatorSpec::stepsDownOnly() const {
+  return std::holds_alternative<LdoSpec>(kind) || std::holds_alternative<BuckSpec>(kind);
+}
+
+Resistance RegulatorSpec::followResistance() const {
+  if (const auto* ldo = std::get_if<LdoSpec>(&kind)) return ldo->dropoutResistance;
+  if (const auto* buck = std::get_if<BuckSpec>(&kind)) return buck->switchResistance;
+  return Resistance();
+}
+
+void RegulatorSpec::checkSupply(const core::Config& cfg, Voltage nominal, Voltage ocv) const {
+  if (ocv > maxInput) {
+    cfg.fail("max_input_voltage",
+             fmt::format("{:.3g} V is below the battery's open-circuit voltage, {:.3g} V",
+                         in_V(maxInput), in_V(ocv)));
+  }
+  if (stepsDownOnly() && output > nominal) {
+    cfg.fail("output_voltage",
+             fmt::format("a {} ({}) cannot raise the battery's nominal {:.3g} V to {:.3g} V: it "
+                         "would sit in dropout; use a boost or buck_boost, or a lower output",
+                         kindName(), name, in_V(nominal), in_V(output)));
+  }
+  const Voltage start = startUpInput.value_or(minInput);
+  if (ocv < start) {
+    cfg.fail(startUpInput ? "start_up_voltage" : "min_input_voltage",
+             fmt::format("{} does not start from the battery's {:.3g} V (it needs {:.3g} V)", name,
+                         in_V(ocv), in_V(start)));
+  }
+}
+
+// ---------------------------------------------------------------- Regulator
+
+Regulator::Regulator(RegulatorSpec spec) : m_spec(std::move(spec)) {}
+
+bool Regulator::passingThrough(Current load, Voltage vin) const {
+  if (vin < m_spec.minInput) return false;
+  if (const auto* boost = std::get_if<BoostSpec>(&m_spec.kind)) {
+    return vin - load * boost->passResistance > m_spec.output;
+  }
+  if (m_spec.stepsDownOnly()) return vin - load * m_spec.followResistance() < m_spec.output;
+  return false;
+}
 
 Voltage Regulator::outputVoltage(Current load, Voltage vin) const {
-  if (vin < m_params.minInput) return volts(0);
-  const Resistance r = m_params.kind == RegulatorParams::Kind::Ldo ? m_params.dropoutResistance
-                                                                   : m_params.switchResistance;
-  return std::clamp(vin - load * r, volts(0), m_params.output);
+  if (vin < m_spec.minInput) return volts(0);
+  if (const auto* boost = std::get_if<BoostSpec>(&m_spec.kind)) {
+    return std::max(m_spec.output, vin - load * boost->passResistance);
+  }
+  if (m_spec.stepsDownOnly()) {
+    return std::clamp(vin - load * m_spec.followResistance(), volts(0), m_spec.output);
+  }
+  return m_spec.output;
 }
 
 bool Regulator::inRegulation(Current load, Voltage vin) const {
-  const Resistance r = m_params.kind == RegulatorParams::Kind::Ldo ? m_params.dropoutResistance
-                                                                   : m_params.switchResistance;
-  return vin >= m_params.minInput && vin - load * r >= m_params.output;
+  return vin >= m_spec.minInput && !passingThrough(load, vin);
+}
+
+Power Regulator::tableInputPower(Current load, Voltage vin) const {
+  // The datasheet curves are measured at the input: they include the quiescent current.
+  // Below the lowest load they give, the input power falls linearly to the no-load input
+  // power V_in I_q (a converter's input power is affine in a light load: quiescent power
+  // plus the load's power over the conversion efficiency).
+  const auto& table = m_spec.efficiency;
+  const Current lowest = table.lowestLoad();
+  if (load >= lowest) return m_spec.output * load / table.at(load, vin);
+  const Power idle = vin * m_spec.quiescent;
+  const Power first = m_spec.output * lowest / table.at(lowest, vin);
+  return idle + (load / lowest).value() * (first - idle);
+}
+
+std::optional<Current> Regulator::inputCurrentLimit() const {
+  const auto* boost = std::get_if<BoostSpec>(&m_spec.kind);
+  if (!boost || !boost->ratedInput) return std::nullopt;
+  const Voltage vin = *boost->ratedInput;
+  return m_spec.output * m_spec.maxOutput / (vin * m_spec.efficiency.at(m_spec.maxOutput, vin));
 }
 
 Current Regulator::inputCurrent(Current load, Voltage vin) const {
-  if (load > m_params.maxOutput) {
-    throw std::domain_error(fmt::format("load {:.1f} mA exceeds the regulator's {:.1f} mA",
-                                        in_mA(load), in_mA(m_params.maxOutput)));
+  // A boost with an input current limit browns out above it (BatteryModule); its
+  // max_output_current is a rating at one input voltage, not a bound on the load.
+  if (load > m_spec.maxOutput && !inputCurrentLimit()) {
+    throw std::domain_error(fmt::format("{}: load {:.1f} mA exceeds its {:.1f} mA", m_spec.name,
+                                        in_mA(load), in_mA(m_spec.maxOutput)));
   }
   if (vin <= Voltage()) return amperes(0);
-  if (m_params.kind == RegulatorParams::Kind::Ldo || !inRegulation(load, vin)) {
-    // A linear pass element (LDO, or the buck's high-side switch held on in 100 % mode):
-    // the load current flows straight through.
-    return load + m_params.quiescent;
+  if (std::holds_alternative<LdoSpec>(m_spec.kind) || passingThrough(load, vin)) {
+    // A linear pass element (LDO; a buck's high-side switch held on in 100 % mode; a
+    // boost's pass switch): the load current flows straight through.
+    return load + m_spec.quiescent;
   }
-  // Buck power balance (Erickson & Maksimovic, "Fundamentals of Power Electronics", 2nd ed.,
+  if (!m_spec.efficiency.empty()) return tableInputPower(load, vin) / vin;
+  // Buck loss budget (Erickson & Maksimovic, "Fundamentals of Power Electronics", 2nd ed.,
   // ch. 3: conduction loss I^2 R; light-load PFM losses scale with the delivered power).
-  const Power out = m_params.output * load;
-  const Power in = out * (1.0 + m_params.proportionalLoss.value()) + vin * m_params.quiescent +
-                   load * load * m_params.switchResistance;
+  const auto& buck = std::get<BuckSpec>(m_spec.kind);
+  const Power out = m_spec.output * load;
+  const Power in = out * (1.0 + buck.proportionalLoss.value()) + vin * m_spec.quiescent +
+                   load * load * buck.switchResistance;
   return in / vin;
 }
 

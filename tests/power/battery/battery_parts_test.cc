@@ -8,8 +8,8 @@
 #include <string>
 
 #include "sim/core/config.h"
-#include "sim/power/battery/battery_factory.h"
 #include "sim/power/battery/kibam_battery.h"
+#include "sim/power/battery_factory.h"
 
 namespace ej::battery {
 namespace {
@@ -24,7 +24,7 @@ std::string partPath(const std::string& part) {
 
 std::unique_ptr<power::BatteryModel> load(const std::string& part, const std::string& model) {
   const auto cfg = core::Config::load(partPath(part), {{"model", model}});
-  auto battery = createBatteryModel(cfg);
+  auto battery = power::createBatteryModel(cfg);
   cfg.requireAllRead();
   return battery;
 }
@@ -45,15 +45,15 @@ TEST(BatteryPartsTest, FactoryRejectsBadKeys) {
   const auto cfg = core::Config::parse(
       "model: kibam\ncapacity: 1000 mAh\nvoltage: 3.7 V\nkibam_c: 1.5\nkibam_k: 1e-4 /s\n",
       "inline.yaml");
-  EXPECT_THROW(createBatteryModel(cfg), core::ConfigError);
+  EXPECT_THROW(power::createBatteryModel(cfg), core::ConfigError);
   const auto noK =
       core::Config::parse("model: kibam\ncapacity: 1000 mAh\nvoltage: 3.7 V\n", "inline.yaml");
-  EXPECT_THROW(createBatteryModel(noK), core::ConfigError);
+  EXPECT_THROW(power::createBatteryModel(noK), core::ConfigError);
   const auto typo = core::Config::parse(
       "model: peukert\ncapacity: 1000 mAh\nvoltage: 3.7 V\npeukert_exponant: 1.1\n", "inline.yaml");
   EXPECT_THROW(
       {
-        auto b = createBatteryModel(typo);
+        auto b = power::createBatteryModel(typo);
         typo.requireAllRead();
       },
       core::ConfigError);

@@ -62,8 +62,8 @@ TEST(BrownOutVoltageTest, KibamThresholdMovesWithTheCurrent) {
 TEST(BrownOutVoltageTest, PeukertReachesTheThresholdLinearly) {
   // 1000 mAh, n = 1, OCV 3.0-4.0 V, R = 0.5 Ohm, 200 mA: OCV must stay above
   // 3.0 + 0.1 = 3.1 V, soc 0.1, 100 mAh; from full 900 mAh / 200 mA = 4.5 h.
-  BatteryPartParams p;
-  p.model = "peukert";
+  BatteryParams p;
+  p.model = BatteryParams::Model::Peukert;
   p.capacity = milliampereHours(1000);
   p.voltage = volts(3.5);
   p.ocv = OcvCurve({{0.0, volts(3.0)}, {1.0, volts(4.0)}});
@@ -81,7 +81,7 @@ TEST(CapacityTemperatureTest, DeratesLinearlyBetweenTheCurvesPoints) {
       "  - {temperature: 0 degC, capacity: 0.8}\n"
       "temperature: -10 degC\n",
       "inline.yaml");
-  const auto p = BatteryPartParams::fromConfig(cfg);
+  const auto p = BatteryParams::fromConfig(cfg);
   // -10 degC is halfway between -20 (0.6) and 0 degC (0.8): 0.7, 700 mAh.
   EXPECT_NEAR(p.capacityDerating.value(), 0.7, 1e-12);
   EXPECT_NEAR(in_mAh(p.capacity), 700.0, 1e-9);
@@ -97,7 +97,7 @@ TEST(CapacityTemperatureTest, ATemperatureWithoutACurveIsAnError) {
       "temperature: 0 degC\n",
       "inline.yaml");
   try {
-    BatteryPartParams::fromConfig(cfg);
+    BatteryParams::fromConfig(cfg);
     FAIL() << "expected a ConfigError";
   } catch (const core::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("inline.yaml:6"), std::string::npos) << e.what();

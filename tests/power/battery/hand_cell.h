@@ -6,9 +6,9 @@
 
 namespace ej::battery::test {
 
-inline BatteryPartParams handCell() {
-  BatteryPartParams p;
-  p.model = "kibam";
+inline BatteryParams handCell() {
+  BatteryParams p;
+  p.model = BatteryParams::Model::Kibam;
   p.capacity = coulombs(3600);
   p.voltage = volts(3.7);
   p.cutoffVoltage = volts(3.0);

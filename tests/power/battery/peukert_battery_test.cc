@@ -8,9 +8,9 @@
 namespace ej::battery {
 namespace {
 
-BatteryPartParams peukertCell(double n) {
-  BatteryPartParams p;
-  p.model = "peukert";
+BatteryParams peukertCell(double n) {
+  BatteryParams p;
+  p.model = BatteryParams::Model::Peukert;
   p.capacity = milliampereHours(2600);
   p.voltage = volts(3.63);
   p.cutoffVoltage = volts(2.75);

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <string>
 
-#include "sim/power/battery/battery_factory.h"
 #include "sim/power/battery/kibam_battery.h"
 #include "sim/power/battery/peukert_battery.h"
+#include "sim/power/battery_factory.h"
 
 namespace ej::battery {
 namespace {
@@ -16,9 +16,9 @@ Temperature celsius(double c) { return (273.15 + c) * boost::units::si::kelvin; 
 
 // C = 3600 C (1 Ah), c = 0.5, k = 1e-3 /s (the hand cell of kibam_battery_test.cc), no
 // self-discharge: every coulomb is accounted for by hand.
-BatteryPartParams handCell() {
-  BatteryPartParams p;
-  p.model = "kibam";
+BatteryParams handCell() {
+  BatteryParams p;
+  p.model = BatteryParams::Model::Kibam;
   p.capacity = coulombs(3600);
   p.voltage = volts(3.7);
   p.kibamC = ratio(0.5);
@@ -88,7 +88,7 @@ TEST(TemperatureFollowingTest, KibamChargedWhileLockedKeepsExactlyWhatWentIn) {
 // to 70 % (locks 300 mAh): 500 mAh left, 5 h more. Warm again at once: 800 mAh, 8 h.
 TEST(TemperatureFollowingTest, PeukertCounterMovesWithTheCapacity) {
   auto p = handCell();
-  p.model = "peukert";
+  p.model = BatteryParams::Model::Peukert;
   p.capacity = milliampereHours(1000);
   PeukertBattery b(p);
   b.advance(milliamperes(100), hours(2));
@@ -110,7 +110,7 @@ TEST(TemperatureFollowingTest, WeatherBuildsTheCellFullAtTheCurvesLargestAndFoll
                                            "  - {temperature: 0 degC, capacity: 0.8}\n"
                                            "temperature: weather\n",
                                        "inline.yaml");
-  auto model = createBatteryModel(cfg);
+  auto model = power::createBatteryModel(cfg);
   ASSERT_TRUE(model->followsTemperature());
   EXPECT_NEAR(in_mAh(model->capacity()), 1000.0, 1e-9);
   // -10 degC: halfway between 0.6 and 0.8, 700 mAh, all of it deliverable from full.
@@ -127,7 +127,7 @@ TEST(TemperatureFollowingTest, WeatherWithoutACurveIsAnErrorAtItsLine) {
   const auto cfg =
       core::Config::parse(std::string(kCell) + "temperature: weather\n", "inline.yaml");
   try {
-    createBatteryModel(cfg);
+    power::createBatteryModel(cfg);
     FAIL() << "expected a ConfigError";
   } catch (const core::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("inline.yaml:6"), std::string::npos) << e.what();

@@ -1,18 +1,24 @@
-// LDO and buck regulators against hand calculations from their datasheet parameters.
+// LDO, buck, boost and buck-boost converters against hand calculations from their
+// datasheet parameters.
 #include "sim/power/regulator/regulator.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace ej::regulator {
 namespace {
 
+core::Config partConfig(const std::string& name) {
+  return core::Config::load(std::string(EJ_SOURCE_DIR) + "/hw/regulator/" + name + ".yaml");
+}
+
 Regulator loadPart(const std::string& name) {
-  const auto cfg =
-      core::Config::load(std::string(EJ_SOURCE_DIR) + "/hw/regulator/" + name + ".yaml");
-  Regulator r(RegulatorParams::fromConfig(cfg));
+  const auto cfg = partConfig(name);
+  Regulator r(RegulatorSpec::fromConfig(cfg));
   cfg.requireAllRead();
   return r;
 }
@@ -66,6 +72,90 @@ TEST(RegulatorTest, Tps62740HundredPercentModeAndUvlo) {
   EXPECT_NEAR(in_V(buck.outputVoltage(milliamperes(100), volts(3.35))), 3.29, 1e-9);
   // Below the 1.925 V UVLO the output is off.
   EXPECT_EQ(in_V(buck.outputVoltage(milliamperes(1), volts(1.8))), 0.0);
+}
+
+TEST(RegulatorTest, Tps61291EfficiencyAtThreeLoadsIsItsCurve) {
+  const Regulator boost = loadPart("tps61291");
+  // hw/regulator/tps61291.yaml, VIN = 2.4 V curve: 1 mA 0.90, 10 mA 0.92, 100 mA 0.92; the
+  // input current is P_out / (eta V_in). Tolerance 1e-12: rounding only.
+  for (const auto& [mA, eta] : {std::pair{1.0, 0.90}, {10.0, 0.92}, {100.0, 0.92}}) {
+    SCOPED_TRACE(mA);
+    EXPECT_NEAR(boost.efficiency(milliamperes(mA), volts(2.4)).value(), eta, 1e-12);
+    EXPECT_NEAR(in_A(boost.inputCurrent(milliamperes(mA), volts(2.4))),
+                3.3 * mA * 1e-3 / (2.4 * eta), 1e-12);
+  }
+  // Log-linear between loads: at sqrt(1 x 10) mA, halfway: 0.91. Linear between input
+  // voltages: at 2.1 V, 10 mA, halfway between 0.90 (1.8 V) and 0.92 (2.4 V): 0.91.
+  EXPECT_NEAR(boost.efficiency(milliamperes(std::sqrt(10.0)), volts(2.4)).value(), 0.91, 1e-12);
+  EXPECT_NEAR(boost.efficiency(milliamperes(10), volts(2.1)).value(), 0.91, 1e-12);
+  EXPECT_TRUE(boost.inRegulation(milliamperes(10), volts(2.4)));
+  EXPECT_NEAR(in_V(boost.outputVoltage(milliamperes(10), volts(2.4))), 3.3, 1e-12);
+}
+
+TEST(RegulatorTest, Tps61291BelowItsLowestLoadFallsToTheQuiescentPower) {
+  const Regulator boost = loadPart("tps61291");
+  // No load: V_in I_q / V_in = 5.7 uA. Half of the lowest load (0.5 uA) at 2.4 V: halfway
+  // between 2.4 V x 5.7 uA = 13.68 uW and 3.3 V x 1 uA / 0.147 = 22.449 uW: 18.0645 uW,
+  // 7.5269 uA. Tolerance 1e-12 A: rounding only.
+  EXPECT_NEAR(in_A(boost.inputCurrent(Current(), volts(2.4))), 5.7e-6, 1e-15);
+  EXPECT_NEAR(in_A(boost.inputCurrent(microamperes(0.5), volts(2.4))),
+              (13.68e-6 + 0.5 * (3.3e-6 / 0.147 - 13.68e-6)) / 2.4, 1e-12);
+}
+
+TEST(RegulatorTest, Tps61291InputCurrentLimitFromItsRating) {
+  const Regulator boost = loadPart("tps61291");
+  // 200 mA at 3.3 V from 1.8 V, where the curve gives 0.86 at 200 mA: 0.66 / 1.548 A.
+  ASSERT_TRUE(boost.inputCurrentLimit());
+  EXPECT_NEAR(in_A(*boost.inputCurrentLimit()), 3.3 * 0.2 / (1.8 * 0.86), 1e-12);
+  // A load above the rating is not an error for a boost: the limit browns the node out.
+  EXPECT_NO_THROW(boost.inputCurrent(milliamperes(285), volts(3.0)));
+  EXPECT_FALSE(loadPart("tps62740").inputCurrentLimit());
+}
+
+TEST(RegulatorTest, Tps63802HoldsItsOutputAcrossTheCellsRange) {
+  const Regulator bb = loadPart("tps63802");
+  for (double vin : {2.8, 3.3, 3.7, 4.2}) {
+    EXPECT_TRUE(bb.inRegulation(milliamperes(100), volts(vin)));
+    EXPECT_NEAR(in_V(bb.outputVoltage(milliamperes(100), volts(vin))), 3.3, 1e-12);
+  }
+  // 100 mA from 3.7 V at the curve's 0.94: 0.33 W / (3.7 V x 0.94) = 94.88 mA.
+  EXPECT_NEAR(in_A(bb.inputCurrent(milliamperes(100), volts(3.7))), 0.33 / (3.7 * 0.94), 1e-12);
+  // Below its 1.3 V minimum input the output is off.
+  EXPECT_EQ(in_V(bb.outputVoltage(milliamperes(1), volts(1.2))), 0.0);
+}
+
+TEST(RegulatorTest, AWrongRailIsRefusedAtItsKey) {
+  // A 3.3 V buck on a 3.0 V (nominal) pack would sit in dropout: refused at output_voltage.
+  const auto buck = partConfig("tps62740");
+  try {
+    RegulatorSpec::fromConfig(buck).checkSupply(buck, volts(3.0), volts(3.2));
+    FAIL() << "expected a ConfigError";
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("tps62740.yaml:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("output_voltage: a buck"), std::string::npos) << e.what();
+  }
+  // A boost that cannot start from one 1.2 V cell (start-up 1.5 V): refused at its key.
+  const auto boost = partConfig("tps61291");
+  try {
+    RegulatorSpec::fromConfig(boost).checkSupply(boost, volts(1.2), volts(1.2));
+    FAIL() << "expected a ConfigError";
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("start_up_voltage"), std::string::npos) << e.what();
+  }
+  // The same boost on 2 x AA (3.0 V nominal, 3.2 V full) is fine.
+  EXPECT_NO_THROW(RegulatorSpec::fromConfig(boost).checkSupply(boost, volts(3.0), volts(3.2)));
+}
+
+TEST(RegulatorTest, AnOverloadNamesThePart) {
+  const Regulator buck = loadPart("tps62740");
+  try {
+    buck.inputCurrent(milliamperes(305), volts(3.7));
+    FAIL() << "expected a domain_error";
+  } catch (const std::domain_error& e) {
+    EXPECT_EQ(std::string(e.what()), "TPS62740: load 305.0 mA exceeds its 300.0 mA");
+  }
+  EXPECT_NE(buck.spec().maxOutputAt.find("tps62740.yaml:"), std::string::npos);
+  EXPECT_NE(buck.spec().maxOutputAt.find("max_output_current"), std::string::npos);
 }
 
 }  // namespace
