@@ -8,6 +8,7 @@
 #   -o  where the .onnx files go (default models/); other seeds go elsewhere, e.g.
 #       `models/regenerate.sh -s 2 -o /tmp/ej-seed2` (models/seed_table.py summarises them)
 #   -j  1 runs one model at a time; 2 (default) the three groups below side by side
+#   -r  resume: skip a run whose JSON result is already in $TMPDIR/ej-regenerate/seedSEED
 # Each run's --json result goes to $TMPDIR/ej-regenerate/seedSEED/NAME.json, its progress to
 # NAME.log beside it. Prints the table of models/README.md at the end.
 set -euo pipefail
@@ -16,12 +17,14 @@ ej=build/release/edgejoule
 seed=1
 out=models
 jobs=2
-while getopts "e:s:o:j:" opt; do
+resume=0
+while getopts "e:s:o:j:r" opt; do
   case $opt in
     e) ej=$OPTARG ;;
     s) seed=$OPTARG ;;
     o) out=$OPTARG ;;
     j) jobs=$OPTARG ;;
+    r) resume=1 ;;
     *) echo "usage: $0 [-e edgejoule] [-s seed] [-o dir] [-j 1|2]" >&2; exit 2 ;;
   esac
 done
@@ -34,13 +37,20 @@ mkdir -p "$res"
 run() {
   local name=$1
   shift
+  if [ "$resume" = 1 ] && [ -s "$res/$name.json" ]; then
+    echo "= $name: kept from $res/$name.json" >&2
+    return 0
+  fi
   echo "+ $*" >&2
   nice -n 10 "$ej" "$@" --seed "$seed" --json 2> "$res/$name.log" > "$res/$name.json.part"
   mv "$res/$name.json.part" "$res/$name.json"
-  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(f"  {sys.argv[2]}: {j[\"params\"]} params, test {100*j[\"test_accuracy\"]:.2f} %, {j[\"train_seconds\"]:.0f} s")' \
-    "$res/$name.json" "$name" >&2
+  python3 - "$res/$name.json" "$name" >&2 <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+print("  %s: %d params, test %.2f %%, %.0f s"
+      % (sys.argv[2], j["params"], 100 * j["test_accuracy"], j["train_seconds"]))
+PY
 }
-params_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["params"])' "$1"; }
 
 dense=$out/lenet5-dense.onnx
 teacher=(--teacher "$dense" --temperature 4 --alpha 0.9)
