@@ -498,7 +498,13 @@ std::vector<std::vector<std::string>> csvRows(const fs::path& file) {
   std::string line;
   while (std::getline(in, line)) {
     std::vector<std::string> cells(1);
-    for (char c : line) c == ',' ? cells.emplace_back() : cells.back().push_back(c);
+    for (char c : line) {
+      if (c == ',') {
+        cells.emplace_back();
+      } else {
+        cells.back().push_back(c);
+      }
+    }
     rows.push_back(cells);
   }
   return rows;
