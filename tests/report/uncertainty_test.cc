@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "sim/core/config.h"
 #include "sim/report/distributions.h"
 #include "sim/report/mc.h"
 #include "sim/report/pareto.h"
@@ -113,6 +114,22 @@ TEST(SamplingTest, ScenarioSeedsAreFoundInTheFile) {
   EXPECT_EQ(scenarioSeedKeys(EJ_SOURCE_DIR "/scenarios/reference-node.yaml"),
             (std::vector<std::string>{"node.pir.motion.poisson.seed", "node.radio.seed"}));
   EXPECT_TRUE(scenarioSeedKeys(EJ_SOURCE_DIR "/scenarios/seed-paper-pir.yaml").empty());
+}
+
+TEST(ListOverrideTest, AWholeListFromTheCommandLine) {
+  // What `KEY*=` writes for monthly clearness: the list in YAML's flow style replaces the
+  // file's (sourced) list, and both count as read.
+  const std::string yaml = "weather:\n  clearness: {value: [0.4, 0.5], source: x}\n";
+  const auto cfg = core::Config::parse(yaml, "t.yaml", {{"weather.clearness", "[0.44, 0.55]"}});
+  EXPECT_EQ(cfg.child("weather").texts("clearness"), (std::vector<std::string>{"0.44", "0.55"}));
+  EXPECT_NO_THROW(cfg.requireAllRead());
+  const auto bad = core::Config::parse(yaml, "t.yaml", {{"weather.clearness", "[0.4, [1]]"}});
+  try {
+    bad.child("weather").texts("clearness");
+    ADD_FAILURE() << "no error";
+  } catch (const core::ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "--set weather.clearness: expected a list of single values");
+  }
 }
 
 TEST(StatsTest, OrderStatisticIntervalsMatchBinomialTables) {
