@@ -260,17 +260,18 @@ InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backe
   }
   p.latency = seconds(p.cycles / in_Hz(mcu.clock));
   p.energy = p.latency * activePower;
-  p.fits = true;
-  p.fitProblem.clear();
+  // Every shortfall, not only the first: "; "-separated.
+  std::vector<std::string> shortfalls;
   if (p.sramPeakBytes > mcu.sramBytes) {
-    p.fits = false;
-    p.fitProblem = fmt::format("activations need {} B of SRAM, {} has {} B", p.sramPeakBytes,
-                               mcu.name, mcu.sramBytes);
-  } else if (p.flashBytes > mcu.flashBytes) {
-    p.fits = false;
-    p.fitProblem = fmt::format("weights and code need {} B of flash, {} has {} B", p.flashBytes,
-                               mcu.name, mcu.flashBytes);
+    shortfalls.push_back(fmt::format("activations need {} B of SRAM, {} has {} B", p.sramPeakBytes,
+                                     mcu.name, mcu.sramBytes));
   }
+  if (p.flashBytes > mcu.flashBytes) {
+    shortfalls.push_back(fmt::format("weights and code need {} B of flash, {} has {} B",
+                                     p.flashBytes, mcu.name, mcu.flashBytes));
+  }
+  p.fits = shortfalls.empty();
+  p.fitProblem = fmt::format("{}", fmt::join(shortfalls, "; "));
   return p;
 }
 

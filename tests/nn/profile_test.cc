@@ -1,5 +1,6 @@
 #include "sim/nn/profile.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -104,6 +105,18 @@ TEST_F(ProfileTest, TooLittleSramDoesNotFit) {
   EXPECT_FALSE(p.fits);
   EXPECT_EQ(p.sramPeakBytes, 6664);
   EXPECT_NE(p.fitProblem.find("SRAM"), std::string::npos);
+}
+
+TEST_F(ProfileTest, EveryShortfallIsNamed) {
+  McuTarget tiny = nrf52840();
+  tiny.sramBytes = 4096;   // below the 6,664 B arena worked out above
+  tiny.flashBytes = 1024;  // below the fixture's weights alone
+  const InferenceProfile p = profileModel(m_model, tiny, Backend::Analytic);
+  EXPECT_FALSE(p.fits);
+  EXPECT_GT(p.flashBytes, 1024);
+  EXPECT_EQ(p.fitProblem, fmt::format("activations need 6664 B of SRAM, {} has 4096 B; weights "
+                                      "and code need {} B of flash, {} has 1024 B",
+                                      tiny.name, p.flashBytes, tiny.name));
 }
 
 TEST_F(ProfileTest, AnalyticWithinTwoAndAHalfPercentOfEmuOnEveryEmulatedCore) {
