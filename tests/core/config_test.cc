@@ -101,7 +101,7 @@ TEST(ConfigTest, DuplicatedKeyNamesBothLines) {
             }),
             "d.yaml:4:3: pir.hold: given twice, at lines 2 and 4");
   EXPECT_EQ(errorOf([] { Config::parse("jobs:\n  - {on: motion, on: motion}\n", "d.yaml"); }),
-            "d.yaml:2:17: jobs.0.on: given twice, at lines 2 and 2");
+            "d.yaml:2:18: jobs.0.on: given twice, at lines 2 and 2");
 }
 
 TEST(ConfigTest, MisspeltOverrideSuggestsTheSetting) {
