@@ -128,7 +128,7 @@ int run(const InferOptions& o) {
       j["accuracy"] = nullptr;
     }
     std::cout << j.dump(2) << "\n";
-    return 0;
+    return p.fits ? 0 : 3;  // README.md, Exit statuses
   }
   std::cout << fmt::format("model    {} ({} layers, {} MACs; int8, calibrated on {}{})\n", p.model,
                            p.layers.size(), grouped(double(p.macs)), pm.calibration,
@@ -170,7 +170,7 @@ int run(const InferOptions& o) {
   } else {
     std::cout << "accuracy not measured (the model does not take 28x28 digits, or --samples 0)\n";
   }
-  return 0;
+  return p.fits ? 0 : 3;
 }
 
 const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {

@@ -21,12 +21,17 @@ struct Config::Document {
   fs::path file;
   YAML::Node root;
   std::set<std::pair<int, int>> readKeys;  // (line, column) of every key read
+  std::optional<std::string> mountPath;    // where its top level sits in the tree
 };
 
 struct Config::Shared {
   Overrides overrides;
   std::set<std::string> readOverrides;
   std::vector<std::shared_ptr<Document>> documents;  // in load order
+  // Every key a reader looked for, by the path of the node it looked in: what an unknown
+  // key is compared with to suggest the one it misspells.
+  std::map<std::string, std::vector<std::string>> asked;
+  std::set<std::string> guarded;  // full paths a reader asked has() about: optional
 };
 
 struct Config::Scalar {
@@ -49,6 +54,63 @@ bool isDocumentation(const std::string& key) {
 
 std::string locate(const Config::Document& doc, const YAML::Mark& mark) {
   return fmt::format("{}:{}:{}", doc.displayName, mark.line + 1, mark.column + 1);
+}
+
+thread_local std::vector<KeyRead>* activeLog = nullptr;
+
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+// A value held in SI, written back with a unit a reader would use: "2 h", "15 uA".
+std::string formatSi(double value, Dimension dimension) {
+  if (dimension == Dimension::Ratio) return fmt::format("{:g}", value);
+  if (dimension == Dimension::Temperature) return fmt::format("{:g} degC", value - 273.15);
+  if (dimension == Dimension::Time) {
+    const double a = std::abs(value);
+    if (a >= 86400 && std::fmod(a, 86400) == 0) return fmt::format("{:g} d", value / 86400);
+    if (a >= 3600 && std::fmod(a, 3600) == 0) return fmt::format("{:g} h", value / 3600);
+    if (a >= 60 && std::fmod(a, 60) == 0) return fmt::format("{:g} min", value / 60);
+  }
+  if (dimension == Dimension::Charge && value != 0) {
+    return fmt::format("{:g} mAh", value / 3.6);
+  }
+  const std::string unit = siUnit(dimension);
+  if (dimension == Dimension::Angle) return fmt::format("{:g} deg", value * 180 / M_PI);
+  if (value == 0 || unit == "dBm" || unit.find('/') != std::string::npos ||
+      unit.find('2') != std::string::npos) {
+    return fmt::format("{:g} {}", value, unit);
+  }
+  static const std::pair<double, const char*> prefixes[] = {
+      {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}};
+  for (const auto& [scale, prefix] : prefixes) {
+    if (std::abs(value) >= scale) return fmt::format("{:g} {}{}", value / scale, prefix, unit);
+  }
+  return fmt::format("{:g} p{}", value * 1e12, unit);
+}
+
+// A duplicated key is an error naming both lines: yaml-cpp keeps both and findKey() would
+// silently read the first.
+void checkDuplicates(const Config::Document& doc, const YAML::Node& node, const std::string& path) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      checkDuplicates(doc, node[i], join(path, std::to_string(i)));
+    }
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, YAML::Mark> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string key = it->first.Scalar();
+    const auto [first, fresh] = seen.emplace(key, it->first.Mark());
+    if (!fresh) {
+      throw ConfigError(fmt::format("{}: {}: given twice, at lines {} and {}",
+                                    locate(doc, it->first.Mark()), join(path, key),
+                                    first->second.line + 1, it->first.Mark().line + 1));
+    }
+    checkDuplicates(doc, it->second, join(path, key));
+  }
 }
 
 std::string displayNameFor(const fs::path& file) {
@@ -85,6 +147,7 @@ std::shared_ptr<Config::Document> parseDocument(const std::string& text,
     throw ConfigError(
         fmt::format("{}:1:1: expected a mapping of keys at the top level", displayName));
   }
+  checkDuplicates(*doc, doc->root, "");
   return doc;
 }
 
@@ -111,6 +174,43 @@ std::pair<std::string, std::string> parseOverride(std::string_view assignment) {
   return {std::string(assignment.substr(0, eq)), std::string(assignment.substr(eq + 1))};
 }
 
+ReadLog::ReadLog() : m_outer(activeLog) { activeLog = &m_reads; }
+ReadLog::~ReadLog() { activeLog = m_outer; }
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+  // Optimal string alignment: Levenshtein plus adjacent transpositions (Damerau 1964).
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::optional<std::string> nearMiss(std::string_view key,
+                                    const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t bestDistance = 0;
+  for (const auto& candidate : candidates) {
+    if (candidate == key) continue;
+    const std::size_t limit =
+        std::min<std::size_t>(std::min(key.size(), candidate.size()) <= 4 ? 1 : 2, key.size() - 1);
+    const std::size_t distance = editDistance(key, candidate);
+    if (distance <= limit && (!best || distance < bestDistance)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
 void Config::setDataRoot(fs::path root) { dataRootStorage() = std::move(root); }
 const fs::path& Config::dataRoot() { return dataRootStorage(); }
 
@@ -126,6 +226,7 @@ Config Config::parse(const std::string& text, const std::string& fileName, Overr
   auto shared = std::make_shared<Shared>();
   shared->overrides = std::move(overrides);
   auto doc = parseDocument(text, fileName, fs::absolute(fileName));
+  doc->mountPath = "";
   shared->documents.push_back(doc);
   Config root(shared, {Layer{doc->root, doc}}, "");
   root.addPartLayer();
@@ -142,6 +243,15 @@ std::string Config::keyPath(std::string_view key) const {
 }
 
 bool Config::has(std::string_view key) const {
+  m_shared->guarded.insert(keyPath(key));
+  return present(key);
+}
+
+bool Config::present(std::string_view key) const {
+  auto& asked = m_shared->asked[m_path];
+  if (!key.empty() && std::find(asked.begin(), asked.end(), key) == asked.end()) {
+    asked.emplace_back(key);
+  }
   const std::string full = keyPath(key);
   for (const auto& [path, value] : m_shared->overrides) {
     if (path == full || path.rfind(full + ".", 0) == 0) return true;
@@ -153,6 +263,7 @@ bool Config::has(std::string_view key) const {
 }
 
 std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
+  present(key);  // remembered as asked for
   // A key shadowed by a higher layer or an override is understood, not unknown.
   for (const auto& layer : m_layers) {
     if (auto found = findKey(layer.node, key)) {
@@ -188,8 +299,38 @@ std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
 
 Config::Scalar Config::requireScalar(std::string_view key) const {
   auto value = scalar(key);
-  if (!value) fail(key, "missing");
+  if (!value) failMissing(key);
   return *value;
+}
+
+void Config::failMissing(std::string_view key) const {
+  // A missing key is often a misspelt one: blame a key of this node that nobody read and
+  // that is close to the missing key, or to another key looked for here and not found
+  // (`prat:` for `part:` leaves the part's keys missing).
+  std::vector<std::string> absent{std::string(key)};
+  const std::vector<std::string> askedHere = m_shared->asked[m_path];
+  for (const auto& asked : askedHere) {
+    if (asked != key && !present(asked)) absent.push_back(asked);
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& layer : m_layers) {
+      if (!layer.node.IsMap()) continue;
+      for (auto it = layer.node.begin(); it != layer.node.end(); ++it) {
+        const std::string stray = it->first.Scalar();
+        const auto mark = it->first.Mark();
+        if (isDocumentation(stray) || layer.document->readKeys.count({mark.line, mark.column})) {
+          continue;
+        }
+        const auto meant =
+            pass == 0 ? nearMiss(stray, {std::string(key)}) : nearMiss(stray, absent);
+        if (!meant) continue;
+        throw ConfigError(fmt::format("{}: {}: unknown key, did you mean `{}`?{}",
+                                      locate(*layer.document, mark), keyPath(stray), *meant,
+                                      *meant == key ? " (it is required)" : ""));
+      }
+    }
+  }
+  fail(key, "missing");
 }
 
 void Config::fail(std::string_view key, std::string_view problem) const {
@@ -211,6 +352,7 @@ void Config::fail(std::string_view key, std::string_view problem) const {
 
 void Config::addPartLayer() {
   auto part = scalar("part");
+  log(entry("part", "part"), part);
   if (!part) return;
   const fs::path named(part->text);
   const fs::path besides = part->document ? part->document->file.parent_path() / named : fs::path();
@@ -237,11 +379,13 @@ void Config::addPartLayer() {
     throw ConfigError(fmt::format("{}: part: a part file may not name another part",
                                   locate(*doc, findKey(doc->root, "part")->first.Mark())));
   }
+  if (!doc->mountPath) doc->mountPath = m_path;
   m_layers.push_back(Layer{doc->root, doc});
 }
 
 Config Config::child(std::string_view key) const {
-  if (!has(key)) fail(key, "missing");
+  if (!present(key)) failMissing(key);
+  log(entry(key, "mapping"), std::nullopt);
   std::vector<Layer> layers;
   for (const auto& layer : m_layers) {
     auto found = findKey(layer.node, key);
@@ -261,6 +405,9 @@ std::optional<Config> Config::optionalChild(std::string_view key) const {
 }
 
 std::vector<Config> Config::items(std::string_view key) const {
+  present(key);
+  auto read = entry(key, "list");
+  log(read, std::nullopt);
   std::vector<Config> result;
   for (const auto& layer : m_layers) {
     auto found = findKey(layer.node, key);
@@ -280,6 +427,19 @@ std::vector<Config> Config::items(std::string_view key) const {
 }
 
 std::vector<std::string> Config::texts(std::string_view key) const {
+  auto result = textsValue(key);
+  auto read = entry(key, "texts");
+  read.required = false;
+  if (!result.empty()) {
+    read.value = fmt::format("[{}]", fmt::join(result, ", "));
+    read.origin = valueOrigin(key, &read.fromPart);
+  }
+  if (activeLog) activeLog->push_back(std::move(read));
+  return result;
+}
+
+std::vector<std::string> Config::textsValue(std::string_view key) const {
+  present(key);
   std::vector<std::string> result;
   // An override may replace a whole list, written in YAML's flow style: `[0.5, 0.6]`.
   if (auto it = m_shared->overrides.find(keyPath(key)); it != m_shared->overrides.end()) {
@@ -335,6 +495,7 @@ std::vector<std::string> Config::texts(std::string_view key) const {
 }
 
 std::vector<std::string> Config::keys() const {
+  log(entry("", "names"), std::nullopt);
   std::vector<std::string> result;
   auto add = [&result](const std::string& key) {
     if (std::find(result.begin(), result.end(), key) == result.end()) result.push_back(key);
@@ -373,14 +534,59 @@ void Config::checkRange(std::string_view key, double value, Range range) const {
   }
 }
 
-double Config::quantityValue(std::string_view key, Dimension dimension, Range range) const {
-  const Scalar value = requireScalar(key);
-  const auto parsed = parseQuantity(value.text);
+KeyRead Config::entry(std::string_view key, std::string kind) const {
+  KeyRead read;
+  read.kind = std::move(kind);
+  read.path = keyPath(key);
+  return read;
+}
+
+std::string Config::valueOrigin(std::string_view key, bool* fromPart) const {
+  const std::string full = keyPath(key);
+  if (m_shared->overrides.count(full)) return "--set";
+  for (const auto& layer : m_layers) {
+    if (auto found = findKey(layer.node, key)) {
+      *fromPart = layer.document != m_shared->documents.front();
+      return locate(*layer.document, found->second.Mark());
+    }
+  }
+  return "";
+}
+
+void Config::log(KeyRead read, const std::optional<Scalar>& value) const {
+  if (!activeLog) return;
+  if (read.kind == "list" || read.kind == "names" || read.kind == "part") {
+    read.required = false;
+  } else {
+    read.required = !read.fallback && !m_shared->guarded.count(read.path);
+  }
+  if (value) {
+    read.value = value->text;
+    read.origin = value->location;
+    read.fromPart = value->document && value->document != m_shared->documents.front();
+  } else if (read.fallback) {
+    read.value = read.fallback;
+    read.origin = "default";
+  }
+  activeLog->push_back(std::move(read));
+}
+
+double Config::quantityValue(std::string_view key, const char* kind, Dimension dimension,
+                             Range range, std::optional<double> fallbackSi) const {
+  const auto value = scalar(key);
+  auto read = entry(key, kind);
+  read.dimension = dimension;
+  read.range = range;
+  if (fallbackSi) read.fallback = formatSi(*fallbackSi, dimension);
+  if (!value && !fallbackSi) failMissing(key);
+  log(read, value);
+  if (!value) return *fallbackSi;
+  const auto parsed = parseQuantity(value->text);
   if (!parsed) {
-    fail(key, fmt::format("cannot read '{}' as {}", value.text, describe(dimension)));
+    fail(key, fmt::format("cannot read '{}' as {}", value->text, describe(dimension)));
   }
   if (parsed->dimension != dimension) {
-    fail(key, fmt::format("expected {}, got '{}'", describe(dimension), value.text));
+    fail(key, fmt::format("expected {}, got '{}'", describe(dimension), value->text));
   }
   checkRange(key, parsed->value, range);
   // Durations convert to the kernel's 64-bit nanosecond clock: bounded first (bounds.h).
@@ -390,28 +596,44 @@ double Config::quantityValue(std::string_view key, Dimension dimension, Range ra
 }
 
 double Config::dBm(std::string_view key) const {
-  return quantityValue(key, Dimension::PowerLevel, Range::Any);
+  return quantityValue(key, "dbm", Dimension::PowerLevel, Range::Any, std::nullopt);
 }
 
 double Config::number(std::string_view key, Range range) const {
-  return quantityValue(key, Dimension::Ratio, range);
+  return quantityValue(key, "number", Dimension::Ratio, range, std::nullopt);
 }
 
 double Config::number(std::string_view key, double fallback, Range range) const {
-  return has(key) ? number(key, range) : fallback;
+  return quantityValue(key, "number", Dimension::Ratio, range, fallback);
 }
 
 long Config::integer(std::string_view key, long min, long max) const {
-  const Scalar value = requireScalar(key);
+  return integerValue(key, min, max, std::nullopt);
+}
+
+long Config::integer(std::string_view key, long fallback, long min, long max) const {
+  return integerValue(key, min, max, fallback);
+}
+
+long Config::integerValue(std::string_view key, long min, long max,
+                          std::optional<long> fallback) const {
+  const auto value = scalar(key);
+  auto read = entry(key, "integer");
+  read.min = min;
+  read.max = max;
+  if (fallback) read.fallback = std::to_string(*fallback);
+  if (!value && !fallback) failMissing(key);
+  log(read, value);
+  if (!value) return *fallback;
   std::size_t used = 0;
   long result = 0;
   try {
-    result = std::stol(value.text, &used);
+    result = std::stol(value->text, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != value.text.size()) {
-    fail(key, fmt::format("expected a whole number, got '{}'", value.text));
+  if (used == 0 || used != value->text.size()) {
+    fail(key, fmt::format("expected a whole number, got '{}'", value->text));
   }
   if (result < min || result > max) {
     fail(key, fmt::format("must lie between {} and {}", min, max));
@@ -419,40 +641,59 @@ long Config::integer(std::string_view key, long min, long max) const {
   return result;
 }
 
-long Config::integer(std::string_view key, long fallback, long min, long max) const {
-  return has(key) ? integer(key, min, max) : fallback;
-}
-
 bool Config::flag(std::string_view key, bool fallback) const {
   auto value = scalar(key);
+  auto read = entry(key, "flag");
+  read.fallback = fallback ? "true" : "false";
+  log(read, value);
   if (!value) return fallback;
   if (value->text == "true" || value->text == "yes" || value->text == "on") return true;
   if (value->text == "false" || value->text == "no" || value->text == "off") return false;
   fail(key, fmt::format("expected true or false, got '{}'", value->text));
 }
 
-std::string Config::text(std::string_view key) const { return requireScalar(key).text; }
+std::string Config::text(std::string_view key) const {
+  const auto value = scalar(key);
+  if (!value) failMissing(key);
+  log(entry(key, "text"), value);
+  return value->text;
+}
 
 std::string Config::text(std::string_view key, std::string fallback) const {
   auto value = scalar(key);
+  auto read = entry(key, "text");
+  read.fallback = fallback;
+  log(read, value);
   return value ? value->text : std::move(fallback);
 }
 
 std::string Config::choice(std::string_view key, const std::vector<std::string>& allowed) const {
-  const std::string value = text(key);
-  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-    fail(key, fmt::format("'{}' is not one of: {}", value, fmt::join(allowed, ", ")));
-  }
-  return value;
+  return choiceValue(key, allowed, std::nullopt);
 }
 
 std::string Config::choice(std::string_view key, const std::vector<std::string>& allowed,
                            std::string fallback) const {
-  return has(key) ? choice(key, allowed) : std::move(fallback);
+  return choiceValue(key, allowed, std::move(fallback));
+}
+
+std::string Config::choiceValue(std::string_view key, const std::vector<std::string>& allowed,
+                                std::optional<std::string> fallback) const {
+  const auto value = scalar(key);
+  auto read = entry(key, "choice");
+  read.allowed = allowed;
+  read.fallback = fallback;
+  if (!value && !fallback) failMissing(key);
+  log(read, value);
+  if (!value) return *fallback;
+  if (std::find(allowed.begin(), allowed.end(), value->text) == allowed.end()) {
+    fail(key, fmt::format("'{}' is not one of: {}", value->text, fmt::join(allowed, ", ")));
+  }
+  return value->text;
 }
 
 fs::path Config::existingFile(std::string_view key) const {
   const Scalar value = requireScalar(key);
+  log(entry(key, "file"), value);
   const fs::path named(value.text);
   if (named.is_absolute() && fs::exists(named)) return named;
   if (value.document) {
@@ -467,9 +708,10 @@ fs::path Config::existingFile(std::string_view key) const {
 void Config::requireAllRead() const {
   for (const auto& doc : m_shared->documents) {
     // Depth-first in file order, so the first unknown key reported is the first written.
-    std::function<void(const YAML::Node&)> walk = [&](const YAML::Node& node) {
+    std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& node,
+                                                                          const std::string& path) {
       if (node.IsSequence()) {
-        for (const auto& item : node) walk(item);
+        for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], join(path, std::to_string(i)));
         return;
       }
       if (!node.IsMap()) return;
@@ -477,17 +719,24 @@ void Config::requireAllRead() const {
         const std::string key = it->first.Scalar();
         if (isDocumentation(key)) continue;
         if (!doc->readKeys.count({it->first.Mark().line, it->first.Mark().column})) {
-          throw ConfigError(fmt::format("{}: {}: unknown key (not used by this scenario)",
-                                        locate(*doc, it->first.Mark()), key));
+          const auto meant = nearMiss(key, m_shared->asked[path]);
+          throw ConfigError(fmt::format("{}: {}: unknown key (not used by this scenario){}",
+                                        locate(*doc, it->first.Mark()), join(path, key),
+                                        meant ? fmt::format(", did you mean `{}`?", *meant) : ""));
         }
-        walk(it->second);
+        walk(it->second, join(path, key));
       }
     };
-    walk(doc->root);
+    walk(doc->root, doc->mountPath.value_or(""));
   }
   for (const auto& [path, value] : m_shared->overrides) {
     if (!m_shared->readOverrides.count(path)) {
-      throw ConfigError(fmt::format("--set {}: no such setting in this scenario", path));
+      const auto dot = path.rfind('.');
+      const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
+      const std::string key = dot == std::string::npos ? path : path.substr(dot + 1);
+      const auto meant = nearMiss(key, m_shared->asked[parent]);
+      throw ConfigError(fmt::format("--set {}: no such setting in this scenario{}", path,
+                                    meant ? fmt::format(", did you mean `{}`?", *meant) : ""));
     }
   }
 }

@@ -32,6 +32,47 @@ std::pair<std::string, std::string> parseOverride(std::string_view assignment);
 // The accepted range of a numeric value; NaN and infinities are always refused.
 enum class Range { Any, NonNegative, Positive, Fraction };
 
+// One key as a reader read it: what `edgejoule schema` and `edgejoule explain` are made of.
+// Every typed accessor of Config logs one while a ReadLog is open on the thread.
+struct KeyRead {
+  // quantity, number (a ratio), dbm, integer, flag, text, choice, file, texts (one value or
+  // a list), part; for the tree: mapping (child), list (items), names (keys: free names).
+  std::string kind;
+  std::string path;  // full dotted path, list items by index: node.jobs.0.steps.1.for
+  Dimension dimension = Dimension::Ratio;
+  Range range = Range::Any;
+  long min = 0, max = 0;                // integer
+  std::vector<std::string> allowed;     // choice
+  bool required = false;                // read without a fallback and not behind has()
+  std::optional<std::string> fallback;  // the default, as text (with its unit)
+  std::optional<std::string> value;     // the value used, as text; none when absent
+  std::string origin;                   // FILE:LINE:COL, "--set" or "default"; "" when absent
+  bool fromPart = false;                // the value comes from a part file, not the scenario
+};
+
+// While one is alive, every Config read on this thread is appended to reads().
+class ReadLog {
+ public:
+  ReadLog();
+  ~ReadLog();
+  ReadLog(const ReadLog&) = delete;
+  ReadLog& operator=(const ReadLog&) = delete;
+  const std::vector<KeyRead>& reads() const { return m_reads; }
+
+ private:
+  std::vector<KeyRead> m_reads;
+  std::vector<KeyRead>* m_outer;
+};
+
+// The Damerau-Levenshtein (optimal string alignment) distance: insertions, deletions,
+// substitutions and transpositions of adjacent characters, each counting 1.
+std::size_t editDistance(std::string_view a, std::string_view b);
+
+// The key of CANDIDATES that KEY is most likely a misspelling of: at most 1 edit for keys
+// of up to 4 characters, at most 2 for longer ones, never as many edits as KEY has letters.
+std::optional<std::string> nearMiss(std::string_view key,
+                                    const std::vector<std::string>& candidates);
+
 // One node of a configuration tree: a YAML mapping, possibly layered over the file named
 // by its `part:` key (inline keys win), with command-line overrides on top. Every key
 // read is remembered so that requireAllRead() can name the first one nobody understood.
@@ -63,11 +104,13 @@ class Config {
 
   template <class Q>
   Q quantity(std::string_view key, Range range = Range::Any) const {
-    return QuantityTraits<Q>::fromSi(quantityValue(key, QuantityTraits<Q>::dimension, range));
+    return QuantityTraits<Q>::fromSi(
+        quantityValue(key, "quantity", QuantityTraits<Q>::dimension, range, std::nullopt));
   }
   template <class Q>
   Q quantity(std::string_view key, Q fallback, Range range = Range::Any) const {
-    return has(key) ? quantity<Q>(key, range) : fallback;
+    return QuantityTraits<Q>::fromSi(
+        quantityValue(key, "quantity", QuantityTraits<Q>::dimension, range, fallback.value()));
   }
   // A power level in dBm.
   double dBm(std::string_view key) const;
@@ -107,8 +150,18 @@ class Config {
   struct Scalar;
   std::optional<Scalar> scalar(std::string_view key) const;
   Scalar requireScalar(std::string_view key) const;
-  double quantityValue(std::string_view key, Dimension dimension, Range range) const;
+  double quantityValue(std::string_view key, const char* kind, Dimension dimension, Range range,
+                       std::optional<double> fallbackSi) const;
+  long integerValue(std::string_view key, long min, long max, std::optional<long> fallback) const;
+  std::string choiceValue(std::string_view key, const std::vector<std::string>& allowed,
+                          std::optional<std::string> fallback) const;
+  std::vector<std::string> textsValue(std::string_view key) const;
+  std::string valueOrigin(std::string_view key, bool* fromPart) const;
   void checkRange(std::string_view key, double value, Range range) const;
+  bool present(std::string_view key) const;
+  [[noreturn]] void failMissing(std::string_view key) const;
+  KeyRead entry(std::string_view key, std::string kind) const;
+  void log(KeyRead read, const std::optional<Scalar>& value) const;
   std::string keyPath(std::string_view key) const;
   void addPartLayer();
 

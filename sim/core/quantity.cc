@@ -105,6 +105,53 @@ std::optional<ParsedQuantity> parseQuantity(std::string_view text) {
   return ParsedQuantity{number * it->second.factor + it->second.offset, it->second.dimension};
 }
 
+std::vector<std::string> unitSymbols(Dimension dimension) {
+  static const auto kUnits = buildUnitTable();
+  std::vector<std::string> result;
+  for (const auto& [symbol, def] : kUnits) {
+    if (def.dimension == dimension) result.push_back(symbol);
+  }
+  return result;
+}
+
+std::string siUnit(Dimension dimension) {
+  switch (dimension) {
+    case Dimension::Ratio:
+      return "";
+    case Dimension::Current:
+      return "A";
+    case Dimension::Voltage:
+      return "V";
+    case Dimension::Resistance:
+      return "Ohm";
+    case Dimension::Charge:
+      return "C";
+    case Dimension::Energy:
+      return "J";
+    case Dimension::Power:
+      return "W";
+    case Dimension::Time:
+      return "s";
+    case Dimension::Frequency:
+      return "Hz";
+    case Dimension::Angle:
+      return "rad";
+    case Dimension::Temperature:
+      return "K";
+    case Dimension::Length:
+      return "m";
+    case Dimension::Area:
+      return "m2";
+    case Dimension::Irradiance:
+      return "W/m2";
+    case Dimension::InsolationPerArea:
+      return "J/m2";
+    case Dimension::PowerLevel:
+      return "dBm";
+  }
+  return "";
+}
+
 std::string describe(Dimension dimension) {
   switch (dimension) {
     case Dimension::Ratio:

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/core/units.h"
 
@@ -43,6 +44,12 @@ std::optional<ParsedQuantity> parseQuantity(std::string_view text);
 
 // "a current (e.g. 120 mA)": how a dimension is named in error messages.
 std::string describe(Dimension dimension);
+
+// Every unit symbol parseQuantity() accepts for DIMENSION ("%" for Ratio), sorted.
+std::vector<std::string> unitSymbols(Dimension dimension);
+
+// The SI unit a value of DIMENSION is held in ("A", "s", "K", "dBm"; "" for Ratio).
+std::string siUnit(Dimension dimension);
 
 // The Dimension that a Boost.Units quantity type holds, and how to build it from SI.
 template <class Q>

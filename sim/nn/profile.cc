@@ -326,6 +326,7 @@ InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backe
   }
   p.latency = seconds(p.cycles / in_Hz(mcu.clock));
   p.energy = p.latency * activePower;
+  // Every shortfall, not only the first: "; "-separated.
   std::vector<std::string> shortfalls;
   if (p.sramPeakBytes > mcu.sramBytes) {
     shortfalls.push_back(fmt::format("activations need {} B of SRAM, {} has {} B", p.sramPeakBytes,

@@ -71,8 +71,28 @@ TEST_F(BadInputTest, NanVoltage) {
                  "node.battery.voltage: must be a finite number");
 }
 TEST_F(BadInputTest, UnknownKey) {
-  expectRejected("unknown-key.yaml",
-                 "tests/cli/fixtures/unknown-key.yaml:8:5: ", "capacty: unknown key");
+  expectRejected("unknown-key.yaml", "tests/cli/fixtures/unknown-key.yaml:8:5: ",
+                 "node.battery.capacty: unknown key (not used by this scenario), did you mean "
+                 "`capacity`?");
+}
+// A misspelt required key is reported at its own line, not as the key it should have been.
+TEST_F(BadInputTest, MisspeltRequiredKey) {
+  expectRejected("typo-required-key.yaml", "tests/cli/fixtures/typo-required-key.yaml:11:5: ",
+                 "node.pir.quiescnt: unknown key, did you mean `quiescent`? (it is required)");
+}
+// `prat:` for `part:` leaves the part's keys missing: the typo is what is reported.
+TEST_F(BadInputTest, MisspeltPart) {
+  expectRejected("typo-part.yaml", "tests/cli/fixtures/typo-part.yaml:49:5: ",
+                 "node.battery.prat: unknown key, did you mean `part`?");
+}
+TEST_F(BadInputTest, MisspeltOptionalKey) {
+  expectRejected("typo-optional-key.yaml", "tests/cli/fixtures/typo-optional-key.yaml:21:5: ",
+                 "node.radio.confirmd: unknown key (not used by this scenario), did you mean "
+                 "`confirmed`?");
+}
+TEST_F(BadInputTest, DuplicatedKey) {
+  expectRejected("duplicated-key.yaml", "tests/cli/fixtures/duplicated-key.yaml:13:5: ",
+                 "node.pir.hold: given twice, at lines 12 and 13");
 }
 TEST_F(BadInputTest, MissingKey) {
   expectRejected("missing-key.yaml",

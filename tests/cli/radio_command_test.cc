@@ -184,7 +184,8 @@ std::string scenarioProblem(const std::string& scenario, const std::string& set)
 TEST(RadioCommandTest, BadInputGivesTheScenariosOneLineErrors) {
   const std::string lora = "--radio hw/radio/sx1276.yaml --payload 12 ";
   expectRejected(lora + "--set spreading_factor=9 --set spreading_factr=9",
-                 "--set spreading_factr: ", "no such setting in this scenario");
+                 "--set spreading_factr: ",
+                 "no such setting in this scenario, did you mean `spreading_factor`?");
   // Like a scenario, the command needs the spreading factor.
   expectRejected(lora,
                  "edgejoule: radio: ", "spreading_factor: missing (give it with --set KEY=VALUE)");

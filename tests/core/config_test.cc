@@ -52,7 +52,86 @@ TEST(ConfigTest, UnknownKeyIsAnError) {
   const auto cfg = Config::parse("battery:\n  capacity: 1 Ah\n  capacty: 2 Ah\n", "b.yaml");
   cfg.child("battery").quantity<Charge>("capacity");
   EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
-            "b.yaml:3:3: capacty: unknown key (not used by this scenario)");
+            "b.yaml:3:3: battery.capacty: unknown key (not used by this scenario), did you mean "
+            "`capacity`?");
+}
+
+// Distances worked out by hand: one adjacent transposition (prat/part), one deletion
+// (hld/hold, spreading_factr/spreading_factor), and the textbook kitten/sitting = 3
+// (two substitutions and an insertion).
+TEST(ConfigTest, EditDistanceCountsTranspositionsAsOne) {
+  EXPECT_EQ(editDistance("prat", "part"), 1u);
+  EXPECT_EQ(editDistance("hld", "hold"), 1u);
+  EXPECT_EQ(editDistance("spreading_factr", "spreading_factor"), 1u);
+  EXPECT_EQ(editDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(editDistance("", "abc"), 3u);
+}
+
+TEST(ConfigTest, NearMissNeedsACloseKey) {
+  EXPECT_EQ(nearMiss("quiescnt", {"quiescent", "triggered", "hold"}), "quiescent");
+  EXPECT_EQ(nearMiss("horizn", {"name", "start", "horizon"}), "horizon");
+  // Short keys allow one edit only, and never as many edits as the key has letters.
+  EXPECT_EQ(nearMiss("xy", {"on"}), std::nullopt);
+  EXPECT_EQ(nearMiss("sped", {"speed_of_light"}), std::nullopt);
+}
+
+TEST(ConfigTest, MisspeltRequiredKeyIsReportedAtItsOwnLine) {
+  const auto cfg = Config::parse("pir:\n  quiescnt: 0 A\n  hold: 2 s\n", "p.yaml");
+  EXPECT_EQ(errorOf([&] { cfg.child("pir").quantity<Current>("quiescent"); }),
+            "p.yaml:2:3: pir.quiescnt: unknown key, did you mean `quiescent`? (it is required)");
+}
+
+TEST(ConfigTest, MisspeltPartIsBlamedForTheKeysItWouldHaveGiven) {
+  const auto cfg = Config::parse("battery:\n  prat: hw/battery/x.yaml\n  model: kibam\n", "b.yaml");
+  const auto battery = cfg.child("battery");
+  battery.text("model");
+  EXPECT_EQ(errorOf([&] { battery.quantity<Charge>("capacity"); }),
+            "b.yaml:2:3: battery.prat: unknown key, did you mean `part`?");
+}
+
+TEST(ConfigTest, MissingKeyWithoutANearMissIsStillMissing) {
+  const auto cfg = Config::parse("battery:\n  colour: red\n", "b.yaml");
+  EXPECT_EQ(errorOf([&] { cfg.child("battery").quantity<Charge>("capacity"); }),
+            "b.yaml:2:3: battery.capacity: missing");
+}
+
+TEST(ConfigTest, DuplicatedKeyNamesBothLines) {
+  EXPECT_EQ(errorOf([] {
+              Config::parse("pir:\n  hold: 2 s\n  quiescent: 0 A\n  hold: 3 s\n", "d.yaml");
+            }),
+            "d.yaml:4:3: pir.hold: given twice, at lines 2 and 4");
+  EXPECT_EQ(errorOf([] { Config::parse("jobs:\n  - {on: motion, on: motion}\n", "d.yaml"); }),
+            "d.yaml:2:18: jobs.0.on: given twice, at lines 2 and 2");
+}
+
+TEST(ConfigTest, MisspeltOverrideSuggestsTheSetting) {
+  const auto cfg = Config::parse("pir:\n  hold: 2 s\n", "s.yaml", {{"pir.hld", "3 s"}});
+  cfg.child("pir").quantity<Time>("hold");
+  EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
+            "--set pir.hld: no such setting in this scenario, did you mean `hold`?");
+}
+
+TEST(ConfigTest, ReadLogRecordsValuesOriginsDefaultsAndRequiredness) {
+  ReadLog log;
+  const auto cfg = Config::parse("pir:\n  quiescent: 15 uA\n", "p.yaml", {{"pir.hold", "3 s"}});
+  const auto pir = cfg.child("pir");
+  pir.quantity<Current>("quiescent");
+  pir.quantity<Current>("triggered", microamperes(15));
+  pir.quantity<Time>("hold");
+  if (pir.has("seed")) pir.integer("seed", 0, 10);
+  // The root's `part:`, the mapping, the pir's `part:`, then three values.
+  ASSERT_EQ(log.reads().size(), 6u);
+  const auto& q = log.reads()[3];
+  EXPECT_EQ(q.path, "pir.quiescent");
+  EXPECT_EQ(q.value, "15 uA");
+  EXPECT_EQ(q.origin, "p.yaml:2:14");
+  EXPECT_TRUE(q.required);
+  const auto& t = log.reads()[4];
+  EXPECT_EQ(t.value, "15 uA");
+  EXPECT_EQ(t.origin, "default");
+  EXPECT_FALSE(t.required);
+  EXPECT_EQ(log.reads()[5].origin, "--set");
+  EXPECT_EQ(log.reads()[5].value, "3 s");
 }
 
 TEST(ConfigTest, MalformedYamlIsLocated) {

@@ -1,5 +1,6 @@
 #include "sim/nn/profile.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
