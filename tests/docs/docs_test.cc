@@ -119,7 +119,13 @@ TEST(DocsTest, ScenarioReadmeDocumentsEveryKeyOfTheSchema) {
 TEST(DocsTest, ShippedScenariosValidateAgainstTheSchema) {
   const auto valid = run("tools/validate-scenarios scenarios/*.yaml scenarios/variants/*.yaml");
   EXPECT_EQ(valid.status, 0) << valid.out;
-  EXPECT_EQ(std::count(valid.out.begin(), valid.out.end(), '\n'), 11) << valid.out;
+  // One "valid" line per file the shell glob names.
+  std::size_t files = 0;
+  for (const char* dir : {"scenarios", "scenarios/variants"}) {
+    for (const auto& e : fs::directory_iterator(kRoot / dir))
+      files += e.path().extension() == ".yaml";
+  }
+  EXPECT_EQ(std::size_t(std::count(valid.out.begin(), valid.out.end(), '\n')), files) << valid.out;
   const auto invalid =
       run("tools/validate-scenarios --expect-invalid tests/cli/fixtures/typo-required-key.yaml "
           "tests/cli/fixtures/typo-part.yaml tests/cli/fixtures/typo-optional-key.yaml "
@@ -192,7 +198,7 @@ TEST(DocsTest, HwReadmeTableShowsEveryPartAsWritten) {
     if (e.path().extension() == ".yaml") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
-  ASSERT_EQ(files.size(), 22u);
+  ASSERT_GE(files.size(), 22u);  // the parts shipped when this table was written, at least
   std::string expected;
   for (const auto& file : files) expected += partRow(file) + "\n";
   std::string documented;
