@@ -179,6 +179,19 @@ TEST(InferenceScenarioTest, TheMcuIsActiveForTheCountedLatencyOfEachInference) {
   EXPECT_NEAR(inference["accuracy_int8"].get<double>(), 0.974, 0.005);
 }
 
+TEST(InferenceScenarioTest, TheMcuBlockPicksTheKernelLibrary) {
+  // lenet5-s-13x on the nRF52840 (M4F), emu, mean of 4 digits (sim/nn/README.md): the
+  // optimized library by default, 887,740 cycles; `kernels: reference` 1,756,116 (the
+  // figure before the optimized library existed). Half a cycle: the mean of 4 counts.
+  const auto optimized = run("infer-daily.yaml", "tests/scenarios/fixtures")["inference"][0];
+  EXPECT_EQ(optimized["kernels"], "optimized");
+  EXPECT_NEAR(optimized["cycles"].get<double>(), 887740, 0.5);
+  const auto reference = run("infer-daily.yaml", "tests/scenarios/fixtures",
+                             {{"node.mcu.kernels", "reference"}})["inference"][0];
+  EXPECT_EQ(reference["kernels"], "reference");
+  EXPECT_NEAR(reference["cycles"].get<double>(), 1756116, 0.5);
+}
+
 TEST(BrownoutTest, OutagesEndWhenTheBatteryIsRechargedToTheRestartLevel) {
   const auto s = run("brownout.yaml", "tests/scenarios/fixtures");
   // 50 mAh at 10 mA: empty at 05:00. Loads off; from 12:00 the panel's 100 mA refills the
