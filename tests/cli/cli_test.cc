@@ -101,9 +101,13 @@ TEST_F(BadInputTest, OverloadDuringTheRunIsOneLine) {
       " --set node.regulator.max_output_current=10mA --out " +
       out.string());
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.stderrText.rfind("edgejoule: node.regulator: at t = ", 0), 0u) << r.stderrText;
-  EXPECT_NE(r.stderrText.find("exceeds the regulator's 10.0 mA"), std::string::npos)
+  // Located like a load-time error, at the rating that was exceeded (here set by --set),
+  // naming the instant and the part.
+  EXPECT_EQ(r.stderrText.rfind("edgejoule: --set node.regulator.max_output_current: at t = ", 0),
+            0u)
       << r.stderrText;
+  EXPECT_NE(r.stderrText.find("MCP1700-3302E: load"), std::string::npos) << r.stderrText;
+  EXPECT_NE(r.stderrText.find("exceeds its 10.0 mA"), std::string::npos) << r.stderrText;
   EXPECT_EQ(std::count(r.stderrText.begin(), r.stderrText.end(), '\n'), 1) << r.stderrText;
   EXPECT_FALSE(fs::exists(out));
 }
