@@ -94,6 +94,8 @@ Figure tornadoFigure(const fs::path& plots, const json& r, bool life) {
   const std::size_t n = factors.size();
   const double base = life ? 0 : r["baseline"]["net_mAh"].get<double>();
   std::string tics;
+  std::size_t longest = 0;
+  for (const auto& f : factors) longest = std::max(longest, f["key"].get<std::string>().size());
   for (std::size_t i = 0; i < n; ++i) {
     const json& f = factors[i];
     const double pos = static_cast<double>(n - i);
@@ -119,7 +121,7 @@ Figure tornadoFigure(const fs::path& plots, const json& r, bool life) {
   const std::string body = fmt::format(
       "set title {}\nset xlabel {}\nset ytics ({})\nset yrange [0.3:{}]\nset grid xtics\n"
       "set xzeroaxis\nset style fill solid 0.8 noborder\nset key outside bottom center "
-      "horizontal\nset lmargin 30\n"
+      "horizontal\nset lmargin {}\n"
       "plot '{}.csv' skip 1 using ($3/2):1:(abs($3)/2):(0.35) with boxxyerror lc rgb '#1f77b4' "
       "title 'factor at LO', \\\n"
       "     '' skip 1 using ($4/2):1:(abs($4)/2):(0.35) with boxxyerror lc rgb '#ff7f0e' "
@@ -130,7 +132,7 @@ Figure tornadoFigure(const fs::path& plots, const json& r, bool life) {
       "notitle\n",
       gnuplotQuote(title),
       gnuplotQuote(life ? "change of battery life (%)" : "change of the daily net (mAh/day)"), tics,
-      n + 0.7, name);
+      n + 0.7, std::max<std::size_t>(20, longest + 3), name);
   return drawFigure(plots, name, title, body, 1000, std::max(360, 120 + 70 * static_cast<int>(n)));
 }
 
@@ -232,10 +234,11 @@ PlotSet plotPareto(const fs::path& dir) {
     rows.push_back({*a, *b, table.rows[r][*front] == "true", label});
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.x < b.x; });
-  std::string data = "x,y,label\n", line = "x,y\n";
+  // Only the front is labelled: a grid of models x settings would bury the figure in text.
+  std::string data = "x,y,label\n", line = "x,y,label\n";
   for (const auto& r : rows) {
     data += fmt::format("{:.9g},{:.9g},{}\n", r.x, r.y, csvField(r.label));
-    if (r.front) line += fmt::format("{:.9g},{:.9g}\n", r.x, r.y);
+    if (r.front) line += fmt::format("{:.9g},{:.9g},{}\n", r.x, r.y, csvField(r.label));
   }
   const fs::path plots = dir / "plots";
   fs::create_directories(plots);
@@ -248,7 +251,7 @@ PlotSet plotPareto(const fs::path& dir) {
       "title 'every point', \\\n"
       "     'pareto_front.csv' skip 1 using 1:2 with linespoints lw 2 pt 7 ps 1.6 lc rgb "
       "'#d62728' title 'Pareto front (no point is better in both)', \\\n"
-      "     'pareto_points.csv' skip 1 using 1:2:3 with labels offset 0,1 font ',8' notitle\n",
+      "     'pareto_front.csv' skip 1 using 1:2:3 with labels offset 0,1 font ',9' notitle\n",
       gnuplotQuote(fmt::format("Pareto front: {} ({}) and {} ({})", xc,
                                objectives[0]["sense"].get<std::string>(), yc,
                                objectives[1]["sense"].get<std::string>())),
