@@ -330,6 +330,17 @@ void Config::failMissing(std::string_view key) const {
       }
     }
   }
+  // The same for a misspelt --set (`--set spreading_factr=9`).
+  const std::string prefix = m_path.empty() ? "" : m_path + ".";
+  for (const auto& [path, value] : m_shared->overrides) {
+    if (path.rfind(prefix, 0) != 0 || m_shared->readOverrides.count(path)) continue;
+    const std::string stray = path.substr(prefix.size());
+    if (stray.find('.') != std::string::npos) continue;
+    if (const auto meant = nearMiss(stray, absent)) {
+      throw ConfigError(fmt::format("--set {}: no such setting, did you mean `{}`?{}", path, *meant,
+                                    *meant == key ? " (it is required)" : ""));
+    }
+  }
   fail(key, "missing");
 }
 

@@ -111,6 +111,12 @@ TEST(ConfigTest, MisspeltOverrideSuggestsTheSetting) {
             "--set pir.hld: no such setting in this scenario, did you mean `hold`?");
 }
 
+TEST(ConfigTest, MisspeltOverrideOfARequiredKeyIsReportedAsTheTypo) {
+  const auto cfg = Config::parse("pir:\n  quiescent: 0 A\n", "s.yaml", {{"pir.hld", "3 s"}});
+  EXPECT_EQ(errorOf([&] { cfg.child("pir").quantity<Time>("hold"); }),
+            "--set pir.hld: no such setting, did you mean `hold`? (it is required)");
+}
+
 TEST(ConfigTest, ReadLogRecordsValuesOriginsDefaultsAndRequiredness) {
   ReadLog log;
   const auto cfg = Config::parse("pir:\n  quiescent: 15 uA\n", "p.yaml", {{"pir.hold", "3 s"}});
