@@ -65,6 +65,8 @@ JobParams JobParams::fromConfig(const core::Config& cfg, const McuParams& mcu) {
       s.kind = JobStep::Kind::Infer;
       s.model = step.existingFile("infer");
       s.backend = step.choice("backend", {"emu", "analytic"}, "emu");
+      if (step.has("calibration")) s.calibration = step.existingFile("calibration");
+      if (step.has("test")) s.test = step.existingFile("test");
       s.state = mcu.stateIndex(step, "in_state", step.text("in_state", "active"));
     } else if (step.has("send")) {
       const auto send = step.child("send");

@@ -25,19 +25,29 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
   }
   const nn::Backend backend = step.backend == "emu" ? nn::Backend::Emu : nn::Backend::Analytic;
   nn::InferenceProfile profile;
+  nn::ProfileOptions options;
+  options.data = {step.calibration, step.test};
   try {
-    profile = nn::profileModel(step.model, nn::McuTarget::fromConfig(mcuCfg), backend);
+    profile = nn::profileModel(step.model, nn::McuTarget::fromConfig(mcuCfg), backend, options);
   } catch (const core::ConfigError&) {
     throw;
   } catch (const std::exception& e) {
     stepCfg.fail("infer", e.what());
   }
   if (!profile.fits) stepCfg.fail("infer", "does not fit: " + profile.fitProblem);
-  const std::string key = step.model.string() + "|" + step.backend;
+  const std::string key = step.model.string() + "|" + step.backend + "|" +
+                          step.calibration.string() + "|" + step.test.string();
   for (const auto& known : s.inferences) {
     if (known["key"] == key) return profile.latency;
   }
-  const auto accuracy = nn::cachedAccuracy(step.model, 2000);
+  nn::Accuracy accuracy;
+  try {
+    accuracy = nn::cachedAccuracy(step.model, 2000, options.data);
+  } catch (const core::ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    stepCfg.fail("test", e.what());
+  }
   s.inferences.push_back({
       {"key", key},
       {"model", step.model.filename().string()},
@@ -52,8 +62,13 @@ Time profileInference(Scenario& s, const core::Config& node, const core::Config&
       {"macs", profile.macs},
       {"sram_peak_bytes", profile.sramPeakBytes},
       {"flash_bytes", profile.flashBytes},
-      {"accuracy_int8", accuracy.samples ? double(accuracy.correctInt8) / accuracy.samples : 0.0},
+      // null, "not measured", when the model has no labelled test data (never 0).
+      {"accuracy_int8", accuracy.measured()
+                            ? nlohmann::json(double(accuracy.correctInt8) / accuracy.samples)
+                            : nlohmann::json(nullptr)},
       {"accuracy_samples", accuracy.samples},
+      {"accuracy_data",
+       accuracy.measured() ? nlohmann::json(accuracy.data) : nlohmann::json(nullptr)},
   });
   return profile.latency;
 }

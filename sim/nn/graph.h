@@ -59,7 +59,18 @@ struct Graph {
   int input = -1;
   int output = -1;
   std::vector<Layer> layers;  // in execution order
+  // The data set the model was trained on, from its metadata (`edgejoule.dataset`, written
+  // by `edgejoule train`), or empty. Chooses its default calibration and test data.
+  std::string dataset;
 };
+
+// Parameters of the Conv and Gemm layers: weights plus biases, and those that are not zero.
+struct ParameterCount {
+  std::int64_t weights = 0, biases = 0;
+  std::int64_t nonZero = 0;  // weights and biases that are not zero
+  std::int64_t total() const { return weights + biases; }
+};
+ParameterCount countParameters(const Graph& graph);
 
 // Multiply-accumulates of one layer (0 for layers without weights).
 std::int64_t macCount(const Graph& graph, const Layer& layer);

@@ -199,11 +199,13 @@ std::string humanSummary(const json& s) {
   }
   if (s.contains("inference")) {
     for (const auto& i : s["inference"]) {
+      const auto& acc = i["accuracy_int8"];
       out += fmt::format(
-          "  inference  {} ({}): {:.0f} cycles, {:.2f} ms, {:.1f} uJ, int8 accuracy {:.2f} %\n",
+          "  inference  {} ({}): {:.0f} cycles, {:.2f} ms, {:.1f} uJ, int8 accuracy {}\n",
           i["model"].get<std::string>(), i["backend"].get<std::string>(), i["cycles"].get<double>(),
           i["latency_s"].get<double>() * 1e3, i["energy_per_inference_J"].get<double>() * 1e6,
-          i["accuracy_int8"].get<double>() * 100);
+          acc.is_number() ? fmt::format("{:.2f} %", acc.get<double>() * 100)
+                          : std::string("not measured (no labelled test data)"));
     }
   }
   for (const auto& [name, c] : s["components"].items()) {

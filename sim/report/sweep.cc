@@ -235,7 +235,9 @@ std::vector<std::pair<std::string, std::string>> sweepFigures(const json& summar
   // inference[0].accuracy_int8 is a fraction.
   if (summary.contains("inference") && !summary["inference"].empty() &&
       summary["inference"][0].contains("accuracy_int8")) {
-    const json percent = summary["inference"][0]["accuracy_int8"].get<double>() * 100;
+    // null ("not measured": no labelled test data) stays an empty cell, never 0.
+    const json& fraction = summary["inference"][0]["accuracy_int8"];
+    const json percent = fraction.is_number() ? json(fraction.get<double>() * 100) : json(nullptr);
     f.emplace_back("accuracy", cell(&percent));
   }
   if (summary.contains("components")) {
