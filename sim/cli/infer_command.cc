@@ -1,18 +1,21 @@
 // `edgejoule infer`: one inference of an ONNX model on an MCU, per layer and in total:
-// MACs, cycles, latency, energy, SRAM and flash, whether it fits, and top-1 accuracy on the
-// MNIST test digits (see sim/nn/README.md).
+// MACs, cycles, latency, energy, SRAM and flash, whether it fits, the model's parameters and
+// size (Table I), and top-1 accuracy on its labelled test data (see sim/nn/README.md).
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "sim/cli/command.h"
 #include "sim/core/confidence.h"
 #include "sim/core/config.h"
+#include "sim/data/sample_file.h"
 #include "sim/firmware/firmware_images.h"
+#include "sim/nn/onnx_import.h"
 #include "sim/nn/profile.h"
 
 namespace ej::cli {
@@ -21,6 +24,7 @@ namespace fs = std::filesystem;
 
 struct InferOptions {
   std::string model, mcu, backend, kernels;
+  std::string calibration, test, denseReference;
   int samples = 2000;
   int emuSamples = 4;
   bool noCache = false;
@@ -49,6 +53,32 @@ std::string timeText(double s) {
 }
 std::string energyText(double j) {
   return j >= 1e-3 ? fmt::format("{:.3f} mJ", j * 1e3) : fmt::format("{:.2f} uJ", j * 1e6);
+}
+
+// Table I of the seed paper: parameters (weights + biases, total and non-zero), the int8
+// model's size in flash, and the compression against a named dense model.
+struct TableOne {
+  nn::ParameterCount params;
+  double sizeKb = 0;  // every constant the int8 model keeps in flash, / 1024
+  std::optional<nn::ParameterCount> reference;
+  std::string referenceName;
+  double compression = 0;  // reference parameters / this model's non-zero parameters
+};
+
+TableOne tableOne(const nn::PreparedModel& pm, const nn::InferenceProfile& p,
+                  const std::string& denseReference) {
+  TableOne t;
+  t.params = nn::countParameters(pm.graph);
+  t.sizeKb = double(p.weightBytes) / 1024.0;
+  if (!denseReference.empty()) {
+    const fs::path file = locate("--dense-reference", denseReference);
+    nn::Graph g = nn::importOnnx(file);
+    t.reference = nn::countParameters(g);
+    t.referenceName = file.string();
+    t.compression =
+        t.params.nonZero > 0 ? double(t.reference->total()) / double(t.params.nonZero) : 0.0;
+  }
+  return t;
 }
 
 int run(const InferOptions& o) {
@@ -82,11 +112,15 @@ int run(const InferOptions& o) {
   po.emuSamples = o.emuSamples;
   po.useCache = !o.noCache;
   po.allowSparse = !o.dense;
-  const nn::InferenceProfile p = nn::profileModel(modelFile, mcu, backend, po);
+  if (!o.calibration.empty()) po.data.calibration = locate("--calibration", o.calibration);
+  if (!o.test.empty()) po.data.test = locate("--test", o.test);
   nn::QuantOptions qo;
   qo.allowSparse = !o.dense;
-  const nn::PreparedModel pm = nn::prepareModel(modelFile, qo);
+  // Prepared first: a sample file that does not fit the model fails before any emulation.
+  const nn::PreparedModel pm = nn::prepareModel(modelFile, qo, po.data);
+  const nn::InferenceProfile p = nn::profileModel(modelFile, mcu, backend, po);
   const nn::Accuracy acc = nn::evaluateAccuracy(pm, o.samples);
+  const TableOne table = tableOne(pm, p, o.denseReference);
 
   if (o.json) {
     nlohmann::json j;
@@ -95,6 +129,19 @@ int run(const InferOptions& o) {
     j["clock_Hz"] = in_Hz(mcu.clock), j["flash_wait_states"] = mcu.flashWaitStates;
     j["active_current_mA"] = in_mA(mcu.active), j["supply_voltage_V"] = in_V(mcu.supply);
     j["emu_samples"] = p.samples, j["calibration"] = pm.calibration, j["sparse_allowed"] = !o.dense;
+    j["test_data"] = pm.test.empty() ? nlohmann::json(nullptr) : nlohmann::json(pm.test);
+    j["parameters"] = {{"total", table.params.total()},
+                       {"non_zero", table.params.nonZero},
+                       {"weights", table.params.weights},
+                       {"biases", table.params.biases}};
+    j["size_kB"] = table.sizeKb;
+    if (table.reference) {
+      j["dense_reference"] = {{"model", table.referenceName},
+                              {"parameters", table.reference->total()},
+                              {"compression", table.compression}};
+    } else {
+      j["dense_reference"] = nullptr;
+    }
     for (const auto& l : p.layers) {
       j["layers"].push_back({{"name", l.name},
                              {"op", l.op},
@@ -118,9 +165,10 @@ int run(const InferOptions& o) {
     j["flash_bytes"] = mcu.flashBytes, j["fits"] = p.fits;
     j["fit_problem"] =
         p.fitProblem.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.fitProblem);
-    if (acc.samples > 0) {
+    if (acc.measured()) {
       const auto ci = core::wilsonInterval(acc.correctInt8, acc.samples);
       j["accuracy"] = {{"samples", acc.samples},
+                       {"data", acc.data},
                        {"top1_int8", double(acc.correctInt8) / acc.samples},
                        {"top1_int8_ci95", {ci.low, ci.high}},
                        {"top1_float", double(acc.correctFloat) / acc.samples}};
@@ -130,16 +178,19 @@ int run(const InferOptions& o) {
     std::cout << j.dump(2) << "\n";
     return p.fits ? 0 : 3;  // README.md, Exit statuses
   }
-  std::cout << fmt::format("model    {} ({} layers, {} MACs; int8, calibrated on {}{})\n", p.model,
-                           p.layers.size(), grouped(double(p.macs)), pm.calibration,
+  std::cout << fmt::format("model    {} ({} layers, {} MACs; int8{})\n", p.model, p.layers.size(),
+                           grouped(double(p.macs)),
                            o.dense ? "; --dense: no layer runs sparse" : "");
+  std::cout << fmt::format("calib.   {}\n", pm.calibration);
+  std::cout << fmt::format("test     {}\n", pm.test.empty() ? "none given" : pm.test);
   std::cout << fmt::format("mcu      {} ({}, {:g} MHz, {} flash wait states, {:g} mA at {:g} V)\n",
                            p.mcu, p.core, in_Hz(mcu.clock) / 1e6, mcu.flashWaitStates,
                            in_mA(mcu.active), in_V(mcu.supply));
   std::cout << fmt::format(
       "backend  {}, {} kernels{}\n\n", p.backend, p.kernels,
       backend == nn::Backend::Emu
-          ? fmt::format(" (cycles averaged over {} MNIST test digits)", p.samples)
+          ? fmt::format(" (cycles averaged over {} {})", p.samples,
+                        pm.testInputs.empty() ? "uniform [0,1) inputs" : "test inputs")
           : std::string(" (formulas calibrated against emu)"));
   std::cout << fmt::format("{:<12} {:<12} {:>10} {:>13} {:>11} {:>11} {:>9}\n", "layer", "op",
                            "MACs", "cycles", "latency", "energy", "flash B");
@@ -160,15 +211,27 @@ int run(const InferOptions& o) {
                            grouped(double(p.flashBytes)), grouped(double(mcu.flashBytes)));
   std::cout << (p.fits ? std::string("fits     yes\n")
                        : fmt::format("fits     DOES NOT FIT: {}\n", p.fitProblem));
-  if (acc.samples > 0) {
+  std::cout << fmt::format(
+      "params   {} ({} non-zero; weights {} + biases {}), {:.2f} kB in flash\n",
+      grouped(double(table.params.total())), grouped(double(table.params.nonZero)),
+      grouped(double(table.params.weights)), grouped(double(table.params.biases)), table.sizeKb);
+  if (table.reference) {
+    std::cout << fmt::format("         compression {:.1f}x against {} ({} parameters)\n",
+                             table.compression, table.referenceName,
+                             grouped(double(table.reference->total())));
+  }
+  if (acc.measured()) {
     const auto ci = core::wilsonInterval(acc.correctInt8, acc.samples);
     std::cout << fmt::format(
-        "accuracy top-1 on {} MNIST test digits: int8 {:.2f} % (95 % Wilson interval {:.2f} to "
-        "{:.2f} %) (float {:.2f} %)\n",
-        acc.samples, 100.0 * acc.correctInt8 / acc.samples, 100.0 * ci.low, 100.0 * ci.high,
+        "accuracy top-1 on {}: int8 {:.2f} % (95 % Wilson interval {:.2f} to {:.2f} %) (float "
+        "{:.2f} %)\n",
+        acc.data, 100.0 * acc.correctInt8 / acc.samples, 100.0 * ci.low, 100.0 * ci.high,
         100.0 * acc.correctFloat / acc.samples);
   } else {
-    std::cout << "accuracy not measured (the model does not take 28x28 digits, or --samples 0)\n";
+    std::cout << fmt::format("accuracy not measured ({})\n",
+                             o.samples == 0    ? "--samples 0"
+                             : pm.test.empty() ? "no labelled test data: give --test FILE"
+                                               : "the test data has no labels");
   }
   return p.fits ? 0 : 3;
 }
@@ -182,9 +245,18 @@ const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
   cmd->add_option("--backend", opts->backend, "emu (default where an emulator exists) or analytic");
   cmd->add_option("--kernels", opts->kernels,
                   "kernel library: optimized (default, or the part's `kernels:`) or reference");
-  cmd->add_option("--samples", opts->samples, "MNIST test digits for accuracy (default 2000)");
+  cmd->add_option("--calibration", opts->calibration,
+                  "inputs to calibrate the int8 model on: .npy, .npz (x) or .csv (default: the "
+                  "model's data set if its metadata names one, else 32 uniform [0,1) inputs)");
+  cmd->add_option("--test", opts->test,
+                  "labelled test inputs: .npz (x, y) or .csv (a `label` column); .npy has no "
+                  "labels (default: the model's data set, else none: accuracy not measured)");
+  cmd->add_option("--dense-reference", opts->denseReference,
+                  "the dense model to state the compression against (default: none)");
+  cmd->add_option("--samples", opts->samples,
+                  "test inputs for accuracy, spread evenly (default 2000, or all if fewer)");
   cmd->add_option("--emu-samples", opts->emuSamples,
-                  "digits the emu backend averages cycles over (default 4)");
+                  "test inputs the emu backend averages cycles over (default 4)");
   cmd->add_flag("--no-cache", opts->noCache, "ignore and do not write the profile cache");
   cmd->add_flag("--dense", opts->dense,
                 "run pruned layers dense (zeros included), to compare with sparse");
@@ -193,6 +265,8 @@ const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
     try {
       status = run(*opts);
     } catch (const nn::ModelError& e) {
+      throw UsageError(e.what());
+    } catch (const data::SampleFileError& e) {
       throw UsageError(e.what());
     }
   });

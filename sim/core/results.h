@@ -186,6 +186,7 @@ struct InferenceResult {
   std::int64_t flash_bytes = 0;
   std::optional<double> accuracy_int8;  // fraction; null when no labelled data was given
   int accuracy_samples = 0;
+  std::optional<std::string> accuracy_data;  // the test inputs it was measured on
   // The 95 % Wilson interval of accuracy_int8 (confidence.h); null with accuracy_int8.
   std::optional<std::array<double, 2>> accuracy_ci95;
 };
@@ -253,7 +254,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PirResult, motions, triggers)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InferenceResult, model, backend, kernels, basis,
                                                 cycles, latency_s, energy_per_inference_J, macs,
                                                 sram_peak_bytes, flash_bytes, accuracy_int8,
-                                                accuracy_samples, accuracy_ci95)
+                                                accuracy_samples, accuracy_ci95, accuracy_data)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SimulationResult, events, delta_cycles, wall_time_s,
                                                 nodes_in_kernel, time_resolution)
 // A radio's object holds its protocol's fields beside the common ones.

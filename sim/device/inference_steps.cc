@@ -14,7 +14,8 @@ namespace {
 
 constexpr int kAccuracyDigits = 2000;  // the MNIST test digits of the ej::data split
 
-core::InferenceResult inferenceResult(const JobStep& step, const nn::InferenceProfile& profile) {
+core::InferenceResult inferenceResult(const JobStep& step, const nn::InferenceProfile& profile,
+                                      const nn::DataSpec& data) {
   core::InferenceResult r;
   r.model = step.model.filename().string();
   r.backend = profile.backend;
@@ -29,9 +30,16 @@ core::InferenceResult inferenceResult(const JobStep& step, const nn::InferencePr
   r.macs = profile.macs;
   r.sram_peak_bytes = profile.sramPeakBytes;
   r.flash_bytes = profile.flashBytes;
-  const auto accuracy = nn::cachedAccuracy(step.model, kAccuracyDigits);
+  nn::Accuracy accuracy;
+  try {
+    accuracy = nn::cachedAccuracy(step.model, kAccuracyDigits, data);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{}: test data: {}", step.model.string(), e.what()));
+  }
   r.accuracy_samples = accuracy.samples;
-  if (accuracy.samples > 0) {
+  // null, "not measured", when the model has no labelled test data (never 0).
+  if (accuracy.measured()) {
+    r.accuracy_data = accuracy.data;
     r.accuracy_int8 = double(accuracy.correctInt8) / accuracy.samples;
     const auto ci = core::wilsonInterval(accuracy.correctInt8, accuracy.samples);
     r.accuracy_ci95 = std::array<double, 2>{ci.low, ci.high};
@@ -53,7 +61,9 @@ void profileInferences(Scenario& s) {
       try {
         nn::McuTarget target = *s.mcuTarget;
         if (!step.kernels.empty()) target.kernels = nn::kernelLibraryFromName(step.kernels);
-        profile = nn::profileModel(step.model, target, backend);
+        nn::ProfileOptions options;
+        options.data = {step.calibration, step.test};
+        profile = nn::profileModel(step.model, target, backend, options);
       } catch (const std::exception& e) {
         throw std::runtime_error(fmt::format("{}: {}", step.model.string(), e.what()));
       }
@@ -63,10 +73,14 @@ void profileInferences(Scenario& s) {
       }
       step.duration = profile.latency;
       step.profiled = true;
-      const std::string key = step.model.string() + "|" + step.backend + "|" + profile.kernels;
+      const std::string key = step.model.string() + "|" + step.backend + "|" + profile.kernels +
+                              "|" + step.calibration.string() + "|" + step.test.string();
       bool known = false;
       for (const auto& i : s.inferences) known |= i.key == key;
-      if (!known) s.inferences.push_back({key, inferenceResult(step, profile)});
+      if (!known) {
+        s.inferences.push_back(
+            {key, inferenceResult(step, profile, nn::DataSpec{step.calibration, step.test})});
+      }
     }
   }
 }

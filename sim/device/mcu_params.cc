@@ -66,6 +66,8 @@ JobParams JobParams::fromConfig(const core::Config& cfg, const McuParams& mcu) {
       s.model = step.existingFile("infer");
       s.backend = step.choice("backend", {"emu", "analytic"}, "emu");
       s.kernels = step.has("kernels") ? step.choice("kernels", {"reference", "optimized"}) : "";
+      if (step.has("calibration")) s.calibration = step.existingFile("calibration");
+      if (step.has("test")) s.test = step.existingFile("test");
       s.state = mcu.stateIndex(step, "in_state", step.text("in_state", "active"));
     } else if (step.has("send")) {
       const auto send = step.child("send");

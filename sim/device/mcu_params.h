@@ -36,14 +36,16 @@ struct McuParams {
 struct JobStep {
   enum class Kind { State, Infer, Send };
   Kind kind = Kind::State;
-  std::size_t state = 0;         // State, Infer: the power state
-  Time duration{};               // State: how long; Infer: the profile's latency
-  std::filesystem::path model;   // Infer: the .onnx file
-  std::string backend = "emu";   // Infer: emu | analytic
-  bool profiled = false;         // Infer: duration holds the profile's latency
-  std::string kernels;           // Infer: reference | optimized; "" = the MCU part's choice
-  std::string radio;             // Send: the radio's key under node (e.g. `radio`)
-  std::size_t payloadBytes = 0;  // Send: application payload
+  std::size_t state = 0;              // State, Infer: the power state
+  Time duration{};                    // State: how long; Infer: the profile's latency
+  std::filesystem::path model;        // Infer: the .onnx file
+  std::string backend = "emu";        // Infer: emu | analytic
+  bool profiled = false;              // Infer: duration holds the profile's latency
+  std::string kernels;                // Infer: reference | optimized; "" = the MCU part's choice
+  std::filesystem::path calibration;  // Infer: sample file to calibrate on, or the model's own
+  std::filesystem::path test;         // Infer: labelled test samples, or the model's own
+  std::string radio;                  // Send: the radio's key under node (e.g. `radio`)
+  std::size_t payloadBytes = 0;       // Send: application payload
 
   static JobStep inState(std::size_t state, Time duration) {
     JobStep s;

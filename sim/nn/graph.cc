@@ -153,6 +153,18 @@ std::int64_t macCount(const Graph& graph, const Layer& layer) {
   return 0;
 }
 
+ParameterCount countParameters(const Graph& graph) {
+  ParameterCount p;
+  for (const auto& l : graph.layers) {
+    if (l.op != Op::Conv && l.op != Op::Gemm) continue;
+    p.weights += std::int64_t(l.weights.size());
+    p.biases += std::int64_t(l.bias.size());
+    for (const auto* v : {&l.weights, &l.bias})
+      p.nonZero += std::count_if(v->begin(), v->end(), [](float x) { return x != 0.0f; });
+  }
+  return p;
+}
+
 int fuseActivations(Graph& graph) {
   int fused = 0;
   for (std::size_t i = 0; i < graph.layers.size(); ++i) {

@@ -70,6 +70,9 @@ struct Graph {
   int input = -1;
   int output = -1;
   std::vector<Layer> layers;  // in execution order
+  // The data set the model was trained on, from its metadata (`edgejoule.dataset`, written
+  // by `edgejoule train`), or empty. Chooses its default calibration and test data.
+  std::string dataset;
 };
 
 // The shape {C, H, W}, or ModelError naming WHAT when a dimension is not positive, H or W
@@ -81,6 +84,13 @@ Shape checkedShape(std::int64_t c, std::int64_t h, std::int64_t w, const std::st
 // output shapes, weights and biases of the size their shapes give, Add operands of one shape,
 // at most kMaxModelMacs. Throws ModelError naming the layer.
 void validateGraph(const Graph& graph);
+// Parameters of the Conv and Gemm layers: weights plus biases, and those that are not zero.
+struct ParameterCount {
+  std::int64_t weights = 0, biases = 0;
+  std::int64_t nonZero = 0;  // weights and biases that are not zero
+  std::int64_t total() const { return weights + biases; }
+};
+ParameterCount countParameters(const Graph& graph);
 
 // Multiply-accumulates of one layer (0 for layers without weights).
 std::int64_t macCount(const Graph& graph, const Layer& layer);

