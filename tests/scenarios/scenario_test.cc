@@ -180,12 +180,10 @@ TEST(InferenceScenarioTest, TheMcuIsActiveForTheCountedLatencyOfEachInference) {
 }
 
 TEST(InferenceScenarioTest, TheMcuBlockPicksTheKernelLibrary) {
-  // lenet5-s-13x on the nRF52840 (M4F), emu, mean of 4 digits (sim/nn/README.md): the
-  // optimized library by default, 887,740 cycles; `kernels: reference` 1,756,116 (the
-  // figure before the optimized library existed). Half a cycle: the mean of 4 counts.
-  const auto optimized = run("infer-daily.yaml", "tests/scenarios/fixtures")["inference"][0];
-  EXPECT_EQ(optimized["kernels"], "optimized");
-  EXPECT_NEAR(optimized["cycles"].get<double>(), 887740, 0.5);
+  // lenet5-s-13x on the nRF52840 (M4F), emu, mean of 4 digits: `kernels: reference` gives
+  // the figure from before the optimized library existed, 1,756,116 cycles (the default,
+  // optimized, counts 887,740: sim/nn/README.md). Half a cycle: the mean of 4 counts.
+  // (One simulation per process: SystemC cannot elaborate a second one.)
   const auto reference = run("infer-daily.yaml", "tests/scenarios/fixtures",
                              {{"node.mcu.kernels", "reference"}})["inference"][0];
   EXPECT_EQ(reference["kernels"], "reference");
