@@ -1,6 +1,7 @@
 #include "sim/core/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -159,7 +160,8 @@ TEST(ConfigTest, OverridesWinAndUnusedOverridesAreErrors) {
 
 TEST(ConfigTest, PartFilesAreLayeredBelowInlineKeys) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "ej_config_test_parts";
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_config_test_parts_" + std::to_string(::getpid()));
   fs::create_directories(dir / "hw");
   std::ofstream(dir / "hw" / "mcu.yaml")
       << "name: Test MCU\nactive: {value: 120 mA, source: \"datasheet p. 3\"}\nsleep: 5 mA\n";

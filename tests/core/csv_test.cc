@@ -2,6 +2,7 @@
 #include "sim/core/csv.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -41,7 +42,8 @@ TEST(CsvTest, StrayQuoteIsLocated) {
 }
 
 TEST(CsvTest, SizeLimitIsCheckedBeforeReading) {
-  const auto path = std::filesystem::temp_directory_path() / "ej_csv_big.csv";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("ej_csv_big_" + std::to_string(::getpid()) + ".csv");
   std::ofstream(path) << std::string(2000, 'x');
   CsvOptions small;
   small.maxBytes = 1000;

@@ -1,6 +1,7 @@
 #include "sim/device/motion_source.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -29,7 +30,8 @@ TEST(MotionSourceTest, PoissonMeanGapIsOneOverRate) {
 
 TEST(MotionSourceTest, TraceReadsSecondsAndUtcAndRejectsDisorder) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "ej_motion_trace_test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_motion_trace_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "s.csv") << "time_s\n10\n20.5\n";
   TraceMotion s(dir / "s.csv", 0);

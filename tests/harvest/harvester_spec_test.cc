@@ -3,6 +3,7 @@
 #include "sim/harvest/harvester_spec.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -23,7 +24,8 @@ double at(const char* iso) { return *core::parseUtcTimestamp(iso); }
 // An hourly trace of DAYS days from 2026-12-01T00:00Z, GHI 400 W/m2 from 09:00 to 13:00 UTC
 // (a bright winter noon; 0 otherwise), at air temperature TEMP_C.
 fs::path writeTrace(const std::string& name, int days, double temp_C) {
-  const auto path = fs::temp_directory_path() / name;
+  // ctest runs tests in parallel: each process writes its own file.
+  const auto path = fs::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
   std::ofstream out(path);
   out << "time,ghi,temp_air\n";
   for (int h = 0; h < 24 * days; ++h) {
