@@ -1,17 +1,20 @@
 // edgejoule: energy and deployment simulator for TinyML sensor nodes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
 #include <string_view>
 #include <systemc>
+#include <thread>
 
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
 #include "sim/core/io.h"
 #include "sim/nn/graph.h"
+#include "sim/report/world.h"
 
 namespace ej::cli {
 namespace {
@@ -33,6 +36,18 @@ std::string oneLine(std::string_view message) {
   return line;
 }
 }  // namespace
+
+unsigned workerCount(unsigned requested) {
+  if (requested) return requested;
+  if (report::World::get().size() > 1) return 1;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+void rethrowAsVary(const core::ConfigError& e, const std::string& suffix) {
+  std::string what = e.what();
+  if (what.rfind("--set ", 0) == 0) what = "--vary " + what.substr(6);
+  throw UsageError(what + suffix);
+}
 
 CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
   registry().emplace(std::move(name), std::move(setup));

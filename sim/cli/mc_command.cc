@@ -37,12 +37,6 @@ struct McArgs {
 };
 
 // A scenario error caused by a --vary value, named as the --vary it came from.
-[[noreturn]] void rethrowAsVary(const core::ConfigError& e, const std::string& sample) {
-  std::string what = e.what();
-  if (what.rfind("--set ", 0) == 0) what = "--vary " + what.substr(6);
-  throw UsageError(what + sample);
-}
-
 const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
   auto args = std::make_shared<McArgs>();
   auto* cmd = app.add_subcommand(
@@ -153,10 +147,7 @@ const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
     }
     if (args->plot) report::requireGnuplot();
     o.out = args->out.empty() ? "results/" + o.scenarioName + "-mc" : args->out;
-    const bool mpi = report::World::get().size() > 1;
-    o.workers = args->workers ? args->workers
-                : mpi         ? 1u
-                              : std::max(1u, std::thread::hardware_concurrency());
+    o.workers = workerCount(args->workers);
     o.shard = args->shard;
     o.program = std::filesystem::read_symlink("/proc/self/exe");
     o.progress = isatty(STDERR_FILENO) && !args->json;

@@ -78,9 +78,7 @@ const CommandRegistrar kSensitivity("sensitivity", [](CLI::App& app, int& status
         try {
           device::Scenario::load(args->file, overrides);
         } catch (const core::ConfigError& e) {
-          std::string what = e.what();
-          if (what.rfind("--set ", 0) == 0) what = "--vary " + what.substr(6);
-          throw UsageError(what);
+          rethrowAsVary(e);
         }
       }
     } catch (const std::invalid_argument& e) {
@@ -88,10 +86,7 @@ const CommandRegistrar kSensitivity("sensitivity", [](CLI::App& app, int& status
     }
     if (args->plot) report::requireGnuplot();
     o.out = args->out.empty() ? "results/" + o.scenarioName + "-sensitivity" : args->out;
-    const bool mpi = report::World::get().size() > 1;
-    o.workers = args->workers ? args->workers
-                : mpi         ? 1u
-                              : std::max(1u, std::thread::hardware_concurrency());
+    o.workers = workerCount(args->workers);
     o.shard = args->shard;
     o.program = std::filesystem::read_symlink("/proc/self/exe");
     o.progress = isatty(STDERR_FILENO) && !args->json;

@@ -87,10 +87,7 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
     o.out = args->out.empty() ? "results/" + o.scenarioName + "-sweep" : args->out;
     // Under mpirun each rank starts one worker unless told otherwise: the ranks are the
     // parallelism.
-    const bool mpi = report::World::get().size() > 1;
-    o.workers = args->workers ? args->workers
-                : mpi         ? 1u
-                              : std::max(1u, std::thread::hardware_concurrency());
+    o.workers = workerCount(args->workers);
     o.shard = args->shard;
     o.force = args->force;
     o.program = std::filesystem::read_symlink("/proc/self/exe");
