@@ -403,6 +403,11 @@ std::string sweepBody(const fs::path& dir, const PlotSet& plots) {
     html += row(cells);
   }
   html += "</table></div>\n";
+  if (table.column("accuracy")) {
+    html +=
+        "<p><code>accuracy</code>: the int8 top-1 accuracy of the node's (first) network as a "
+        "fraction (0.974 is 97.4 %), as in every file edgejoule writes.</p>\n";
+  }
   const std::string text = m.value("scenario_text", std::string());
   return html + scenarioSection(text, m.value("scenario", std::string()));
 }

@@ -442,16 +442,83 @@ PlotSet plotRun(const fs::path& dir) {
 
 namespace {
 
-// The four panels of a sweep figure: column of sweep.csv, axis label.
+// TEXT as a gnuplot string in double quotes, where "\n" breaks a line (a tick label of a
+// zipped sweep stacks the keys' values); quotes and backslashes are escaped.
+std::string quoteLines(const std::string& text) {
+  std::string q = "\"";
+  for (char c : text) {
+    if (c == '\n') {
+      q += "\\n";
+    } else {
+      if (c == '"' || c == '\\') q += '\\';
+      q += c;
+    }
+  }
+  return q + "\"";
+}
+
+// A value that names a file (`models/lenet5-s-13x-int8.onnx`): no blank, and an extension
+// with a letter in it ("0.5" and "80 mA" are not files).
+bool isFileLike(const std::string& value) {
+  if (value.find_first_of(" \t") != std::string::npos) return false;
+  const std::string ext = fs::path(value).extension().string();
+  return std::any_of(ext.begin(), ext.end(), [](unsigned char c) { return std::isalpha(c); });
+}
+
+// How a swept value reads on a tick or in a key: a file by its stem
+// (`models/lenet5-s-13x-int8.onnx` -> `lenet5-s-13x-int8`), anything else as written.
+std::string shortValue(const std::string& value) {
+  return isFileLike(value) ? fs::path(value).stem().string() : value;
+}
+
+// The panels of a sweep figure: column of sweep.csv, axis label.
 struct Panel {
   std::string column, label;
+  std::vector<std::optional<double>> values;  // one per row of sweep.csv
 };
-const std::vector<Panel>& sweepPanels() {
-  static const std::vector<Panel> panels = {
-      {"battery_life_days", "battery life (days)"},
-      {"daily.consumed_mAh", "consumed (mAh/day)"},
-      {"daily.harvested_mAh", "harvested (mAh/day)"},
-      {"daily.net_mAh", "net = harvested - consumed (mAh/day)"}};
+
+// Battery life per point, as `sensitivity` reads it: battery_life_days where the battery
+// emptied, else projected_life_days (the run's mean drain extrapolated); empty for a node
+// that neither emptied nor drains. The label says which kind the panel holds.
+Panel lifePanel(const CsvTable& table) {
+  Panel p{"battery_life_days", "", {}};
+  const auto life = table.column("battery_life_days"),
+             projected = table.column("projected_life_days");
+  bool simulated = false, extrapolated = false;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    std::optional<double> v = life ? table.number(r, *life) : std::nullopt;
+    if (v) {
+      simulated = true;
+    } else if (projected && (v = table.number(r, *projected))) {
+      extrapolated = true;
+    }
+    p.values.push_back(v);
+  }
+  p.label = !extrapolated ? "battery life (days)"
+            : !simulated  ? "projected battery life (days)"
+                          : "battery life (days; projected where it outlived the run)";
+  return p;
+}
+
+std::vector<Panel> sweepPanels(const CsvTable& table) {
+  std::vector<Panel> panels = {lifePanel(table)};
+  auto column = [&](const std::string& name, const std::string& label) {
+    Panel p{name, label, {}};
+    const auto c = table.column(name);
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      p.values.push_back(c ? table.number(r, *c) : std::nullopt);
+    }
+    return p;
+  };
+  panels.push_back(column("daily.consumed_mAh", "consumed (mAh/day)"));
+  Panel harvested = column("daily.harvested_mAh", "harvested (mAh/day)");
+  // Without a harvester at any point, the harvest is zero and the net only repeats the
+  // consumption negated: neither is drawn.
+  if (std::any_of(harvested.values.begin(), harvested.values.end(),
+                  [](const auto& v) { return v && *v != 0; })) {
+    panels.push_back(std::move(harvested));
+    panels.push_back(column("daily.net_mAh", "net = harvested - consumed (mAh/day)"));
+  }
   return panels;
 }
 
@@ -470,146 +537,319 @@ std::vector<std::string> varyingKeys(const fs::path& dir, const CsvTable& table,
   return varying;
 }
 
-// The x axis of a sweep figure: the key with its unit, or its categories by file name.
-std::string sweepXAxis(const std::string& key, const Axis& axis,
-                       const std::function<double(std::size_t)>& xOf, std::size_t rows) {
-  std::string x =
-      fmt::format("set xlabel {}\n", quote(axis.unit.empty() ? key : key + " (" + axis.unit + ")"));
-  if (!axis.numeric) {
-    x += "set xtics (";
-    for (std::size_t i = 0; i < axis.categories.size(); ++i) {
-      x += fmt::format("{}{} {}", i ? ", " : "",
-                       quote(fs::path(axis.categories[i]).filename().string()), i);
-    }
-    return x + fmt::format(")\nset xrange [-0.5:{}]\n", axis.categories.size() - 0.5);
-  }
-  double lo = INFINITY, hi = -INFINITY;
-  for (std::size_t r = 0; r < rows; ++r) {
-    lo = std::min(lo, xOf(r));
-    hi = std::max(hi, xOf(r));
-  }
-  const double pad = hi > lo ? 0.05 * (hi - lo) : 1.0;
-  return x + fmt::format("set xrange [{}:{}]\nset offsets 0, 0, graph 0.05, graph 0.05\n", lo - pad,
-                         hi + pad);
+// Positive values whose largest is at least 100 times the smallest span two decades and
+// more: drawn on a logarithmic axis, where each decade gets the same room.
+bool spansDecades(const std::vector<double>& values) {
+  if (values.empty()) return false;
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  return *lo > 0 && *hi / *lo >= 100;
 }
 
-// One sweep figure: the four panels against KEY, one line per combination of the other
-// varying keys.
-Figure sweepKeyFigure(const fs::path& plots, const CsvTable& table, const std::string& key,
-                      const std::vector<std::string>& varying) {
+// The x axis of a sweep figure against KEY: numeric (logarithmic when its values span
+// decades) or categories; with zipped COMPANIONS, a tick per point whose label stacks each
+// key's value, one line each.
+struct SweepAxis {
+  std::vector<double> x;  // per row of sweep.csv
+  std::string gnuplot;    // the commands that set the axis up
+  bool log = false;
+};
+
+SweepAxis sweepAxis(const CsvTable& table, const std::string& key,
+                    const std::vector<std::string>& companions) {
   const std::size_t rows = table.rows.size();
-  const auto kc = table.column(key);
   std::vector<std::string> values;
-  for (const auto& row : table.rows) values.push_back(row.at(*kc));
+  for (const auto& row : table.rows) values.push_back(row.at(*table.column(key)));
   const Axis axis = axisFor(values);
-  // One series per combination of the other swept keys' values.
-  std::map<std::string, std::vector<std::size_t>> series;
-  std::vector<std::string> seriesOrder;
+  SweepAxis a;
   for (std::size_t r = 0; r < rows; ++r) {
-    std::string name;
-    for (const auto& other : varying) {
-      if (other == key) continue;
-      if (!name.empty()) name += ", ";
-      name += other + "=" + table.rows[r].at(*table.column(other));
-    }
-    if (!series.count(name)) seriesOrder.push_back(name);
-    series[name].push_back(r);
+    a.x.push_back(axis.numeric ? splitNumber(values[r])->value
+                               : static_cast<double>(std::find(axis.categories.begin(),
+                                                               axis.categories.end(), values[r]) -
+                                                     axis.categories.begin()));
   }
-  const std::function<double(std::size_t)> xOf = [&](std::size_t r) {
-    if (axis.numeric) return splitNumber(values[r])->value;
-    return static_cast<double>(
-        std::find(axis.categories.begin(), axis.categories.end(), values[r]) -
-        axis.categories.begin());
-  };
-  const auto& panels = sweepPanels();
+  std::string label = axis.unit.empty() ? key : key + " (" + axis.unit + ")";
+  for (const auto& c : companions) label += "\nzipped with " + c;
+  if (!companions.empty()) label += " (tick: one line per key)";
+  // gnuplot's margin makes room for one line of tick labels: the label moves down a line for
+  // each zipped key's line below it.
+  a.gnuplot = fmt::format("set xlabel {} offset 0,{}\n", quoteLines(label),
+                          -static_cast<int>(companions.size()));
+  // The ticks: every point's position once, labelled by its value (and its companions').
+  std::map<double, std::string> ticks;
+  std::size_t longest = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::string tick = axis.numeric ? fmt::format("{:g}", a.x[r]) : shortValue(values[r]);
+    for (const auto& c : companions) tick += "\n" + shortValue(table.rows[r].at(*table.column(c)));
+    std::size_t line = 0;
+    for (char ch : tick + "\n") {
+      if (ch == '\n') {
+        longest = std::max(longest, line);
+        line = 0;
+      } else {
+        ++line;
+      }
+    }
+    ticks.emplace(a.x[r], tick);
+  }
+  const auto [lo, hi] = std::minmax_element(a.x.begin(), a.x.end());
+  a.log = axis.numeric && spansDecades(a.x);
+  if (a.log) {
+    const double pad = std::pow(*hi / *lo, 0.05);
+    a.gnuplot += fmt::format("set logscale x\nset format x '%g'\nset xrange [{:.9g}:{:.9g}]\n",
+                             *lo / pad, *hi * pad);
+  } else if (axis.numeric) {
+    const double pad = 0.05 * (*hi - *lo);
+    a.gnuplot += fmt::format("set xrange [{:.9g}:{:.9g}]\n", *lo - pad, *hi + pad);
+  } else {
+    a.gnuplot += fmt::format("set xrange [-0.5:{}]\n", axis.categories.size() - 0.5);
+  }
+  if (!axis.numeric || !companions.empty()) {
+    std::string list;
+    for (const auto& [x, tick] : ticks) {
+      list += fmt::format("{}{} {:.9g}", list.empty() ? "" : ", ", quoteLines(tick), x);
+    }
+    // A panel is about 430 px wide, a character of the ticks' font about 7 px: labels that
+    // would run into each other are turned.
+    const bool turn = static_cast<double>(longest) * 7.0 > 0.9 * 430.0 / ticks.size();
+    a.gnuplot +=
+        fmt::format("set xtics ({}){}\n", list, turn ? " rotate by 30 right font ',10'" : "");
+  }
+  return a;
+}
+
+// The series of a sweep figure: one per combination of the other varying keys (none for a
+// zip, whose keys move together), named by their values.
+struct Series {
+  std::string name;
+  std::vector<std::size_t> rows;  // sorted by x
+};
+
+std::vector<Series> sweepSeries(const CsvTable& table, const std::vector<std::string>& others,
+                                const std::vector<double>& x) {
+  std::vector<Series> series;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    std::string name;
+    for (const auto& other : others) {
+      name += fmt::format("{}{}={}", name.empty() ? "" : ", ", other,
+                          shortValue(table.rows[r].at(*table.column(other))));
+    }
+    auto s =
+        std::find_if(series.begin(), series.end(), [&](const Series& e) { return e.name == name; });
+    if (s == series.end()) s = series.insert(series.end(), Series{name, {}});
+    s->rows.push_back(r);
+  }
+  for (auto& s : series) {
+    std::stable_sort(s.rows.begin(), s.rows.end(),
+                     [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  }
+  return series;
+}
+
+// How one panel is drawn. Relative: when several series lie far apart and each changes by
+// less than a tenth of that gap along x (lives of 2,400 to 4,400 d over three spreading
+// factors, a few days between models), absolute values would draw flat lines; each series
+// is then drawn as its % change from its own first point, which shows the few days.
+struct PanelScale {
+  bool any = false, log = false, relative = false;
+};
+
+PanelScale panelScale(const Panel& panel, const std::vector<Series>& series) {
+  PanelScale s;
+  std::vector<double> all;
+  double within = 0;
+  bool baseZero = false;
+  for (const auto& e : series) {
+    double lo = INFINITY, hi = -INFINITY;
+    std::optional<double> base;
+    for (std::size_t r : e.rows) {
+      if (const auto v = panel.values[r]) {
+        all.push_back(*v);
+        lo = std::min(lo, *v);
+        hi = std::max(hi, *v);
+        if (!base) base = *v;
+      }
+    }
+    if (hi >= lo) within = std::max(within, hi - lo);
+    baseZero |= base && *base == 0;
+  }
+  s.any = !all.empty();
+  if (!s.any) return s;
+  const auto [lo, hi] = std::minmax_element(all.begin(), all.end());
+  const double total = *hi - *lo;
+  s.relative = series.size() > 1 && within > 0 && within < 0.1 * total && !baseZero;
+  s.log = !s.relative && spansDecades(all);
+  return s;
+}
+
+// One sweep figure: the panels against KEY (its zipped COMPANIONS beside it on the ticks),
+// one line per combination of the OTHERS' values, their key in a band at the bottom.
+Figure sweepKeyFigure(const fs::path& plots, const CsvTable& table, const std::string& key,
+                      const std::vector<std::string>& companions,
+                      const std::vector<std::string>& others) {
+  const SweepAxis axis = sweepAxis(table, key, companions);
+  const std::vector<Series> series = sweepSeries(table, others, axis.x);
+  const std::vector<Panel> panels = sweepPanels(table);
+  std::vector<PanelScale> scales;
+  for (const auto& p : panels) scales.push_back(panelScale(p, series));
   const std::string stem = "sweep_vs_" + slug(key);
+  // Per series a block: x, then per panel the value and its % change from the series' first.
   std::string data;
-  for (const auto& name : seriesOrder) {
-    auto points = series[name];
-    std::sort(points.begin(), points.end(),
-              [&](std::size_t a, std::size_t b) { return xOf(a) < xOf(b); });
-    for (std::size_t r : points) {
-      data += fmt::format("{:.9g}", xOf(r));
-      for (const auto& p : panels) {
-        const auto c = table.column(p.column);
-        const auto v = c ? table.number(r, *c) : std::nullopt;
+  for (const auto& e : series) {
+    std::vector<std::optional<double>> base(panels.size());
+    for (std::size_t r : e.rows) {
+      data += fmt::format("{:.9g}", axis.x[r]);
+      for (std::size_t p = 0; p < panels.size(); ++p) {
+        const auto v = panels[p].values[r];
+        if (v && !base[p]) base[p] = *v;
         data += v ? fmt::format(",{:.9g}", *v) : std::string(",NaN");
+        data += v && *base[p] != 0 ? fmt::format(",{:.9g}", 100 * (*v / *base[p] - 1))
+                                   : std::string(",NaN");
       }
       data += "\n";
     }
     data += "\n\n";
   }
   writeText(plots / (stem + ".csv"), data);
-  std::string body = "set multiplot layout 2,2 title " +
-                     quote(fmt::format("Sweep over {} ({} points)", key, rows)) + "\nset grid\n" +
-                     sweepXAxis(key, axis, xOf, rows);
-  body += seriesOrder.size() > 1 ? "set key outside bottom center horizontal font ',9'\n"
-                                 : "unset key\n";
+
+  const std::size_t rowsOfPanels = (panels.size() + 1) / 2;
+  const int height = rowsOfPanels == 1 ? 480 : 800;
+  // The band of the series' key: a line per 3 entries of about 20 px.
+  const double keyBand = series.size() > 1 ? (16.0 + 20.0 * ((series.size() + 2) / 3)) / height : 0;
+  const double top = 1 - 34.0 / height;
+  const double panelHeight = (top - keyBand) / rowsOfPanels;
+  const std::string what =
+      companions.empty() ? key
+                         : fmt::format("{} and {} (zipped)", key, fmt::join(companions, ", "));
+  std::string body =
+      // The script draws the body twice (SVG, PNG): what the key's band unset is set again.
+      fmt::format(
+          "set border\nset xtics\nset ytics\nset autoscale\nunset logscale\n"
+          "set multiplot title {}\nset grid\n{}unset key\n",
+          quote(fmt::format("Sweep over {} ({} points)", what, table.rows.size())), axis.gnuplot);
+  const std::string firstTick = axis.x.empty() ? "" : "the first " + key;
   for (std::size_t p = 0; p < panels.size(); ++p) {
-    const auto c = table.column(panels[p].column);
-    bool any = false;
-    for (std::size_t r = 0; c && r < rows; ++r) any = any || table.number(r, *c).has_value();
-    if (!any && p == 0) {
-      // No point's battery emptied: a life axis would be empty; say so on the panel.
-      body +=
-          "set label 9 'the battery never emptied within the horizon at any point' "
-          "at graph 0.5, graph 0.5 center\nset yrange [0:1]\n";
-      body += fmt::format("set ylabel {}\nplot NaN notitle\nunset label 9\nset yrange [*:*]\n",
-                          quote(panels[p].label));
+    const PanelScale& sc = scales[p];
+    body += fmt::format("set origin {:.4f},{:.4f}\nset size 0.5,{:.4f}\n", (p % 2) * 0.5,
+                        top - (p / 2 + 1) * panelHeight, panelHeight);
+    if (!sc.any) {
+      // No life at any point (a node in balance): say so on the panel.
+      body += fmt::format(
+          "set label 9 'no battery life: the battery never emptied and does not drain' "
+          "at graph 0.5, graph 0.5 center\nset yrange [0:1]\nset ylabel {}\nplot NaN notitle\n"
+          "unset label 9\nset yrange [*:*]\n",
+          quote(panels[p].label));
       continue;
     }
-    body += fmt::format("set ylabel {}\nplot ", quote(panels[p].label));
-    for (std::size_t s = 0; s < seriesOrder.size(); ++s) {
-      body += fmt::format("{}'{}.csv' index {} using 1:{} with linespoints lw 2 pt 7 title {}",
-                          s ? ", \\\n     " : "", stem, s, p + 2,
-                          quote(seriesOrder[s].empty() ? key : seriesOrder[s]));
+    const std::string label =
+        sc.relative ? fmt::format("{}:\nchange from each line's first point (%)", panels[p].label)
+                    : panels[p].label;
+    body += fmt::format("set ylabel {}\n{}", quoteLines(label),
+                        sc.log ? "set logscale y\nset format y '%g'\n" : "");
+    const std::size_t column = 2 + 2 * p + (sc.relative ? 1 : 0);
+    body += "plot ";
+    for (std::size_t s = 0; s < series.size(); ++s) {
+      body += fmt::format("{}'{}.csv' index {} using 1:{} with linespoints lw 2 pt 7 lc {} notitle",
+                          s ? ", \\\n     " : "", stem, s, column, s + 1);
+    }
+    body += sc.log ? "\nunset logscale y\nset format y '%g'\n" : "\n";
+  }
+  if (series.size() > 1) {
+    // The key alone in its band: a plot of nothing but the series' names.
+    body += fmt::format(
+        "set origin 0,0\nset size 1,{:.4f}\nunset border\nunset tics\nunset grid\n"
+        "unset xlabel\nunset ylabel\nunset logscale\nset xrange [0:1]\nset yrange [0:1]\n"
+        "set key center center horizontal maxrows {} width 2 font ',10'\nplot ",
+        keyBand, (series.size() + 2) / 3);
+    for (std::size_t s = 0; s < series.size(); ++s) {
+      body += fmt::format("{}NaN with linespoints lw 2 pt 7 lc {} title {}", s ? ", " : "", s + 1,
+                          quote(series[s].name));
     }
     body += "\n";
   }
   body += "unset multiplot\n";
-  return draw(plots, stem, "Summary figures against " + key, body, 1100, 760);
+  return draw(plots, stem, "Summary figures against " + what, body, 1100, height);
+}
+
+// gnuplot point types that stay told apart when two models' points overlap: open square,
+// circle, triangle, diamond, inverted triangle, then plus, cross, star and the filled ones.
+int modelPointType(std::size_t model) {
+  static const int kTypes[] = {4, 6, 8, 12, 10, 1, 2, 3, 5, 7, 9, 13};
+  return kTypes[model % (sizeof kTypes / sizeof kTypes[0])];
 }
 
 // Accuracy against battery life, when models are swept and the summaries carry an
-// accuracy; else the reason it was skipped.
+// accuracy; else the reason it was skipped. A point type per model (named in the key, not
+// written beside each point, where the labels of close points ran into each other), a
+// colour per combination of the other varying keys.
 void accuracyFigure(const fs::path& plots, const CsvTable& table,
-                    const std::vector<std::string>& keys, PlotSet& set) {
+                    const std::vector<std::string>& keys, const std::vector<std::string>& varying,
+                    PlotSet& set) {
   const auto modelKey = std::find_if(keys.begin(), keys.end(), isModelKey);
   const auto acc = table.column("accuracy");
-  const auto life = table.column("battery_life_days");
   if (modelKey == keys.end()) {
     set.skipped.push_back("accuracy vs battery life: no `model` key is swept");
     return;
   }
-  if (!acc || !life) {
+  if (!acc) {
     set.skipped.push_back("accuracy vs battery life: the point summaries carry no accuracy");
     return;
   }
-  std::string data;
-  std::size_t n = 0;
+  const Panel life = lifePanel(table);
   const auto mc = table.column(*modelKey);
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    const auto a = table.number(r, *acc), l = table.number(r, *life);
-    if (!a || !l) continue;
-    ++n;
-    // sweep.csv's accuracy is already in percent.
-    data += fmt::format("{:.9g},{:.9g},{}\n", *l, *a,
-                        fs::path(table.rows[r].at(*mc)).filename().string());
+  std::vector<std::string> models;
+  std::vector<std::string> others;
+  for (const auto& k : varying) {
+    if (k != *modelKey) others.push_back(k);
   }
-  if (n == 0) {
+  std::vector<double> order(table.rows.size(), 0);
+  const std::vector<Series> groups = sweepSeries(table, others, order);
+  std::string data;
+  std::vector<double> lives;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (std::size_t r : groups[g].rows) {
+      const auto a = table.number(r, *acc);
+      const auto l = life.values[r];
+      if (!a || !l) continue;
+      const std::string& model = table.rows[r].at(*mc);
+      auto m = std::find(models.begin(), models.end(), model);
+      if (m == models.end()) m = models.insert(models.end(), model);
+      lives.push_back(*l);
+      // accuracy is a fraction in sweep.csv; the axis reads percent.
+      data += fmt::format("{:.9g},{:.9g},{},{}\n", *l, *a * 100,
+                          modelPointType(static_cast<std::size_t>(m - models.begin())), g);
+    }
+  }
+  if (lives.empty()) {
     set.skipped.push_back(
         "accuracy vs battery life: no point has both an accuracy and a battery life "
-        "(batteries that never empty have no life to plot)");
+        "(simulated or projected)");
     return;
   }
   writeText(plots / "accuracy_vs_life.csv", data);
-  const std::string body =
-      "set title 'Accuracy against battery life, one point per model'\n"
-      "set xlabel 'battery life (days)'\nset ylabel 'accuracy (%)'\nset grid\nunset key\n"
-      "set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.1\n"
-      "plot 'accuracy_vs_life.csv' using 1:2 with points pt 7 ps 1.5 lc rgb '#1f77b4', "
-      "'' using 1:2:3 with labels offset 0,1 font ',10'\n";
-  set.figures.push_back(draw(plots, "accuracy_vs_life", "Accuracy against battery life", body));
+  std::string body = fmt::format(
+      "set title 'Accuracy against battery life: a point type per model{}'\n"
+      "set xlabel {}\nset ylabel 'int8 top-1 accuracy (%)'\nset grid\n"
+      "set key outside right top vertical font ',10'\n"
+      "set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1\n{}",
+      groups.size() > 1 ? ", a colour per value of the other keys" : "", quote(life.label),
+      spansDecades(lives) ? "set logscale x\nset format x '%g'\n" : "");
+  body +=
+      "plot 'accuracy_vs_life.csv' using 1:2:3:($4+1) with points pt variable ps 1.8 lw 2 "
+      "lc variable notitle";
+  // The key: the models by their point type (black), the groups by their colour.
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    body += fmt::format(", \\\n     NaN with points pt {} ps 1.8 lw 2 lc rgb 'black' title {}",
+                        modelPointType(m), quote(shortValue(models[m])));
+  }
+  if (groups.size() > 1) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      body += fmt::format(", \\\n     NaN with points pt 7 ps 1.8 lc {} title {}", g + 1,
+                          quote(groups[g].name));
+    }
+  }
+  body += "\n";
+  set.figures.push_back(
+      draw(plots, "accuracy_vs_life", "Accuracy against battery life", body, 1100, 600));
 }
 
 }  // namespace
@@ -624,10 +864,20 @@ PlotSet plotSweep(const fs::path& dir) {
   for (const auto& s : manifest.at("sets")) keys.push_back(s.at("key").get<std::string>());
   PlotSet set;
   const auto varying = varyingKeys(dir, table, keys);
-  for (const auto& key : varying) {
-    set.figures.push_back(sweepKeyFigure(plots, table, key, varying));
+  if (manifest.value("zip", false) && varying.size() > 1) {
+    // Zipped keys move together: one figure, one line, against the first of them.
+    const std::vector<std::string> companions(varying.begin() + 1, varying.end());
+    set.figures.push_back(sweepKeyFigure(plots, table, varying.front(), companions, {}));
+  } else {
+    for (const auto& key : varying) {
+      std::vector<std::string> others;
+      for (const auto& k : varying) {
+        if (k != key) others.push_back(k);
+      }
+      set.figures.push_back(sweepKeyFigure(plots, table, key, {}, others));
+    }
   }
-  accuracyFigure(plots, table, keys, set);
+  accuracyFigure(plots, table, keys, varying, set);
   if (manifest.contains("pareto")) {
     const PlotSet front = plotPareto(dir);
     set.figures.insert(set.figures.end(), front.figures.begin(), front.figures.end());

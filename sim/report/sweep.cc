@@ -210,11 +210,12 @@ std::vector<std::pair<std::string, std::string>> sweepFigures(const core::RunSum
       {"battery.final_soc", number(s.battery.final_soc)},
       {"battery.minimum_mAh", number(s.battery.minimum_mAh)},
       {"simulated_days", number(s.simulated_days)}};
-  // The accuracy of the (first) network the node runs, in percent (summary.json's
-  // inference[0].accuracy_int8 is a fraction); empty when it was not measured.
+  // The int8 top-1 accuracy of the (first) network the node runs, a fraction in [0, 1] as
+  // in summary.json's inference[0].accuracy_int8 (every machine-readable file carries a
+  // fraction; text for people prints percent with a % sign); empty when not measured.
   if (!s.inference.empty()) {
     const auto& a = s.inference.front().accuracy_int8;
-    f.emplace_back("accuracy", a ? number(*a * 100) : "");
+    f.emplace_back("accuracy", a ? number(*a) : "");
   }
   for (const auto& [name, c] : s.components) {
     f.emplace_back("components." + name + ".charge_per_day_mAh", number(c.charge_per_day_mAh));
