@@ -1,9 +1,8 @@
 // The sweep figures' scripts, drawn from hand-made sweep folders (sweep.json and sweep.csv
 // are all `plotSweep` reads): what each script sets up, not pixels. Needs gnuplot.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -62,10 +61,11 @@ SweepDir modelGrid() {
                          1000 / l, -1000 / l, accuracy[m]);
     }
   }
-  return SweepDir("ej_sweep_plot_models",
-                  json::array({{{"key", kModel}, {"values", json::array()}},
-                               {{"key", "node.radio.spreading_factor"}, {"values", json::array()}}}),
-                  false, csv);
+  return SweepDir(
+      "ej_sweep_plot_models",
+      json::array({{{"key", kModel}, {"values", json::array()}},
+                   {{"key", "node.radio.spreading_factor"}, {"values", json::array()}}}),
+      false, csv);
 }
 
 TEST(SweepPlotTest, ModelTicksAreFileStemsAndFewDaysShowAsRelativeChange) {
@@ -90,7 +90,8 @@ TEST(SweepPlotTest, ModelTicksAreFileStemsAndFewDaysShowAsRelativeChange) {
   EXPECT_EQ(models.find("harvested (mAh/day)"), std::string::npos);
   // Against SF, one line per model, named by its stem in the key band.
   const std::string sf = dir.script("sweep_vs_node.radio.spreading_factor.gp");
-  EXPECT_NE(sf.find("title 'node.jobs.0.steps.1.infer=lenet5-magnitude-88x-int8'"), std::string::npos);
+  EXPECT_NE(sf.find("title 'node.jobs.0.steps.1.infer=lenet5-magnitude-88x-int8'"),
+            std::string::npos);
   EXPECT_NE(sf.find("index 2 using"), std::string::npos);
   EXPECT_EQ(sf.find("change from each line"), std::string::npos);  // lives 2,400-4,400 d
 }
