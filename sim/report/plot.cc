@@ -745,6 +745,15 @@ Figure sweepKeyFigure(const fs::path& plots, const CsvTable& table, const std::s
                     : panels[p].label;
     body += fmt::format("set ylabel {}\n{}", quoteLines(label),
                         sc.log ? "set logscale y\nset format y '%g'\n" : "");
+    // Points without a life (in balance: never empty) are not drawn; the panel counts them.
+    const auto missing = static_cast<std::size_t>(
+        std::count(panels[p].values.begin(), panels[p].values.end(), std::nullopt));
+    const bool note = p == 0 && missing > 0;
+    if (note) {
+      body += fmt::format("set label 8 {} at graph 0.02, graph 0.96 left front font ',9'\n",
+                          quote(fmt::format("{} of {} points never empty (no life to draw)",
+                                            missing, panels[p].values.size())));
+    }
     const std::size_t column = 2 + 2 * p + (sc.relative ? 1 : 0);
     body += "plot ";
     for (std::size_t s = 0; s < series.size(); ++s) {
@@ -752,6 +761,7 @@ Figure sweepKeyFigure(const fs::path& plots, const CsvTable& table, const std::s
                           s ? ", \\\n     " : "", stem, s, column, s + 1);
     }
     body += sc.log ? "\nunset logscale y\nset format y '%g'\n" : "\n";
+    if (note) body += "unset label 8\n";
   }
   if (series.size() > 1) {
     // The key alone in its band: a plot of nothing but the series' names.
