@@ -714,7 +714,16 @@ Figure sweepKeyFigure(const fs::path& plots, const CsvTable& table, const std::s
   const std::size_t rowsOfPanels = (panels.size() + 1) / 2;
   const int height = rowsOfPanels == 1 ? 480 : 800;
   // The band of the series' key: a line per 3 entries of about 20 px.
-  const double keyBand = series.size() > 1 ? (16.0 + 20.0 * ((series.size() + 2) / 3)) / height : 0;
+  // The band of the series' key: as many entries a row as fit 1,050 px (about 6.5 px a
+  // character of its font, 70 px for the sample line), 20 px a row.
+  std::size_t longestName = 0;
+  for (const auto& e : series) longestName = std::max(longestName, e.name.size());
+  const std::size_t keyColumns = std::clamp<std::size_t>(
+      static_cast<std::size_t>(1050.0 / (6.5 * static_cast<double>(longestName) + 70.0)), 1,
+      series.size());
+  const std::size_t keyRows = (series.size() + keyColumns - 1) / keyColumns;
+  const double keyBand =
+      series.size() > 1 ? (16.0 + 20.0 * static_cast<double>(keyRows)) / height : 0;
   const double top = 1 - 34.0 / height;
   const double panelHeight = (top - keyBand) / rowsOfPanels;
   const std::string what =
@@ -768,8 +777,8 @@ Figure sweepKeyFigure(const fs::path& plots, const CsvTable& table, const std::s
     body += fmt::format(
         "set origin 0,0\nset size 1,{:.4f}\nunset border\nunset tics\nunset grid\n"
         "unset xlabel\nunset ylabel\nunset logscale\nset xrange [0:1]\nset yrange [0:1]\n"
-        "set key center center horizontal maxrows {} width 2 font ',10'\nplot ",
-        keyBand, (series.size() + 2) / 3);
+        "set key center center horizontal maxcols {} width 2 font ',10'\nplot ",
+        keyBand, keyColumns);
     for (std::size_t s = 0; s < series.size(); ++s) {
       body += fmt::format("{}NaN with linespoints lw 2 pt 7 lc {} title {}", s ? ", " : "", s + 1,
                           quote(series[s].name));

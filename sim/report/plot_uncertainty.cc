@@ -235,34 +235,48 @@ PlotSet plotPareto(const fs::path& dir) {
     std::string label;
     for (const auto& k : keys) {
       if (const auto c = table.column(k)) {
-        label += (label.empty() ? "" : " ") + fs::path(table.rows[r][*c]).filename().string();
+        const std::string& v = table.rows[r][*c];
+        // A file by its stem, as on the sweep figures' ticks.
+        const bool file =
+            v.find(' ') == std::string::npos && fs::path(v).has_extension() &&
+            std::isalpha(static_cast<unsigned char>(fs::path(v).extension().string().back()));
+        label += fmt::format("{}{}={}", label.empty() ? "" : ", ", k.substr(k.rfind('.') + 1),
+                             file ? fs::path(v).stem().string() : v);
       }
     }
     rows.push_back({*a, *b, table.rows[r][*front] == "true", label});
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.x < b.x; });
-  // Only the front is labelled: a grid of models x settings would bury the figure in text.
-  std::string data = "x,y,label\n", line = "x,y,label\n";
+  // Only the front is marked, by its rank along x beside each point and the values in the
+  // key: a grid of models x settings would bury the figure in text, and the values of close
+  // points written beside them ran into each other.
+  std::string data = "x,y,label\n", line = "x,y,n\n", entries;
+  std::size_t n = 0;
   for (const auto& r : rows) {
     data += fmt::format("{:.9g},{:.9g},{}\n", r.x, r.y, csvField(r.label));
-    if (r.front) line += fmt::format("{:.9g},{:.9g},{}\n", r.x, r.y, csvField(r.label));
+    if (!r.front) continue;
+    line += fmt::format("{:.9g},{:.9g},{}\n", r.x, r.y, ++n);
+    entries += fmt::format(", \\\n     NaN with points pt 7 ps 0 title {}",
+                           gnuplotQuote(fmt::format("{}: {}", n, r.label)));
   }
   const fs::path plots = dir / "plots";
   fs::create_directories(plots);
   writeText(plots / "pareto_points.csv", data);
   writeText(plots / "pareto_front.csv", line);
   const std::string body = fmt::format(
-      "set title {}\nset xlabel {}\nset ylabel {}\nset grid\nset key outside bottom center "
-      "horizontal\nset offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08\n"
+      "set title {}\nset xlabel {}\nset ylabel {}\nset grid\nset key outside below left Left "
+      "reverse vertical maxcols 2 font ',10'\nset offsets graph 0.05, graph 0.05, graph 0.08, "
+      "graph 0.08\n"
       "plot 'pareto_points.csv' skip 1 using 1:2 with points pt 7 ps 1.2 lc rgb '#999999' "
       "title 'every point', \\\n"
       "     'pareto_front.csv' skip 1 using 1:2 with linespoints lw 2 pt 7 ps 1.6 lc rgb "
       "'#d62728' title 'Pareto front (no point is better in both)', \\\n"
-      "     'pareto_front.csv' skip 1 using 1:2:3 with labels offset 0,1 font ',9' notitle\n",
+      "     'pareto_front.csv' skip 1 using 1:2:3 with labels offset 0,1 font ',10' "
+      "tc rgb '#d62728' notitle{}\n",
       gnuplotQuote(fmt::format("Pareto front: {} ({}) and {} ({})", xc,
                                objectives[0]["sense"].get<std::string>(), yc,
                                objectives[1]["sense"].get<std::string>())),
-      gnuplotQuote(axisLabel(xc)), gnuplotQuote(axisLabel(yc)));
+      gnuplotQuote(axisLabel(xc)), gnuplotQuote(axisLabel(yc)), entries);
   set.figures.push_back(drawFigure(plots, "pareto_front", "Pareto front", body, 1100, 700));
   return set;
 }

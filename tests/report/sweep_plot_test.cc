@@ -151,6 +151,34 @@ TEST(SweepPlotTest, ValuesSpanningDecadesGetALogAxis) {
             std::string::npos);
 }
 
+TEST(SweepPlotTest, ParetoFrontIsNumberedWithItsValuesInTheKey) {
+  SweepDir dir("ej_sweep_plot_pareto",
+               json::array({{{"key", kModel}, {"values", json::array()}},
+                            {{"key", "node.radio.spreading_factor"}, {"values", json::array()}}}),
+               false,
+               "point,node.jobs.0.steps.1.infer,node.radio.spreading_factor,accuracy,"
+               "projected_life_days,pareto\n"
+               "0000,models/a-int8.onnx,7,0.98,4400,true\n"
+               "0001,models/a-int8.onnx,12,0.98,2400,false\n"
+               "0002,models/b-int8.onnx,7,0.69,4405,true\n");
+  std::ofstream(dir.path / "sweep.json") << json{
+      {"sets", json::array({{{"key", kModel}, {"values", json::array()}},
+                            {{"key", "node.radio.spreading_factor"}, {"values", json::array()}}})},
+      {"zip", false},
+      {"pareto",
+       json::array({{{"column", "accuracy"}, {"sense", "max"}},
+                    {{"column", "projected_life_days"},
+                     {"sense", "max"}}})}}.dump();
+  plotPareto(dir.path);
+  const std::string gp = dir.script("pareto_front.gp");
+  EXPECT_NE(gp.find("set xlabel 'accuracy (int8 top-1, a fraction: 0.974 = 97.4 %)'"),
+            std::string::npos);
+  // The front's points by their rank along x (b at 0.69 first), their values in the key.
+  EXPECT_EQ(slurp(dir.path / "plots/pareto_front.csv"), "x,y,n\n0.69,4405,1\n0.98,4400,2\n");
+  EXPECT_NE(gp.find("title '1: infer=b-int8, spreading_factor=7'"), std::string::npos) << gp;
+  EXPECT_NE(gp.find("title '2: infer=a-int8, spreading_factor=7'"), std::string::npos);
+}
+
 TEST(SweepPlotTest, SweepCsvAccuracyIsTheSummarysFraction) {
   core::RunSummary s;
   s.inference.emplace_back();
