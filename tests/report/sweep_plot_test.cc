@@ -74,7 +74,7 @@ TEST(SweepPlotTest, ModelTicksAreFileStemsAndFewDaysShowAsRelativeChange) {
   ASSERT_EQ(set.figures.size(), 3u);  // against the models, against SF, accuracy vs life
   const std::string models = dir.script("sweep_vs_node.jobs.0.steps.1.infer.gp");
   // Ticks by file stem, no folder or extension; a 25-character name in a third of a 430 px
-  // panel is turned (25 x 7 px > 0.9 x 430 px / 3).
+  // panel is turned (25 x 8 px > 0.9 x 430 px / 3).
   EXPECT_NE(models.find("set xtics (\"lenet5-dense-int8\" 0, \"lenet5-s-13x-int8\" 1, "
                         "\"lenet5-magnitude-88x-int8\" 2) rotate by 30 right"),
             std::string::npos)
