@@ -646,10 +646,10 @@ std::vector<Series> sweepSeries(const CsvTable& table, const std::vector<std::st
   return series;
 }
 
-// How one panel is drawn. Relative: when several series lie far apart and each changes by
-// less than a tenth of that gap along x (lives of 2,400 to 4,400 d over three spreading
-// factors, a few days between models), absolute values would draw flat lines; each series
-// is then drawn as its % change from its own first point, which shows the few days.
+// How one panel is drawn. Relative: when there are several series and each changes along x
+// by less than a tenth of the panel's whole span (lives of 2,400 to 4,400 d over three
+// spreading factors, a few days between models), absolute values would draw flat lines;
+// each series is then drawn as its % change from its own first point, which shows the days.
 struct PanelScale {
   bool any = false, log = false, relative = false;
 };
