@@ -834,8 +834,9 @@ void accuracyFigure(const fs::path& plots, const CsvTable& table,
       auto m = std::find(models.begin(), models.end(), model);
       if (m == models.end()) m = models.insert(models.end(), model);
       lives.push_back(*l);
-      // accuracy is a fraction in sweep.csv; the axis reads percent.
-      data += fmt::format("{:.9g},{:.9g},{},{}\n", *l, *a * 100,
+      // accuracy is a fraction in sweep.csv; the axis reads percent. A value above 1 is
+      // already percent: a sweep.csv written before accuracy became a fraction everywhere.
+      data += fmt::format("{:.9g},{:.9g},{},{}\n", *l, *a > 1 ? *a : *a * 100,
                           modelPointType(static_cast<std::size_t>(m - models.begin())), g);
     }
   }
