@@ -41,6 +41,8 @@ std::map<std::string, UnitDef, std::less<>> buildUnitTable() {
       {"W/m\xC2\xB2", 1.0, Dimension::Irradiance},
       {"Wh/m2", 3600.0, Dimension::InsolationPerArea},
       {"Wh/m\xC2\xB2", 3600.0, Dimension::InsolationPerArea},
+      {"J/m2", 1.0, Dimension::InsolationPerArea},
+      {"J/m\xC2\xB2", 1.0, Dimension::InsolationPerArea},
   };
   for (const auto& base : prefixable) {
     for (const auto& [prefix, scale] : prefixes) {

@@ -38,8 +38,8 @@ struct ParsedQuantity {
 };
 
 // Parses "<number> [unit]". Units: SI prefixes p n u µ m k M G on A V Ohm Ah Wh W J C s Hz
-// m; min h d y (365 d); %; deg rad; degC K; dBm; W/m2 and Wh/m2 (kWh/m2); rates /s /min
-// /h /d. A bare number is a Ratio. Returns nothing when the text is not such a quantity.
+// m; min h d y (365 d); %; deg rad; degC K; dBm; W/m2, Wh/m2 (kWh/m2) and J/m2 (MJ/m2); rates /s
+// /min /h /d. A bare number is a Ratio. Returns nothing when the text is not such a quantity.
 std::optional<ParsedQuantity> parseQuantity(std::string_view text);
 
 // "a current (e.g. 120 mA)": how a dimension is named in error messages.

@@ -99,7 +99,7 @@ std::string unitList(Dimension dimension) {
     case Dimension::Irradiance:
       return "W/m2";
     case Dimension::InsolationPerArea:
-      return "kWh/m2, Wh/m2";
+      return "kWh/m2, Wh/m2, MJ/m2";
     case Dimension::PowerLevel:
       return "dBm";
     case Dimension::Ratio:

@@ -54,6 +54,10 @@ TEST(QuantityTest, OtherDimensions) {
   expectParsed("25 degC", 298.15, Dimension::Temperature);
   expectParsed("100 cm2", 0.01, Dimension::Area);
   expectParsed("1000 W/m2", 1000, Dimension::Irradiance);
+  // Irradiation as climatologies publish it: 1 kWh/m2 = 3.6 MJ/m2.
+  expectParsed("4.5 kWh/m2", 4.5 * 3.6e6, Dimension::InsolationPerArea);
+  expectParsed("16.2 MJ/m2", 16.2e6, Dimension::InsolationPerArea);
+  expectParsed("16.2 MJ/m\xC2\xB2", 16.2e6, Dimension::InsolationPerArea);
 }
 
 TEST(QuantityTest, RejectsUnknownUnitsAndText) {

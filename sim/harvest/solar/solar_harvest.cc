@@ -2,13 +2,23 @@
 #include "sim/harvest/solar/solar_harvest.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ej::solar {
 
 SolarHarvestParams SolarHarvestParams::fromConfig(const core::Config& cfg) {
   SolarHarvestParams p;
   p.site = siteFromConfig(cfg.child("site"));
-  if (auto w = cfg.optionalChild("weather")) p.weather = WeatherParams::fromConfig(*w);
+  if (auto w = cfg.optionalChild("weather")) {
+    p.weather = WeatherParams::fromConfig(*w);
+    // monthly_irradiation: the clearness of each month from the published irradiation and
+    // this site's clear sky (once here, so a bad figure is a located error).
+    try {
+      p.weather.scaleToSite(p.site);
+    } catch (const std::invalid_argument& e) {
+      w->fail("ghi_daily", e.what());
+    }
+  }
   if (auto m = cfg.optionalChild("mount")) p.mount = orientationFromConfig(*m);
   p.panel = PanelParams::fromConfig(cfg.child("panel"));
   if (auto c = cfg.optionalChild("charger")) p.charger = ChargerParams::fromConfig(*c);

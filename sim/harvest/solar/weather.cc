@@ -8,8 +8,11 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "sim/core/calendar.h"
 #include "sim/harvest/solar/civil_date.h"
@@ -20,6 +23,9 @@ namespace {
 
 constexpr double kYear_s = 365.0 * kSecondsPerDay;
 constexpr double kPi = boost::math::constants::pi<double>();
+constexpr const char* kMonthNames[12] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
 
 unsigned monthOf(double epoch) { return civilOf(epoch).month; }
 
@@ -73,7 +79,67 @@ std::array<double, 12> twelve(const core::Config& cfg, const std::string& key, c
   return out;
 }
 
+// The mean daily clear-sky GHI of each month, uncached (see clearSkyMeanDailyGhi).
+std::array<double, 12> computeClearSkyMeanDailyGhi(const Site& site, int year, double step_s) {
+  std::array<double, 12> out{};
+  const int n = static_cast<int>(std::ceil(kSecondsPerDay / step_s));
+  const double h = kSecondsPerDay / n;
+  for (unsigned m = 1; m <= 12; ++m) {
+    const unsigned days = daysInMonth(year, m);
+    double total_Jm2 = 0;
+    for (unsigned d = 1; d <= days; ++d) {
+      const double start = static_cast<double>(daysFromCivil(year, m, d)) * kSecondsPerDay;
+      for (int i = 0; i <= n; ++i) {
+        const double w = (i == 0 || i == n) ? 0.5 : 1.0;
+        total_Jm2 += w * h * haurwitzGhi(solarPosition(site, start + i * h).zenith).value();
+      }
+    }
+    out[m - 1] = total_Jm2 / days;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::array<double, 12> clearSkyMeanDailyGhi(const Site& site, int year, double step_s) {
+  using Key = std::tuple<double, double, int, double>;
+  static std::mutex mutex;
+  static std::map<Key, std::array<double, 12>> cache;
+  const Key key{site.latitude.value(), site.longitude.value(), year, step_s};
+  {
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  const auto means = computeClearSkyMeanDailyGhi(site, year, step_s);
+  const std::lock_guard<std::mutex> lock(mutex);
+  cache.emplace(key, means);
+  return means;
+}
+
+void WeatherParams::scaleToSite(const Site& site) {
+  if (kind != Kind::MonthlyIrradiation) return;
+  const auto clear = clearSkyMeanDailyGhi(site, kReferenceYear);
+  for (std::size_t m = 0; m < 12; ++m) {
+    const double kWh = ghiDaily_Jm2[m] / 3.6e6, clearKWh = clear[m] / 3.6e6;
+    if (clear[m] <= 0) {
+      if (ghiDaily_Jm2[m] > 0) {
+        throw std::invalid_argument(
+            fmt::format("{}: {:.3g} kWh/m2 a day, but the sun never rises in {} at this site",
+                        kMonthNames[m], kWh, kMonthNames[m]));
+      }
+      clearness[m] = 0;
+      continue;
+    }
+    clearness[m] = ghiDaily_Jm2[m] / clear[m];
+    if (clearness[m] > 1.2) {
+      throw std::invalid_argument(fmt::format(
+          "{}: {:.3g} kWh/m2 a day is {:.2f} times this site's clear-sky mean ({:.3g} kWh/m2 a "
+          "day); a monthly mean lies below the clear sky: check the unit (MJ/m2 or kWh/m2, a "
+          "day or a month)",
+          kMonthNames[m], kWh, clearness[m], clearKWh));
+    }
+  }
+}
 
 IrradianceTrace IrradianceTrace::fromSamples(std::vector<TraceSample> samples, std::string name,
                                              bool typical) {
@@ -163,8 +229,8 @@ void IrradianceTrace::checkCovers(double firstEpoch, double lastEpoch, bool typi
 
 WeatherParams WeatherParams::fromConfig(const core::Config& cfg) {
   WeatherParams p;
-  const std::string kind =
-      cfg.choice("model", {"clear_sky", "monthly_clearness", "trace"}, "clear_sky");
+  const std::string kind = cfg.choice(
+      "model", {"clear_sky", "monthly_clearness", "monthly_irradiation", "trace"}, "clear_sky");
   if (cfg.has("air_temperature")) {
     p.airTemperature_C = twelve(cfg, "air_temperature", core::Dimension::Temperature, 273.15);
   }
@@ -175,6 +241,15 @@ WeatherParams WeatherParams::fromConfig(const core::Config& cfg) {
     p.clearness = twelve(cfg, "clearness", core::Dimension::Ratio, 0.0);
     for (double c : p.clearness) {
       if (c < 0 || c > 1.2) cfg.fail("clearness", "factors must lie between 0 and 1.2");
+    }
+  } else if (kind == "monthly_irradiation") {
+    p.kind = Kind::MonthlyIrradiation;
+    p.ghiDaily_Jm2 = twelve(cfg, "ghi_daily", core::Dimension::InsolationPerArea, 0.0);
+    for (std::size_t m = 0; m < 12; ++m) {
+      if (p.ghiDaily_Jm2[m] < 0) {
+        cfg.fail("ghi_daily", fmt::format("item {} ({}) is negative: an irradiation is >= 0", m + 1,
+                                          kMonthNames[m]));
+      }
     }
   } else {
     p.kind = Kind::Trace;
@@ -201,7 +276,9 @@ WeatherParams WeatherParams::fromConfig(const core::Config& cfg) {
   return p;
 }
 
-Sky::Sky(Site site, WeatherParams weather) : m_site(site), m_weather(std::move(weather)) {}
+Sky::Sky(Site site, WeatherParams weather) : m_site(site), m_weather(std::move(weather)) {
+  m_weather.scaleToSite(m_site);
+}
 
 Sky::State Sky::at(double epoch) const {
   State st;
@@ -210,7 +287,8 @@ Sky::State Sky::at(double epoch) const {
   double tempC = m_weather.airTemperature_C[month - 1];
   switch (m_weather.kind) {
     case WeatherParams::Kind::ClearSky:
-    case WeatherParams::Kind::MonthlyClearness: {
+    case WeatherParams::Kind::MonthlyClearness:
+    case WeatherParams::Kind::MonthlyIrradiation: {
       const double factor =
           m_weather.kind == WeatherParams::Kind::ClearSky ? 1.0 : m_weather.clearness[month - 1];
       st.irradiance = erbsDecomposition(haurwitzGhi(st.sun.zenith) * factor, st.sun.zenith,

@@ -1,5 +1,6 @@
-// The sky over a site: clear sky, clear sky scaled by a monthly clearness factor, or a
-// measured or typical-year irradiance trace (EPW, PVGIS, NSRDB or a plain CSV).
+// The sky over a site: clear sky, clear sky scaled by a monthly clearness factor (given, or
+// derived from a published monthly mean daily irradiation), or a measured or typical-year
+// irradiance trace (EPW, PVGIS, NSRDB or a plain CSV).
 #pragma once
 
 #include <array>
@@ -63,12 +64,28 @@ class IrradianceTrace {
   std::vector<TraceSample> m_yearSamples;  // epoch replaced by seconds since 1 January
 };
 
+// The Haurwitz clear-sky GHI of each month at SITE, averaged over its days, in J/m2 a day
+// (Jan..Dec): every UTC day of the month in YEAR integrated by the trapezoidal rule at STEP_S.
+// Computed once per site and year and kept (the twelve months take ~10^5 sun positions).
+std::array<double, 12> clearSkyMeanDailyGhi(const Site& site, int year, double step_s = 300.0);
+
 struct WeatherParams {
-  enum class Kind { ClearSky, MonthlyClearness, Trace };
-  Kind kind = Kind::ClearSky;  // `model: clear_sky | monthly_clearness | trace`
+  enum class Kind { ClearSky, MonthlyClearness, MonthlyIrradiation, Trace };
+  // `model: clear_sky | monthly_clearness | monthly_irradiation | trace`
+  Kind kind = Kind::ClearSky;
   // Monthly clearness factor: the month's mean GHI over the Haurwitz clear-sky GHI
-  // (Jan..Dec), from e.g. PVGIS monthly radiation; multiplies the clear sky.
+  // (Jan..Dec); multiplies the clear sky. Given (`clearness:`), or derived from
+  // ghiDaily_Jm2 and the site by scaleToSite().
   std::array<double, 12> clearness{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  // `model: monthly_irradiation`, `ghi_daily:`: the month's mean daily global horizontal
+  // irradiation (J/m2 a day, Jan..Dec) as a climatology publishes it.
+  std::array<double, 12> ghiDaily_Jm2{};
+  // The year whose days give the clear-sky monthly means the clearness is derived from
+  // (clearSkyMeanDailyGhi). A fixed, non-leap year: in another year a month's clear-sky
+  // mean differs by up to 0.7 % (the calendar's slide against the sun within the leap-year
+  // cycle, and a leap February's 29th day; WeatherTest.ClearSkyMonthlyMeanHardlyDependsOnYear),
+  // and so does the run's month mean from the stated figure.
+  static constexpr int kReferenceYear = 2026;
   // Air temperature (Jan..Dec) where the trace has none; 20 degC by default.
   std::array<double, 12> airTemperature_C{20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20};
   std::optional<IrradianceTrace> trace;  // `file:` for model trace
@@ -76,11 +93,21 @@ struct WeatherParams {
   bool typicalYear = false;
 
   static WeatherParams fromConfig(const core::Config& cfg);
+
+  // For monthly_irradiation: clearness[m] = ghiDaily_Jm2[m] / the clear-sky mean daily GHI
+  // of month m at SITE (clearSkyMeanDailyGhi, kReferenceYear), so that the scaled clear sky
+  // gives the published mean. Throws std::invalid_argument naming the month when a factor
+  // would exceed 1.2 (more than 20 % above this site's clear sky: most likely a wrong unit)
+  // or when the month has no clear-sky sun at all but a published irradiation above 0.
+  // Does nothing for the other models.
+  void scaleToSite(const Site& site);
 };
 
 // Site plus weather: the sunlight at any instant.
 class Sky {
  public:
+  // With monthly_irradiation, WEATHER's clearness is derived for SITE here
+  // (WeatherParams::scaleToSite; std::invalid_argument when it cannot be).
   Sky(Site site, WeatherParams weather);
 
   struct State {
@@ -95,6 +122,7 @@ class Sky {
   PlaneOfArray planeOfArray(double epoch, const PanelOrientation& panel) const;
 
   const Site& site() const { return m_site; }
+  const WeatherParams& weather() const { return m_weather; }
 
  private:
   Site m_site;

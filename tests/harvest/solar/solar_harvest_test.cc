@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/core/calendar.h"
+#include "sim/harvest/solar/weather.h"
 
 namespace ej::solar {
 namespace {
@@ -85,6 +86,74 @@ TEST(SolarHarvestTest, LinearChargerNeedsAnIvCurve) {
       "charger: {model: linear}\n",
       "harvester.yaml");
   EXPECT_THROW(SolarHarvestParams::fromConfig(cfg), core::ConfigError);
+}
+
+// The message of the ConfigError loading a harvester with WEATHER throws, or "" if none.
+std::string loadError(const std::string& weather) {
+  try {
+    SolarHarvestParams::fromConfig(harvesterConfig("{model: mppt}", weather));
+  } catch (const core::ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kTwelve =
+    "[1.4 kWh/m2, 2.2 kWh/m2, 3.4 kWh/m2, 4.5 kWh/m2, 20 MJ/m2, 6.2 kWh/m2, 6.5 kWh/m2, "
+    "5.6 kWh/m2, 4.1 kWh/m2, 2.6 kWh/m2, 1.5 kWh/m2, 1.1 kWh/m2]";
+
+TEST(SolarHarvestTest, MonthlyIrradiationFromConfig) {
+  const auto cfg =
+      harvesterConfig("{model: mppt}", "{model: monthly_irradiation, ghi_daily: " + kTwelve + "}");
+  const SolarHarvest h(SolarHarvestParams::fromConfig(cfg));
+  cfg.requireAllRead();
+  const auto& w = h.sky().weather();
+  EXPECT_EQ(w.kind, WeatherParams::Kind::MonthlyIrradiation);
+  EXPECT_DOUBLE_EQ(w.ghiDaily_Jm2[0], 1.4 * 3.6e6);  // kWh/m2
+  EXPECT_DOUBLE_EQ(w.ghiDaily_Jm2[4], 20e6);         // MJ/m2
+  const Site trieste{45.65 * M_PI / 180 * si::radians, 13.78 * M_PI / 180 * si::radians};
+  const auto clear = clearSkyMeanDailyGhi(trieste, WeatherParams::kReferenceYear);
+  for (std::size_t m = 0; m < 12; ++m) {
+    EXPECT_NEAR(w.clearness[m], w.ghiDaily_Jm2[m] / clear[m], 1e-12) << m;
+  }
+}
+
+TEST(SolarHarvestTest, MonthlyIrradiationErrorsAreLocated) {
+  // The weather mapping is on line 2 of harvester.yaml.
+  const std::string at = "harvester.yaml:2:";
+  auto expect = [&](const std::string& weather, const std::string& what) {
+    const std::string e = loadError(weather);
+    EXPECT_EQ(e.rfind(at, 0), 0u) << e;
+    EXPECT_NE(e.find(what), std::string::npos) << e;
+  };
+  // Eleven months.
+  expect(
+      "{model: monthly_irradiation, ghi_daily: [1 kWh/m2, 2 kWh/m2, 3 kWh/m2, 4 kWh/m2, "
+      "5 kWh/m2, 6 kWh/m2, 6 kWh/m2, 5 kWh/m2, 4 kWh/m2, 3 kWh/m2, 2 kWh/m2]}",
+      "weather.ghi_daily: expected a list of 12 monthly values (Jan..Dec)");
+  // An irradiance where an irradiation is meant.
+  expect(
+      "{model: monthly_irradiation, ghi_daily: [1 kWh/m2, 2 kWh/m2, 150 W/m2, 4 kWh/m2, "
+      "5 kWh/m2, 6 kWh/m2, 6 kWh/m2, 5 kWh/m2, 4 kWh/m2, 3 kWh/m2, 2 kWh/m2, 1 kWh/m2]}",
+      "weather.ghi_daily: item 3 '150 W/m2' is not an insolation");
+  // A bare number: no unit, no irradiation.
+  expect(
+      "{model: monthly_irradiation, ghi_daily: [1, 2 kWh/m2, 3 kWh/m2, 4 kWh/m2, "
+      "5 kWh/m2, 6 kWh/m2, 6 kWh/m2, 5 kWh/m2, 4 kWh/m2, 3 kWh/m2, 2 kWh/m2, 1 kWh/m2]}",
+      "weather.ghi_daily: item 1 '1' is not an insolation");
+  // Negative.
+  expect(
+      "{model: monthly_irradiation, ghi_daily: [1 kWh/m2, 2 kWh/m2, 3 kWh/m2, 4 kWh/m2, "
+      "5 kWh/m2, 6 kWh/m2, 6 kWh/m2, 5 kWh/m2, 4 kWh/m2, 3 kWh/m2, 2 kWh/m2, -1 kWh/m2]}",
+      "weather.ghi_daily: item 12 (December) is negative");
+  // MJ/m2 figures written as kWh/m2: July 3.6 times too large, above the clear sky.
+  expect(
+      "{model: monthly_irradiation, ghi_daily: [5 kWh/m2, 8 kWh/m2, 12 kWh/m2, 17 kWh/m2, "
+      "21 kWh/m2, 24 kWh/m2, 25 kWh/m2, 21 kWh/m2, 15 kWh/m2, 10 kWh/m2, 6 kWh/m2, "
+      "4 kWh/m2]}",
+      "weather.ghi_daily: January: 5 kWh/m2 a day is");
+  // The model without its figures.
+  EXPECT_NE(loadError("{model: monthly_irradiation}").find("ghi_daily"), std::string::npos);
 }
 
 }  // namespace
