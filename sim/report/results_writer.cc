@@ -1,6 +1,7 @@
 // summary.json / daily.csv / timeseries.csv.
 #include "sim/report/results_writer.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -286,10 +287,11 @@ void appendUtc(fmt::memory_buffer& buf, double epoch_s, bool withTime) {
     const std::string text = withTime ? core::formatUtc(epoch_s) : core::formatUtcDate(epoch_s);
     buf.append(text.data(), text.data() + text.size());
   } else if (withTime) {
-    fmt::format_to(std::back_inserter(buf), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year, t.month,
-                   t.day, t.hour, t.minute, t.second);
+    fmt::format_to(std::back_inserter(buf), FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"),
+                   t.year, t.month, t.day, t.hour, t.minute, t.second);
   } else {
-    fmt::format_to(std::back_inserter(buf), "{:04}-{:02}-{:02}", t.year, t.month, t.day);
+    fmt::format_to(std::back_inserter(buf), FMT_COMPILE("{:04}-{:02}-{:02}"), t.year, t.month,
+                   t.day);
   }
 }
 }  // namespace
@@ -322,15 +324,16 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
           const auto& row = r.daily[i];
           const double consumed = row.flow_mAh(r.components, power::Flow::Load);
           const double harvested = row.flow_mAh(r.components, power::Flow::Source);
-          fmt::format_to(out, "{},", i);
+          fmt::format_to(out, FMT_COMPILE("{},"), i);
           appendUtc(buf, scenario.startEpochSeconds + row.start_d * kSecondsPerDay, false);
-          fmt::format_to(out, ",{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}", row.length_d, consumed,
-                         harvested, harvested - consumed, row.wasted_mAh, row.soc_end);
+          fmt::format_to(out, FMT_COMPILE(",{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}"),
+                         row.length_d, consumed, harvested, harvested - consumed, row.wasted_mAh,
+                         row.soc_end);
           for (std::size_t c = 0; c < r.components.size(); ++c) {
-            fmt::format_to(out, ",{:.9g}", row.component_mAh(c));
+            fmt::format_to(out, FMT_COMPILE(",{:.9g}"), row.component_mAh(c));
           }
           for (std::size_t j = 0; j < r.jobs.size(); ++j) {
-            fmt::format_to(out, ",{}", j < row.missed.size() ? row.missed[j] : 0);
+            fmt::format_to(out, FMT_COMPILE(",{}"), j < row.missed.size() ? row.missed[j] : 0);
           }
           buf.push_back('\n');
           if (buf.size() >= kFlushBytes) flushTo(daily);
@@ -341,10 +344,11 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
         core::CheckedFile series(dir / "timeseries.csv");
         series << "time_s,time_utc,state_of_charge,remaining_mAh,voltage_V,load_mA,harvest_mA\n";
         r.timeseries.forEach([&](const device::TimeseriesRow& row) {
-          fmt::format_to(out, "{:.9g},", row.time_s);
+          fmt::format_to(out, FMT_COMPILE("{:.9g},"), row.time_s);
           appendUtc(buf, scenario.startEpochSeconds + row.time_s, true);
-          fmt::format_to(out, ",{:.9g},{:.9g},{:.6g},{:.9g},{:.9g}\n", row.state_of_charge,
-                         row.remaining_mAh, row.voltage_V, row.load_mA, row.harvest_mA);
+          fmt::format_to(out, FMT_COMPILE(",{:.9g},{:.9g},{:.6g},{:.9g},{:.9g}\n"),
+                         row.state_of_charge, row.remaining_mAh, row.voltage_V, row.load_mA,
+                         row.harvest_mA);
           if (buf.size() >= kFlushBytes) flushTo(series);
         });
         flushTo(series);
