@@ -67,6 +67,8 @@ int sc_main(int argc, char* argv[]) {
   ej::core::Config::setDataRoot(home ? home : EJ_SOURCE_DIR);
   CLI::App app{"edgejoule: battery life and energy balance of TinyML sensor nodes"};
   app.require_subcommand(1);
+  // Answered by the launcher (launcher.cc) without starting this program; the same here.
+  app.set_version_flag("--version", "edgejoule " EJ_VERSION);
   int status = 0;
   for (auto& [name, setup] : ej::cli::registry()) setup(app, status);
   try {

@@ -1,6 +1,8 @@
 // UTC calendar helpers on Boost.DateTime.
 #include "sim/core/calendar.h"
 
+#include <fmt/format.h>
+
 #include <boost/date_time/posix_time/posix_time.hpp>
 #include <cmath>
 #include <cstdio>
@@ -42,14 +44,44 @@ std::optional<double> parseUtcTimestamp(std::string_view text) {
   return static_cast<double>((t - kEpoch).total_seconds());
 }
 
+UtcFields utcFields(double epochSeconds) {
+  const long s = static_cast<long>(std::floor(epochSeconds));
+  const long z0 = (s >= 0 ? s : s - 86399) / 86400;  // days since 1970-01-01, rounded down
+  const long secondOfDay = s - z0 * 86400;
+  const long z = z0 + 719468;  // days since 0000-03-01
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;                                       // [0, 146096]
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const long mp = (5 * doy + 2) / 153;                                     // [0, 11], from March
+  UtcFields f{};
+  f.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  f.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  f.year = yoe + era * 400 + (f.month <= 2 ? 1 : 0);
+  f.hour = static_cast<int>(secondOfDay / 3600);
+  f.minute = static_cast<int>(secondOfDay / 60 % 60);
+  f.second = static_cast<int>(secondOfDay % 60);
+  return f;
+}
+
 std::string formatUtc(double epochSeconds) {
-  const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
-  return pt::to_iso_extended_string(t) + "Z";
+  const UtcFields f = utcFields(epochSeconds);
+  // Outside Boost.DateTime's years its own formatting (and its range error) as before.
+  if (f.year < 1400 || f.year > 9999) {
+    const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
+    return pt::to_iso_extended_string(t) + "Z";
+  }
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", f.year, f.month, f.day, f.hour,
+                     f.minute, f.second);
 }
 
 std::string formatUtcDate(double epochSeconds) {
-  const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
-  return boost::gregorian::to_iso_extended_string(t.date());
+  const UtcFields f = utcFields(epochSeconds);
+  if (f.year < 1400 || f.year > 9999) {
+    const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
+    return boost::gregorian::to_iso_extended_string(t.date());
+  }
+  return fmt::format("{:04}-{:02}-{:02}", f.year, f.month, f.day);
 }
 
 std::optional<Time> parseTimeOfDay(std::string_view text) {

@@ -18,6 +18,16 @@ std::string formatUtc(double epochSeconds);
 // "YYYY-MM-DD" of the UTC day holding the instant.
 std::string formatUtcDate(double epochSeconds);
 
+// The UTC calendar fields of an instant (rounded down to the second), for writers that format
+// many of them (the CSV files) without a string per field; formatUtc() and formatUtcDate()
+// print these. Proleptic Gregorian (H. Hinnant's days_from_civil inverse, "chrono-Compatible
+// Low-Level Date Algorithms", 2013).
+struct UtcFields {
+  long year;
+  int month, day, hour, minute, second;
+};
+UtcFields utcFields(double epochSeconds);
+
 // The time since midnight of "HH:MM" or "HH:MM:SS" (00:00 to 24:00).
 std::optional<Time> parseTimeOfDay(std::string_view text);
 

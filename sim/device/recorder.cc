@@ -1,10 +1,40 @@
 // Recorder: day boundaries at UTC midnights, samples on a fixed grid from time zero.
 #include "sim/device/recorder.h"
 
+#include <stdexcept>
+
 #include "sim/core/calendar.h"
 #include "sim/core/sim_time.h"
 
 namespace ej::device {
+
+void TimeseriesStore::push(const TimeseriesRow& row) {
+  if (m_tail.size() >= 2 * kChunkRows && !m_spillFailed) {
+    // Spill the oldest kChunkRows (the newest stay, so back() is always in memory).
+    if (!m_spill) m_spill.reset(std::tmpfile(), [](std::FILE* f) { std::fclose(f); });
+    if (!m_spill) {
+      m_spillFailed = true;
+    } else {
+      if (std::fseek(m_spill.get(), 0, SEEK_END) != 0 ||
+          std::fwrite(m_tail.data(), sizeof(TimeseriesRow), kChunkRows, m_spill.get()) !=
+              kChunkRows) {
+        throw std::runtime_error("time series: cannot write its temporary file");
+      }
+      m_tail.erase(m_tail.begin(), m_tail.begin() + kChunkRows);
+      m_spilled += kChunkRows;
+    }
+  }
+  m_tail.push_back(row);
+}
+
+void TimeseriesStore::readSpilled(std::size_t first, std::size_t count,
+                                  std::vector<TimeseriesRow>& out) const {
+  out.resize(count);
+  if (std::fseek(m_spill.get(), static_cast<long>(first * sizeof(TimeseriesRow)), SEEK_SET) != 0 ||
+      std::fread(out.data(), sizeof(TimeseriesRow), count, m_spill.get()) != count) {
+    throw std::runtime_error("time series: cannot read back its temporary file");
+  }
+}
 
 Recorder::Recorder(sc_core::sc_module_name name, power::PowerBus& bus,
                    power::BatteryModule& battery, Time phase, Time interval)
@@ -89,8 +119,8 @@ void Recorder::sample() {
   // The currents and voltage in effect just before any change at this instant: a sample
   // must not depend on whether a same-instant change ran before it.
   const auto r = m_bus.readingBeforeNow();
-  m_series.push_back({in_s(core::simNow()), model.stateOfCharge().value(),
-                      in_mAh(model.remaining()), in_V(r.voltage), in_mA(r.load), in_mA(r.source)});
+  m_series.push({in_s(core::simNow()), model.stateOfCharge().value(), in_mAh(model.remaining()),
+                 in_V(r.voltage), in_mA(r.load), in_mA(r.source)});
 }
 
 void Recorder::finish() {

@@ -3,8 +3,11 @@
 // bus, so the figures are exact at the sample instant.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -33,6 +36,39 @@ struct TimeseriesRow {
   double state_of_charge, remaining_mAh, voltage_V, load_mA, harvest_mA;
 };
 
+// The time series in the order sampled. The newest rows (up to kChunkRows) stay in memory;
+// older ones are spilled, byte for byte, to an anonymous temporary file (std::tmpfile), so
+// a century of hourly rows (876,601 of 48 bytes, 42 MB) costs a few hundred kB of memory.
+// Without a temporary file (tmpfile() fails) every row stays in memory. Copies share the file.
+class TimeseriesStore {
+ public:
+  static constexpr std::size_t kChunkRows = 4096;
+
+  void push(const TimeseriesRow& row);
+  bool empty() const { return size() == 0; }
+  std::size_t size() const { return m_spilled + m_tail.size(); }
+  const TimeseriesRow& back() const { return m_tail.back(); }  // never spilled: push keeps it
+
+  // Calls F(row) for every row, oldest first.
+  template <class F>
+  void forEach(F&& f) const {
+    std::vector<TimeseriesRow> chunk;
+    for (std::size_t first = 0; first < m_spilled; first += chunk.size()) {
+      readSpilled(first, std::min(kChunkRows, m_spilled - first), chunk);
+      for (const auto& row : chunk) f(row);
+    }
+    for (const auto& row : m_tail) f(row);
+  }
+
+ private:
+  void readSpilled(std::size_t first, std::size_t count, std::vector<TimeseriesRow>& out) const;
+
+  std::shared_ptr<std::FILE> m_spill;  // rows [0, m_spilled)
+  bool m_spillFailed = false;
+  std::size_t m_spilled = 0;
+  std::vector<TimeseriesRow> m_tail;  // rows [m_spilled, size())
+};
+
 class Recorder : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Recorder);
@@ -49,7 +85,10 @@ class Recorder : public sc_core::sc_module {
   void finish();
 
   const std::vector<DailyRow>& daily() const { return m_daily; }
-  const std::vector<TimeseriesRow>& timeseries() const { return m_series; }
+  const TimeseriesStore& timeseries() const { return m_series; }
+  // The rows, handed over once the run is over (a century of days is a few MB: not copied).
+  std::vector<DailyRow> takeDaily() { return std::move(m_daily); }
+  TimeseriesStore takeTimeseries() { return std::move(m_series); }
 
  private:
   void dayLoop();
@@ -67,7 +106,7 @@ class Recorder : public sc_core::sc_module {
   std::function<std::vector<std::uint64_t>()> m_missedCounts;
   std::vector<std::uint64_t> m_lastMissed;
   std::vector<DailyRow> m_daily;
-  std::vector<TimeseriesRow> m_series;
+  TimeseriesStore m_series;
 };
 
 }  // namespace ej::device

@@ -66,8 +66,8 @@ RunResult collect(Node& node, Charge initial, Clock::time_point wallStart) {
     }
     r.radios["radio"] = radio;
   }
-  r.daily = node.recorder.daily();
-  r.timeseries = node.recorder.timeseries();
+  r.daily = node.recorder.takeDaily();
+  r.timeseries = node.recorder.takeTimeseries();
   r.events = node.bus.changes();
   r.wallTime_s = std::chrono::duration<double>(Clock::now() - wallStart).count();
   return r;

@@ -39,7 +39,7 @@ struct RunResult {
   std::uint64_t pirMotions = 0, pirTriggers = 0;
   std::map<std::string, core::RadioResult> radios;  // per radio: its own counts
   std::vector<DailyRow> daily;
-  std::vector<TimeseriesRow> timeseries;
+  TimeseriesStore timeseries;
   std::uint64_t events = 0;       // power-state changes
   std::uint64_t deltaCycles = 0;  // the kernel's, shared by the nodes it hosted
   double wallTime_s = 0;          // from elaboration to this node's end

@@ -281,6 +281,11 @@ Sky::Sky(Site site, WeatherParams weather) : m_site(site), m_weather(std::move(w
 }
 
 Sky::State Sky::at(double epoch) const {
+  if (!m_last || m_last->first != epoch) m_last.emplace(epoch, compute(epoch));
+  return m_last->second;
+}
+
+Sky::State Sky::compute(double epoch) const {
   State st;
   st.sun = solarPosition(m_site, epoch);
   const unsigned month = monthOf(epoch);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/config.h"
@@ -116,7 +117,8 @@ class Sky {
     Temperature airTemperature;
   };
   // Sun position, GHI/DNI/DHI and air temperature at EPOCH. Throws std::out_of_range when
-  // a trace does not cover EPOCH.
+  // a trace does not cover EPOCH. The last answer is kept: a harvest step asks twice for the
+  // same instant (the cell temperature, then the panel's current). Not for several threads.
   State at(double epoch) const;
   // Plane-of-array irradiance of PANEL at EPOCH.
   PlaneOfArray planeOfArray(double epoch, const PanelOrientation& panel) const;
@@ -125,8 +127,11 @@ class Sky {
   const WeatherParams& weather() const { return m_weather; }
 
  private:
+  State compute(double epoch) const;
+
   Site m_site;
   WeatherParams m_weather;
+  mutable std::optional<std::pair<double, State>> m_last;  // (epoch, at(epoch))
 };
 
 // Insolation of one UTC day: GHI and plane-of-array irradiance integrated over the day.

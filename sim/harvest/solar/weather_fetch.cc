@@ -2,6 +2,7 @@
 #include "sim/harvest/solar/weather_fetch.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -27,6 +28,44 @@ std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) 
   return size * count;
 }
 
+// libcurl, loaded when the first download starts rather than with the program: it and the
+// ~17 libraries it needs (TLS, Kerberos, LDAP, ...) cost every command about 7 ms of CPU at
+// start-up (issue 17). Only the entry points used here; the soname is libcurl's since 2006.
+struct Curl {
+  decltype(&curl_global_init) globalInit;
+  decltype(&curl_easy_init) easyInit;
+  decltype(&curl_easy_cleanup) easyCleanup;
+  decltype(&curl_easy_setopt) easySetopt;
+  decltype(&curl_easy_perform) easyPerform;
+  decltype(&curl_easy_strerror) easyStrerror;
+  decltype(&curl_easy_getinfo) easyGetinfo;
+
+  static const Curl& get() {
+    static const Curl curl = load();
+    return curl;
+  }
+
+ private:
+  static Curl load() {
+    void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) throw std::runtime_error(fmt::format("cannot load libcurl: {}", ::dlerror()));
+    auto sym = [lib](const char* name) {
+      void* f = ::dlsym(lib, name);
+      if (!f) throw std::runtime_error(fmt::format("libcurl.so.4 has no {}", name));
+      return f;
+    };
+    Curl c{};
+    c.globalInit = reinterpret_cast<decltype(c.globalInit)>(sym("curl_global_init"));
+    c.easyInit = reinterpret_cast<decltype(c.easyInit)>(sym("curl_easy_init"));
+    c.easyCleanup = reinterpret_cast<decltype(c.easyCleanup)>(sym("curl_easy_cleanup"));
+    c.easySetopt = reinterpret_cast<decltype(c.easySetopt)>(sym("curl_easy_setopt"));
+    c.easyPerform = reinterpret_cast<decltype(c.easyPerform)>(sym("curl_easy_perform"));
+    c.easyStrerror = reinterpret_cast<decltype(c.easyStrerror)>(sym("curl_easy_strerror"));
+    c.easyGetinfo = reinterpret_cast<decltype(c.easyGetinfo)>(sym("curl_easy_getinfo"));
+    return c;
+  }
+};
+
 }  // namespace
 
 std::string pvgisTmyUrl(double lat_deg, double lon_deg, const std::string& api) {
@@ -34,27 +73,28 @@ std::string pvgisTmyUrl(double lat_deg, double lon_deg, const std::string& api) 
 }
 
 std::string httpGet(const std::string& url) {
-  static const bool init = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  const Curl& lib = Curl::get();
+  static const bool init = lib.globalInit(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   if (!init) throw std::runtime_error("cannot initialise libcurl");
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(lib.easyInit(), lib.easyCleanup);
   if (!curl) throw std::runtime_error("cannot initialise libcurl");
   std::string body;
   char error[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, onBody);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 20L);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 120L);
-  curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, "edgejoule");
-  const CURLcode rc = curl_easy_perform(curl.get());
+  lib.easySetopt(curl.get(), CURLOPT_URL, url.c_str());
+  lib.easySetopt(curl.get(), CURLOPT_WRITEFUNCTION, onBody);
+  lib.easySetopt(curl.get(), CURLOPT_WRITEDATA, &body);
+  lib.easySetopt(curl.get(), CURLOPT_ERRORBUFFER, error);
+  lib.easySetopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
+  lib.easySetopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 20L);
+  lib.easySetopt(curl.get(), CURLOPT_TIMEOUT, 120L);
+  lib.easySetopt(curl.get(), CURLOPT_USERAGENT, "edgejoule");
+  const CURLcode rc = lib.easyPerform(curl.get());
   if (rc != CURLE_OK) {
     throw std::runtime_error(
-        fmt::format("cannot download {}: {}", url, error[0] ? error : curl_easy_strerror(rc)));
+        fmt::format("cannot download {}: {}", url, error[0] ? error : lib.easyStrerror(rc)));
   }
   long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+  lib.easyGetinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
   if (status >= 400) {
     // PVGIS answers a bad request with a JSON {"message": ...}.
     std::string why = body.substr(0, 300);
