@@ -2,7 +2,9 @@
 
 # ej_warnings(target): the project's warning flags, private to the target.
 function(ej_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+  # -Wshadow=local is gcc's (clang, used by the asan preset, does not know it).
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+                                           $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
                                            $<$<BOOL:${EJ_WERROR}>:-Werror>)
 endfunction()
 

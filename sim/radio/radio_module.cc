@@ -48,8 +48,10 @@ void RadioModule::idle(Time duration) {
   if (duration > seconds(0)) wait(core::toScTime(duration));
 }
 
-void RadioModule::play(const PhaseList& phases) {
-  for (const auto& phase : phases) {
+void RadioModule::play(PhaseList phases) {
+  m_playing = std::move(phases);
+  for (std::size_t i = 0; i < m_playing.size(); ++i) {
+    const Phase& phase = m_playing[i];  // m_playing does not change while it plays
     if (phase.duration <= seconds(0)) continue;
     setState(phase.state);
     if (phase.transmit) m_airtime += phase.duration;
@@ -61,9 +63,9 @@ void RadioModule::run() {
   startUp();
   for (;;) {
     while (m_queue.empty()) wait(m_queued);
-    const radio::Message report = m_queue.front();
+    m_report = std::move(m_queue.front());
     m_queue.pop_front();
-    handle(report);
+    handle(m_report);
   }
 }
 
@@ -130,11 +132,11 @@ void LorawanRadio::startUp() {
   if (!m_params.otaaJoin) return;
   // The join-request is subject to the duty cycle like any transmission; at start-up the
   // band is free.
-  const auto phases = joinExchange(m_params);
+  PhaseList phases = joinExchange(m_params);
   m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime, airtimeOf(phases));
   ++m_transmissions;
   ++m_joins;
-  play(phases);
+  play(std::move(phases));
   setState(kLoraSleep);
 }
 
@@ -151,12 +153,12 @@ void LorawanRadio::handle(const radio::Message& report) {
       return;
     }
     const bool acked = m_params.confirmed && uniform() >= m_params.ackLoss;
-    const auto phases = uplinkAttempt(m_params, report.payloadBytes, acked);
+    PhaseList phases = uplinkAttempt(m_params, report.payloadBytes, acked);
     m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime,
                        airtimeOf(phases));
     ++m_transmissions;
     if (attempt > 0) ++m_retries;
-    play(phases);
+    play(std::move(phases));
     setState(kLoraSleep);
     if (attempt == 0) {
       ++m_sent;
@@ -229,19 +231,17 @@ MqttRadio::MqttRadio(sc_core::sc_module_name name, MqttWifiParams params)
 
 void MqttRadio::startUp() {
   if (m_params.policy != MqttPolicy::StayConnected) return;
-  const auto phases = mqttConnectPhases(m_params);
   ++m_connections;
-  play(phases);
+  play(mqttConnectPhases(m_params));
   setState(kWifiIdle);
 }
 
 void MqttRadio::handle(const radio::Message& report) {
   const bool stay = m_params.policy == MqttPolicy::StayConnected;
-  const auto phases = stay ? mqttPublishPhases(m_params, report.payloadBytes)
-                           : mqttReportPhases(m_params, report.payloadBytes);
   if (!stay) ++m_connections;
   ++m_transmissions;
-  play(phases);
+  play(stay ? mqttPublishPhases(m_params, report.payloadBytes)
+            : mqttReportPhases(m_params, report.payloadBytes));
   setState(stay ? kWifiIdle : kWifiOff);
   ++m_sent;
   m_payloadBytes += report.payloadBytes;

@@ -54,7 +54,10 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
   virtual void handle(const radio::Message& report) = 0;
 
   // Plays PHASES: each phase's state for its duration; counts airtime and time per state.
-  void play(const PhaseList& phases);
+  // The phases are kept by the module while they play, and a caller keeps no heap-owning
+  // local across it (or across idle): SystemC never resumes or unwinds a thread still waiting
+  // when the run ends, so such a local would never be freed (tools/sanitizers/README.md).
+  void play(PhaseList phases);
   void setState(std::size_t state);
   // Waits DURATION in the current state (e.g. for the duty cycle), counting the time.
   void idle(Time duration);
@@ -81,6 +84,8 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
 
   std::deque<radio::Message> m_queue;
   sc_core::sc_event m_queued;
+  radio::Message m_report;  // the report being sent (the thread's, see play)
+  PhaseList m_playing;      // the phases being played
 };
 
 // LoRaWAN class A on a LoRa chip (SX127x / SX126x).

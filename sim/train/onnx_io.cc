@@ -3,11 +3,17 @@
 #include "sim/train/onnx_io.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <onnx/onnx_pb.h>
-#include <unistd.h>
 
-#include <fstream>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
 #include <vector>
+
+#include "sim/core/config.h"
+#include "sim/core/io.h"
 
 namespace ej::train {
 namespace {
@@ -145,53 +151,248 @@ void addLayers(onnx::GraphProto& g, NameW W, NameB B, ActFn act) {
 }
 
 void writeAtomically(const onnx::ModelProto& model, const std::filesystem::path& out) {
-  const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-  std::filesystem::create_directories(dir);
-  const auto tmp = dir / fmt::format(".{}.tmp{}", out.filename().string(), ::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f || !model.SerializeToOstream(&f)) {
-      std::filesystem::remove(tmp);
-      throw OnnxError(fmt::format("cannot write {}", tmp.string()));
-    }
-    f.close();
-    if (!f) {
-      std::filesystem::remove(tmp);
-      throw OnnxError(fmt::format("cannot write {}", tmp.string()));
-    }
+  std::string bytes;
+  if (!model.SerializeToString(&bytes))
+    throw OnnxError(fmt::format("{}: cannot serialize the model", out.string()));
+  try {
+    const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+    std::filesystem::create_directories(dir);
+    // Checked write of a temporary sibling, fsync, rename, folder fsync (sim/core/io.h).
+    core::writeFileAtomically(out, bytes);
+  } catch (const core::IoError& e) {
+    throw OnnxError(e.what());
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw OnnxError(
+        fmt::format("{}: cannot create its folder: {}", out.string(), e.code().message()));
   }
-  std::filesystem::rename(tmp, out);
+}
+
+// --- Reading: every count, shape and buffer is checked before any arithmetic uses it (as in
+// sim/nn/onnx_import.cc), so that a malformed file is one OnnxError naming the file and the
+// tensor or node, never a crash.
+
+// The most values one tensor may hold: far above LeNet-5's largest layer (120 x 256 at the
+// widest shipped architecture), low enough that no product of checked counts overflows.
+constexpr int64_t kMaxValues = int64_t(1) << 24;
+
+std::string tensorWhat(const onnx::TensorProto& t) { return fmt::format("tensor '{}'", t.name()); }
+
+// The element count of T's dims (each 0..kMaxValues), without overflow, at most kMaxValues.
+std::size_t checkedCount(const onnx::TensorProto& t) {
+  int64_t n = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || d > kMaxValues)
+      throw OnnxError(
+          fmt::format("{}: dimension {} is not within 0..{}", tensorWhat(t), d, kMaxValues));
+    if (__builtin_mul_overflow(n, d, &n) || n > kMaxValues)
+      throw OnnxError(fmt::format("{}: more than {} values", tensorWhat(t), kMaxValues));
+  }
+  return static_cast<std::size_t>(n);
+}
+
+// Refuses stored data that is not exactly what the shape and type say: N * BYTES raw bytes,
+// or N typed values.
+void checkData(const onnx::TensorProto& t, std::size_t n, std::size_t bytes, int typed) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    throw OnnxError(tensorWhat(t) + ": external data is not supported");
+  if (!t.raw_data().empty()) {
+    if (t.raw_data().size() != n * bytes)
+      throw OnnxError(fmt::format("{}: raw data holds {} bytes, its shape and type need {}",
+                                  tensorWhat(t), t.raw_data().size(), n * bytes));
+  } else if (static_cast<std::size_t>(typed) != n) {
+    throw OnnxError(
+        fmt::format("{}: holds {} values, its shape needs {}", tensorWhat(t), typed, n));
+  }
 }
 
 std::vector<float> floatValues(const onnx::TensorProto& t) {
-  std::size_t n = 1;
-  for (int64_t d : t.dims()) n *= static_cast<std::size_t>(d);
+  const std::size_t n = checkedCount(t);
   std::vector<float> v(n);
+  const std::string& raw = t.raw_data();
   if (t.data_type() == onnx::TensorProto::FLOAT) {
-    if (!t.raw_data().empty()) {
-      if (t.raw_data().size() != n * sizeof(float)) throw OnnxError(t.name() + ": raw_data size");
-      std::memcpy(v.data(), t.raw_data().data(), n * sizeof(float));
+    checkData(t, n, sizeof(float), t.float_data_size());
+    if (!raw.empty()) {
+      std::memcpy(v.data(), raw.data(), n * sizeof(float));
     } else {
-      if (static_cast<std::size_t>(t.float_data_size()) != n) throw OnnxError(t.name() + ": size");
       std::copy(t.float_data().begin(), t.float_data().end(), v.begin());
     }
   } else if (t.data_type() == onnx::TensorProto::INT8) {
-    if (t.raw_data().size() != n) throw OnnxError(t.name() + ": raw_data size");
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<int8_t>(t.raw_data()[i]);
+    // ONNX keeps typed int8 values in int32_data.
+    checkData(t, n, 1, t.int32_data_size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const int32_t q = raw.empty() ? t.int32_data(static_cast<int>(i)) : int8_t(raw[i]);
+      if (q < -128 || q > 127)
+        throw OnnxError(fmt::format("{}: value {} is not an int8", tensorWhat(t), q));
+      v[i] = static_cast<float>(q);
+    }
   } else if (t.data_type() == onnx::TensorProto::INT32) {
-    if (!t.raw_data().empty()) {
-      if (t.raw_data().size() != n * 4) throw OnnxError(t.name() + ": raw_data size");
-      std::vector<int32_t> q(n);
-      std::memcpy(q.data(), t.raw_data().data(), n * 4);
-      for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<float>(q[i]);
-    } else {
-      for (std::size_t i = 0; i < n; ++i)
-        v[i] = static_cast<float>(t.int32_data(static_cast<int>(i)));
+    checkData(t, n, 4, t.int32_data_size());
+    for (std::size_t i = 0; i < n; ++i) {
+      int32_t q;
+      if (raw.empty()) {
+        q = t.int32_data(static_cast<int>(i));
+      } else {
+        std::memcpy(&q, raw.data() + 4 * i, 4);
+      }
+      v[i] = static_cast<float>(q);
     }
   } else {
-    throw OnnxError(fmt::format("{}: unsupported tensor type {}", t.name(), t.data_type()));
+    throw OnnxError(
+        fmt::format("{}: unsupported tensor type {}", tensorWhat(t), int(t.data_type())));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i]))
+      throw OnnxError(fmt::format("{}: value {} is not finite", tensorWhat(t), i));
   }
   return v;
+}
+
+std::string nodeWhat(const onnx::NodeProto& n) {
+  return fmt::format("node '{}' ({})", n.name(), n.op_type());
+}
+
+// A constant of the graph: an initializer, or DequantizeLinear of initializers,
+// (x - zero point) * scale with one scale per row (axis 0) or one for all. DIMS gets its shape.
+class Constants {
+ public:
+  explicit Constants(const onnx::GraphProto& g) {
+    for (const auto& t : g.initializer()) m_init[t.name()] = &t;
+    for (const auto& n : g.node()) {
+      for (const auto& o : n.output()) m_producer[o] = &n;
+    }
+  }
+
+  std::vector<float> get(const std::string& name, std::vector<int64_t>& dims) const {
+    if (const onnx::TensorProto* t = initializer(name)) {
+      std::vector<float> v = floatValues(*t);
+      dims.assign(t->dims().begin(), t->dims().end());
+      return v;
+    }
+    const auto p = m_producer.find(name);
+    if (p == m_producer.end() || p->second->op_type() != "DequantizeLinear")
+      throw OnnxError(fmt::format("'{}' is not a constant tensor", name));
+    const onnx::NodeProto& dq = *p->second;
+    const std::string what = nodeWhat(dq);
+    if (dq.input_size() < 2 || dq.input_size() > 3)
+      throw OnnxError(fmt::format("{}: {} inputs, 2 or 3 expected", what, dq.input_size()));
+    for (const auto& a : dq.attribute()) {
+      if (a.name() == "axis" && a.i() != 0)
+        throw OnnxError(fmt::format("{}: axis {}, only 0 is supported", what, a.i()));
+    }
+    const onnx::TensorProto* x = initializer(dq.input(0));
+    const onnx::TensorProto* s = initializer(dq.input(1));
+    const bool hasZero = dq.input_size() == 3 && !dq.input(2).empty();
+    const onnx::TensorProto* z = hasZero ? initializer(dq.input(2)) : nullptr;
+    if (!x || !s || (hasZero && !z)) throw OnnxError(what + ": its inputs must be initializers");
+    std::vector<float> v = floatValues(*x);
+    dims.assign(x->dims().begin(), x->dims().end());
+    if (s->data_type() != onnx::TensorProto::FLOAT)
+      throw OnnxError(tensorWhat(*s) + ": the scale must be float");
+    const std::vector<float> scale = floatValues(*s);
+    std::vector<float> zp(scale.size(), 0.0f);
+    if (z) zp = floatValues(*z);
+    const std::size_t rows = scale.size();
+    if (rows == 0) throw OnnxError(what + ": no scale");
+    if (rows != 1 && (dims.empty() || static_cast<std::size_t>(dims[0]) != rows))
+      throw OnnxError(
+          fmt::format("{}: {} scales, neither 1 nor one per row of '{}'", what, rows, dq.input(0)));
+    if (zp.size() != rows)
+      throw OnnxError(fmt::format("{}: {} zero points for {} scales", what, zp.size(), rows));
+    for (float f : scale) {
+      if (!(f > 0)) throw OnnxError(fmt::format("{}: scale {} is not positive", what, f));
+    }
+    // rows is 1 or dims[0] (then v.size() is a multiple of it, possibly 0).
+    const std::size_t per = rows == 1 ? v.size() : v.size() / rows;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::size_t r = rows == 1 ? 0 : i / per;
+      v[i] = (v[i] - zp[r]) * scale[r];
+    }
+    return v;
+  }
+
+ private:
+  const onnx::TensorProto* initializer(const std::string& name) const {
+    const auto it = m_init.find(name);
+    return it == m_init.end() ? nullptr : it->second;
+  }
+
+  std::map<std::string, const onnx::TensorProto*> m_init;
+  std::map<std::string, const onnx::NodeProto*> m_producer;
+};
+
+// The model in FILE, read up to core::kMaxModelBytes.
+onnx::ModelProto parseModel(const std::filesystem::path& file) {
+  std::string bytes;
+  try {
+    bytes = core::readFileLimited(file, core::kMaxModelBytes, "ONNX model");
+  } catch (const core::ConfigError& e) {
+    throw OnnxError(e.what());
+  }
+  onnx::ModelProto model;
+  bool parsed = false;
+  try {
+    parsed = model.ParseFromString(bytes);
+  } catch (const std::exception&) {
+    parsed = false;
+  }
+  if (!parsed) throw OnnxError(fmt::format("{}: not an ONNX model", file.string()));
+  return model;
+}
+
+LeNet5 readLeNet5(const onnx::ModelProto& model) {
+  const auto& g = model.graph();
+  const Constants constants(g);
+  std::vector<const onnx::NodeProto*> layers;
+  for (const auto& n : g.node()) {
+    if (n.op_type() == "Conv" || n.op_type() == "Gemm") layers.push_back(&n);
+  }
+  if (layers.size() != kLayers || layers[0]->op_type() != "Conv" ||
+      layers[1]->op_type() != "Conv") {
+    throw OnnxError("expected the layers Conv, Conv, Gemm, Gemm, Gemm");
+  }
+  std::array<std::vector<float>, kLayers> w, b;
+  std::array<std::vector<int64_t>, kLayers> dims;
+  for (std::size_t l = 0; l < kLayers; ++l) {
+    const onnx::NodeProto& node = *layers[l];
+    const std::string what = nodeWhat(node);
+    if (node.input_size() < 3) throw OnnxError(what + ": no bias");
+    if (node.op_type() == "Gemm") {
+      bool transB = false;
+      for (const auto& a : node.attribute()) {
+        if (a.name() == "transB") transB = a.i() != 0;
+      }
+      if (!transB) throw OnnxError(what + ": needs transB=1");
+    }
+    try {
+      w[l] = constants.get(node.input(1), dims[l]);
+      std::vector<int64_t> biasDims;
+      b[l] = constants.get(node.input(2), biasDims);
+    } catch (const OnnxError& e) {
+      throw OnnxError(fmt::format("{}: {}", what, e.what()));
+    }
+    // Output channels or units: what the architecture is read from.
+    if (dims[l].size() < 2 || dims[l][0] < 1 || dims[l][0] > std::numeric_limits<int>::max())
+      throw OnnxError(fmt::format("{}: weights of shape [{}], not [outputs, ...]", what,
+                                  fmt::join(dims[l], ",")));
+  }
+  LeNet5 net;
+  net.arch = {static_cast<int>(dims[0][0]), static_cast<int>(dims[1][0]),
+              static_cast<int>(dims[2][0]), static_cast<int>(dims[3][0])};
+  for (std::size_t l = 0; l < kLayers; ++l) {
+    const std::vector<int64_t> want = weightDims(net.arch, static_cast<int>(l));
+    if (dims[l] != want || b[l].size() != static_cast<std::size_t>(want[0])) {
+      throw OnnxError(fmt::format(
+          "{}: weights [{}] and {} biases do not chain as LeNet-5 (weights [{}], {} biases)",
+          nodeWhat(*layers[l]), fmt::join(dims[l], ","), b[l].size(), fmt::join(want, ","),
+          want[0]));
+    }
+    // dims == want: w[l] holds want[0] rows of the product of the other dimensions.
+    const auto rows = static_cast<Eigen::Index>(want[0]);
+    const auto cols = static_cast<Eigen::Index>(w[l].size()) / rows;
+    net.W[l] = Eigen::Map<const RowMat>(w[l].data(), rows, cols);
+    net.b[l] = Eigen::Map<const Vec>(b[l].data(), static_cast<Eigen::Index>(b[l].size()));
+  }
+  return net;
 }
 
 }  // namespace
@@ -262,89 +463,16 @@ void writeQdqOnnx(const Int8Model& m, const std::filesystem::path& out,
 }
 
 LeNet5 readOnnx(const std::filesystem::path& file, OnnxMetadata* metadata) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw OnnxError(fmt::format("cannot read {}", file.string()));
-  onnx::ModelProto model;
-  if (!model.ParseFromIstream(&in)) {
-    throw OnnxError(fmt::format("{}: not an ONNX model", file.string()));
-  }
-  if (metadata) {
-    for (const auto& p : model.metadata_props()) (*metadata)[p.key()] = p.value();
-  }
-  const auto& g = model.graph();
-  std::map<std::string, const onnx::TensorProto*> init;
-  for (const auto& t : g.initializer()) init[t.name()] = &t;
-  std::map<std::string, const onnx::NodeProto*> producer;
-  for (const auto& n : g.node()) {
-    for (const auto& o : n.output()) producer[o] = &n;
-  }
-  // A constant: an initializer, or DequantizeLinear of initializers (x - zp) * scale along axis 0.
-  auto constant = [&](const std::string& name, std::vector<int64_t>& dims) -> std::vector<float> {
-    if (auto it = init.find(name); it != init.end()) {
-      dims.assign(it->second->dims().begin(), it->second->dims().end());
-      return floatValues(*it->second);
+  const onnx::ModelProto model = parseModel(file);
+  try {
+    LeNet5 net = readLeNet5(model);
+    if (metadata) {
+      for (const auto& p : model.metadata_props()) (*metadata)[p.key()] = p.value();
     }
-    auto p = producer.find(name);
-    if (p == producer.end() || p->second->op_type() != "DequantizeLinear" ||
-        !init.count(p->second->input(0)) || !init.count(p->second->input(1))) {
-      throw OnnxError(fmt::format("{}: {} is not a constant tensor", file.string(), name));
-    }
-    const auto& x = *init.at(p->second->input(0));
-    dims.assign(x.dims().begin(), x.dims().end());
-    std::vector<float> v = floatValues(x);
-    const std::vector<float> scale = floatValues(*init.at(p->second->input(1)));
-    std::vector<float> zp(scale.size(), 0.0f);
-    if (p->second->input_size() > 2 && !p->second->input(2).empty()) {
-      zp = floatValues(*init.at(p->second->input(2)));
-    }
-    const std::size_t rows = scale.size();
-    const std::size_t per = v.size() / rows;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      const std::size_t r = rows == 1 ? 0 : i / per;
-      v[i] = (v[i] - zp[r]) * scale[r];
-    }
-    return v;
-  };
-  std::vector<const onnx::NodeProto*> layers;
-  for (const auto& n : g.node()) {
-    if (n.op_type() == "Conv" || n.op_type() == "Gemm") layers.push_back(&n);
+    return net;
+  } catch (const OnnxError& e) {
+    throw OnnxError(fmt::format("{}: {}", file.string(), e.what()));
   }
-  if (layers.size() != kLayers || layers[0]->op_type() != "Conv" ||
-      layers[1]->op_type() != "Conv") {
-    throw OnnxError(fmt::format("{}: expected Conv, Conv, Gemm, Gemm, Gemm", file.string()));
-  }
-  LeNet5 net;
-  std::array<std::vector<int64_t>, kLayers> dims;
-  for (std::size_t l = 0; l < kLayers; ++l) {
-    const onnx::NodeProto& node = *layers[l];
-    if (node.input_size() < 3)
-      throw OnnxError(fmt::format("{}: {} has no bias", file.string(), node.name()));
-    if (node.op_type() == "Gemm") {
-      bool transB = false;
-      for (const auto& a : node.attribute()) {
-        if (a.name() == "transB") transB = a.i() != 0;
-      }
-      if (!transB)
-        throw OnnxError(fmt::format("{}: {} needs transB=1", file.string(), node.name()));
-    }
-    const std::vector<float> w = constant(node.input(1), dims[l]);
-    std::vector<int64_t> bdims;
-    const std::vector<float> b = constant(node.input(2), bdims);
-    const Eigen::Index rows = dims[l].at(0);
-    const Eigen::Index cols = static_cast<Eigen::Index>(w.size()) / rows;
-    net.W[l] = Eigen::Map<const RowMat>(w.data(), rows, cols);
-    net.b[l] = Eigen::Map<const Vec>(b.data(), static_cast<Eigen::Index>(b.size()));
-  }
-  net.arch = {static_cast<int>(dims[0][0]), static_cast<int>(dims[1][0]),
-              static_cast<int>(dims[2][0]), static_cast<int>(dims[3][0])};
-  for (int l = 0; l < kLayers; ++l) {
-    if (dims[static_cast<std::size_t>(l)] != weightDims(net.arch, l) ||
-        net.b[static_cast<std::size_t>(l)].size() != dims[static_cast<std::size_t>(l)][0]) {
-      throw OnnxError(fmt::format("{}: layer {} has shapes that do not chain as LeNet-5",
-                                  file.string(), kLayerNames[l]));
-    }
-  }
-  return net;
 }
 
 }  // namespace ej::train

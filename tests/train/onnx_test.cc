@@ -3,7 +3,9 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
+#include <cstring>
 #include <fstream>
+#include <limits>
 
 #include "sim/train/onnx_io.h"
 
@@ -129,6 +131,169 @@ TEST(OnnxTest, ReadingAMissingOrForeignFileFails) {
   std::ofstream(dir / "bad.onnx") << "not a model";
   EXPECT_THROW(readOnnx(dir / "bad.onnx"), OnnxError);
   std::filesystem::remove_all(dir);
+}
+
+// --- Malformed models (issue 19: the training side's reader checks shapes and buffers before
+// any arithmetic, as sim/nn/onnx_import.cc does). Each is a written model with one defect; the
+// error is one OnnxError naming the file and the tensor or node. Before the checks, these read
+// past a buffer, divided by zero, allocated 2^64 floats or threw std::out_of_range.
+
+onnx::TensorProto* mutableInitializer(onnx::ModelProto& m, const std::string& name) {
+  for (auto& t : *m.mutable_graph()->mutable_initializer()) {
+    if (t.name() == name) return &t;
+  }
+  ADD_FAILURE() << "no initializer " << name;
+  return nullptr;
+}
+
+// The message readOnnx throws for the model written by WRITE and changed by CHANGE ("" if it
+// reads the model, "other: ..." for an exception that is not OnnxError).
+template <class Write, class Change>
+std::string readError(const std::string& name, Write write, Change change) {
+  const auto dir = tempDir(name);
+  const auto file = dir / "m.onnx";
+  write(file);
+  onnx::ModelProto m = load(file);
+  change(m);
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    m.SerializeToOstream(&out);
+  }
+  std::string error;
+  try {
+    readOnnx(file);
+  } catch (const OnnxError& e) {
+    error = e.what();
+  } catch (const std::exception& e) {
+    error = std::string("other: ") + e.what();
+  }
+  std::filesystem::remove_all(dir);
+  return error;
+}
+
+void writeFloat(const std::filesystem::path& f) {
+  writeFloatOnnx(LeNet5::init({4, 10, 30, 20}, 3), f);
+}
+
+void writeQdq(const std::filesystem::path& f) {
+  ActQuantSet act;
+  for (std::size_t p = 0; p < kQuantPoints; ++p) act[p] = {0.05f, -128};
+  writeQdqOnnx(quantize(LeNet5::init({4, 10, 30, 20}, 3), act), f);
+}
+
+// The error starts with the file and names WHAT.
+#define EXPECT_LOCATED(error, what)                                    \
+  do {                                                                 \
+    EXPECT_NE((error).find("m.onnx: "), std::string::npos) << (error); \
+    EXPECT_NE((error).find(what), std::string::npos) << (error);       \
+    EXPECT_EQ((error).find("other: "), std::string::npos) << (error);  \
+    EXPECT_EQ((error).find('\n'), std::string::npos) << (error);       \
+  } while (0)
+
+TEST(OnnxTest, ShortTypedInt32BiasIsRefusedNamingTheTensor) {
+  // 30 int32 values were read from int32_data holding 2 (a heap overflow under ASan).
+  const std::string e = readError("short_int32", writeQdq, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "fc1.bias_quantized");
+    t->clear_raw_data();
+    t->add_int32_data(1);
+    t->add_int32_data(2);
+  });
+  EXPECT_LOCATED(e, "tensor 'fc1.bias_quantized': holds 2 values, its shape needs 30");
+}
+
+TEST(OnnxTest, NoScaleIsRefusedNamingTheNode) {
+  // An empty scale made the per-row count a division by zero.
+  const std::string e = readError("no_scale", writeQdq, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "conv1.weight_scale");
+    t->clear_raw_data();
+    t->clear_dims();
+    t->add_dims(0);
+  });
+  EXPECT_LOCATED(e, "node 'conv1.weight_dq' (DequantizeLinear): no scale");
+}
+
+TEST(OnnxTest, ScalesThatAreNotOnePerRowAreRefused) {
+  // 3 scales for 4 rows indexed scale[3] past its end.
+  const std::string e = readError("short_scale", writeQdq, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "conv1.weight_scale");
+    t->set_raw_data(t->raw_data().substr(0, 3 * sizeof(float)));
+    t->set_dims(0, 3);
+  });
+  EXPECT_LOCATED(e, "3 scales, neither 1 nor one per row of 'conv1.weight_quantized'");
+}
+
+TEST(OnnxTest, MissingZeroPointIsRefusedNamingTheNode) {
+  // The zero point was looked up with map::at (std::out_of_range, no file or node named).
+  const std::string e = readError("no_zero_point", writeQdq, [](onnx::ModelProto& m) {
+    for (auto& n : *m.mutable_graph()->mutable_node()) {
+      if (n.name() == "fc2.weight_dq") n.set_input(2, "nowhere");
+    }
+  });
+  EXPECT_LOCATED(e, "node 'fc2.weight_dq' (DequantizeLinear): its inputs must be initializers");
+}
+
+TEST(OnnxTest, WeightsWithoutDimensionsAreRefused) {
+  // dims.at(0) threw std::out_of_range ("vector::_M_range_check").
+  const std::string e = readError("no_dims", writeFloat, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "conv2.weight");
+    t->clear_dims();
+    t->set_raw_data(std::string(4, '\0'));
+  });
+  EXPECT_LOCATED(e, "node 'conv2' (Conv): weights of shape [], not [outputs, ...]");
+}
+
+TEST(OnnxTest, WeightsWithNoRowsAreRefused) {
+  // 0 rows: the column count was 0 / 0 (SIGFPE).
+  const std::string e = readError("zero_rows", writeFloat, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "fc2.weight");
+    t->set_dims(0, 0);
+    t->clear_raw_data();
+  });
+  EXPECT_LOCATED(e, "node 'fc2' (Gemm): weights of shape [0,30]");
+}
+
+TEST(OnnxTest, NegativeOrHugeDimensionsAreRefused) {
+  // -1 was cast to 2^64 - 1 floats to allocate.
+  std::string e = readError("negative_dim", writeFloat, [](onnx::ModelProto& m) {
+    mutableInitializer(m, "fc1.weight")->set_dims(0, -1);
+  });
+  EXPECT_LOCATED(e, "tensor 'fc1.weight': dimension -1 is not within 0..16777216");
+  // 2^32 x 2^32 wrapped the count to 0 in 64 bits.
+  e = readError("huge_dims", writeFloat, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "fc1.weight");
+    t->set_dims(0, std::int64_t(1) << 23);
+    t->set_dims(1, std::int64_t(1) << 23);
+  });
+  EXPECT_LOCATED(e, "tensor 'fc1.weight': more than 16777216 values");
+}
+
+TEST(OnnxTest, RawDataOfTheWrongSizeIsRefused) {
+  const std::string e = readError("short_raw", writeFloat, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "fc3.bias");
+    t->set_raw_data(t->raw_data().substr(0, 7));
+  });
+  EXPECT_LOCATED(e, "tensor 'fc3.bias': raw data holds 7 bytes, its shape and type need 40");
+}
+
+TEST(OnnxTest, ShapesThatDoNotChainAreRefusedNamingTheLayer) {
+  // conv2 with 3 input channels where conv1 has 4 outputs.
+  const std::string e = readError("no_chain", writeFloat, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "conv2.weight");
+    t->set_dims(1, 3);
+    t->set_raw_data(t->raw_data().substr(0, 10 * 3 * 25 * sizeof(float)));
+  });
+  EXPECT_LOCATED(e, "node 'conv2' (Conv): weights [10,3,5,5] and 10 biases do not chain");
+}
+
+TEST(OnnxTest, NonFiniteWeightsAreRefused) {
+  const std::string e = readError("nan", writeFloat, [](onnx::ModelProto& m) {
+    auto* t = mutableInitializer(m, "fc1.bias");
+    std::string raw = t->raw_data();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    std::memcpy(raw.data() + 4 * sizeof(float), &nan, sizeof nan);
+    t->set_raw_data(raw);
+  });
+  EXPECT_LOCATED(e, "tensor 'fc1.bias': value 4 is not finite");
 }
 
 }  // namespace

@@ -73,8 +73,11 @@ RegulatorSpec RegulatorSpec::fromConfig(const core::Config& cfg) {
   for (const auto& curve : cfg.items("efficiency")) {
     EfficiencyTable::Curve c{curve.quantity<Voltage>("input_voltage", Range::Positive), {}};
     for (const auto& point : curve.items("points")) {
-      c.points.emplace_back(point.quantity<Current>("load", Range::Positive),
-                            point.number("efficiency", Range::Fraction));
+      // One read after the other: the order of a call's arguments is unspecified (gcc and
+      // clang differ), and it decides which key an error names first and the order of the
+      // keys in `edgejoule schema`.
+      const double efficiency = point.number("efficiency", Range::Fraction);
+      c.points.emplace_back(point.quantity<Current>("load", Range::Positive), efficiency);
       if (c.points.back().second <= 0) point.fail("efficiency", "must be above 0");
     }
     if (c.points.empty()) curve.fail("points", "give at least one {load, efficiency} point");
