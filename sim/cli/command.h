@@ -3,11 +3,18 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/core/config.h"
+
+namespace ej::report {
+struct StudyOptions;
+struct PlotSet;
+}  // namespace ej::report
 
 namespace ej::cli {
 
@@ -27,6 +34,32 @@ unsigned workerCount(unsigned requested);
 // A --set error of a sampled or varied value, told as the user wrote it: `--vary KEY: ...`,
 // with SUFFIX (e.g. " (in sample 0)") appended. Throws UsageError.
 [[noreturn]] void rethrowAsVary(const core::ConfigError& e, const std::string& suffix = "");
+
+// The arguments `mc` and `sensitivity` share.
+struct StudyArgs {
+  std::string file;
+  std::vector<std::string> sets;
+  unsigned workers = 0;
+  std::size_t shard = 0;
+  std::string out;
+  bool plot = false;
+  bool json = false;
+};
+
+// Adds the scenario, --set, -j, --shard, --out, --plot and --json to CMD. POINTS names what a
+// worker simulates ("Samples"), SUFFIX ends --out's default folder (results/<name>-SUFFIX),
+// JSON_HELP says what --json prints.
+void addStudyOptions(CLI::App& cmd, StudyArgs& args, const std::string& points,
+                     const std::string& suffix, const std::string& jsonHelp);
+
+// O's shared options from ARGS, its scenario name already set: the folder, the workers, the
+// program, the progress bar. With --plot, first checks that gnuplot is there.
+void setStudyOptions(const StudyArgs& args, const std::string& suffix, report::StudyOptions& o);
+
+// With --plot in ARGS: draws DIR's figures into PLOTS (report::plotResults) and writes its
+// report.html, whose path it returns; without: nothing, and an empty path.
+std::filesystem::path drawStudy(const StudyArgs& args, const std::filesystem::path& dir,
+                                report::PlotSet& plots);
 
 struct CommandRegistrar {
   CommandRegistrar(std::string name, CommandSetup setup);

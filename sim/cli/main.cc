@@ -1,5 +1,6 @@
 // edgejoule: energy and deployment simulator for TinyML sensor nodes.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -14,6 +15,9 @@
 #include "sim/core/config.h"
 #include "sim/core/io.h"
 #include "sim/nn/graph.h"
+#include "sim/report/html_report.h"
+#include "sim/report/plot.h"
+#include "sim/report/sweep.h"
 #include "sim/report/world.h"
 
 namespace ej::cli {
@@ -47,6 +51,35 @@ void rethrowAsVary(const core::ConfigError& e, const std::string& suffix) {
   std::string what = e.what();
   if (what.rfind("--set ", 0) == 0) what = "--vary " + what.substr(6);
   throw UsageError(what + suffix);
+}
+
+void addStudyOptions(CLI::App& cmd, StudyArgs& args, const std::string& points,
+                     const std::string& suffix, const std::string& jsonHelp) {
+  cmd.add_option("scenario", args.file, "Scenario YAML file")->required();
+  cmd.add_option("--set", args.sets, "key.path=value for every run (repeatable)");
+  cmd.add_option("-j,--jobs", args.workers,
+                 "Worker processes (default: the cores; 1 per rank under mpirun)");
+  cmd.add_option("--shard", args.shard, points + " each worker simulates in one kernel")
+      ->check(CLI::Range(1, 1000));
+  cmd.add_option("--out", args.out, "Folder (default: results/<scenario name>-" + suffix + ")");
+  cmd.add_flag("--plot", args.plot, "Also draw the figures (plots/) and write report.html");
+  cmd.add_flag("--json", args.json, jsonHelp);
+}
+
+void setStudyOptions(const StudyArgs& args, const std::string& suffix, report::StudyOptions& o) {
+  if (args.plot) report::requireGnuplot();
+  o.out = args.out.empty() ? "results/" + o.scenarioName + "-" + suffix : args.out;
+  o.workers = workerCount(args.workers);
+  o.shard = args.shard;
+  o.program = std::filesystem::read_symlink("/proc/self/exe");
+  o.progress = isatty(STDERR_FILENO) && !args.json;
+}
+
+std::filesystem::path drawStudy(const StudyArgs& args, const std::filesystem::path& dir,
+                                report::PlotSet& plots) {
+  if (!args.plot) return {};
+  plots = report::plotResults(dir);
+  return report::writeHtmlReport(dir, plots);
 }
 
 CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {

@@ -1,13 +1,10 @@
 // `edgejoule mc SCENARIO --samples N --vary 'KEY=DIST' ...`: Monte Carlo over uncertain
 // inputs; battery life and balance as percentiles with confidence intervals.
-#include <unistd.h>
-
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
@@ -20,29 +17,20 @@
 namespace ej::cli {
 namespace {
 
-struct McArgs {
-  std::string file;
+struct McArgs : StudyArgs {
   std::vector<std::string> vary;
-  std::vector<std::string> sets;
   std::size_t samples = 100;
   std::uint64_t seed = 1;
   bool lhs = false;
   bool fixedSeeds = false;
   double level = 0.95;
-  unsigned workers = 0;
-  std::size_t shard = 0;
-  std::string out;
-  bool plot = false;
-  bool json = false;
 };
 
-// A scenario error caused by a --vary value, named as the --vary it came from.
 const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
   auto args = std::make_shared<McArgs>();
   auto* cmd = app.add_subcommand(
       "mc", "Monte Carlo: battery life and balance percentiles under uncertain inputs");
-  cmd->add_option("scenario", args->file, "Scenario YAML file")->required();
-  cmd->add_option("--set", args->sets, "key.path=value for every run (repeatable)");
+  addStudyOptions(*cmd, *args, "Samples", "mc", "Print the outcome as JSON");
   cmd->add_option("--vary", args->vary,
                   "KEY=DIST: normal(mean, sd), lognormal(median, sigma), uniform(lo, hi), "
                   "triangular(lo, mode, hi), choice(a, b, ...); KEY*=DIST scales the "
@@ -56,13 +44,6 @@ const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
                 "Keep the scenario's own random seeds (default: each sample draws them)");
   cmd->add_option("--level", args->level, "Confidence level of the intervals (default 0.95)")
       ->check(CLI::Range(0.5, 0.999));
-  cmd->add_option("-j,--jobs", args->workers,
-                  "Worker processes (default: the cores; 1 per rank under mpirun)");
-  cmd->add_option("--shard", args->shard, "Samples each worker simulates in one kernel")
-      ->check(CLI::Range(1, 1000));
-  cmd->add_option("--out", args->out, "Folder (default: results/<scenario name>-mc)");
-  cmd->add_flag("--plot", args->plot, "Also draw the figures (plots/)");
-  cmd->add_flag("--json", args->json, "Print the outcome as JSON");
   cmd->callback([args, &status] {
     report::McOptions o;
     o.scenario = args->file;
@@ -145,34 +126,36 @@ const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
-    if (args->plot) report::requireGnuplot();
-    o.out = args->out.empty() ? "results/" + o.scenarioName + "-mc" : args->out;
-    o.workers = workerCount(args->workers);
-    o.shard = args->shard;
-    o.program = std::filesystem::read_symlink("/proc/self/exe");
-    o.progress = isatty(STDERR_FILENO) && !args->json;
+    setStudyOptions(*args, "mc", o);
     const auto r = report::runMc(o);
     status = 0;
     if (!r.run.writer) return;
     report::PlotSet plots;
-    if (args->plot) plots = report::plotMc(o.out);
+    const std::filesystem::path html = drawStudy(*args, o.out, plots);
     if (args->json) {
-      std::cout << nlohmann::json{{"samples", r.run.points}, {"already_done", r.run.alreadyDone},
-                                  {"ran", r.run.ran},        {"workers", o.workers},
-                                  {"ranks", r.run.ranks},    {"wall_time_s", r.wall_s},
-                                  {"csv", r.csv.string()},   {"summary", r.summary.string()}}
-                       .dump(2)
-                << "\n";
+      std::cout
+          << nlohmann::json{{"samples", r.run.points},       {"already_done", r.run.alreadyDone},
+                            {"rerun", r.run.rerun},          {"ran", r.run.ran},
+                            {"workers", o.workers},          {"ranks", r.run.ranks},
+                            {"wall_time_s", r.wall_s},       {"csv", r.csv.string()},
+                            {"summary", r.summary.string()}, {"report", html.string()}}
+                 .dump(2)
+          << "\n";
       return;
     }
     std::cout << "mc: " << r.run.points << " samples (" << r.run.alreadyDone << " already done, "
               << r.run.ran << " run now with " << o.workers << " workers"
               << (r.run.ranks > 1 ? " on each of " + std::to_string(r.run.ranks) + " ranks" : "")
               << ") in " << r.wall_s << " s\n"
+              << (r.run.rerun > 0 ? "  " + std::to_string(r.run.rerun) +
+                                        " samples were run again: their folders held no "
+                                        "complete result\n"
+                                  : std::string())
               << report::describeMcSummary(r.summaryJson) << "  " << r.csv.string() << "\n  "
               << r.summary.string() << "\n";
     for (const auto& f : plots.figures) std::cout << "  " << f.png.string() << "\n";
     for (const auto& s : plots.skipped) std::cout << "  skipped: " << s << "\n";
+    if (!html.empty()) std::cout << "  " << html.string() << "\n";
   });
 });
 

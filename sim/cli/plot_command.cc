@@ -1,5 +1,5 @@
 // `edgejoule plot RESULT_DIR`: the figures (PNG and SVG in RESULT_DIR/plots/) and
-// report.html of a run's or a sweep's result folder.
+// report.html of a run's, a sweep's, a Monte Carlo's or a sensitivity study's folder.
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,8 +15,9 @@ const CommandRegistrar kPlot("plot", [](CLI::App& app, int& status) {
   auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand(
-      "plot", "Draw a run's or a sweep's figures (plots/*.png, *.svg) and report.html");
-  cmd->add_option("result_dir", *dir, "A result folder of `run` or `sweep`")->required();
+      "plot", "Draw a result folder's figures (plots/*.png, *.svg) and report.html");
+  cmd->add_option("result_dir", *dir, "A result folder of `run`, `sweep`, `mc` or `sensitivity`")
+      ->required();
   cmd->add_flag("--json", *json, "Print the files written as JSON");
   cmd->callback([dir, json, &status] {
     std::filesystem::path path = std::filesystem::path(*dir).lexically_normal();
@@ -24,10 +25,14 @@ const CommandRegistrar kPlot("plot", [](CLI::App& app, int& status) {
     if (!std::filesystem::is_directory(path)) {
       throw UsageError(path.string() + ": no such result folder");
     }
-    if (!std::filesystem::exists(path / "summary.json") &&
-        !std::filesystem::exists(path / "sweep.csv")) {
+    bool results = false;
+    for (const char* f : {"summary.json", "sweep.csv", "mc_summary.json", "sensitivity.json"}) {
+      results = results || std::filesystem::exists(path / f);
+    }
+    if (!results) {
       throw UsageError(path.string() +
-                       ": neither summary.json (a run) nor sweep.csv (a sweep) is there");
+                       ": neither summary.json (a run) nor sweep.csv (a sweep) nor "
+                       "mc_summary.json (mc) nor sensitivity.json (sensitivity) is there");
     }
     const auto plots = report::plotResults(path);
     const auto html = report::writeHtmlReport(path, plots);

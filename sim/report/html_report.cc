@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "sim/core/config.h"
 #include "sim/core/io.h"
 #include "sim/core/results.h"
+#include "sim/report/mc.h"
 #include "sim/report/plot_data.h"
 
 namespace ej::report {
@@ -155,6 +157,31 @@ std::string row(const std::vector<std::string>& cells, const char* tag = "td") {
   std::string r = "<tr>";
   for (const auto& c : cells) r += fmt::format("<{0}>{1}</{0}>", tag, c);
   return r + "</tr>\n";
+}
+
+json readJson(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", file.string()));
+  return json::parse(in);
+}
+
+// A table of CSV_FILE whole, in a box that scrolls sideways (many columns make a wide table);
+// with a SUMMARY, folded away under it (no script: <details>).
+std::string csvTable(const fs::path& csvFile, const std::string& summary = "") {
+  const CsvTable table = CsvTable::read(csvFile);
+  std::string html = summary.empty()
+                         ? std::string()
+                         : fmt::format("<details><summary>{}</summary>\n", escapeHtml(summary));
+  html += "<div class=\"wide\"><table>\n";
+  std::vector<std::string> head;
+  for (const auto& h : table.header) head.push_back(escapeHtml(h));
+  html += row(head, "th");
+  for (const auto& r : table.rows) {
+    std::vector<std::string> cells;
+    for (const auto& c : r) cells.push_back(escapeHtml(c));
+    html += row(cells);
+  }
+  return html + "</table></div>\n" + (summary.empty() ? "" : "</details>\n");
 }
 
 std::string figures(const PlotSet& plots) {
@@ -392,24 +419,188 @@ std::string sweepBody(const fs::path& dir, const PlotSet& plots) {
                       table.rows.size(),
                       m.value("zip", false) ? "the lists zipped" : "every combination");
   html += figures(plots);
-  // Many swept keys make a wide table: it scrolls in its own box, not the page.
-  html += "<h2>Points</h2>\n<div class=\"wide\"><table>\n";
-  std::vector<std::string> head;
-  for (const auto& h : table.header) head.push_back(escapeHtml(h));
-  html += row(head, "th");
-  for (const auto& r : table.rows) {
-    std::vector<std::string> cells;
-    for (const auto& c : r) cells.push_back(escapeHtml(c));
+  html += "<h2>Points</h2>\n" + csvTable(dir / "sweep.csv");
+  const std::string text = m.value("scenario_text", std::string());
+  return html + scenarioSection(text, m.value("scenario", std::string()));
+}
+
+// The outputs a reader looks at first, then every other numeric output in mc.csv's order.
+std::vector<std::string> mcOutputOrder(const json& outputs) {
+  std::vector<std::string> order;
+  for (const char* name :
+       {"battery_life_days", "projected_life_days", "daily.net_mAh", "daily.consumed_mAh",
+        "daily.harvested_mAh", "december.mean_net_mAh", "december.worst_day_net_mAh"}) {
+    if (outputs.contains(name)) order.emplace_back(name);
+  }
+  for (const auto& [name, o] : outputs.items()) {
+    if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+  }
+  return order;
+}
+
+// The answer to "how long will it last with 90 % confidence": the life that 90 % of the
+// samples exceed (P10), with its interval, and the median.
+std::string mcVerdict(const json& summary) {
+  const json& outputs = summary.at("outputs");
+  const char* name = nullptr;
+  for (const char* c : {"battery_life_days", "projected_life_days"}) {
+    if (!name && outputs.contains(c) && outputs[c].value("observed", 0) > 0) name = c;
+  }
+  if (!name) {
+    return "<p class=\"verdict\">No sample's battery emptied within the run, nor would any at "
+           "its run's mean balance.</p>\n";
+  }
+  const json& o = outputs[name];
+  const json& p10 = o["percentiles"]["p10"];
+  const json& p50 = o["percentiles"]["p50"];
+  const std::string what = std::string(name) == "battery_life_days"
+                               ? "battery life"
+                               : "projected battery life (no battery emptied within the run)";
+  return fmt::format(
+      "<p class=\"verdict\">Of {} samples, at least 90 % have a {} of P10 = {} days or more "
+      "(the {:g} % confidence interval of P10: [{}, {}]); the median is {} days.</p>\n",
+      o["n"].get<std::size_t>(), what, percentileText(name, o, p10, "value"),
+      100 * summary.value("confidence_level", 0.95), percentileText(name, o, p10, "ci_lower"),
+      percentileText(name, o, p10, "ci_upper"), percentileText(name, o, p50, "value"));
+}
+
+std::string mcBody(const fs::path& dir, const PlotSet& plots) {
+  const json m = readJson(dir / "mc.json");
+  const json s = readJson(dir / "mc_summary.json");
+  std::string html = fmt::format("<h1>Monte Carlo of {}</h1>\n",
+                                 escapeHtml(m.value("scenario_name", std::string("a scenario"))));
+  html += mcVerdict(s);
+  html += "<h2>Uncertain inputs</h2>\n<table>\n" + row({"key", "drawn from"}, "th");
+  for (const auto& v : m.at("vary")) {
+    const std::string text = v.get<std::string>();
+    const auto eq = text.find('=');
+    html += row({"<code>" + escapeHtml(text.substr(0, eq)) + "</code>",
+                 escapeHtml(eq == std::string::npos ? text : text.substr(eq + 1))});
+  }
+  for (const auto& k : s.value("seed_keys", json::array())) {
+    html +=
+        row({"<code>" + escapeHtml(k.get<std::string>()) + "</code>", "a random seed per sample"});
+  }
+  for (const auto& f : m.value("set", json::array())) {
+    html += row({"<code>" + escapeHtml(f.get<std::string>()) + "</code>", "fixed (--set)"});
+  }
+  html += "</table>\n";
+  html += fmt::format("<p>{} samples, <code>--seed {}</code>{}: {}.</p>\n",
+                      s.at("samples").get<std::size_t>(), s.value("seed", 0),
+                      s.value("latin_hypercube", false) ? ", Latin hypercube" : "",
+                      escapeHtml(s.value("sampling", std::string())));
+
+  const double level = 100 * s.value("confidence_level", 0.95);
+  html += fmt::format(
+      "<h2>Percentiles</h2>\n<p>Each cell: the percentile, and below it its {:g} % "
+      "confidence interval. <code>&gt;run</code>: among the censored samples (beyond the "
+      "run); <code>n/a</code>: too few samples for that bound.</p>\n<div class=\"wide\">"
+      "<table>\n",
+      level);
+  html += row({"output", "n", "censored", "mean", "sd", "P5", "P10", "P50", "P90", "P95"}, "th");
+  const json& outputs = s.at("outputs");
+  for (const auto& name : mcOutputOrder(outputs)) {
+    const json& o = outputs[name];
+    std::vector<std::string> cells = {
+        "<code>" + escapeHtml(name) + "</code>", number(o.at("n")),
+        o.contains("censored") ? number(o["censored"]) : std::string(""), number(o.at("mean")),
+        number(o.at("sd"), "{:.4g}")};
+    for (const char* p : {"p5", "p10", "p50", "p90", "p95"}) {
+      const json& q = o.at("percentiles").at(p);
+      cells.push_back(fmt::format("{}<br><small>[{}, {}]</small>",
+                                  escapeHtml(percentileText(name, o, q, "value")),
+                                  escapeHtml(percentileText(name, o, q, "ci_lower")),
+                                  escapeHtml(percentileText(name, o, q, "ci_upper"))));
+    }
     html += row(cells);
   }
   html += "</table></div>\n";
-  if (table.column("accuracy")) {
+  if (outputs.contains("accuracy")) {
     html +=
         "<p><code>accuracy</code>: the int8 top-1 accuracy of the node's (first) network as a "
         "fraction (0.974 is 97.4 %), as in every file edgejoule writes.</p>\n";
   }
-  const std::string text = m.value("scenario_text", std::string());
-  return html + scenarioSection(text, m.value("scenario", std::string()));
+  html += "<p class=\"note\">" + escapeHtml(s.value("percentile_method", std::string())) + ".";
+  for (const char* c : {"battery_life_days", "projected_life_days"}) {
+    if (outputs.contains(c) && outputs[c].contains("censoring")) {
+      html += fmt::format(" <code>{}</code>: {}.", c,
+                          escapeHtml(outputs[c]["censoring"].get<std::string>()));
+    }
+  }
+  html += "</p>\n";
+  html += figures(plots);
+  html += "<h2>Samples</h2>\n" +
+          csvTable(dir / "mc.csv", fmt::format("All {} samples (mc.csv): the drawn inputs, then "
+                                               "the outputs",
+                                               s.at("samples").get<std::size_t>()));
+  return html + scenarioSection(m.value("scenario_text", std::string()),
+                                m.value("scenario", std::string()));
+}
+
+std::string sensitivityBody(const fs::path& dir, const PlotSet& plots) {
+  const json m = readJson(dir / "sensitivity_points.json");
+  const json r = readJson(dir / "sensitivity.json");
+  const json& base = r.at("baseline");
+  const json& factors = r.at("factors");
+  std::string html = fmt::format("<h1>Sensitivity of {}</h1>\n",
+                                 escapeHtml(m.value("scenario_name", std::string("a scenario"))));
+  auto pct = [](const json& v) {
+    return v.is_number() ? fmt::format("{:+.1f} %", v.get<double>()) : std::string("—");
+  };
+  if (!factors.empty()) {
+    const json& f = factors[0];
+    html += fmt::format(
+        "<p class=\"verdict\">Battery life moves most with <code>{}</code>: {} at {}, {} at {} "
+        "(the other factors at the baseline).</p>\n",
+        escapeHtml(f["key"].get<std::string>()), pct(f["life_low_pct"]),
+        escapeHtml(f["low"].get<std::string>()), pct(f["life_high_pct"]),
+        escapeHtml(f["high"].get<std::string>()));
+  }
+  html += "<h2>Baseline</h2>\n<table>\n";
+  html +=
+      row({"battery life", base["life_days"].is_number()
+                               ? fmt::format("{:.6g} days ({})", base["life_days"].get<double>(),
+                                             escapeHtml(base["life_basis"].get<std::string>()))
+                               : std::string("never empties")});
+  html += row({"daily net", fmt::format("{:+.4g} mAh/day", base["net_mAh"].get<double>())});
+  for (const auto& f : m.value("set", json::array())) {
+    html += row({"fixed (--set)", "<code>" + escapeHtml(f.get<std::string>()) + "</code>"});
+  }
+  html += "</table>\n<p class=\"note\">" + escapeHtml(r.value("life", std::string())) + ".</p>\n";
+
+  html += "<h2>One at a time, ranked by the larger change of life</h2>\n<table>\n" +
+          row({"rank", "factor", "low", "high", "life at low (days)", "life at high (days)",
+               "life at low", "life at high", "net at low (mAh/day)", "net at high (mAh/day)"},
+              "th");
+  for (const auto& f : factors) {
+    html += row({number(f["rank"]), "<code>" + escapeHtml(f["key"].get<std::string>()) + "</code>",
+                 escapeHtml(f["low"].get<std::string>()), escapeHtml(f["high"].get<std::string>()),
+                 number(f["life_low_days"]), number(f["life_high_days"]), pct(f["life_low_pct"]),
+                 pct(f["life_high_pct"]), number(f["net_low_mAh"], "{:+.4g}"),
+                 number(f["net_high_mAh"], "{:+.4g}")});
+  }
+  html += "</table>\n";
+  if (r.contains("morris")) {
+    const json& mo = r["morris"];
+    html += fmt::format(
+        "<h2>Morris screening, ranked by mu* of life</h2>\n<p>{} trajectories, {} levels, "
+        "delta {:.3g}; {}; {}.</p>\n<table>\n",
+        mo["trajectories"].get<std::size_t>(), mo["levels"].get<int>(), mo["delta"].get<double>(),
+        escapeHtml(mo["method"].get<std::string>()), escapeHtml(mo["units"].get<std::string>()));
+    html += row({"rank", "factor", "life mu* (days)", "life mu (days)", "life sigma (days)",
+                 "effects", "net mu* (mAh/day)", "net sigma (mAh/day)"},
+                "th");
+    for (const auto& f : mo["factors"]) {
+      html +=
+          row({number(f["rank"]), "<code>" + escapeHtml(f["key"].get<std::string>()) + "</code>",
+               number(f["life_mu_star"]), number(f["life_mu"]), number(f["life_sigma"]),
+               number(f["life_effects"]), number(f["net_mu_star"]), number(f["net_sigma"])});
+    }
+    html += "</table>\n";
+  }
+  html += figures(plots);
+  return html + scenarioSection(m.value("scenario_text", std::string()),
+                                m.value("scenario", std::string()));
 }
 
 constexpr const char* kStyle = R"(body{font-family:sans-serif;max-width:1150px;margin:1em auto;
@@ -430,8 +621,10 @@ std::vector<PartSources> partSources(const std::string& scenarioText, const fs::
 
 fs::path writeHtmlReport(const fs::path& dir, const PlotSet& plots, const fs::path& shownAs) {
   const fs::path shown = shownAs.empty() ? dir : shownAs;
-  const bool sweep = fs::exists(dir / "sweep.csv");
-  const std::string body = sweep ? sweepBody(dir, plots) : runBody(dir, plots);
+  const std::string body = fs::exists(dir / "mc_summary.json")    ? mcBody(dir, plots)
+                           : fs::exists(dir / "sensitivity.json") ? sensitivityBody(dir, plots)
+                           : fs::exists(dir / "sweep.csv")        ? sweepBody(dir, plots)
+                                                                  : runBody(dir, plots);
   const std::string page = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>edgejoule report: {}</title>\n<style>{}</style>\n</head>\n<body>\n{}"

@@ -1,6 +1,6 @@
-// report.html: one self-contained page for a run's or a sweep's result folder: the figures
-// inline (SVG as data URIs), the summary tables, the scenario YAML as written, and the
-// `source:` of every figure in the hw/ parts the scenario names.
+// report.html: one self-contained page for a result folder (a run, a sweep, a Monte Carlo or
+// a sensitivity study): the figures inline (SVG as data URIs), the summary tables, the
+// scenario YAML as written, and the `source:` of every figure in the hw/ parts it names.
 #pragma once
 
 #include <filesystem>
@@ -28,8 +28,10 @@ struct PartSources {
 std::vector<PartSources> partSources(const std::string& scenarioText,
                                      const std::filesystem::path& scenarioFile);
 
-// Writes DIR/report.html (atomically) with the figures of PLOTS; returns its path. The page
-// names the folder SHOWN_AS (default DIR): a run writes its report into the temporary folder
+// Writes DIR/report.html (atomically) with the figures of PLOTS; returns its path. The kind
+// of folder is told by its files: mc_summary.json (mc: inputs, percentiles with intervals,
+// samples), sensitivity.json (the ranked one-at-a-time table, Morris), sweep.csv, else a run. The
+// page names the folder SHOWN_AS (default DIR): a run writes its report into the temporary folder
 // that becomes its result folder.
 std::filesystem::path writeHtmlReport(const std::filesystem::path& dir, const PlotSet& plots,
                                       const std::filesystem::path& shownAs = {});

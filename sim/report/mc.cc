@@ -251,6 +251,20 @@ json summarizeSamples(const fs::path& csv, const std::vector<std::string>& input
           {"outputs", outputs}};
 }
 
+std::string percentileText(const std::string& name, const json& output, const json& percentile,
+                           const std::string& field) {
+  const json& v = percentile.at(field);
+  if (v.is_number()) return fmt::format("{:.6g}", v.get<double>());
+  // A null rank within the observed samples: no such order statistic (too few samples);
+  // beyond them: censored.
+  const std::string rankKey = field == "value" ? "rank" : field + "_rank";
+  const std::size_t n = output.at("n").get<std::size_t>();
+  const std::size_t observed = output.value("observed", n);
+  return isLifeColumn(name) && percentile.at(rankKey).get<std::size_t>() > observed
+             ? std::string(">run")
+             : std::string("n/a");
+}
+
 std::string describeMcSummary(const json& s) {
   std::string out = fmt::format(
       "  P10, P50, P90 [{:g} % interval] (n/a: too few samples for that bound; >run: beyond "
@@ -267,20 +281,11 @@ std::string describeMcSummary(const json& s) {
                          o["n"].get<std::size_t>());
     }
     out += ":\n   ";
-    const bool life = isLifeColumn(name);
-    const std::size_t n = o["n"].get<std::size_t>(), observed = o.value("observed", n);
     for (const char* p : {"p10", "p50", "p90"}) {
       const json& q = o["percentiles"][p];
-      // A null rank within the observed samples: no such order statistic (too few samples);
-      // beyond them: censored.
-      auto fmtOpt = [&](const json& v, const char* rankKey) {
-        if (v.is_number()) return fmt::format("{:.6g}", v.get<double>());
-        const std::size_t rank = q[rankKey].get<std::size_t>();
-        return life && rank > observed ? std::string(">run") : std::string("n/a");
-      };
-      out += fmt::format(" {} {} [{}, {}]", p, fmtOpt(q["value"], "rank"),
-                         fmtOpt(q["ci_lower"], "ci_lower_rank"),
-                         fmtOpt(q["ci_upper"], "ci_upper_rank"));
+      out += fmt::format(" {} {} [{}, {}]", p, percentileText(name, o, q, "value"),
+                         percentileText(name, o, q, "ci_lower"),
+                         percentileText(name, o, q, "ci_upper"));
     }
     if (o["mean"].is_number()) {
       out += fmt::format("  mean {:.6g} sd {:.3g}", o["mean"].get<double>(), o["sd"].get<double>());
@@ -292,38 +297,23 @@ std::string describeMcSummary(const json& s) {
 
 McOutcome runMc(const McOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  PointRun run;
-  run.scenario = o.scenario;
-  run.out = o.out;
-  run.manifest = "mc.json";
   json vary = json::array();
   for (const auto& v : o.vary) vary.push_back(v.text);
-  json fixed = json::array();
-  for (const auto& [k, v] : o.fixed) fixed.push_back(k + "=" + v);
-  run.definition = {{"set", fixed},
-                    {"scenario", o.scenario.string()},
-                    {"scenario_name", o.scenarioName},
-                    {"scenario_text", readFile(o.scenario)},
-                    {"vary", vary},
-                    {"seed", o.seed},
-                    {"draw_seeds", o.drawSeeds},
-                    {"latin_hypercube", o.latinHypercube},
-                    {"samples", o.samples}};
   // Plain Monte Carlo draws sample i the same for any N: a folder grows from 100 to 1,000
   // samples by running the 900 new ones. A Latin hypercube's strata depend on N.
-  run.mustMatch = {{"vary", "the --vary distributions differ"},
-                   {"set", "the --set values differ"},
-                   {"seed", "--seed differs"},
-                   {"draw_seeds", "--fixed-seeds differs"},
-                   {"latin_hypercube", "--lhs differs"},
-                   {"scenario_text", "the scenario file changed"}};
+  PointRun run = studyRun(o, "mc.json",
+                          {{"vary", vary},
+                           {"seed", o.seed},
+                           {"draw_seeds", o.drawSeeds},
+                           {"latin_hypercube", o.latinHypercube},
+                           {"samples", o.samples}},
+                          {{"vary", "the --vary distributions differ"},
+                           {"seed", "--seed differs"},
+                           {"draw_seeds", "--fixed-seeds differs"},
+                           {"latin_hypercube", "--lhs differs"}});
   if (o.latinHypercube) run.mustMatch.emplace_back("samples", "--samples differs (--lhs)");
   run.complete = {"mc.csv", "mc_summary.json"};
   run.points = mcPoints(o);
-  run.workers = o.workers;
-  run.shard = o.shard;
-  run.program = o.program;
-  run.progress = o.progress;
   McOutcome outcome;
   outcome.run = runPoints(run);
   if (outcome.run.writer) {
@@ -358,7 +348,7 @@ McOutcome runMc(const McOptions& o) {
     s["seed"] = o.seed;
     s["latin_hypercube"] = o.latinHypercube;
     s["vary"] = vary;
-    s["set"] = fixed;
+    s["set"] = run.definition["set"];
     s["seed_keys"] = json::array();
     if (o.drawSeeds) s["seed_keys"] = scenarioSeedKeys(o.scenario);
     s["sampling"] =

@@ -15,22 +15,13 @@
 
 namespace ej::report {
 
-struct McOptions {
-  std::filesystem::path scenario;
-  std::string scenarioName;
+struct McOptions : StudyOptions {
   std::vector<VarySpec> vary;
-  // --set: fixed values every sample takes (before the drawn ones).
-  std::vector<std::pair<std::string, std::string>> fixed;
   std::size_t samples = 100;
   std::uint64_t seed = 1;
   bool latinHypercube = false;
   bool drawSeeds = true;  // each sample also draws the scenario's own random seeds
   double level = 0.95;    // of the percentiles' confidence intervals
-  std::filesystem::path out;
-  unsigned workers = 1;
-  std::size_t shard = 0;
-  std::filesystem::path program;
-  bool progress = false;
 };
 
 // The keys of the scenario's random seeds: every `seed:` in the file, and `seed` of every
@@ -65,6 +56,13 @@ std::vector<std::pair<std::string, std::string>> pointOutputs(const std::filesys
 // TABLE (a CSV read back); life columns are right-censored where empty.
 nlohmann::json summarizeSamples(const std::filesystem::path& csv,
                                 const std::vector<std::string>& inputColumns, double level);
+
+// FIELD ("value", "ci_lower" or "ci_upper") of PERCENTILE (mc_summary.json's
+// outputs.NAME.percentiles.pNN) of OUTPUT NAME as printed: the number (6 significant
+// digits), ">run" where its rank falls among censored lives, "n/a" where the sample has no
+// such rank (too few samples for that bound).
+std::string percentileText(const std::string& name, const nlohmann::json& output,
+                           const nlohmann::json& percentile, const std::string& field);
 
 // The console lines of a summary: life and balance percentiles with their intervals.
 std::string describeMcSummary(const nlohmann::json& summary);

@@ -918,6 +918,8 @@ PlotSet plotResults(const fs::path& dir) {
   if (!fs::is_directory(dir)) {
     throw std::runtime_error(fmt::format("{}: no such folder", dir.string()));
   }
+  if (fs::exists(dir / "mc_summary.json")) return plotMc(dir);
+  if (fs::exists(dir / "sensitivity.json")) return plotSensitivity(dir);
   return fs::exists(dir / "sweep.csv") ? plotSweep(dir) : plotRun(dir);
 }
 

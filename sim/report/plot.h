@@ -36,7 +36,8 @@ PlotSet plotSweep(const std::filesystem::path& dir);
 // drawn through the non-dominated ones. Skipped (with the reason) for more objectives.
 PlotSet plotPareto(const std::filesystem::path& dir);
 
-// plotSweep when DIR holds a sweep.csv, else plotRun.
+// plotMc, plotSensitivity or plotSweep when DIR holds mc_summary.json, sensitivity.json or
+// sweep.csv, else plotRun.
 PlotSet plotResults(const std::filesystem::path& dir);
 
 // The figures of a Monte Carlo folder (mc.csv, mc_summary.json): the CDF of battery life

@@ -207,34 +207,19 @@ std::string sensitivityTable(const json& r) {
 
 SensitivityOutcome runSensitivity(const SensitivityOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  PointRun run;
-  run.scenario = o.scenario;
-  run.out = o.out;
-  run.manifest = "sensitivity_points.json";
   json factors = json::array();
   for (const auto& f : o.factors) factors.push_back(f.text);
-  json fixed = json::array();
-  for (const auto& [k, v] : o.fixed) fixed.push_back(k + "=" + v);
-  run.definition = {{"set", fixed},
-                    {"scenario", o.scenario.string()},
-                    {"scenario_name", o.scenarioName},
-                    {"scenario_text", readFile(o.scenario)},
-                    {"vary", factors},
-                    {"morris_trajectories", o.morrisTrajectories},
-                    {"morris_levels", o.morrisLevels},
-                    {"seed", o.seed}};
-  run.mustMatch = {{"vary", "the --vary ranges differ"},
-                   {"set", "the --set values differ"},
-                   {"morris_trajectories", "--morris differs"},
-                   {"morris_levels", "--levels differs"},
-                   {"seed", "--seed differs"},
-                   {"scenario_text", "the scenario file changed"}};
+  PointRun run = studyRun(o, "sensitivity_points.json",
+                          {{"vary", factors},
+                           {"morris_trajectories", o.morrisTrajectories},
+                           {"morris_levels", o.morrisLevels},
+                           {"seed", o.seed}},
+                          {{"vary", "the --vary ranges differ"},
+                           {"morris_trajectories", "--morris differs"},
+                           {"morris_levels", "--levels differs"},
+                           {"seed", "--seed differs"}});
   run.complete = {"sensitivity.json", "sensitivity.txt"};
   run.points = sensitivityPoints(o);
-  run.workers = o.workers;
-  run.shard = o.shard;
-  run.program = o.program;
-  run.progress = o.progress;
   SensitivityOutcome outcome;
   outcome.run = runPoints(run);
   if (!outcome.run.writer) return outcome;

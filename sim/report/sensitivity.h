@@ -33,20 +33,11 @@ struct Factor {
 // Throws std::invalid_argument: `--vary KEY: what is wrong`.
 Factor parseFactor(std::string_view text);
 
-struct SensitivityOptions {
-  std::filesystem::path scenario;
-  std::string scenarioName;
+struct SensitivityOptions : StudyOptions {
   std::vector<Factor> factors;
-  // --set: fixed values of every run, the baseline's too.
-  std::vector<std::pair<std::string, std::string>> fixed;
   std::size_t morrisTrajectories = 0;  // 0: one-at-a-time only
   int morrisLevels = 4;
   std::uint64_t seed = 1;
-  std::filesystem::path out;
-  unsigned workers = 1;
-  std::size_t shard = 0;
-  std::filesystem::path program;
-  bool progress = false;
 };
 
 // The points: 0 the baseline; 1 + 2k and 2 + 2k factor k at LO and HI; then the Morris

@@ -511,6 +511,29 @@ PointRunOutcome runPoints(const PointRun& run) {
   return outcome;
 }
 
+PointRun studyRun(const StudyOptions& o, const std::string& manifest, json definition,
+                  std::vector<std::pair<std::string, std::string>> mustMatch) {
+  PointRun run;
+  run.scenario = o.scenario;
+  run.out = o.out;
+  run.manifest = manifest;
+  json fixed = json::array();
+  for (const auto& [k, v] : o.fixed) fixed.push_back(k + "=" + v);
+  definition["set"] = fixed;
+  definition["scenario"] = o.scenario.string();
+  definition["scenario_name"] = o.scenarioName;
+  definition["scenario_text"] = readFile(o.scenario);
+  run.definition = std::move(definition);
+  run.mustMatch = std::move(mustMatch);
+  run.mustMatch.emplace_back("set", "the --set values differ");
+  run.mustMatch.emplace_back("scenario_text", "the scenario file changed");
+  run.workers = o.workers;
+  run.shard = o.shard;
+  run.program = o.program;
+  run.progress = o.progress;
+  return run;
+}
+
 SweepOutcome runSweep(const SweepOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   PointRun run;

@@ -74,6 +74,27 @@ struct PointRun {
   bool force = false;  // OUT may be a folder edgejoule did not write (never cwd, its ancestors)
 };
 
+// What `mc` and `sensitivity` share: a scenario under fixed --set values, whose points run
+// through runPoints into OUT.
+struct StudyOptions {
+  std::filesystem::path scenario;  // as given
+  std::string scenarioName;
+  // --set: fixed values every point takes (before its own).
+  std::vector<std::pair<std::string, std::string>> fixed;
+  std::filesystem::path out;
+  unsigned workers = 1;
+  std::size_t shard = 0;
+  std::filesystem::path program;
+  bool progress = false;
+};
+
+// The PointRun of a study, without its points: MANIFEST records DEFINITION (the study's own
+// keys, among them `vary`) and the scenario (path, name, text) and the --set values;
+// MUST_MATCH (the study's keys) then `set` and `scenario_text` are compared on resume.
+PointRun studyRun(const StudyOptions& options, const std::string& manifest,
+                  nlohmann::json definition,
+                  std::vector<std::pair<std::string, std::string>> mustMatch);
+
 struct PointRunOutcome {
   std::size_t points = 0, alreadyDone = 0, ran = 0;
   std::size_t rerun = 0;  // found with a folder that was not a complete result, run again

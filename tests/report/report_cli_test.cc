@@ -652,6 +652,75 @@ TEST(McTest, GrowsByItsNewSamplesAndResumes) {
   EXPECT_NE(other.err.find("holds another mc (--lhs differs)"), std::string::npos) << other.err;
 }
 
+// printf's %.6g: how report.html writes its numbers (fmt's {:.6g} prints the same).
+std::string g6(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+// The report of a Monte Carlo whose batteries all empty within the run (the PIR node at 60 to
+// 120 mA active lasts 5.7 to 8.7 days; 10 days run): its percentile table carries the numbers
+// of mc_summary.json, each with its interval, and the figures and samples are in the page.
+TEST(McTest, ReportTablesThePercentilesOfTheSummary) {
+  TempDir tmp("ej_mc_report");
+  const fs::path out = tmp.path / "m";
+  const auto r = edgejoule(
+      "mc scenarios/seed-paper-pir.yaml --set horizon=10d --seed 3 --samples 40 "
+      "--vary 'node.mcu.states.active=uniform(60 mA, 120 mA)' --plot --json --out " +
+          out.string(),
+      tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["report"], (out / "report.html").string());
+  const std::string html = slurp(out / "report.html");
+  const auto s = readJson(out / "mc_summary.json");
+  const auto& life = s["outputs"]["battery_life_days"];
+  ASSERT_EQ(life["observed"], 40);
+  // The row: the output, n, no censored sample, mean and sd, then P5..P95 with intervals. With
+  // 40 samples P5 (rank 2) has no lower bound at 95 % (Binomial(40, 0.05) CDF(0) = 0.129).
+  std::string rowText = "<tr><td><code>battery_life_days</code></td><td>40</td><td>0</td><td>" +
+                        g6(life["mean"].get<double>()) + "</td><td>";
+  char sd[64];
+  std::snprintf(sd, sizeof sd, "%.4g", life["sd"].get<double>());
+  rowText += std::string(sd) + "</td>";
+  for (const char* p : {"p5", "p10", "p50", "p90", "p95"}) {
+    const auto& q = life["percentiles"][p];
+    auto text = [](const json& v) { return v.is_number() ? g6(v.get<double>()) : "n/a"; };
+    rowText += "<td>" + text(q["value"]) + "<br><small>[" + text(q["ci_lower"]) + ", " +
+               text(q["ci_upper"]) + "]</small></td>";
+  }
+  rowText += "</tr>";
+  EXPECT_NE(html.find(rowText), std::string::npos) << rowText;
+  EXPECT_TRUE(life["percentiles"]["p5"]["ci_lower"].is_null());
+  EXPECT_NE(rowText.find("[n/a, "), std::string::npos);
+  // Lives between 2000 mAh / (2 h x 120 mA + 110 mAh) = 5.7 days and 8.7 days (60 mA).
+  const double p10 = life["percentiles"]["p10"]["value"].get<double>();
+  EXPECT_GT(p10, 5.7);
+  EXPECT_LT(p10, 8.8);
+  EXPECT_NE(
+      html.find("<p class=\"verdict\">Of 40 samples, at least 90 % have a battery life of P10 = " +
+                g6(p10) + " days or more (the 95 % confidence interval of P10: [" +
+                g6(life["percentiles"]["p10"]["ci_lower"].get<double>()) + ", "),
+      std::string::npos);
+  EXPECT_NE(html.find("<td><code>node.mcu.states.active</code></td><td>uniform(60 mA, 120 "
+                      "mA)</td>"),
+            std::string::npos);
+  // The life CDF inline; every sample a row of the folded table.
+  EXPECT_EQ(count(html, "src=\"data:image/svg+xml;base64,"),
+            fs::exists(out / "plots/mc_december_net_cdf.svg") ? 2u : 1u);
+  EXPECT_NE(html.find("<figcaption>Battery life over the samples"), std::string::npos);
+  EXPECT_NE(html.find("<details><summary>All 40 samples (mc.csv)"), std::string::npos);
+  const auto rows = csvRows(out / "mc.csv");
+  ASSERT_EQ(rows.size(), 41u);
+  EXPECT_NE(html.find("<tr><td>39</td><td>10d</td><td>" + rows[40][2] + "</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("capacity: 2000 mAh"), std::string::npos);  // the scenario YAML
+  // `edgejoule plot` writes the same page again from the folder.
+  const auto again = edgejoule("plot " + out.string(), tmp.path);
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(slurp(out / "report.html").find(rowText), std::string::npos);
+}
+
 TEST(McTest, BadVaryIsOneLocatedLineAndWritesNothing) {
   TempDir tmp("ej_mc_bad");
   const std::string base = "mc scenarios/seed-paper-pir.yaml --samples 3 --out " +
@@ -714,6 +783,22 @@ TEST(SensitivityCliTest, TornadoRanksHandFigures) {
   EXPECT_TRUE(fs::exists(tmp.path / "t/plots/tornado_net.png"));
   EXPECT_NE(slurp(tmp.path / "t/sensitivity.txt").find(" 1. node.mcu.states.active"),
             std::string::npos);
+  // The report: the ranked table with the hand figures above (lives to 6 digits, changes to
+  // 0.1 %, nets to 4), the verdict, the three figures.
+  const std::string html = slurp(tmp.path / "t/report.html");
+  EXPECT_NE(html.find("<tr><td>1</td><td><code>node.mcu.states.active</code></td><td>60 "
+                      "mA</td><td>120 mA</td><td>8.72222</td><td>5.72569</td><td>+52.3 "
+                      "%</td><td>+0.0 %</td><td>-230</td><td>-350</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><td>2</td><td><code>node.mcu.states.sleep</code></td><td>2.5 "
+                      "mA</td><td>5 mA</td><td>6.73264</td><td>5.72569</td><td>+17.6 "
+                      "%</td><td>+0.0 %</td><td>-295</td><td>-350</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Battery life moves most with <code>node.mcu.states.active</code>: +52.3 "
+                      "% at 60 mA, +0.0 % at 120 mA"),
+            std::string::npos);
+  EXPECT_NE(html.find("<h2>Morris screening, ranked by mu* of life</h2>"), std::string::npos);
+  EXPECT_EQ(count(html, "src=\"data:image/svg+xml;base64,"), 3u);
 }
 
 // The 2 x 2 grid of kGrid, written as a range, with a front over net (max) and consumption
@@ -739,21 +824,126 @@ TEST(SweepTest, ParetoColumnAndRangesInLists) {
   EXPECT_TRUE(fs::exists(tmp.path / "p/plots/pareto_front.svg"));
 }
 
+// "mpirun ... -np 2 edgejoule" (Debian's Open MPI, tools/install-deps), or empty when there is
+// no mpirun on the PATH: MPI is optional at build time (sim/report/CMakeLists.txt), so the
+// MPI tests skip rather than fail without it.
+std::string mpirunTwoRanks() {
+  if (std::system("command -v mpirun >/dev/null 2>&1") != 0) return "";
+  return std::string("mpirun --oversubscribe --allow-run-as-root -np 2 ") + EJ_BINARY + " ";
+}
+
 // Two MPI ranks on this machine deal the points between them into the same folders: the
 // same mc.csv as a local run.
 TEST(MpiTest, TwoRanksGiveTheLocalTable) {
+  const std::string mpirun = mpirunTwoRanks();
+  if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
   TempDir tmp("ej_mpi");
   const auto local =
       edgejoule(kMc + " --samples 8 -j 1 --out " + (tmp.path / "l").string(), tmp.path);
   ASSERT_EQ(local.status, 0) << local.err;
   const auto mpi =
-      shell(std::string("mpirun --oversubscribe --allow-run-as-root -np 2 ") + EJ_BINARY + " " +
-                kMc + " --samples 8 --json --out " + (tmp.path / "m").string(),
-            tmp.path);
+      shell(mpirun + kMc + " --samples 8 --json --out " + (tmp.path / "m").string(), tmp.path);
   ASSERT_EQ(mpi.status, 0) << mpi.err;
   const auto o = json::parse(mpi.out);
   EXPECT_EQ(o["ranks"], 2);
   EXPECT_EQ(o["ran"], 8);
   EXPECT_EQ(slurp(tmp.path / "l/mc.csv"), slurp(tmp.path / "m/mc.csv"));
+}
+
+// Two ranks resume a Monte Carlo as one process does: of 10 samples, one never written (no
+// folder), one without edgejoule's marker and one whose summary.json does not parse (as a
+// full disk leaves them), and a stale temporary folder. The two broken ones are counted as
+// run again, the three run, and mc.csv and mc_summary.json come out byte for byte as before.
+TEST(MpiTest, ResumeRunsTheMissingAndBrokenSamplesToTheSameTables) {
+  const std::string mpirun = mpirunTwoRanks();
+  if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
+  TempDir tmp("ej_mpi_resume");
+  const fs::path out = tmp.path / "m";
+  const std::string args = kMc + " --samples 10 --json --out " + out.string();
+  const auto first = shell(mpirun + args, tmp.path);
+  ASSERT_EQ(first.status, 0) << first.err;
+  const std::string csv = slurp(out / "mc.csv"), summary = slurp(out / "mc_summary.json");
+  ASSERT_FALSE(csv.empty());
+  fs::remove_all(out / "points/0002");
+  fs::remove(out / "points/0005/.edgejoule");
+  std::ofstream(out / "points/0007/summary.json", std::ios::trunc) << "{\"battery_life_days\": ";
+  fs::create_directories(out / "points/.0002.tmp-999999");
+  const auto again = shell(mpirun + args, tmp.path);
+  ASSERT_EQ(again.status, 0) << again.err;
+  const auto o = json::parse(again.out);
+  EXPECT_EQ(o["ranks"], 2);
+  EXPECT_EQ(o["already_done"], 7);
+  EXPECT_EQ(o["rerun"], 2);
+  EXPECT_EQ(o["ran"], 3);
+  EXPECT_EQ(slurp(out / "mc.csv"), csv);
+  EXPECT_EQ(slurp(out / "mc_summary.json"), summary);
+  EXPECT_FALSE(fs::exists(out / "points/.0002.tmp-999999"));
+  // The console says it too.
+  const auto told = shell(mpirun + kMc + " --samples 10 --out " + out.string(), tmp.path);
+  ASSERT_EQ(told.status, 0) << told.err;
+  EXPECT_NE(told.out.find("10 samples (10 already done, 0 run now"), std::string::npos) << told.out;
+}
+
+// A two-rank sweep stopped by its launcher midway (SIGTERM to mpirun, as a batch system's time
+// limit does; the ranks and their workers die with it) finishes when started again: the
+// points done before are kept, only the others run, and sweep.csv is byte for byte the one
+// of an uninterrupted local run.
+TEST(MpiTest, SweepStoppedMidwayResumesToTheLocalTable) {
+  const std::string mpirun = mpirunTwoRanks();
+  if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
+  TempDir tmp("ej_mpi_kill");
+  // 16 points of the reference node, 300 to 315 days (about 0.35 s of CPU each), one point per
+  // kernel (--shard 1): mpirun takes about a second to bring its ranks down after SIGTERM,
+  // and the seed nodes' points (0.1 s, mostly starting the process) all finished within it.
+  std::string horizons;
+  for (int d = 300; d < 316; ++d) {
+    horizons += (horizons.empty() ? "" : ",") + std::to_string(d) + "d";
+  }
+  const std::string sweep =
+      "sweep scenarios/reference-node.yaml --set 'horizon=" + horizons + "' --out ";
+  const auto local = edgejoule(sweep + (tmp.path / "l").string() + " -j 2", tmp.path);
+  ASSERT_EQ(local.status, 0) << local.err;
+  const fs::path out = tmp.path / "m";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c",
+          ("cd " + std::string(EJ_SOURCE_DIR) + " && exec " + mpirun + sweep + out.string() +
+           " -j 1 --shard 1 >/dev/null 2>&1")
+              .c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto done = [&] {
+    int n = 0;
+    for (int i = 0; i < 16; ++i) {
+      char marker[32];
+      std::snprintf(marker, sizeof marker, "points/%04d/.edgejoule", i);
+      n += fs::exists(out / marker) ? 1 : 0;
+    }
+    return n;
+  };
+  // Stopped once a point is done (or after 60 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (done() < 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  // mpirun has reaped its ranks; their workers die with them (PR_SET_PDEATHSIG): a moment
+  // for those signals to land before counting.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const int before = done();
+  ASSERT_GE(before, 1);
+  ASSERT_LT(before, 16) << "the sweep finished before it was stopped: nothing left to resume";
+  EXPECT_FALSE(fs::exists(out / "sweep.csv"));
+  const auto r = shell(mpirun + sweep + out.string() + " -j 1 --shard 1 --json", tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto o = json::parse(r.out);
+  EXPECT_EQ(o["ranks"], 2);
+  EXPECT_EQ(o["already_done"], before);
+  EXPECT_EQ(o["ran"], 16 - before);
+  EXPECT_EQ(slurp(out / "sweep.csv"), slurp(tmp.path / "l/sweep.csv"));
 }
 }  // namespace
