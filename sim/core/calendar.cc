@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace ej::core {
 namespace pt = boost::posix_time;
@@ -42,14 +43,66 @@ std::optional<double> parseUtcTimestamp(std::string_view text) {
   return static_cast<double>((t - kEpoch).total_seconds());
 }
 
+namespace {
+
+// The civil date of day Z since 1970-01-01 in the proleptic Gregorian calendar, any year
+// (H. Hinnant, "chrono-compatible low-level date algorithms", civil_from_days). Boost's
+// dates stop at 1400..9999 and throw beyond, which made an error about a weather row of
+// year 1013 (or a report date past 9999) an uncaught library exception.
+struct CivilDay {
+  long year;
+  unsigned month, day;
+};
+CivilDay civilFromDays(long z) {
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<long>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+// Days within which the date is printed (about 2.7 million years either way); beyond, and
+// for NaN, the instant is printed as seconds since the epoch.
+constexpr double kMaxPrintedDays = 1e9;
+
+// "YYYY-MM-DD" (ISO 8601; a sign and at least 4 digits outside years 0..9999), and the
+// seconds into that day, of EPOCH_SECONDS rounded down to the second; none when beyond.
+std::optional<std::pair<std::string, long>> civilOf(double epochSeconds) {
+  const double days = std::floor(std::floor(epochSeconds) / kSecondsPerDay);
+  if (!(std::fabs(days) <= kMaxPrintedDays)) return std::nullopt;
+  const auto c = civilFromDays(static_cast<long>(days));
+  const auto secondsIntoDay = static_cast<long>(std::floor(epochSeconds) - days * kSecondsPerDay);
+  char text[64];
+  std::snprintf(text, sizeof text,
+                c.year >= 0 && c.year <= 9999 ? "%04ld-%02u-%02u" : "%+05ld-%02u-%02u", c.year,
+                c.month, c.day);
+  return std::make_pair(std::string(text), secondsIntoDay);
+}
+
+std::string secondsSinceEpoch(double epochSeconds) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%g s since 1970-01-01T00:00:00Z", epochSeconds);
+  return text;
+}
+
+}  // namespace
+
 std::string formatUtc(double epochSeconds) {
-  const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
-  return pt::to_iso_extended_string(t) + "Z";
+  const auto civil = civilOf(epochSeconds);
+  if (!civil) return secondsSinceEpoch(epochSeconds);
+  const long s = civil->second;
+  char time[48];
+  std::snprintf(time, sizeof time, "T%02ld:%02ld:%02ldZ", s / 3600, s / 60 % 60, s % 60);
+  return civil->first + time;
 }
 
 std::string formatUtcDate(double epochSeconds) {
-  const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
-  return boost::gregorian::to_iso_extended_string(t.date());
+  const auto civil = civilOf(epochSeconds);
+  return civil ? civil->first : secondsSinceEpoch(epochSeconds);
 }
 
 std::optional<Time> parseTimeOfDay(std::string_view text) {

@@ -88,6 +88,15 @@ TEST(WeatherFilesTest, EveryBadRowIsLocated) {
             "column (ghi, G(h)); the file uses ';' where CSV separates with ','");
 }
 
+// The csv fuzzer's finding (tests/fuzz/regressions/csv/year-1013-out-of-order.csv): a row of
+// year 1013 after one of 2026 is out of order, and the error naming both instants threw
+// boost::gregorian::bad_year ("Year is out of valid range: 1400..9999", no file or line).
+TEST(WeatherFilesTest, OutOfOrderRowOfAnyYearIsLocated) {
+  EXPECT_EQ(errorOf("old.csv", "time,ghi\n2026-12-01T01:00Z,0\n1013-12-01T02:00Z,0\n"),
+            "old.csv:3: 1013-12-01T02:00:00Z is not after the previous row's "
+            "2026-12-01T01:00:00Z (old.csv:2): rows must be sorted by time, each instant once");
+}
+
 TEST(WeatherFilesTest, EndsHoldLessThanOneStep) {
   // An hourly trace ending at 23:00 of the last day: the steps of the last hour (their
   // midpoints up to 23:55) hold the 23:00 row; midnight is one step past it: refused.
