@@ -1,8 +1,10 @@
 // Scratch folder of a fuzzing process; see fuzz_scratch.h.
 #include "tests/fuzz/fuzz_scratch.h"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -18,6 +20,17 @@ const fs::path& scratchDir() {
     const fs::path base = fs::is_directory(shm, ec) && ::access(shm.c_str(), W_OK) == 0
                               ? shm
                               : fs::temp_directory_path();
+    // libFuzzer ends with _Exit, past atexit: first remove the folders of processes gone.
+    std::error_code sweepError;
+    for (const auto& entry : fs::directory_iterator(base, sweepError)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("ej_fuzz_", 0) != 0) continue;
+      const long pid = std::strtol(name.c_str() + 8, nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+        std::error_code ignored;
+        fs::remove_all(entry.path(), ignored);
+      }
+    }
     fs::path d = base / ("ej_fuzz_" + std::to_string(::getpid()));
     fs::create_directories(d);
     std::atexit([] {

@@ -10,7 +10,8 @@
 namespace ej::fuzz {
 
 // The process's own folder (in /dev/shm when it is there: no disk writes per input),
-// created on first use and removed at exit. -jobs/-workers run one process each.
+// created on first use; removed at exit, or by the next process when libFuzzer ended this
+// one with _Exit. -jobs/-workers run one process each.
 const std::filesystem::path& scratchDir();
 
 // Writes DATA to scratchDir() / NAME (replacing it) and returns the path.
