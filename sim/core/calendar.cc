@@ -6,7 +6,9 @@
 #include <boost/date_time/posix_time/posix_time.hpp>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
+#include <utility>
 
 namespace ej::core {
 namespace pt = boost::posix_time;
@@ -44,44 +46,81 @@ std::optional<double> parseUtcTimestamp(std::string_view text) {
   return static_cast<double>((t - kEpoch).total_seconds());
 }
 
-UtcFields utcFields(double epochSeconds) {
-  const long s = static_cast<long>(std::floor(epochSeconds));
-  const long z0 = (s >= 0 ? s : s - 86399) / 86400;  // days since 1970-01-01, rounded down
-  const long secondOfDay = s - z0 * 86400;
-  const long z = z0 + 719468;  // days since 0000-03-01
+namespace {
+
+// The civil date of day Z since 1970-01-01 in the proleptic Gregorian calendar, any year
+// (H. Hinnant, "chrono-compatible low-level date algorithms", civil_from_days). Boost's
+// dates stop at 1400..9999 and throw beyond, which made an error about a weather row of
+// year 1013 (or a report date past 9999) an uncaught library exception.
+struct CivilDay {
+  long year;
+  unsigned month, day;
+};
+CivilDay civilFromDays(long z) {
+  z += 719468;
   const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;                                       // [0, 146096]
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
-  const long mp = (5 * doy + 2) / 153;                                     // [0, 11], from March
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<long>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+// Days within which the date is printed (about 2.7 million years either way); beyond, and
+// for NaN, the instant is printed as seconds since the epoch.
+constexpr double kMaxPrintedDays = 1e9;
+
+std::string secondsSinceEpoch(double epochSeconds) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%g s since 1970-01-01T00:00:00Z", epochSeconds);
+  return text;
+}
+
+}  // namespace
+
+UtcFields utcFields(double epochSeconds) {
+  const double days = std::floor(std::floor(epochSeconds) / kSecondsPerDay);
   UtcFields f{};
-  f.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  f.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  f.year = yoe + era * 400 + (f.month <= 2 ? 1 : 0);
+  if (!(std::fabs(days) <= kMaxPrintedDays)) {
+    f.year = std::numeric_limits<long>::min();  // beyond any calendar this program prints
+    return f;
+  }
+  const auto c = civilFromDays(static_cast<long>(days));
+  const auto secondOfDay = static_cast<long>(std::floor(epochSeconds) - days * kSecondsPerDay);
+  f.year = c.year;
+  f.month = static_cast<int>(c.month);
+  f.day = static_cast<int>(c.day);
   f.hour = static_cast<int>(secondOfDay / 3600);
   f.minute = static_cast<int>(secondOfDay / 60 % 60);
   f.second = static_cast<int>(secondOfDay % 60);
   return f;
 }
 
+namespace {
+bool printable(const UtcFields& f) { return f.year != std::numeric_limits<long>::min(); }
+
+// "YYYY-MM-DD" (ISO 8601; a sign and at least 4 digits outside years 0..9999).
+std::string dateText(const UtcFields& f) {
+  char text[64];
+  std::snprintf(text, sizeof text, f.year >= 0 && f.year <= 9999 ? "%04ld-%02d-%02d" : "%+05ld-%02d-%02d",
+                f.year, f.month, f.day);
+  return text;
+}
+}  // namespace
+
 std::string formatUtc(double epochSeconds) {
   const UtcFields f = utcFields(epochSeconds);
-  // Outside Boost.DateTime's years its own formatting (and its range error) as before.
-  if (f.year < 1400 || f.year > 9999) {
-    const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
-    return pt::to_iso_extended_string(t) + "Z";
-  }
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", f.year, f.month, f.day, f.hour,
-                     f.minute, f.second);
+  if (!printable(f)) return secondsSinceEpoch(epochSeconds);
+  char time[48];
+  std::snprintf(time, sizeof time, "T%02d:%02d:%02dZ", f.hour, f.minute, f.second);
+  return dateText(f) + time;
 }
 
 std::string formatUtcDate(double epochSeconds) {
   const UtcFields f = utcFields(epochSeconds);
-  if (f.year < 1400 || f.year > 9999) {
-    const pt::ptime t = kEpoch + pt::seconds(static_cast<long>(std::floor(epochSeconds)));
-    return boost::gregorian::to_iso_extended_string(t.date());
-  }
-  return fmt::format("{:04}-{:02}-{:02}", f.year, f.month, f.day);
+  return printable(f) ? dateText(f) : secondsSinceEpoch(epochSeconds);
 }
 
 std::optional<Time> parseTimeOfDay(std::string_view text) {

@@ -20,8 +20,9 @@ std::string formatUtcDate(double epochSeconds);
 
 // The UTC calendar fields of an instant (rounded down to the second), for writers that format
 // many of them (the CSV files) without a string per field; formatUtc() and formatUtcDate()
-// print these. Proleptic Gregorian (H. Hinnant's days_from_civil inverse, "chrono-Compatible
-// Low-Level Date Algorithms", 2013).
+// print these. Proleptic Gregorian, any year (H. Hinnant's civil_from_days, "chrono-Compatible
+// Low-Level Date Algorithms", 2013). Beyond 1e9 days of 1970 (and for NaN) the year is
+// std::numeric_limits<long>::min(), and the formatters print seconds since the epoch.
 struct UtcFields {
   long year;
   int month, day, hour, minute, second;

@@ -123,9 +123,12 @@ std::string displayNameFor(const fs::path& file) {
 std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const YAML::Node& map,
                                                          std::string_view key) {
   if (!map.IsMap()) return std::nullopt;
+  // Each `it->` builds a fresh pair of Nodes (each copying a string): dereference once per
+  // entry: every key read of every scenario comes through here.
   for (auto it = map.begin(); it != map.end(); ++it) {
-    if (it->first.IsScalar() && it->first.Scalar() == key) {
-      return std::make_pair(it->first, it->second);
+    const auto entry = *it;
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) {
+      return std::make_pair(entry.first, entry.second);
     }
   }
   return std::nullopt;
@@ -202,6 +205,10 @@ std::optional<std::string> nearMiss(std::string_view key,
     if (candidate == key) continue;
     const std::size_t limit =
         std::min<std::size_t>(std::min(key.size(), candidate.size()) <= 4 ? 1 : 2, key.size() - 1);
+    // The distance is at least the difference in length: skip the table when that is over.
+    const std::size_t lengthGap = key.size() > candidate.size() ? key.size() - candidate.size()
+                                                                : candidate.size() - key.size();
+    if (lengthGap > limit) continue;
     const std::size_t distance = editDistance(key, candidate);
     if (distance <= limit && (!best || distance < bestDistance)) {
       best = candidate;

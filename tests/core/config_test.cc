@@ -74,6 +74,12 @@ TEST(ConfigTest, NearMissNeedsACloseKey) {
   // Short keys allow one edit only, and never as many edits as the key has letters.
   EXPECT_EQ(nearMiss("xy", {"on"}), std::nullopt);
   EXPECT_EQ(nearMiss("sped", {"speed_of_light"}), std::nullopt);
+  // Longer keys allow two edits: two letters missing still match, three do not (the lengths
+  // alone rule a candidate out before its distance is computed).
+  EXPECT_EQ(nearMiss("horizo", {"horizon_c"}), std::nullopt);
+  EXPECT_EQ(nearMiss("horiz", {"horizon"}), "horizon");
+  EXPECT_EQ(nearMiss("horizon", {"horiz"}), "horiz");
+  EXPECT_EQ(nearMiss("hori", {"horizon"}), std::nullopt);
 }
 
 TEST(ConfigTest, MisspeltRequiredKeyIsReportedAtItsOwnLine) {

@@ -25,6 +25,10 @@ using core::CsvFile;
 using core::CsvRow;
 
 constexpr std::size_t kMaxJsonBytes = std::size_t{64} << 20;
+// Years as ISO 8601 writes them (four digits): the EPW and NSRDB readers refuse others
+// before the year becomes an int (a 90-digit year was undefined behaviour there, found by
+// the csv fuzzer).
+constexpr double kMaxYear = 9999;
 
 // A sample and where it was read, for the checks.
 struct Row {
@@ -275,11 +279,12 @@ IrradianceTrace readEpw(const CsvFile& csv) {
     const double mo = requireNumber(row, r.cells[1], "month");
     const double d = requireNumber(row, r.cells[2], "day");
     const double hr = requireNumber(row, r.cells[3], "hour");
-    if (mo < 1 || mo > 12 || std::floor(mo) != mo || y < 1 || std::floor(y) != y || d < 1 ||
-        std::floor(d) != d || d > daysInMonth(static_cast<int>(y), static_cast<unsigned>(mo)) ||
-        hr < 1 || hr > 24 || std::floor(hr) != hr) {
-      failAt(row, fmt::format("no such hour: {}-{}-{} hour {} (hours run 1..24)", r.cells[0],
-                              r.cells[1], r.cells[2], r.cells[3]));
+    if (mo < 1 || mo > 12 || std::floor(mo) != mo || y < 1 || y > kMaxYear || std::floor(y) != y ||
+        d < 1 || std::floor(d) != d ||
+        d > daysInMonth(static_cast<int>(y), static_cast<unsigned>(mo)) || hr < 1 || hr > 24 ||
+        std::floor(hr) != hr) {
+      failAt(row, fmt::format("no such hour: {}-{}-{} hour {} (years 1..9999, hours 1..24)",
+                              r.cells[0], r.cells[1], r.cells[2], r.cells[3]));
     }
     const long day =
         daysFromCivil(static_cast<int>(y), static_cast<unsigned>(mo), static_cast<unsigned>(d));
@@ -362,10 +367,10 @@ IrradianceTrace readNsrdb(const CsvFile& csv) {
     const double d = requireNumber(row, cell(id), "Day");
     const double hr = requireNumber(row, cell(ih), "Hour");
     const double mi = imin >= 0 ? requireNumber(row, cell(imin), "Minute") : 0.0;
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
+    if (y < 1 || y > kMaxYear || mo < 1 || mo > 12 || d < 1 ||
         d > daysInMonth(static_cast<int>(y), static_cast<unsigned>(mo)) || hr < 0 || hr > 23 ||
         mi < 0 || mi >= 60) {
-      failAt(row, "no such instant (Year, Month, Day, Hour 0..23, Minute 0..59)");
+      failAt(row, "no such instant (Year 1..9999, Month, Day, Hour 0..23, Minute 0..59)");
     }
     if (!out.empty() && y < lastYear) yearsGoBack = true;
     lastYear = y;

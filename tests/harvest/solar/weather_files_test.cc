@@ -88,6 +88,36 @@ TEST(WeatherFilesTest, EveryBadRowIsLocated) {
             "column (ghi, G(h)); the file uses ';' where CSV separates with ','");
 }
 
+// The csv fuzzer's finding (tests/fuzz/regressions/csv/year-1013-out-of-order.csv): a row of
+// year 1013 after one of 2026 is out of order, and the error naming both instants threw
+// boost::gregorian::bad_year ("Year is out of valid range: 1400..9999", no file or line).
+TEST(WeatherFilesTest, OutOfOrderRowOfAnyYearIsLocated) {
+  EXPECT_EQ(errorOf("old.csv", "time,ghi\n2026-12-01T01:00Z,0\n1013-12-01T02:00Z,0\n"),
+            "old.csv:3: 1013-12-01T02:00:00Z is not after the previous row's "
+            "2026-12-01T01:00:00Z (old.csv:2): rows must be sorted by time, each instant once");
+}
+
+// The csv fuzzer's second finding (tests/fuzz/regressions/csv/epw-year-90-digits.epw): an EPW
+// or NSRDB year beyond an int was converted to one (undefined behaviour, UBSan) and the row
+// read with whatever came out. Years are 1..9999, as ISO 8601 writes them.
+TEST(WeatherFilesTest, YearsBeyondFourDigitsAreRefused) {
+  const std::string epw =
+      "LOCATION,Trieste,FVG,ITA,hand-written,161100,45.65,13.78,1.0,2\n"
+      "DATA PERIODS,1,1,Data,Sunday, 1/ 1,12/31\n"
+      "1e20,1,1,12,60,?9?9?9?9E0?9?9?9?9*9?9?9?9?9?9?9?9?9?9*_*9*9*9?9?9,4.5,-2.0,70,101300,300,"
+      "1300,280,250,400,120,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n";
+  EXPECT_EQ(errorOf("big.epw", epw),
+            "big.epw:3: no such hour: 1e20-1-1 hour 12 (years 1..9999, hours 1..24)");
+  const std::string nsrdb =
+      "Source,Location ID,City,State,Country,Latitude,Longitude,Time Zone,Elevation,Local Time "
+      "Zone\n"
+      "NSRDB,149190,-,-,-,39.73,-105.18,-7,1829,-7\n"
+      "Year,Month,Day,Hour,Minute,DHI,DNI,GHI,Temperature\n"
+      "10000,6,21,10,30,110,820,760,24.5\n";
+  EXPECT_EQ(errorOf("big.csv", nsrdb),
+            "big.csv:4: no such instant (Year 1..9999, Month, Day, Hour 0..23, Minute 0..59)");
+}
+
 TEST(WeatherFilesTest, EndsHoldLessThanOneStep) {
   // An hourly trace ending at 23:00 of the last day: the steps of the last hour (their
   // midpoints up to 23:55) hold the 23:00 row; midnight is one step past it: refused.
