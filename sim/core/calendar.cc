@@ -104,8 +104,9 @@ bool printable(const UtcFields& f) { return f.year != std::numeric_limits<long>:
 // "YYYY-MM-DD" (ISO 8601; a sign and at least 4 digits outside years 0..9999).
 std::string dateText(const UtcFields& f) {
   char text[64];
-  std::snprintf(text, sizeof text, f.year >= 0 && f.year <= 9999 ? "%04ld-%02d-%02d" : "%+05ld-%02d-%02d",
-                f.year, f.month, f.day);
+  std::snprintf(text, sizeof text,
+                f.year >= 0 && f.year <= 9999 ? "%04ld-%02d-%02d" : "%+05ld-%02d-%02d", f.year,
+                f.month, f.day);
   return text;
 }
 }  // namespace
