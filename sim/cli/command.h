@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 
 namespace ej::report {
 struct StudyOptions;
+struct PointPhases;
 struct PlotSet;
 }  // namespace ej::report
 
@@ -60,6 +62,10 @@ void setStudyOptions(const StudyArgs& args, const std::string& suffix, report::S
 // report.html, whose path it returns; without: nothing, and an empty path.
 std::filesystem::path drawStudy(const StudyArgs& args, const std::filesystem::path& dir,
                                 report::PlotSet& plots);
+
+// The --json object of where a study's time went (report::PointPhases, seconds summed over
+// the points run now), with GATHER_S (writing the tables) when not negative.
+nlohmann::json phasesJson(const report::PointPhases& phases, double gather_s = -1);
 
 struct CommandRegistrar {
   CommandRegistrar(std::string name, CommandSetup setup);

@@ -59,7 +59,10 @@ void addStudyOptions(CLI::App& cmd, StudyArgs& args, const std::string& points,
   cmd.add_option("--set", args.sets, "key.path=value for every run (repeatable)");
   cmd.add_option("-j,--jobs", args.workers,
                  "Worker processes (default: the cores; 1 per rank under mpirun)");
-  cmd.add_option("--shard", args.shard, points + " each worker simulates in one kernel")
+  cmd.add_option("--shard", args.shard,
+                 points +
+                     " side by side in one kernel per worker (default: each in a "
+                     "process of its own, forked from the worker)")
       ->check(CLI::Range(1, 1000));
   cmd.add_option("--out", args.out, "Folder (default: results/<scenario name>-" + suffix + ")");
   cmd.add_flag("--plot", args.plot, "Also draw the figures (plots/) and write report.html");
@@ -80,6 +83,13 @@ std::filesystem::path drawStudy(const StudyArgs& args, const std::filesystem::pa
   if (!args.plot) return {};
   plots = report::plotResults(dir);
   return report::writeHtmlReport(dir, plots);
+}
+
+nlohmann::json phasesJson(const report::PointPhases& p, double gather_s) {
+  nlohmann::json j = {{"points", p.points}, {"start", p.start},       {"fork", p.fork},
+                      {"load", p.load},     {"simulate", p.simulate}, {"write", p.write}};
+  if (gather_s >= 0) j["gather"] = gather_s;
+  return j;
 }
 
 CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {

@@ -133,14 +133,19 @@ const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
     report::PlotSet plots;
     const std::filesystem::path html = drawStudy(*args, o.out, plots);
     if (args->json) {
-      std::cout
-          << nlohmann::json{{"samples", r.run.points},       {"already_done", r.run.alreadyDone},
-                            {"rerun", r.run.rerun},          {"ran", r.run.ran},
-                            {"workers", o.workers},          {"ranks", r.run.ranks},
-                            {"wall_time_s", r.wall_s},       {"csv", r.csv.string()},
-                            {"summary", r.summary.string()}, {"report", html.string()}}
-                 .dump(2)
-          << "\n";
+      std::cout << nlohmann::json{{"samples", r.run.points},
+                                  {"already_done", r.run.alreadyDone},
+                                  {"rerun", r.run.rerun},
+                                  {"ran", r.run.ran},
+                                  {"workers", o.workers},
+                                  {"ranks", r.run.ranks},
+                                  {"wall_time_s", r.wall_s},
+                                  {"csv", r.csv.string()},
+                                  {"summary", r.summary.string()},
+                                  {"report", html.string()},
+                                  {"phases_s", phasesJson(r.run.phases, r.gather_s)}}
+                       .dump(2)
+                << "\n";
       return;
     }
     std::cout << "mc: " << r.run.points << " samples (" << r.run.alreadyDone << " already done, "

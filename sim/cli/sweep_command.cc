@@ -1,8 +1,14 @@
 // `edgejoule sweep SCENARIO --set key=v1,v2,... [--zip] [-j N] [--out DIR]`: many runs, one
-// table (sweep.csv); and `sweep-shard`, the hidden worker that simulates a shard of points
-// side by side in one SystemC kernel.
+// table (sweep.csv); and `sweep-shard`, the hidden worker that runs a shard of points, each
+// in a child forked from it (or, with --shard N, side by side in one SystemC kernel).
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -10,6 +16,9 @@
 #include <thread>
 
 #include "sim/cli/command.h"
+#include "sim/core/config.h"
+#include "sim/core/io.h"
+#include "sim/core/process.h"
 #include "sim/device/inference_steps.h"
 #include "sim/device/scenario.h"
 #include "sim/device/simulation.h"
@@ -48,8 +57,8 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
                 "Pair the lists' values (i-th with i-th), not every combination");
   cmd->add_option("-j,--jobs", args->workers, "Worker processes (default: the cores)");
   cmd->add_option("--shard", args->shard,
-                  "Points each worker simulates together in one kernel (default: about a "
-                  "quarter of a worker's share, at most 16)")
+                  "Points each worker simulates together in one kernel (default: each point "
+                  "in a process of its own, forked from a worker)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--out", args->out, "Sweep folder (default: results/<scenario name>-sweep)");
   cmd->add_option("--pareto", args->pareto,
@@ -107,7 +116,8 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
                                   {"pareto_points", r.paretoPoints},
                                   {"wall_time_s", r.wall_s},
                                   {"csv", r.csv.string()},
-                                  {"report", html.string()}}
+                                  {"report", html.string()},
+                                  {"phases_s", phasesJson(r.phases)}}
                        .dump(2)
                 << "\n";
     } else {
@@ -130,38 +140,163 @@ const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
   });
 });
 
-// The worker of a sweep: SHARD_FILE (written by runSweep) names the scenario and the
-// points, each with its folder, node name and --set values. Every point is loaded, all are
-// elaborated in one kernel and simulated together, and each point's folder is written as a
-// run would write it.
+// Seconds on the steady clock (CLOCK_MONOTONIC on Linux: one clock for every process, so the
+// runner's and the worker's readings subtract).
+double steadyNow() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Where a worker's time went, summed over its points (the runner adds the workers' up).
+struct ShardTimes {
+  double start = 0;     // from the runner's fork to this worker's first line of its own
+  double fork = 0;      // from this worker's fork of a point to the point's first line
+  double load = 0;      // Scenario::load and profileInferences
+  double simulate = 0;  // elaboration and the run
+  double write = 0;     // the point's folder
+};
+
+// One line for a point's stderr, as the program's main() would print it.
+std::string errorLine(const std::exception& e) {
+  std::string line = dynamic_cast<const core::ConfigError*>(&e) ? "" : "edgejoule: ";
+  line += e.what();
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return line + "\n";
+}
+
+// Point P of a shard in a child of this worker, forked after the worker has started (the
+// shared libraries are loaded and relocated once per worker, not once per point): the child
+// loads the point, elaborates its node alone in a fresh SystemC kernel (the kernel cannot be
+// restarted within a process, but a fork that has not elaborated one yet starts its own),
+// runs and writes it, and ends without tearing the kernel down. A point's result is then
+// exactly what `edgejoule run` gives. Adds the child's times to TIMES; false when it failed
+// (its message is on stderr).
+bool runPointForked(const std::string& scenarioFile, const nlohmann::json& p, ShardTimes& times) {
+  int pipeFds[2];
+  if (pipe2(pipeFds, O_CLOEXEC) != 0) throw std::runtime_error("sweep-shard: pipe failed");
+  std::fflush(nullptr);
+  const pid_t parent = getpid();
+  const double forkedAt = steadyNow();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("sweep-shard: fork failed");
+  if (pid == 0) {
+    close(pipeFds[0]);
+    // Dies with the worker, as the worker dies with the runner: a killed sweep leaves no
+    // point running to race its successor.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    double t[4] = {steadyNow() - forkedAt, 0, 0, 0};
+    int code = 0;
+    try {
+      double t0 = steadyNow();
+      core::Overrides overrides;
+      for (const auto& kv : p.at("values")) overrides[kv.at(0)] = kv.at(1);
+      auto scenario = device::Scenario::load(scenarioFile, overrides);
+      device::profileInferences(scenario);
+      t[1] = steadyNow() - t0;
+      t0 = steadyNow();
+      const auto result = device::simulate(scenario);
+      t[2] = steadyNow() - t0;
+      t0 = steadyNow();
+      report::writeResults(p.at("dir").get<std::string>(), scenario, result);
+      t[3] = steadyNow() - t0;
+    } catch (const std::exception& e) {
+      const std::string line = errorLine(e);
+      [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
+      code = 1;
+    }
+    [[maybe_unused]] const auto n = ::write(pipeFds[1], t, sizeof t);
+    _exit(code);  // no teardown of the kernel: the process ends here
+  }
+  close(pipeFds[1]);
+  double t[4] = {0, 0, 0, 0};
+  std::size_t got = 0;
+  while (got < sizeof t) {
+    const ssize_t n = ::read(pipeFds[0], reinterpret_cast<char*>(t) + got, sizeof t - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(pipeFds[0]);
+  const core::ChildExit exit = core::waitForChild(pid);
+  if (got == sizeof t) {
+    times.fork += t[0];
+    times.load += t[1];
+    times.simulate += t[2];
+    times.write += t[3];
+  }
+  if (exit.signalled) {
+    std::cerr << "edgejoule: killed by signal " << exit.code << "\n";
+  }
+  return exit.ok();
+}
+
+// The points of a shard side by side in one kernel (sweep --shard N): every point is loaded,
+// all are elaborated together and simulated, and each point's folder is written.
+void runPointsInOneKernel(const std::string& scenarioFile, const nlohmann::json& points,
+                          ShardTimes& times) {
+  double t0 = steadyNow();
+  std::vector<std::unique_ptr<device::Scenario>> scenarios;
+  std::vector<device::Scenario*> pointers;
+  std::vector<std::string> names;
+  for (const auto& p : points) {
+    core::Overrides overrides;
+    for (const auto& kv : p.at("values")) overrides[kv.at(0)] = kv.at(1);
+    scenarios.push_back(
+        std::make_unique<device::Scenario>(device::Scenario::load(scenarioFile, overrides)));
+    pointers.push_back(scenarios.back().get());
+    names.push_back(p.at("name"));
+  }
+  for (auto* s : pointers) device::profileInferences(*s);
+  times.load = steadyNow() - t0;
+  t0 = steadyNow();
+  const auto results = device::simulateMany(pointers, names);
+  times.simulate = steadyNow() - t0;
+  t0 = steadyNow();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    report::writeResults(points[i].at("dir").get<std::string>(), *scenarios[i], results[i]);
+  }
+  times.write = steadyNow() - t0;
+}
+
+// The worker of a sweep: SHARD_FILE (written by runPoints) names the scenario and the
+// points, each with its folder, node name and --set values. By default each point runs in a
+// child forked from this worker, alone in its kernel, one after the other; with `one_kernel`
+// (sweep --shard N) all are simulated side by side in one kernel. Each point's folder is
+// written as a run would write it. The worker's times go to the shard's `times` file.
 const CommandRegistrar kSweepShard("sweep-shard", [](CLI::App& app, int& status) {
   auto file = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("sweep-shard", "Run a shard of a sweep (used by sweep)");
   cmd->group("");  // hidden from --help: not for users
   cmd->add_option("shard", *file, "Shard file written by sweep")->required();
   cmd->callback([file, &status] {
+    const double entered = steadyNow();
     std::ifstream in(*file);
     if (!in) throw UsageError(*file + ": cannot read");
     const auto shard = nlohmann::json::parse(in);
     const std::string scenarioFile = shard.at("scenario");
-    std::vector<std::unique_ptr<device::Scenario>> scenarios;
-    std::vector<device::Scenario*> pointers;
-    std::vector<std::string> names;
-    for (const auto& p : shard.at("points")) {
-      core::Overrides overrides;
-      for (const auto& kv : p.at("values")) overrides[kv.at(0)] = kv.at(1);
-      scenarios.push_back(
-          std::make_unique<device::Scenario>(device::Scenario::load(scenarioFile, overrides)));
-      pointers.push_back(scenarios.back().get());
-      names.push_back(p.at("name"));
-    }
-    for (auto* s : pointers) device::profileInferences(*s);
-    const auto results = device::simulateMany(pointers, names);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      report::writeResults(shard.at("points")[i].at("dir").get<std::string>(), *scenarios[i],
-                           results[i]);
-    }
+    ShardTimes times;
+    times.start = entered - shard.value("started_at", entered);
     status = 0;
+    if (shard.value("one_kernel", true)) {
+      runPointsInOneKernel(scenarioFile, shard.at("points"), times);
+    } else {
+      for (const auto& p : shard.at("points")) {
+        if (!runPointForked(scenarioFile, p, times)) status = 1;
+      }
+    }
+    if (shard.contains("times")) {
+      core::writeFileAtomically(shard.at("times").get<std::string>(),
+                                nlohmann::json{{"points", shard.at("points").size()},
+                                               {"start_s", times.start},
+                                               {"fork_s", times.fork},
+                                               {"load_s", times.load},
+                                               {"simulate_s", times.simulate},
+                                               {"write_s", times.write}}
+                                        .dump() +
+                                    "\n");
+    }
   });
 });
 

@@ -316,6 +316,7 @@ McOutcome runMc(const McOptions& o) {
   run.points = mcPoints(o);
   McOutcome outcome;
   outcome.run = runPoints(run);
+  const auto gathering = std::chrono::steady_clock::now();
   if (outcome.run.writer) {
     // mc.csv: sample, the drawn inputs, then every output.
     std::vector<std::string> inputs;
@@ -361,6 +362,8 @@ McOutcome runMc(const McOptions& o) {
     core::writeFileAtomically(outcome.summary, s.dump(2) + "\n");
     outcome.summaryJson = std::move(s);
   }
+  outcome.gather_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - gathering).count();
   outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return outcome;
 }

@@ -41,6 +41,7 @@ std::vector<SweepPoint> mcPoints(const McOptions& options);
 struct McOutcome {
   PointRunOutcome run;
   double wall_s = 0;
+  double gather_s = 0;  // reading the samples' folders back into mc.csv and mc_summary.json
   std::filesystem::path csv, summary;
   nlohmann::json summaryJson;
 };

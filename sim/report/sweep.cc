@@ -1,8 +1,9 @@
 // Sweep runner: the missing points are dealt into shards, each run by one worker process
-// (`edgejoule sweep-shard`) that simulates all its points side by side in one SystemC
-// kernel; at most N workers at a time. A point is done exactly when its summary.json exists:
-// its folder is written through a temporary sibling renamed into place, so a killed worker
-// leaves no half-written point.
+// (`edgejoule sweep-shard`) that forks a process per point from itself, so that a point pays
+// for neither exec nor the shared libraries (or, with --shard N, that simulates all its
+// points side by side in one SystemC kernel); at most N workers at a time. A point is done exactly
+// when its summary.json exists: its folder is written through a temporary sibling renamed into
+// place, so a killed worker leaves no half-written point.
 #include "sim/report/sweep.h"
 
 #include <fcntl.h>
@@ -186,8 +187,10 @@ pid_t startShard(const fs::path& program, const fs::path& shardFile, const fs::p
 }
 
 // Points per shard: enough shards to keep every worker busy to the end (about four per
-// worker, so an unlucky last shard idles the others briefly), at most kMaxShard points each
-// (a killed worker loses at most that many).
+// worker), at most kMaxShard points each, so that the last shard idles the other workers for
+// at most that many points (16 one-year reference samples: about 5 s of CPU, against a
+// worker's start of about 13 ms per shard). A forking worker writes each point as it ends,
+// so a killed one loses only the point it was running (with --shard N, its whole kernel).
 std::size_t shardSize(std::size_t pending, unsigned workers) {
   constexpr std::size_t kMaxShard = 16;
   const std::size_t shards = std::size_t{4} * workers;
@@ -363,21 +366,46 @@ class ShardPool {
     return m_ran;
   }
   const std::vector<std::string>& failures() const { return m_failures; }
+  const PointPhases& phases() const { return m_phases; }
 
  private:
+  // A worker's times (written as it ended; none when it was killed).
+  void addTimes(const fs::path& file) {
+    try {
+      if (fs::exists(file)) {
+        const json t = readJson(file);
+        m_phases.start += t.at("start_s").get<double>();
+        m_phases.fork += t.at("fork_s").get<double>();
+        m_phases.load += t.at("load_s").get<double>();
+        m_phases.simulate += t.at("simulate_s").get<double>();
+        m_phases.write += t.at("write_s").get<double>();
+        m_phases.points += t.at("points").get<std::size_t>();
+      }
+    } catch (const std::exception&) {
+      // Times are for the benchmark only: a worker killed while writing them costs nothing.
+    }
+    fs::remove(file);
+  }
+
   struct Running {
     std::vector<const SweepPoint*> points;
-    fs::path file, err;
+    fs::path file, err, times;
   };
 
   void start(const std::vector<const SweepPoint*>& points) {
-    Running r{points, {}, {}};
+    Running r{points, {}, {}, {}};
     // The rank in the name: under MPI, ranks share the folder.
     const std::string stem = fmt::format(".shard-{}-{}-{}", getpid(), m_number++, points.size());
     r.file = m_run.out / "points" / (stem + ".json");
     r.err = m_run.out / "points" / (stem + ".stderr");
     // The scenario as given (the worker shares our folder): summary.json names it so.
-    json shard = {{"scenario", m_run.scenario.string()}, {"points", json::array()}};
+    // The worker reports its times into TIMES; STARTED_AT (the steady clock, one clock for
+    // every process) lets it time its own start.
+    r.times = m_run.out / "points" / (stem + ".times.json");
+    json shard = {{"scenario", m_run.scenario.string()},
+                  {"one_kernel", m_run.shard != 0},
+                  {"times", fs::absolute(r.times).string()},
+                  {"points", json::array()}};
     for (const SweepPoint* p : r.points) {
       json values = json::array();
       for (const auto& [k, v] : p->values) values.push_back({k, v});
@@ -385,6 +413,8 @@ class ShardPool {
                                  {"name", "p" + fs::path(p->dir).filename().string()},
                                  {"values", values}});
     }
+    shard["started_at"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
     core::writeFileAtomically(r.file, shard.dump(2) + "\n");
     m_running[startShard(m_run.program, r.file, r.err)] = std::move(r);
   }
@@ -412,6 +442,7 @@ class ShardPool {
           "point {} ({}): {}", p.dir, describe(p),
           exit.signalled ? fmt::format("killed by signal {}", exit.code) : firstLine(r.err)));
     }
+    addTimes(r.times);
     fs::remove(r.file);
     if (missing.empty() || r.points.size() > 1) {
       fs::remove(r.err);
@@ -428,6 +459,7 @@ class ShardPool {
   std::map<pid_t, Running> m_running;
   std::vector<std::string> m_failures;
   std::size_t m_number = 0, m_ran = 0;
+  PointPhases m_phases;
 };
 
 }  // namespace
@@ -492,6 +524,13 @@ PointRunOutcome runPoints(const PointRun& run) {
   bar.finish();
   const std::size_t failed = world.sum(pool.failures().size());
   outcome.ran = world.sum(outcome.ran);
+  // Summed over the ranks in microseconds (the world sums counts).
+  const auto sumSeconds = [&world](double s) {
+    return static_cast<double>(world.sum(static_cast<std::size_t>(s * 1e6 + 0.5))) / 1e6;
+  };
+  const PointPhases& ph = pool.phases();
+  outcome.phases = {sumSeconds(ph.start),    sumSeconds(ph.fork),  sumSeconds(ph.load),
+                    sumSeconds(ph.simulate), sumSeconds(ph.write), world.sum(ph.points)};
   if (failed > 0) {
     std::string first = pool.failures().empty() ? "" : pool.failures().front();
     if (first.empty()) {  // failed on another rank: its point kept its stderr
@@ -572,6 +611,7 @@ SweepOutcome runSweep(const SweepOptions& o) {
   outcome.rerun = r.rerun;
   outcome.ran = r.ran;
   outcome.ranks = r.ranks;
+  outcome.phases = r.phases;
   if (r.writer) {
     outcome.csv = writeSweepCsv(o.out, o.sets, run.points);
     if (!o.pareto.empty()) {

@@ -1,5 +1,6 @@
 // Sweeps: the grid (or zipped list) of --set values, dealt in shards to worker processes
-// that each simulate a shard's points side by side in one SystemC kernel; resumable,
+// that each run a shard's points, each in a process forked from the worker (or, with
+// --shard N, side by side in one SystemC kernel); resumable,
 // gathered into one sweep.csv. Each point's folder is what `edgejoule run` would write.
 #pragma once
 
@@ -43,7 +44,9 @@ struct SweepOptions {
   bool zip = false;
   std::filesystem::path out;  // the sweep folder
   unsigned workers = 1;       // worker processes
-  std::size_t shard = 0;      // points per worker kernel; 0: chosen by runSweep
+  // Points side by side in one worker kernel; 0: each point in a process of its own, forked
+  // from a worker that runs a batch of points chosen by runSweep.
+  std::size_t shard = 0;
   // Each point's horizon in seconds, by point index (may be empty): shards are cut from the
   // points in order of horizon, so that a kernel's nodes end together.
   std::vector<double> horizons_s;
@@ -95,8 +98,20 @@ PointRun studyRun(const StudyOptions& options, const std::string& manifest,
                   nlohmann::json definition,
                   std::vector<std::pair<std::string, std::string>> mustMatch);
 
+// Where the run's time went, in seconds summed over the points run now (and over the
+// workers and ranks that ran them): what tests/bench/mc prints per sample.
+struct PointPhases {
+  double start = 0;        // worker processes starting: fork, exec, the shared libraries
+  double fork = 0;         // a worker forking each point's process
+  double load = 0;         // Scenario::load and profileInferences
+  double simulate = 0;     // elaboration and the run
+  double write = 0;        // the point's folder
+  std::size_t points = 0;  // the points these times cover
+};
+
 struct PointRunOutcome {
   std::size_t points = 0, alreadyDone = 0, ran = 0;
+  PointPhases phases;
   std::size_t rerun = 0;  // found with a folder that was not a complete result, run again
   unsigned ranks = 1;     // MPI ranks that shared the points (1: this process alone)
   bool writer = true;     // this process writes the gathered tables (rank 0 under MPI)
@@ -114,6 +129,7 @@ struct SweepOutcome {
   double wall_s = 0;
   std::filesystem::path csv;  // empty on MPI ranks other than 0
   unsigned ranks = 1;
+  PointPhases phases;
   std::size_t paretoPoints = 0;  // on the front, with --pareto
 };
 
