@@ -32,6 +32,13 @@ class KibamBattery : public power::BatteryModel {
   // VMIN/n + I R: the height at which the OCV curve reaches that, the well's level at which
   // the node browns out, is found in closed form like the empty instant.
   std::optional<Time> timeToVoltage(Voltage vmin, Current net) const override;
+  // The brown-out level of the available well lies above the empty one (timeToVoltage()
+  // answers only for a level above zero), and the well starts above both: it crosses the
+  // brown-out level first. So the empty instant is found only when there is no brown-out one.
+  std::optional<Time> timeToEmptyOrVoltage(Voltage vmin, Current net) const override {
+    if (auto tv = timeToVoltage(vmin, net)) return tv;
+    return timeToEmpty(net);
+  }
   // A capacity change moves both wells by the change at equal heights (c and 1-c of it):
   // the flow between them, k (c y2 - (1-c) y1), is unchanged, so the free wells evolve as a
   // KiBaM of the new capacity with the same c and k. See README.md, Temperature.
