@@ -184,9 +184,15 @@ power::BatteryModel::Step KibamBattery::advance(Current net, Time dt) {
 }
 
 Voltage KibamBattery::terminalVoltage(Current net) const {
-  const Ratio soc = ratio(std::clamp(in_C(m_y1) / (m_c * m_cap_C), 0.0, 1.0));
+  // The open-circuit part depends on the wells only: kept for the state it was computed at
+  // (the regulator's fixed point asks several times per bus change at one state).
   const double n = static_cast<double>(m_params.series);
-  return n * m_params.ocv.at(soc) - net * (n * m_params.internalResistance);
+  if (!(in_C(m_y1) == m_ocvAt.first && m_cap_C == m_ocvAt.second)) {
+    const Ratio soc = ratio(std::clamp(in_C(m_y1) / (m_c * m_cap_C), 0.0, 1.0));
+    m_ocv = n * m_params.ocv.at(soc);
+    m_ocvAt = {in_C(m_y1), m_cap_C};
+  }
+  return m_ocv - net * (n * m_params.internalResistance);
 }
 
 bool KibamBattery::empty() const { return in_C(m_y1) <= kEmptyFraction * m_cap_C; }

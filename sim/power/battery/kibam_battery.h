@@ -3,7 +3,9 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
 #include <optional>
+#include <utility>
 
 #include "sim/power/battery/battery_params.h"
 #include "sim/power/battery_model.h"
@@ -70,6 +72,9 @@ class KibamBattery : public power::BatteryModel {
   // the cold locks more than a well holds above the bottom, never below an empty cell.
   Charge m_y1;
   Charge m_y2;
+  // terminalVoltage()'s open-circuit voltage and the (y1, capacity) it was computed at.
+  mutable Voltage m_ocv{};
+  mutable std::pair<double, double> m_ocvAt{std::numeric_limits<double>::quiet_NaN(), 0.0};
 };
 
 }  // namespace ej::battery
