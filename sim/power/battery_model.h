@@ -73,6 +73,16 @@ class BatteryModel {
     return std::nullopt;
   }
 
+  // The earlier of timeToEmpty(NET) and timeToVoltage(VMIN, NET): when the battery must next
+  // be looked at. A model may find it with fewer root finds than the two.
+  virtual std::optional<Time> timeToEmptyOrVoltage(Voltage vmin, Current net) const {
+    auto t = timeToEmpty(net);
+    if (auto tv = timeToVoltage(vmin, net)) {
+      if (!t || *tv < *t) t = tv;
+    }
+    return t;
+  }
+
   virtual Charge capacity() const = 0;
   // Charge that can still be delivered at a vanishing current.
   virtual Charge remaining() const = 0;

@@ -57,11 +57,9 @@ void BatteryModule::schedule() {
   m_emptyEvent.cancel();
   m_rechargedEvent.cancel();
   if (!m_inOutage) {
-    auto t = m_model->timeToEmpty(m_net);
-    if (auto tv = m_model->timeToVoltage(threshold(m_net), m_net)) {
-      if (!t || *tv < *t) t = tv;
+    if (auto t = m_model->timeToEmptyOrVoltage(threshold(m_net), m_net)) {
+      m_emptyEvent.notify(core::toScDelay(*t));
     }
-    if (t) m_emptyEvent.notify(core::toScDelay(*t));
   } else if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) {
     m_rechargedEvent.notify(core::toScDelay(*t));
   }

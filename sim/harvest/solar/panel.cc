@@ -4,6 +4,7 @@
 #include "sim/harvest/solar/panel.h"
 
 #include <algorithm>
+#include <boost/math/special_functions/lambert_w.hpp>
 #include <cmath>
 
 namespace ej::solar {
@@ -81,29 +82,18 @@ Power Panel::maxPower(Irradiance g, Temperature tc) const {
     return watts(std::max(0.0, m_params.area->value() * m_params.efficiency->value() * g.value() *
                                    (1 + m_params.tempCoeffPmax_perK * dT)));
   }
-  // Golden-section search of V*I(V) on [0, Voc]: the Borowy curve's power is unimodal.
+  // The maximum of P(V) = V I(V) on [0, Voc] in closed form. With I = Isc (1 + C1 - C1 e^{aV}),
+  // a = 1 / (C2 Voc) (eq. 1), dP/dV = 0 gives (1 + aV) e^{1 + aV} = e (1 + C1) / C1, so
+  // 1 + aV = W0(e (1 + C1) / C1), Lambert's W on its principal branch (Corless et al.,
+  // "On the Lambert W function", Adv. Comput. Math. 5, 1996). P is unimodal (P'' < 0), so a
+  // stationary point outside [0, Voc] puts the maximum at the nearer end.
   const Curve c = curveAt(m_params, g.value(), tc.value());
-  const double phi = (std::sqrt(5.0) - 1) / 2;
-  double a = 0, b = c.voc;
-  double x1 = b - phi * (b - a), x2 = a + phi * (b - a);
-  auto p = [&](double v) { return v * borowyCurrent(c, v); };
-  double f1 = p(x1), f2 = p(x2);
-  for (int i = 0; i < 80 && b - a > 1e-9; ++i) {
-    if (f1 < f2) {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + phi * (b - a);
-      f2 = p(x2);
-    } else {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - phi * (b - a);
-      f1 = p(x1);
-    }
-  }
-  return watts(p((a + b) / 2));
+  if (c.isc <= 0) return watts(0);
+  const double c2 = (c.vmp / c.voc - 1.0) / std::log(1.0 - c.imp / c.isc);
+  const double c1 = (1.0 - c.imp / c.isc) * std::exp(-c.vmp / (c2 * c.voc));
+  const double w = boost::math::lambert_w0(std::exp(1.0) * (1.0 + c1) / c1);
+  const double v = std::clamp((w - 1.0) * c2 * c.voc, 0.0, c.voc);
+  return watts(v * borowyCurrent(c, v));
 }
 
 }  // namespace ej::solar

@@ -3,6 +3,7 @@
 #include "sim/power/battery/kibam_battery.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <limits>
@@ -57,16 +58,18 @@ std::optional<double> KibamBattery::timeToLevel(double i, double level, double h
   const double beta = y1 - y0 * c + i * (1 - c) / k;
   const double gamma = -i * c;
   auto f = [&](double t) { return alpha + beta * std::exp(-k * t) + gamma * t - level; };
-  std::vector<double> knots{0.0};
+  // 0, the extremum if it lies inside, the horizon (no allocation: this runs at every change).
+  std::array<double, 3> knots{0.0, horizon, horizon};
+  std::size_t count = 2;
   // f'(t) = -k beta e^{-k t} + gamma = 0
   if (beta != 0 && gamma / (k * beta) > 0) {
     const double te = -std::log(gamma / (k * beta)) / k;
-    if (te > 0 && te < horizon) knots.push_back(te);
+    if (te > 0 && te < horizon) knots[count++ - 1] = te;
   }
-  knots.push_back(horizon);
+  knots[count - 1] = horizon;
   const double f0 = f(0);
   if (f0 == 0) return 0.0;
-  for (std::size_t j = 0; j + 1 < knots.size(); ++j) {
+  for (std::size_t j = 0; j + 1 < count; ++j) {
     double a = knots[j], b = knots[j + 1];
     const double fa = f(a), fb = f(b);
     if (fa == 0 && j > 0) return a;
@@ -181,9 +184,15 @@ power::BatteryModel::Step KibamBattery::advance(Current net, Time dt) {
 }
 
 Voltage KibamBattery::terminalVoltage(Current net) const {
-  const Ratio soc = ratio(std::clamp(in_C(m_y1) / (m_c * m_cap_C), 0.0, 1.0));
+  // The open-circuit part depends on the wells only: kept for the state it was computed at
+  // (the regulator's fixed point asks several times per bus change at one state).
   const double n = static_cast<double>(m_params.series);
-  return n * m_params.ocv.at(soc) - net * (n * m_params.internalResistance);
+  if (!(in_C(m_y1) == m_ocvAt.first && m_cap_C == m_ocvAt.second)) {
+    const Ratio soc = ratio(std::clamp(in_C(m_y1) / (m_c * m_cap_C), 0.0, 1.0));
+    m_ocv = n * m_params.ocv.at(soc);
+    m_ocvAt = {in_C(m_y1), m_cap_C};
+  }
+  return m_ocv - net * (n * m_params.internalResistance);
 }
 
 bool KibamBattery::empty() const { return in_C(m_y1) <= kEmptyFraction * m_cap_C; }

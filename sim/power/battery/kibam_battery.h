@@ -3,7 +3,9 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
 #include <optional>
+#include <utility>
 
 #include "sim/power/battery/battery_params.h"
 #include "sim/power/battery_model.h"
@@ -32,6 +34,13 @@ class KibamBattery : public power::BatteryModel {
   // VMIN/n + I R: the height at which the OCV curve reaches that, the well's level at which
   // the node browns out, is found in closed form like the empty instant.
   std::optional<Time> timeToVoltage(Voltage vmin, Current net) const override;
+  // The brown-out level of the available well lies above the empty one (timeToVoltage()
+  // answers only for a level above zero), and the well starts above both: it crosses the
+  // brown-out level first. So the empty instant is found only when there is no brown-out one.
+  std::optional<Time> timeToEmptyOrVoltage(Voltage vmin, Current net) const override {
+    if (auto tv = timeToVoltage(vmin, net)) return tv;
+    return timeToEmpty(net);
+  }
   // A capacity change moves both wells by the change at equal heights (c and 1-c of it):
   // the flow between them, k (c y2 - (1-c) y1), is unchanged, so the free wells evolve as a
   // KiBaM of the new capacity with the same c and k. See README.md, Temperature.
@@ -63,6 +72,9 @@ class KibamBattery : public power::BatteryModel {
   // the cold locks more than a well holds above the bottom, never below an empty cell.
   Charge m_y1;
   Charge m_y2;
+  // terminalVoltage()'s open-circuit voltage and the (y1, capacity) it was computed at.
+  mutable Voltage m_ocv{};
+  mutable std::pair<double, double> m_ocvAt{std::numeric_limits<double>::quiet_NaN(), 0.0};
 };
 
 }  // namespace ej::battery
