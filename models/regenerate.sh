@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the LeNet-5 models of models/ (see models/README.md). Deterministic for a given
-# build: fixed split, fixed seeds, single-threaded Eigen, no time stamp in the files.
+# Regenerates the LeNet-5 models of models/split-7000/ (see models/README.md). Deterministic for
+# a given build: fixed split, fixed seeds, single-threaded Eigen, no time stamp in the files.
 #
-# Usage: models/regenerate.sh [-e path/to/edgejoule] [-s SEED] [-o DIR] [-j 1|2]
+# Usage: models/regenerate.sh [-e path/to/edgejoule] [-s SEED] [-o DIR] [-j 1|2] [-r] [-m NAMES]
 #   -e  the program (default build/release/edgejoule)
 #   -s  seed of every run (default 1: the shipped models)
-#   -o  where the .onnx files go (default models/); other seeds go elsewhere, e.g.
+#   -o  where the .onnx files go (default models/split-7000/, the shipped seed-1 chain; never
+#       models/ itself, whose 2026-11-23 files scenarios and goldens use); other seeds elsewhere, e.g.
 #       `models/regenerate.sh -s 2 -o /tmp/ej-seed2` (models/seed_table.py summarises them)
 #   -j  1 runs one model at a time; 2 (default) the three groups below side by side
 #   -r  resume: skip a run whose JSON result is already in $TMPDIR/ej-regenerate/seedSEED
@@ -18,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ej=build/release/edgejoule
 seed=1
-out=models
+out=models/split-7000
 jobs=2
 resume=0
 only=
