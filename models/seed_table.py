@@ -12,7 +12,8 @@ import os
 import statistics
 import sys
 
-ORDER = ["dense", "s13", "s13-kd", "m13", "m13-kd", "s88", "s88-kd", "m88", "m88-kd"]
+ORDER = ["dense", "s13", "s13-kd", "m13", "m13-kd", "s88", "s88-kd", "s88-ft", "s88-ft-kd", "m88",
+         "m88-kd"]
 DENSE_PARAMS = 44426
 
 

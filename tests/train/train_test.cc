@@ -124,6 +124,34 @@ TEST(TrainTest, SMethodClosesGatesAndReturnsASmallerDenseNetwork) {
   EXPECT_GT(accuracy(pruned, small().test), 0.80);
 }
 
+TEST(TrainTest, SMethodAtATargetAlreadyMetPrunesNothingAndOnlyFineTunes) {
+  // models/regenerate.sh fine-tunes the 88x network further with `prune --method s` at a target
+  // the network already meets: no pruning epoch may run and no neuron may go, so the result is
+  // the same architecture, bit-identical with 0 fine-tuning epochs, trained with 1.
+  const Arch small88{2, 2, 7, 6};  // the seed-1 88x architecture of models/split-7000: 503
+  ASSERT_EQ(small88.paramCount(), 503);
+  const LeNet5 start = LeNet5::init(small88, 3);
+  SMethodOptions so;
+  so.targetParams = 505;
+  so.finetuneEpochs = 0;
+  int pruneEpochs = 0;
+  TrainOptions o = quick(1);
+  o.log = [&pruneEpochs](const EpochLog& log) { pruneEpochs += log.phase == "prune" ? 1 : 0; };
+  const LeNet5 same = pruneSMethod(start, small().train, o, so);
+  EXPECT_EQ(pruneEpochs, 0);
+  EXPECT_EQ(same.paramCount(), 503);
+  EXPECT_FALSE(same.gated());
+  for (std::size_t l = 0; l < kLayers; ++l) {
+    EXPECT_TRUE(same.W[l] == start.W[l]) << "layer " << l;
+    EXPECT_TRUE(same.b[l] == start.b[l]) << "layer " << l;
+  }
+  so.finetuneEpochs = 1;
+  const LeNet5 tuned = pruneSMethod(start, small().train, o, so);
+  EXPECT_EQ(pruneEpochs, 0);
+  EXPECT_EQ(tuned.paramCount(), 503);
+  EXPECT_FALSE(tuned.W[2] == start.W[2]);  // fc1 was trained
+}
+
 TEST(TrainTest, UnreachableTargetsStopWithWhatWasReached) {
   LeNet5 net = LeNet5::init({}, 3);
   SMethodOptions so;
