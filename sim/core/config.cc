@@ -105,6 +105,14 @@ fs::path& dataRootStorage() {
   return root;
 }
 
+// Whether FILE exists; false, not an exception, for a name the system cannot look up (a
+// component over 255 bytes: "File name too long"), which is then "no such file" like any
+// other.
+bool fileExists(const fs::path& file) {
+  std::error_code ec;
+  return fs::exists(file, ec);
+}
+
 bool isDocumentation(const std::string& key) {
   return key == "source" || key == "notes" || key == "description" || key == "name" ||
          key == "datasheet";
@@ -246,7 +254,9 @@ std::shared_ptr<ParsedYaml> parsePart(const fs::path& resolved, const std::strin
 
 std::string readFile(const fs::path& file, const std::string& who) {
   std::ifstream in(file, std::ios::binary);
-  if (!in || fs::is_directory(file)) throw ConfigError(fmt::format("{}: cannot open file", who));
+  std::error_code ec;
+  if (!in || fs::is_directory(file, ec))
+    throw ConfigError(fmt::format("{}: cannot open file", who));
   in.close();
   try {
     return readFileLimited(file, kMaxYamlBytes, "YAML file");
@@ -315,7 +325,7 @@ Config::Config(std::shared_ptr<Shared> shared, std::vector<Layer> layers, std::s
     : m_shared(std::move(shared)), m_layers(std::move(layers)), m_path(std::move(path)) {}
 
 Config Config::load(const fs::path& file, Overrides overrides) {
-  if (!fs::exists(file)) throw ConfigError(fmt::format("{}: no such file", file.string()));
+  if (!fileExists(file)) throw ConfigError(fmt::format("{}: no such file", file.string()));
   return parse(readFile(file, file.string()), file.string(), std::move(overrides));
 }
 
@@ -469,13 +479,14 @@ void Config::addPartLayer() {
   fs::path resolved;
   if (named.is_absolute()) {
     resolved = named;
-  } else if (!besides.empty() && fs::exists(besides)) {
+  } else if (!besides.empty() && fileExists(besides)) {
     resolved = besides;
   } else {
     resolved = dataRoot() / named;
   }
-  if (!fs::exists(resolved)) fail("part", fmt::format("no such file '{}'", part->text));
-  resolved = fs::weakly_canonical(resolved);
+  if (!fileExists(resolved)) fail("part", fmt::format("no such file '{}'", part->text));
+  std::error_code ec;
+  if (auto canonical = fs::weakly_canonical(resolved, ec); !ec) resolved = std::move(canonical);
   std::shared_ptr<Document> doc;
   for (const auto& known : m_shared->documents) {
     if (known->file == resolved) doc = known;
@@ -806,13 +817,13 @@ fs::path Config::existingFile(std::string_view key) const {
   const Scalar value = requireScalar(key);
   log(entry(key, "file"), value);
   const fs::path named(value.text);
-  if (named.is_absolute() && fs::exists(named)) return named;
+  if (named.is_absolute() && fileExists(named)) return named;
   if (value.document) {
     const fs::path besides = value.document->file.parent_path() / named;
-    if (fs::exists(besides)) return besides;
+    if (fileExists(besides)) return besides;
   }
-  if (fs::exists(dataRoot() / named)) return dataRoot() / named;
-  if (fs::exists(named)) return fs::absolute(named);
+  if (fileExists(dataRoot() / named)) return dataRoot() / named;
+  if (fileExists(named)) return fs::absolute(named);
   fail(key, fmt::format("no such file '{}'", value.text));
 }
 

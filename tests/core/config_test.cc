@@ -245,6 +245,18 @@ TEST(ConfigTest, PartFileChangedBetweenLoadsIsReadAgain) {
   fs::remove_all(dir);
 }
 
+// Found by fuzzing the loader: a part (or file) name with a component over 255 bytes made
+// std::filesystem::exists throw filesystem_error ("File name too long"), which ended
+// `edgejoule check` as an internal error (status 1, no location) instead of a located line.
+TEST(ConfigTest, OverlongPartNameIsNoSuchFile) {
+  const std::string name = "hw/battery/" + std::string(300, 'x') + ".yaml";
+  const auto cfg = Config::parse("battery:\n  part: " + name + "\nfile: " + name + "\n", "s.yaml");
+  EXPECT_EQ(errorOf([&] { cfg.child("battery"); }),
+            "s.yaml:2:9: battery.part: no such file '" + name + "'");
+  EXPECT_EQ(errorOf([&] { cfg.existingFile("file"); }),
+            "s.yaml:3:7: file: no such file '" + name + "'");
+}
+
 TEST(ConfigTest, MissingFileIsNamed) {
   EXPECT_EQ(errorOf([] { Config::load("no/such/scenario.yaml"); }),
             "no/such/scenario.yaml: no such file");
