@@ -117,7 +117,11 @@ int sc_main(int argc, char* argv[]) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // A missing or unknown option is bad input like any other: status 2 and one line (not
+    // CLI11's own statuses, 106 for a missing option, 109 for an unexpected argument).
+    std::cerr << "edgejoule: " << ej::cli::oneLine(e.what()) << " (--help lists the options)\n";
+    return 2;
   } catch (const ej::core::ConfigError& e) {
     std::cerr << ej::cli::oneLine(e.what()) << "\n";
     return 2;

@@ -16,10 +16,68 @@
 namespace ej::core {
 namespace fs = std::filesystem;
 
+namespace {
+
+// A file's YAML as parsed, never modified after parsing (so that a part file's tree can serve
+// every scenario that names it), with an index of each mapping's keys, built when a key is
+// first looked up in it: yaml-cpp finds a key by walking the mapping and building a pair of
+// reference-counted Nodes at every entry, and a scenario's load looks up keys thousands of
+// times.
+class ParsedYaml {
+ public:
+  ParsedYaml(std::string text, YAML::Node root)
+      : m_text(std::move(text)), m_root(std::move(root)) {}
+  const std::string& text() const { return m_text; }
+  const YAML::Node& root() const { return m_root; }
+
+  // The key node and value node of KEY in MAP (a node of this tree), if present.
+  std::optional<std::pair<YAML::Node, YAML::Node>> find(const YAML::Node& map,
+                                                        std::string_view key) {
+    if (!map.IsMap()) return std::nullopt;
+    for (const auto& entry : entries(map)) {
+      if (entry.key == key) return std::make_pair(entry.keyNode, entry.value);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    YAML::Node keyNode, value;
+  };
+  struct Mapping {
+    YAML::Node node;
+    std::vector<Entry> entries;
+  };
+  const std::vector<Entry>& entries(const YAML::Node& map) {
+    // Mappings by their position; several nodes at one position are told apart by identity.
+    auto& atMark = m_mappings[{map.Mark().line, map.Mark().column}];
+    for (const auto& known : atMark) {
+      if (known.node.is(map)) return known.entries;
+    }
+    Mapping mapping{map, {}};
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const auto entry = *it;  // each `it->` builds the pair again: once per entry
+      if (entry.first.IsScalar()) {
+        mapping.entries.push_back({entry.first.Scalar(), entry.first, entry.second});
+      }
+    }
+    atMark.push_back(std::move(mapping));
+    return atMark.back().entries;
+  }
+
+  std::string m_text;
+  YAML::Node m_root;
+  std::map<std::pair<int, int>, std::vector<Mapping>> m_mappings;
+};
+
+}  // namespace
+
 struct Config::Document {
   std::string displayName;
   fs::path file;
   YAML::Node root;
+  std::shared_ptr<ParsedYaml> parsed;      // root's tree and index; shared by the loads of a part
   std::set<std::pair<int, int>> readKeys;  // (line, column) of every key read
   std::optional<std::string> mountPath;    // where its top level sits in the tree
 };
@@ -45,6 +103,14 @@ namespace {
 fs::path& dataRootStorage() {
   static fs::path root = fs::current_path();
   return root;
+}
+
+// Whether FILE exists; false, not an exception, for a name the system cannot look up (a
+// component over 255 bytes: "File name too long"), which is then "no such file" like any
+// other.
+bool fileExists(const fs::path& file) {
+  std::error_code ec;
+  return fs::exists(file, ec);
 }
 
 bool isDocumentation(const std::string& key) {
@@ -119,44 +185,78 @@ std::string displayNameFor(const fs::path& file) {
   return (ec ? file : rel).lexically_normal().string();
 }
 
-// The key node and value node of KEY in MAP, if present.
-std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const YAML::Node& map,
+// The key node and value node of KEY in MAP (a node of DOC), if present.
+std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const Config::Document& doc,
+                                                         const YAML::Node& map,
                                                          std::string_view key) {
-  if (!map.IsMap()) return std::nullopt;
-  // Each `it->` builds a fresh pair of Nodes (each copying a string): dereference once per
-  // entry: every key read of every scenario comes through here.
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const auto entry = *it;
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) {
-      return std::make_pair(entry.first, entry.second);
-    }
+  return doc.parsed->find(map, key);
+}
+
+// Where the value of KEY's entry FOUND is: a sourced value {value: 120 mA, source: "..."}
+// is located at its `value:`.
+YAML::Mark valueMark(const Config::Document& doc, const YAML::Node& found) {
+  if (found.IsMap()) {
+    if (auto inner = findKey(doc, found, "value")) return inner->second.Mark();
   }
-  return std::nullopt;
+  return found.Mark();
+}
+
+std::shared_ptr<Config::Document> documentOf(std::shared_ptr<ParsedYaml> parsed,
+                                             const std::string& displayName, const fs::path& file) {
+  auto doc = std::make_shared<Config::Document>();
+  doc->displayName = displayName;
+  doc->file = file;
+  doc->root = parsed->root();
+  doc->parsed = std::move(parsed);
+  return doc;
+}
+
+std::shared_ptr<ParsedYaml> parseYaml(std::string text, const std::string& displayName) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}", displayName, e.mark.line + 1,
+                                  e.mark.column + 1, e.msg));
+  }
+  if (!root.IsMap()) {
+    throw ConfigError(
+        fmt::format("{}:1:1: expected a mapping of keys at the top level", displayName));
+  }
+  Config::Document named;
+  named.displayName = displayName;
+  checkDuplicates(named, root, "");
+  return std::make_shared<ParsedYaml>(std::move(text), std::move(root));
 }
 
 std::shared_ptr<Config::Document> parseDocument(const std::string& text,
                                                 const std::string& displayName,
                                                 const fs::path& file) {
-  auto doc = std::make_shared<Config::Document>();
-  doc->displayName = displayName;
-  doc->file = file;
-  try {
-    doc->root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}", displayName, e.mark.line + 1,
-                                  e.mark.column + 1, e.msg));
+  return documentOf(parseYaml(text, displayName), displayName, file);
+}
+
+// A part file's parsed tree, read again (its bytes) at every load and parsed again only when
+// they changed: the loads of a study, or of a fuzzing run, name the same few parts. One
+// cache per thread (yaml-cpp's nodes are not safe to share between threads), of at most
+// kCachedParts files.
+std::shared_ptr<ParsedYaml> parsePart(const fs::path& resolved, const std::string& displayName,
+                                      std::string text) {
+  constexpr std::size_t kCachedParts = 64;
+  thread_local std::map<fs::path, std::shared_ptr<ParsedYaml>> cache;
+  if (auto it = cache.find(resolved); it != cache.end() && it->second->text() == text) {
+    return it->second;
   }
-  if (!doc->root.IsMap()) {
-    throw ConfigError(
-        fmt::format("{}:1:1: expected a mapping of keys at the top level", displayName));
-  }
-  checkDuplicates(*doc, doc->root, "");
-  return doc;
+  auto parsed = parseYaml(std::move(text), displayName);
+  if (cache.size() >= kCachedParts) cache.clear();
+  cache[resolved] = parsed;
+  return parsed;
 }
 
 std::string readFile(const fs::path& file, const std::string& who) {
   std::ifstream in(file, std::ios::binary);
-  if (!in || fs::is_directory(file)) throw ConfigError(fmt::format("{}: cannot open file", who));
+  std::error_code ec;
+  if (!in || fs::is_directory(file, ec))
+    throw ConfigError(fmt::format("{}: cannot open file", who));
   in.close();
   try {
     return readFileLimited(file, kMaxYamlBytes, "YAML file");
@@ -225,7 +325,7 @@ Config::Config(std::shared_ptr<Shared> shared, std::vector<Layer> layers, std::s
     : m_shared(std::move(shared)), m_layers(std::move(layers)), m_path(std::move(path)) {}
 
 Config Config::load(const fs::path& file, Overrides overrides) {
-  if (!fs::exists(file)) throw ConfigError(fmt::format("{}: no such file", file.string()));
+  if (!fileExists(file)) throw ConfigError(fmt::format("{}: no such file", file.string()));
   return parse(readFile(file, file.string()), file.string(), std::move(overrides));
 }
 
@@ -264,7 +364,7 @@ bool Config::present(std::string_view key) const {
     if (path == full || path.rfind(full + ".", 0) == 0) return true;
   }
   for (const auto& layer : m_layers) {
-    if (findKey(layer.node, key)) return true;
+    if (findKey(*layer.document, layer.node, key)) return true;
   }
   return false;
 }
@@ -273,10 +373,10 @@ std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
   present(key);  // remembered as asked for
   // A key shadowed by a higher layer or an override is understood, not unknown.
   for (const auto& layer : m_layers) {
-    if (auto found = findKey(layer.node, key)) {
+    if (auto found = findKey(*layer.document, layer.node, key)) {
       layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
       if (found->second.IsMap()) {
-        if (auto inner = findKey(found->second, "value")) {
+        if (auto inner = findKey(*layer.document, found->second, "value")) {
           layer.document->readKeys.insert({inner->first.Mark().line, inner->first.Mark().column});
         }
       }
@@ -288,16 +388,17 @@ std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
     return Scalar{it->second, "--set", nullptr};
   }
   for (const auto& layer : m_layers) {
-    auto found = findKey(layer.node, key);
+    auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
     const auto& doc = *layer.document;
-    YAML::Node value = found->second;
-    // A datasheet value may be written {value: 120 mA, source: "..."}.
-    if (value.IsMap()) {
-      auto inner = findKey(value, "value");
+    // A datasheet value may be written {value: 120 mA, source: "..."}. (Never assign one
+    // YAML::Node to another here: yaml-cpp's assignment rewrites the tree the first one is in.)
+    std::optional<std::pair<YAML::Node, YAML::Node>> inner;
+    if (found->second.IsMap()) {
+      inner = findKey(doc, found->second, "value");
       if (!inner) fail(key, "expected a single value, or a mapping with a `value:` key");
-      value = inner->second;
     }
+    const YAML::Node value = inner ? inner->second : found->second;
     if (!value.IsScalar()) fail(key, "expected a single value");
     return Scalar{value.Scalar(), locate(doc, value.Mark()), layer.document};
   }
@@ -357,9 +458,10 @@ void Config::fail(std::string_view key, std::string_view problem) const {
     throw ConfigError(fmt::format("--set {}: {}", full, problem));
   }
   for (const auto& layer : m_layers) {
-    if (auto found = findKey(layer.node, key)) {
-      throw ConfigError(
-          fmt::format("{}: {}: {}", locate(*layer.document, found->second.Mark()), full, problem));
+    if (auto found = findKey(*layer.document, layer.node, key)) {
+      throw ConfigError(fmt::format(
+          "{}: {}: {}", locate(*layer.document, valueMark(*layer.document, found->second)), full,
+          problem));
     }
   }
   if (m_layers.empty()) throw ConfigError(fmt::format("--set {}: {}", full, problem));
@@ -377,25 +479,26 @@ void Config::addPartLayer() {
   fs::path resolved;
   if (named.is_absolute()) {
     resolved = named;
-  } else if (!besides.empty() && fs::exists(besides)) {
+  } else if (!besides.empty() && fileExists(besides)) {
     resolved = besides;
   } else {
     resolved = dataRoot() / named;
   }
-  if (!fs::exists(resolved)) fail("part", fmt::format("no such file '{}'", part->text));
-  resolved = fs::weakly_canonical(resolved);
+  if (!fileExists(resolved)) fail("part", fmt::format("no such file '{}'", part->text));
+  std::error_code ec;
+  if (auto canonical = fs::weakly_canonical(resolved, ec); !ec) resolved = std::move(canonical);
   std::shared_ptr<Document> doc;
   for (const auto& known : m_shared->documents) {
     if (known->file == resolved) doc = known;
   }
   if (!doc) {
     const std::string name = displayNameFor(resolved);
-    doc = parseDocument(readFile(resolved, name), name, resolved);
+    doc = documentOf(parsePart(resolved, name, readFile(resolved, name)), name, resolved);
     m_shared->documents.push_back(doc);
   }
-  if (findKey(doc->root, "part")) {
+  if (const auto nested = findKey(*doc, doc->root, "part")) {
     throw ConfigError(fmt::format("{}: part: a part file may not name another part",
-                                  locate(*doc, findKey(doc->root, "part")->first.Mark())));
+                                  locate(*doc, nested->first.Mark())));
   }
   if (!doc->mountPath) doc->mountPath = m_path;
   m_layers.push_back(Layer{doc->root, doc});
@@ -406,7 +509,7 @@ Config Config::child(std::string_view key) const {
   log(entry(key, "mapping"), std::nullopt);
   std::vector<Layer> layers;
   for (const auto& layer : m_layers) {
-    auto found = findKey(layer.node, key);
+    auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
     if (!found->second.IsMap()) fail(key, "expected a mapping of keys");
     layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
@@ -428,7 +531,7 @@ std::vector<Config> Config::items(std::string_view key) const {
   log(read, std::nullopt);
   std::vector<Config> result;
   for (const auto& layer : m_layers) {
-    auto found = findKey(layer.node, key);
+    auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
     if (!found->second.IsSequence()) fail(key, "expected a list");
     layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
@@ -470,10 +573,10 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
       }
       m_shared->readOverrides.insert(it->first);
       for (const auto& layer : m_layers) {
-        if (auto found = findKey(layer.node, key)) {
+        if (auto found = findKey(*layer.document, layer.node, key)) {
           layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
           if (found->second.IsMap()) {
-            if (auto inner = findKey(found->second, "value")) {
+            if (auto inner = findKey(*layer.document, found->second, "value")) {
               layer.document->readKeys.insert(
                   {inner->first.Mark().line, inner->first.Mark().column});
             }
@@ -489,17 +592,18 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
     }
   }
   for (const auto& layer : m_layers) {
-    auto found = findKey(layer.node, key);
+    auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
     layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-    YAML::Node list = found->second;
-    // A sourced list: {value: [...], source: "..."}.
-    if (list.IsMap()) {
-      if (auto inner = findKey(list, "value")) {
+    // A sourced list: {value: [...], source: "..."} (no Node assignment: see scalar()).
+    std::optional<std::pair<YAML::Node, YAML::Node>> inner;
+    if (found->second.IsMap()) {
+      inner = findKey(*layer.document, found->second, "value");
+      if (inner) {
         layer.document->readKeys.insert({inner->first.Mark().line, inner->first.Mark().column});
-        list = inner->second;
       }
     }
+    const YAML::Node list = inner ? inner->second : found->second;
     if (list.IsScalar()) return {list.Scalar()};
     if (!list.IsSequence()) fail(key, "expected a list of values");
     for (const auto& item : list) {
@@ -563,9 +667,9 @@ std::string Config::valueOrigin(std::string_view key, bool* fromPart) const {
   const std::string full = keyPath(key);
   if (m_shared->overrides.count(full)) return "--set";
   for (const auto& layer : m_layers) {
-    if (auto found = findKey(layer.node, key)) {
+    if (auto found = findKey(*layer.document, layer.node, key)) {
       *fromPart = layer.document != m_shared->documents.front();
-      return locate(*layer.document, found->second.Mark());
+      return locate(*layer.document, valueMark(*layer.document, found->second));
     }
   }
   return "";
@@ -713,13 +817,13 @@ fs::path Config::existingFile(std::string_view key) const {
   const Scalar value = requireScalar(key);
   log(entry(key, "file"), value);
   const fs::path named(value.text);
-  if (named.is_absolute() && fs::exists(named)) return named;
+  if (named.is_absolute() && fileExists(named)) return named;
   if (value.document) {
     const fs::path besides = value.document->file.parent_path() / named;
-    if (fs::exists(besides)) return besides;
+    if (fileExists(besides)) return besides;
   }
-  if (fs::exists(dataRoot() / named)) return dataRoot() / named;
-  if (fs::exists(named)) return fs::absolute(named);
+  if (fileExists(dataRoot() / named)) return dataRoot() / named;
+  if (fileExists(named)) return fs::absolute(named);
   fail(key, fmt::format("no such file '{}'", value.text));
 }
 
@@ -734,15 +838,17 @@ void Config::requireAllRead() const {
       }
       if (!node.IsMap()) return;
       for (auto it = node.begin(); it != node.end(); ++it) {
-        const std::string key = it->first.Scalar();
+        const auto entry = *it;  // each `it->` builds the pair of Nodes again
+        const std::string& key = entry.first.Scalar();
         if (isDocumentation(key)) continue;
-        if (!doc->readKeys.count({it->first.Mark().line, it->first.Mark().column})) {
+        const auto mark = entry.first.Mark();
+        if (!doc->readKeys.count({mark.line, mark.column})) {
           const auto meant = nearMiss(key, m_shared->asked[path]);
           throw ConfigError(fmt::format("{}: {}: unknown key (not used by this scenario){}",
-                                        locate(*doc, it->first.Mark()), join(path, key),
+                                        locate(*doc, mark), join(path, key),
                                         meant ? fmt::format(", did you mean `{}`?", *meant) : ""));
         }
-        walk(it->second, join(path, key));
+        walk(entry.second, join(path, key));
       }
     };
     walk(doc->root, doc->mountPath.value_or(""));

@@ -3,15 +3,57 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include "sim/core/calendar.h"
+#include "sim/core/io.h"
 #include "sim/device/scenario_bounds.h"
 #include "sim/nn/onnx_import.h"
 
 namespace ej::device {
 
 namespace {
+
+// Why the ONNX import of MODEL fails, if it does. The outcome is kept per thread by path and
+// checked against the file's bytes: the loads of a study, or of a fuzzing run, import the
+// same few models, and an import (protobuf parse, every node checked) costs more than the
+// rest of a load.
+std::optional<std::string> importProblem(const std::filesystem::path& model) {
+  constexpr std::size_t kCachedModels = 16;
+  struct Outcome {
+    std::string bytes;
+    std::optional<std::string> problem;
+  };
+  thread_local std::map<std::filesystem::path, Outcome> cache;
+  std::string bytes;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(model, ec)) {
+    try {
+      bytes = core::readFileLimited(model, core::kMaxModelBytes, "ONNX model");
+    } catch (const core::ConfigError&) {
+      bytes.clear();  // unreadable or too large: importOnnx names the problem, never cached
+    }
+  }
+  if (!bytes.empty()) {
+    if (auto it = cache.find(model); it != cache.end() && it->second.bytes == bytes) {
+      return it->second.problem;
+    }
+  }
+  std::optional<std::string> problem;
+  try {
+    nn::importOnnx(model);
+  } catch (const std::exception& e) {
+    problem = e.what();
+  }
+  if (!bytes.empty()) {
+    if (cache.size() >= kCachedModels) cache.clear();
+    cache[model] = Outcome{std::move(bytes), problem};
+  }
+  return problem;
+}
 
 // An infer step is checked, not run: the part can count cycles, and the model imports (its
 // operators and shapes are known). Profiling is profileInferences()'s.
@@ -21,11 +63,7 @@ void checkInferStep(const Scenario& s, const core::Config& stepCfg, const JobSte
                  "the MCU part names no core, so no inference can be counted on it: "
                  "use a real part from hw/mcu/");
   }
-  try {
-    nn::importOnnx(step.model);
-  } catch (const std::exception& e) {
-    stepCfg.fail("infer", e.what());
-  }
+  if (const auto problem = importProblem(step.model)) stepCfg.fail("infer", *problem);
 }
 
 // Reads the powered parts' supply ranges and checks them against the rail they start on:

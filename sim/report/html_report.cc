@@ -287,6 +287,31 @@ std::string verdict(const core::RunSummary& s) {
   return "<p class=\"verdict\">" + life + "</p>\n";
 }
 
+// Work the node was asked for but did not do (summary.json's `missed` and `outages`): job
+// runs, motion events, inferences and reports that fell in an outage, and reports the duty
+// cycle dropped. Shown when there are none too: that is an answer as well.
+std::string missedSection(const core::RunSummary& s) {
+  const auto& m = s.missed;
+  const auto& o = s.outages;
+  std::string html = "<h2>Missed work</h2>\n";
+  if (o.count == 0 &&
+      m.job_runs + m.motion_events + m.inferences + m.reports + m.reports_dropped_duty_cycle == 0) {
+    return html +
+           "<p>None: the node never browned out, and no report was dropped by the duty "
+           "cycle.</p>\n";
+  }
+  const auto count = [](std::uint64_t n) { return fmt::format("{}", n); };
+  html += "<table>\n";
+  html += row({"outages", fmt::format("{} ({:.3f} days in all, the longest {:.3f} days)", o.count,
+                                      o.total_days, o.longest_days)});
+  html += row({"job runs", count(m.job_runs)});
+  html += row({"motion events", count(m.motion_events)});
+  html += row({"inferences", count(m.inferences)});
+  html += row({"reports", count(m.reports)});
+  html += row({"reports dropped by the duty cycle", count(m.reports_dropped_duty_cycle)});
+  return html + "</table>\n";
+}
+
 std::string inferenceSection(const core::RunSummary& s) {
   if (s.inference.empty()) return "";
   std::string html = "<h2>Inference</h2>\n<table>\n" +
@@ -384,6 +409,7 @@ std::string runBody(const fs::path& dir, const PlotSet& plots) {
   html += "</table>\n";
   html += inferenceSection(s);
   html += radioSection(s);
+  html += missedSection(s);
   html += "<h2>Battery</h2>\n<table>\n";
   const nlohmann::json battery = s.battery;
   for (const auto& [k, v] : battery.items()) html += row({escapeHtml(k), number(v)});

@@ -83,6 +83,23 @@ class BadInputTest : public ::testing::Test {
   }
 };
 
+// Every command, the calculators included, gives status 2 and one line for a missing or
+// unexpected option (README, "Exit statuses"); CLI11 itself would exit 106 and 109 with two
+// lines.
+TEST(CommandLineTest, MissingOrUnknownOptionIsBadInput) {
+  for (const std::string args : {"airtime --sf 9", "radio --radio hw/radio/sx1276.yaml",
+                                 "sun --lon 3", "infer --mcu hw/mcu/nrf52840.yaml", "check",
+                                 "check scenarios/seed-paper-pir.yaml --bogus"}) {
+    const auto r = edgejoule(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(r.stderrText.rfind("edgejoule: ", 0), 0u) << r.stderrText;
+    EXPECT_EQ(std::count(r.stderrText.begin(), r.stderrText.end(), '\n'), 1) << r.stderrText;
+  }
+  EXPECT_EQ(edgejoule("radio --radio hw/radio/sx1276.yaml").stderrText,
+            "edgejoule: --payload is required (--help lists the options)\n");
+  EXPECT_EQ(edgejoule("airtime --help").status, 0);
+}
+
 TEST_F(BadInputTest, BadWeatherRowIsLocated) {
   // A weather trace row written with ';' (line 7 of the CSV): the scenario's key, then the
   // CSV's FILE:LINE, exit 2, nothing written.

@@ -193,6 +193,70 @@ TEST(ConfigTest, ListsMayCarryTheirSource) {
   EXPECT_NO_THROW(cfg.requireAllRead());
 }
 
+// A sourced value's other keys are checked like any other: reading the value used to replace
+// the mapping by its `value:` in yaml-cpp's tree (a Node assignment), so that `sorce:` was
+// never looked at.
+TEST(ConfigTest, MisspeltKeyBesideASourcedValueIsUnknown) {
+  const auto cfg =
+      Config::parse("mcu:\n  active: {value: 120 mA, sorce: \"datasheet p. 3\"}\n", "s.yaml");
+  EXPECT_DOUBLE_EQ(in_mA(cfg.child("mcu").quantity<Current>("active")), 120.0);
+  EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
+            "s.yaml:2:27: mcu.active.sorce: unknown key (not used by this scenario)");
+}
+
+// An error about a sourced value points at its `value:` (column 19), however often the key
+// was read before.
+TEST(ConfigTest, ErrorsAboutASourcedValuePointAtTheValue) {
+  const auto cfg = Config::parse("mcu:\n  active: {value: 120 mV, source: \"p. 3\"}\n", "s.yaml");
+  const auto mcu = cfg.child("mcu");
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(errorOf([&] { mcu.quantity<Current>("active"); }),
+              "s.yaml:2:19: mcu.active: expected a current (e.g. 120 mA), got '120 mV'");
+  }
+}
+
+// Part files are parsed once per thread and kept: a part rewritten between two loads is
+// read as it now is, and the second load of an unchanged part gives the same values and
+// the same errors.
+TEST(ConfigTest, PartFileChangedBetweenLoadsIsReadAgain) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_config_test_reload_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "hw");
+  std::ofstream(dir / "s.yaml") << "mcu:\n  part: hw/mcu.yaml\n";
+  const auto active = [&] {
+    const auto cfg = Config::load(dir / "s.yaml");
+    const double mA = in_mA(cfg.child("mcu").quantity<Current>("active"));
+    cfg.requireAllRead();
+    return mA;
+  };
+  std::ofstream(dir / "hw" / "mcu.yaml") << "active: {value: 120 mA, source: \"p. 3\"}\n";
+  EXPECT_DOUBLE_EQ(active(), 120.0);
+  EXPECT_DOUBLE_EQ(active(), 120.0);  // the kept tree, unchanged by the first load's reads
+  std::ofstream(dir / "hw" / "mcu.yaml") << "active: {value: 130 mA, source: \"p. 3\"}\n";
+  EXPECT_DOUBLE_EQ(active(), 130.0);  // same size, same second: the bytes differ
+  std::ofstream(dir / "hw" / "mcu.yaml") << "active: 5 mA\nactve: 6 mA\n";
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NE(errorOf(active).find("hw/mcu.yaml:2:1: mcu.actve: unknown key (not used by this "
+                                   "scenario), did you mean `active`?"),
+              std::string::npos)
+        << errorOf(active);
+  }
+  fs::remove_all(dir);
+}
+
+// Found by fuzzing the loader: a part (or file) name with a component over 255 bytes made
+// std::filesystem::exists throw filesystem_error ("File name too long"), which ended
+// `edgejoule check` as an internal error (status 1, no location) instead of a located line.
+TEST(ConfigTest, OverlongPartNameIsNoSuchFile) {
+  const std::string name = "hw/battery/" + std::string(300, 'x') + ".yaml";
+  const auto cfg = Config::parse("battery:\n  part: " + name + "\nfile: " + name + "\n", "s.yaml");
+  EXPECT_EQ(errorOf([&] { cfg.child("battery"); }),
+            "s.yaml:2:9: battery.part: no such file '" + name + "'");
+  EXPECT_EQ(errorOf([&] { cfg.existingFile("file"); }),
+            "s.yaml:3:7: file: no such file '" + name + "'");
+}
+
 TEST(ConfigTest, MissingFileIsNamed) {
   EXPECT_EQ(errorOf([] { Config::load("no/such/scenario.yaml"); }),
             "no/such/scenario.yaml: no such file");

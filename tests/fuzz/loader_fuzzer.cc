@@ -5,6 +5,7 @@
 // A ConfigError is the expected refusal; any other exception, a crash, a sanitizer report
 // or a hang is a finding.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -19,6 +20,10 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kSetSeparator = "#--set\n";
+
+// EJ_FUZZ_PRINT=1: each input's outcome on stdout ("ok" or the error's one line), so that two
+// builds can be compared on a whole corpus (tests/fuzz/README.md, "Comparing two builds").
+bool printOutcome = false;
 
 // Trace files that shipped scenarios name beside themselves (`trace: motion.csv`), linked
 // into the scratch folder the scenario is written to.
@@ -39,6 +44,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   ej::core::Config::setDataRoot(EJ_SOURCE_DIR);
   linkTraces();
+  const char* print = std::getenv("EJ_FUZZ_PRINT");
+  printOutcome = print && std::string_view(print) == "1";
   return 0;
 }
 
@@ -61,14 +68,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (line.empty()) continue;
     try {
       overrides.insert(ej::core::parseOverride(line));
-    } catch (const ej::core::ConfigError&) {
+    } catch (const ej::core::ConfigError& e) {
+      if (printOutcome) std::printf("%s\n", e.what());
       return 0;  // the command line is refused before any file is read
     }
   }
   const fs::path file = ej::fuzz::writeScratch("scenario.yaml", yaml);
   try {
     (void)ej::device::Scenario::load(file, overrides);
-  } catch (const ej::core::ConfigError&) {
+    if (printOutcome) std::printf("ok\n");
+  } catch (const ej::core::ConfigError& e) {
+    if (printOutcome) std::printf("%s\n", e.what());
   }
   return 0;
 }

@@ -115,6 +115,10 @@ TEST(PlotTest, RunPlotDrawsLabelledFiguresAndTheReport) {
   EXPECT_NE(html.find("hw/mcu/seed-paper-generic.yaml"), std::string::npos);
   EXPECT_NE(html.find("seed paper, power estimate: 120 mA when active"), std::string::npos);
   EXPECT_NE(html.find("capacity: 2000 mAh"), std::string::npos);  // the scenario YAML
+  // Missed work is answered too (without a harvester the battery's end is not an outage).
+  EXPECT_NE(html.find("<h2>Missed work</h2>\n<p>None: the node never browned out, and no report "
+                      "was dropped by the duty cycle.</p>"),
+            std::string::npos);
 }
 
 TEST(PlotTest, ReportLoadsInHeadlessChromiumWithoutErrors) {
