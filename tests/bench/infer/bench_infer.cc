@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "sim/core/config.h"
 #include "sim/data/mnist.h"
@@ -129,15 +131,19 @@ int main(int argc, char** argv) {
   const fs::path cache = fs::temp_directory_path() / fmt::format("ej-bench-{}", std::rand());
   setenv("XDG_CACHE_HOME", cache.c_str(), 1);
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   const auto mcu = nn::McuTarget::fromConfig(ej::core::Config::load(root / "hw/mcu/nrf52840.yaml"));
   const auto p = nn::profileModel(root / "models/lenet5-s-13x.onnx", mcu, nn::Backend::Emu);
   const double tProfile = seconds(t0);
   const auto acc = nn::cachedAccuracy(root / "models/lenet5-s-13x.onnx", 2000);
   const double tTotal = seconds(t0);
+  const double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;  // all threads
   fmt::print(
       "\nCold profile of the reference node (lenet5-s-13x on the nRF52840, {} kernels): {:.0f} "
-      "cycles; profile {:.3f} s + accuracy on {} digits {:.3f} s = {:.3f} s\n",
-      p.kernels, p.cycles, tProfile, acc.samples, tTotal - tProfile, tTotal);
+      "cycles; profile {:.3f} s + accuracy on {} digits {:.3f} s = {:.3f} s wall, {:.3f} s CPU "
+      "({} host threads)\n",
+      p.kernels, p.cycles, tProfile, acc.samples, tTotal - tProfile, tTotal, cpu,
+      std::thread::hardware_concurrency());
   fs::remove_all(cache);
   return 0;
 }
