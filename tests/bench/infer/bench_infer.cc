@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
       {nn::Core::Rv32imc, "hw/mcu/esp32c3.yaml"}};
   const auto nets = networks(root);
   std::map<std::string, std::pair<double, double>> speed;  // core: instructions, seconds
-  if (!warmOnly)
+  if (!speedOnly)
     fmt::print(
         "| network | MACs | core (part) | kernels | cycles (0 WS) | cycles/MAC | latency at the "
         "part's clock and wait states | analytic vs emu |\n|---|---|---|---|---|---|---|---|\n");
