@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -29,6 +30,12 @@ void check(uc_err err, const char* what) {
 }
 
 std::uint32_t align16(std::uint32_t v) { return (v + 15u) & ~15u; }
+
+double threadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
 
 }  // namespace
 
@@ -193,9 +200,11 @@ std::vector<LayerCount> Emulator::run(const std::vector<std::int8_t>& input,
       uc_reg_write(s.uc, UC_RISCV_REG_SP, &stack);
     }
     const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = threadCpuSeconds();
     check(uc_emu_start(s.uc, s.thumb ? (s.entry | 1u) : s.entry, kStopPage, 0, 0),
           fmt::format("running layer '{}'", m_model.layers[i].name).c_str());
     m_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    m_cpuSeconds += threadCpuSeconds() - c0;
     std::int32_t status = 0;
     uc_reg_read(s.uc, s.thumb ? int(UC_ARM_REG_R0) : int(UC_RISCV_REG_A0), &status);
     if (status != 0)

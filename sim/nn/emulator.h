@@ -46,6 +46,8 @@ class Emulator {
   // Guest instructions executed and host seconds spent in uc_emu_start, over all runs.
   std::uint64_t totalInstructions() const { return m_totalInstructions; }
   double emulationSeconds() const { return m_seconds; }
+  // The same in CPU time of the calling thread (what the emulation cost, whatever the load).
+  double emulationCpuSeconds() const { return m_cpuSeconds; }
 
   struct State;
 
@@ -56,6 +58,7 @@ class Emulator {
   std::uint64_t m_codeBytes = 0;
   std::uint64_t m_totalInstructions = 0;
   double m_seconds = 0;
+  double m_cpuSeconds = 0;
   int m_waitStates = 0;
 };
 

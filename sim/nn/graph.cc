@@ -198,28 +198,52 @@ namespace {
 
 float act(const Layer& l, float v) { return std::min(std::max(v, l.actMin), l.actMax); }
 
+// The first output index o in [0, n) whose input position o * stride - pad + k is >= 0, and
+// the end of those whose position is < size: the outputs a kernel tap (k) reaches.
+int firstOutput(int k, int stride, int pad) {
+  const int need = pad - k;
+  return need <= 0 ? 0 : (need + stride - 1) / stride;
+}
+int endOutput(int k, int stride, int pad, int size, int n) {
+  const int lim = size + pad - k;
+  return lim <= 0 ? 0 : std::min(n, (lim + stride - 1) / stride);
+}
+
+// Weight-stationary: each tap is added to every output it reaches (a loop the compiler
+// vectorises). Every output still receives its taps in (ci, ky, kx) order, starting from the
+// bias, exactly as a loop per output that skips the taps outside the input: the double sums,
+// and so the outputs, are the same bit for bit.
 void conv(const Layer& l, const Shape& is, const Shape& os, const float* in, float* out) {
   const int cinG = is.c / l.groups, coutG = os.c / l.groups;
+  const int plane = is.h * is.w, taps = l.kH * l.kW, outPlane = os.h * os.w;
+  std::vector<double> acc(static_cast<std::size_t>(outPlane));
   for (int oc = 0; oc < os.c; ++oc) {
-    const int g = oc / coutG;
-    for (int oy = 0; oy < os.h; ++oy) {
-      for (int ox = 0; ox < os.w; ++ox) {
-        double acc = l.bias[oc];
-        for (int ci = 0; ci < cinG; ++ci) {
-          for (int ky = 0; ky < l.kH; ++ky) {
-            const int iy = oy * l.strideH - l.padT + ky;
-            if (iy < 0 || iy >= is.h) continue;
-            for (int kx = 0; kx < l.kW; ++kx) {
-              const int ix = ox * l.strideW - l.padL + kx;
-              if (ix < 0 || ix >= is.w) continue;
-              acc += double(in[((g * cinG + ci) * is.h + iy) * is.w + ix]) *
-                     l.weights[((oc * cinG + ci) * l.kH + ky) * l.kW + kx];
+    std::fill(acc.begin(), acc.end(), double(l.bias[oc]));
+    const float* inG = in + std::size_t(oc / coutG) * cinG * plane;
+    const float* wOc = l.weights.data() + std::size_t(oc) * cinG * taps;
+    for (int ci = 0; ci < cinG; ++ci) {
+      const float* x = inG + ci * plane;
+      for (int ky = 0; ky < l.kH; ++ky) {
+        const int oy0 = firstOutput(ky, l.strideH, l.padT);
+        const int oy1 = endOutput(ky, l.strideH, l.padT, is.h, os.h);
+        for (int kx = 0; kx < l.kW; ++kx) {
+          const double w = wOc[(ci * l.kH + ky) * l.kW + kx];
+          const int ox0 = firstOutput(kx, l.strideW, l.padL);
+          const int ox1 = endOutput(kx, l.strideW, l.padL, is.w, os.w);
+          for (int oy = oy0; oy < oy1; ++oy) {
+            const float* xr = x + (oy * l.strideH - l.padT + ky) * is.w - l.padL + kx;
+            double* a = acc.data() + oy * os.w;
+            if (l.strideW == 1) {
+              for (int ox = ox0; ox < ox1; ++ox) a[ox] += double(xr[ox]) * w;
+            } else {
+              for (int ox = ox0; ox < ox1; ++ox) a[ox] += double(xr[ox * l.strideW]) * w;
             }
           }
         }
-        out[(oc * os.h + oy) * os.w + ox] = act(l, float(acc));
       }
     }
+    float* o = out + std::size_t(oc) * outPlane;
+    for (int i = 0; i < outPlane; ++i) o[i] = act(l, float(acc[std::size_t(i)]));
   }
 }
 

@@ -3,11 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "sim/core/io.h"
 #include "sim/data/mnist.h"
@@ -392,14 +395,35 @@ Accuracy evaluateAccuracy(const PreparedModel& pm, int samples) {
   a.data = a.samples == int(pm.testInputs.size())
                ? pm.test
                : fmt::format("{} spread evenly over {}", a.samples, pm.test);
-  for (const int i : idx) {
-    const auto& x = pm.testInputs[std::size_t(i)];
-    const int label = pm.testLabels[std::size_t(i)];
-    a.correctInt8 +=
-        argmax(runInt8(pm.quant, quantizeInput(pm.quant, x))[std::size_t(pm.quant.output)]) ==
-        label;
-    const auto f = runFloat(pm.graph, x)[std::size_t(pm.graph.output)];
-    a.correctFloat += int(std::max_element(f.begin(), f.end()) - f.begin()) == label;
+  // The samples are independent: split over the host's cores, each thread counting its own
+  // share (integer counts, so the sum is the same whatever the split).
+  const unsigned threads =
+      std::max(1u, std::min(std::thread::hardware_concurrency(), unsigned(idx.size() / 64 + 1)));
+  std::vector<std::pair<int, int>> counts(threads);
+  std::vector<std::exception_ptr> errors(threads);
+  auto work = [&](unsigned t) {
+    try {
+      for (std::size_t k = t; k < idx.size(); k += threads) {
+        const auto& x = pm.testInputs[std::size_t(idx[k])];
+        const int label = pm.testLabels[std::size_t(idx[k])];
+        counts[t].first +=
+            argmax(runInt8(pm.quant, quantizeInput(pm.quant, x))[std::size_t(pm.quant.output)]) ==
+            label;
+        const auto f = runFloat(pm.graph, x)[std::size_t(pm.graph.output)];
+        counts[t].second += int(std::max_element(f.begin(), f.end()) - f.begin()) == label;
+      }
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (unsigned t = 0; t < threads; ++t) {
+    if (errors[t]) std::rethrow_exception(errors[t]);
+    a.correctInt8 += counts[t].first;
+    a.correctFloat += counts[t].second;
   }
   return a;
 }

@@ -356,28 +356,55 @@ std::int8_t activate(const ej_layer_t& d, long v) {
   return std::int8_t(std::min<long>(d.act_max, std::max<long>(d.act_min, v)));
 }
 
+// The first output index o in [0, n) whose input position o * stride - pad + k is >= 0, and
+// the end of those whose position is < size: the outputs a kernel tap (k) reaches.
+inline int firstOutput(int k, int stride, int pad) {
+  const int need = pad - k;  // o * stride >= need
+  return need <= 0 ? 0 : (need + stride - 1) / stride;
+}
+inline int endOutput(int k, int stride, int pad, int size, int n) {
+  const int lim = size + pad - k;  // o * stride < lim
+  return lim <= 0 ? 0 : std::min(n, (lim + stride - 1) / stride);
+}
+
+// Weight-stationary: each tap is added to every output plane position it reaches (a loop the
+// compiler vectorises at stride 1). Integer sums, so the order is free; it is anyway the
+// (ci, ky, kx) order of the plain loop for every output.
 void convInt8(const QLayer& q, const std::int8_t* in0, std::int8_t* out) {
   const ej_layer_t& d = q.desc;
   const int cinG = d.in_c / d.groups, coutG = d.out_c / d.groups;
+  const int plane = d.in_h * d.in_w, taps = d.k_h * d.k_w, outPlane = d.out_h * d.out_w;
+  const int sw = d.stride_w;
+  std::vector<std::int32_t> acc(static_cast<std::size_t>(outPlane));
   for (int oc = 0; oc < d.out_c; ++oc) {
-    for (int oy = 0; oy < d.out_h; ++oy) {
-      for (int ox = 0; ox < d.out_w; ++ox) {
-        std::int32_t acc = q.bias[oc];
-        for (int ci = 0; ci < cinG; ++ci) {
-          const int c = (oc / coutG) * cinG + ci;
-          for (int ky = 0; ky < d.k_h; ++ky) {
-            for (int kx = 0; kx < d.k_w; ++kx) {
-              const int iy = oy * d.stride_h - d.pad_t + ky, ix = ox * d.stride_w - d.pad_l + kx;
-              if (iy < 0 || iy >= d.in_h || ix < 0 || ix >= d.in_w) continue;
-              acc += (in0[(c * d.in_h + iy) * d.in_w + ix] - d.in_zp) *
-                     q.weights[((oc * cinG + ci) * d.k_h + ky) * d.k_w + kx];
+    std::fill(acc.begin(), acc.end(), q.bias[oc]);
+    const std::int8_t* in = in0 + std::size_t(oc / coutG) * cinG * plane;
+    const std::int8_t* wOc = q.weights.data() + std::size_t(oc) * cinG * taps;
+    for (int ci = 0; ci < cinG; ++ci) {
+      const std::int8_t* x = in + ci * plane;
+      for (int ky = 0; ky < d.k_h; ++ky) {
+        const int oy0 = firstOutput(ky, d.stride_h, d.pad_t);
+        const int oy1 = endOutput(ky, d.stride_h, d.pad_t, d.in_h, d.out_h);
+        for (int kx = 0; kx < d.k_w; ++kx) {
+          const std::int32_t w = wOc[(ci * d.k_h + ky) * d.k_w + kx];
+          if (w == 0) continue;
+          const int ox0 = firstOutput(kx, sw, d.pad_l);
+          const int ox1 = endOutput(kx, sw, d.pad_l, d.in_w, d.out_w);
+          for (int oy = oy0; oy < oy1; ++oy) {
+            const std::int8_t* xr = x + (oy * d.stride_h - d.pad_t + ky) * d.in_w - d.pad_l + kx;
+            std::int32_t* a = acc.data() + oy * d.out_w;
+            if (sw == 1) {
+              for (int ox = ox0; ox < ox1; ++ox) a[ox] += w * (xr[ox] - d.in_zp);
+            } else {
+              for (int ox = ox0; ox < ox1; ++ox) a[ox] += w * (xr[ox * sw] - d.in_zp);
             }
           }
         }
-        out[(oc * d.out_h + oy) * d.out_w + ox] =
-            activate(d, long(requantize(acc, q.mult[oc], q.shift[oc])) + d.out_zp);
       }
     }
+    std::int8_t* o = out + std::size_t(oc) * outPlane;
+    for (int i = 0; i < outPlane; ++i)
+      o[i] = activate(d, long(requantize(acc[std::size_t(i)], q.mult[oc], q.shift[oc])) + d.out_zp);
   }
 }
 

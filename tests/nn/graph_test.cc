@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "sim/data/mnist.h"
 #include "sim/nn/onnx_import.h"
@@ -111,6 +112,76 @@ TEST(GraphTest, FloatConvMatchesHandComputation) {
   const auto v = runFloat(g, {1, 2, 3, 4, 5, 6, 7, 8, 9});
   EXPECT_FLOAT_EQ(v[1][4], 45.5f);
   EXPECT_FLOAT_EQ(v[1][0], 12.5f);
+}
+
+// The plain loop the float reference used before it became weight-stationary: per output,
+// bias first, then every tap inside the input in (ci, ky, kx) order, summed in double.
+std::vector<float> plainConv(const Layer& l, const Shape& is, const Shape& os,
+                             const std::vector<float>& in) {
+  std::vector<float> out(std::size_t(os.size()));
+  const int cinG = is.c / l.groups, coutG = os.c / l.groups;
+  for (int oc = 0; oc < os.c; ++oc) {
+    for (int oy = 0; oy < os.h; ++oy) {
+      for (int ox = 0; ox < os.w; ++ox) {
+        double acc = l.bias[std::size_t(oc)];
+        for (int ci = 0; ci < cinG; ++ci) {
+          for (int ky = 0; ky < l.kH; ++ky) {
+            for (int kx = 0; kx < l.kW; ++kx) {
+              const int iy = oy * l.strideH - l.padT + ky, ix = ox * l.strideW - l.padL + kx;
+              if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;
+              acc += double(in[std::size_t(((oc / coutG * cinG + ci) * is.h + iy) * is.w + ix)]) *
+                     l.weights[std::size_t(((oc * cinG + ci) * l.kH + ky) * l.kW + kx)];
+            }
+          }
+        }
+        out[std::size_t((oc * os.h + oy) * os.w + ox)] =
+            std::min(std::max(float(acc), l.actMin), l.actMax);
+      }
+    }
+  }
+  return out;
+}
+
+TEST(GraphTest, FloatConvEqualsThePlainLoopBitForBit) {
+  // Strides 1 and 2 (also one per axis), asymmetric padding wider than the kernel's reach on
+  // one side, groups and depthwise, a kernel larger than the input, and ReLU6: the
+  // weight-stationary loop must give every output bit for bit (the same double sums in the
+  // same order), since accuracy and calibration ranges are computed from them.
+  struct Case {
+    int cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr, groups;
+  };
+  const Case cases[] = {{3, 9, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+                        {4, 10, 8, 6, 3, 5, 2, 1, 0, 2, 1, 1, 2},
+                        {5, 8, 8, 5, 3, 3, 2, 2, 1, 0, 0, 1, 5},
+                        {2, 3, 4, 3, 5, 5, 1, 1, 2, 2, 2, 2, 1},
+                        {1, 12, 6, 2, 10, 4, 2, 2, 4, 1, 5, 2, 1}};
+  data::SplitMix64 rng(11);
+  for (const auto& c : cases) {
+    Graph g;
+    const Shape is{c.cin, c.h, c.w};
+    const Shape os{c.cout, (c.h + c.pt + c.pb - c.kh) / c.sh + 1,
+                   (c.w + c.pl + c.pr - c.kw) / c.sw + 1};
+    g.shapes = {is, os};
+    g.names = {"x", "y"};
+    g.input = 0, g.output = 1;
+    Layer l;
+    l.op = Op::Conv, l.inputs = {0}, l.output = 1, l.kH = c.kh, l.kW = c.kw;
+    l.strideH = c.sh, l.strideW = c.sw, l.padT = c.pt, l.padL = c.pl, l.padB = c.pb;
+    l.padR = c.pr, l.groups = c.groups, l.actMin = 0.0f, l.actMax = 6.0f;
+    for (int i = 0; i < c.cout * c.cin / c.groups * c.kh * c.kw; ++i)
+      l.weights.push_back(float(rng.uniform() * 2 - 1) / 3.0f);
+    for (int i = 0; i < c.cout; ++i) l.bias.push_back(float(rng.uniform()) / 7.0f);
+    g.layers.push_back(l);
+    std::vector<float> x;
+    for (int i = 0; i < is.size(); ++i) x.push_back(float(rng.uniform() * 3) / 1.7f);
+    const auto want = plainConv(l, is, os, x);
+    const auto got = runFloat(g, x)[1];
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(std::memcmp(&got[i], &want[i], sizeof(float)), 0)
+          << "output " << i << ": " << got[i] << " vs " << want[i];
+    }
+  }
 }
 
 TEST(QuantizeTest, RequantizeRoundsHalfUp) {
