@@ -32,6 +32,7 @@ function(ej_test name)
     target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/no_sc_main.cc)
   endif()
   target_compile_definitions(${name} PRIVATE EJ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})  # tests/*.h
   ej_warnings(${name})
   gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
                        DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
