@@ -1,4 +1,4 @@
-// `edgejoule infer`: one inference of an ONNX model on an MCU, per layer and in total:
+// `edgejoule infer`: one inference of an ONNX or TensorFlow Lite model on an MCU, per layer and in total:
 // MACs, cycles, latency, energy, SRAM and flash, whether it fits, the model's parameters and
 // size (Table I), and top-1 accuracy on its labelled test data (see sim/nn/README.md).
 #include <fmt/format.h>
@@ -15,7 +15,7 @@
 #include "sim/core/config.h"
 #include "sim/data/sample_file.h"
 #include "sim/firmware/firmware_images.h"
-#include "sim/nn/onnx_import.h"
+#include "sim/nn/model_import.h"
 #include "sim/nn/profile.h"
 
 namespace ej::cli {
@@ -72,7 +72,7 @@ TableOne tableOne(const nn::PreparedModel& pm, const nn::InferenceProfile& p,
   t.sizeKb = double(p.weightBytes) / 1024.0;
   if (!denseReference.empty()) {
     const fs::path file = locate("--dense-reference", denseReference);
-    nn::Graph g = nn::importOnnx(file);
+    nn::Graph g = nn::importModel(file);
     t.reference = nn::countParameters(g);
     t.referenceName = file.string();
     t.compression =
@@ -240,7 +240,8 @@ const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
   auto opts = std::make_shared<InferOptions>();
   auto* cmd = app.add_subcommand(
       "infer", "Cycles, latency, energy, memory and accuracy of one inference on an MCU");
-  cmd->add_option("--model", opts->model, "ONNX model (float32, opset 13)")->required();
+  cmd->add_option("--model", opts->model, "ONNX model (float32 or int8, opset 13) or TensorFlow Lite model (.tflite)")
+      ->required();
   cmd->add_option("--mcu", opts->mcu, "MCU part file, e.g. hw/mcu/nrf52840.yaml")->required();
   cmd->add_option("--backend", opts->backend, "emu (default where an emulator exists) or analytic");
   cmd->add_option("--kernels", opts->kernels,

@@ -11,13 +11,13 @@
 #include "sim/core/calendar.h"
 #include "sim/core/io.h"
 #include "sim/device/scenario_bounds.h"
-#include "sim/nn/onnx_import.h"
+#include "sim/nn/model_import.h"
 
 namespace ej::device {
 
 namespace {
 
-// Why the ONNX import of MODEL fails, if it does. The outcome is kept per thread by path and
+// Why the import of MODEL (ONNX or TensorFlow Lite) fails, if it does. The outcome is kept per thread by path and
 // checked against the file's bytes: the loads of a study, or of a fuzzing run, import the
 // same few models, and an import (protobuf parse, every node checked) costs more than the
 // rest of a load.
@@ -32,9 +32,9 @@ std::optional<std::string> importProblem(const std::filesystem::path& model) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(model, ec)) {
     try {
-      bytes = core::readFileLimited(model, core::kMaxModelBytes, "ONNX model");
+      bytes = core::readFileLimited(model, core::kMaxModelBytes, "model");
     } catch (const core::ConfigError&) {
-      bytes.clear();  // unreadable or too large: importOnnx names the problem, never cached
+      bytes.clear();  // unreadable or too large: importModel names the problem, never cached
     }
   }
   if (!bytes.empty()) {
@@ -44,7 +44,7 @@ std::optional<std::string> importProblem(const std::filesystem::path& model) {
   }
   std::optional<std::string> problem;
   try {
-    nn::importOnnx(model);
+    nn::importModel(model);
   } catch (const std::exception& e) {
     problem = e.what();
   }

