@@ -1,5 +1,5 @@
-// `edgejoule infer`: one inference of an ONNX or TensorFlow Lite model on an MCU, per layer and in total:
-// MACs, cycles, latency, energy, SRAM and flash, whether it fits, the model's parameters and
+// `edgejoule infer`: one inference of an ONNX or TensorFlow Lite model on an MCU, per layer and in
+// total: MACs, cycles, latency, energy, SRAM and flash, whether it fits, the model's parameters and
 // size (Table I), and top-1 accuracy on its labelled test data (see sim/nn/README.md).
 #include <fmt/format.h>
 
@@ -240,7 +240,8 @@ const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
   auto opts = std::make_shared<InferOptions>();
   auto* cmd = app.add_subcommand(
       "infer", "Cycles, latency, energy, memory and accuracy of one inference on an MCU");
-  cmd->add_option("--model", opts->model, "ONNX model (float32 or int8, opset 13) or TensorFlow Lite model (.tflite)")
+  cmd->add_option("--model", opts->model,
+                  "ONNX model (float32 or int8, opset 13) or TensorFlow Lite model (.tflite)")
       ->required();
   cmd->add_option("--mcu", opts->mcu, "MCU part file, e.g. hw/mcu/nrf52840.yaml")->required();
   cmd->add_option("--backend", opts->backend, "emu (default where an emulator exists) or analytic");

@@ -17,10 +17,10 @@ namespace ej::device {
 
 namespace {
 
-// Why the import of MODEL (ONNX or TensorFlow Lite) fails, if it does. The outcome is kept per thread by path and
-// checked against the file's bytes: the loads of a study, or of a fuzzing run, import the
-// same few models, and an import (protobuf parse, every node checked) costs more than the
-// rest of a load.
+// Why the import of MODEL (ONNX or TensorFlow Lite) fails, if it does. The outcome is kept per
+// thread by path and checked against the file's bytes: the loads of a study, or of a fuzzing run,
+// import the same few models, and an import (protobuf parse, every node checked) costs more than
+// the rest of a load.
 std::optional<std::string> importProblem(const std::filesystem::path& model) {
   constexpr std::size_t kCachedModels = 16;
   struct Outcome {

@@ -121,10 +121,10 @@ TEST(TfliteTest, FloatMlperfTinyNetworksReadBackAsTheirOnnxGraphs) {
       SCOPED_TRACE(x.name + " / " + y.name);
       EXPECT_EQ(x.op, y.op);
       EXPECT_EQ(a.shapes[std::size_t(x.output)], b.shapes[std::size_t(y.output)]);
-      EXPECT_EQ(std::vector<int>({x.kH, x.kW, x.strideH, x.strideW, x.padT, x.padL, x.padB,
-                                  x.padR, x.groups}),
-                std::vector<int>({y.kH, y.kW, y.strideH, y.strideW, y.padT, y.padL, y.padB,
-                                  y.padR, y.groups}));
+      EXPECT_EQ(std::vector<int>(
+                    {x.kH, x.kW, x.strideH, x.strideW, x.padT, x.padL, x.padB, x.padR, x.groups}),
+                std::vector<int>(
+                    {y.kH, y.kW, y.strideH, y.strideW, y.padT, y.padL, y.padB, y.padR, y.groups}));
       EXPECT_EQ(x.weights, y.weights);
       EXPECT_EQ(x.bias, y.bias);
       EXPECT_EQ(x.actMin, y.actMin);
@@ -143,7 +143,8 @@ TEST(TfliteTest, FloatMlperfTinyNetworksReadBackAsTheirOnnxGraphs) {
 TEST(TfliteTest, SameEmulatedCyclesAsTheOnnxModel) {
   const Scratch s;
   const fs::path onnx = kSource / "models/ds-cnn-kws.onnx";
-  const fs::path tflite = s.write("ds-cnn-kws.tflite", testing::writeTflite(onnxGraph(onnx.c_str())).bytes);
+  const fs::path tflite =
+      s.write("ds-cnn-kws.tflite", testing::writeTflite(onnxGraph(onnx.c_str())).bytes);
   const McuTarget mcu =
       McuTarget::fromConfig(core::Config::load(kSource / "hw/mcu/stm32l4r5.yaml"));
   ProfileOptions o;
@@ -170,8 +171,8 @@ TEST(TfliteTest, Int8ModelKeepsTheFilesWeightsBiasesAndScales) {
     SCOPED_TRACE(file);
     const Graph a = onnxGraph(file);
     data::SplitMix64 rng(3);
-    std::vector<std::vector<float>> calib(8, std::vector<float>(
-                                                 std::size_t(a.shapes[std::size_t(a.input)].size())));
+    std::vector<std::vector<float>> calib(
+        8, std::vector<float>(std::size_t(a.shapes[std::size_t(a.input)].size())));
     for (auto& x : calib)
       for (auto& v : x) v = float(rng.uniform());
     QuantOptions dense;
@@ -238,12 +239,12 @@ TEST(TfliteTest, UnsupportedOperatorsAreNamed) {
   const Graph a = onnxGraph("models/fc-autoencoder-toyadmos.onnx");
   const std::size_t extra = a.layers.size();  // the extra operator's index
   try {
-    importTflite(testing::writeTflite(a, std::nullopt, tfl::BuiltinOperator_FLOOR).bytes, "x.tflite");
+    importTflite(testing::writeTflite(a, std::nullopt, tfl::BuiltinOperator_FLOOR).bytes,
+                 "x.tflite");
     FAIL() << "FLOOR was taken";
   } catch (const ModelError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "x.tflite: operator " + std::to_string(extra) +
-                  " (FLOOR): not supported by Arm NN 20.08's TfLite parser");
+    EXPECT_EQ(std::string(e.what()), "x.tflite: operator " + std::to_string(extra) +
+                                         " (FLOOR): not supported by Arm NN 20.08's TfLite parser");
   }
   try {
     importTflite(testing::writeTflite(a, std::nullopt, tfl::BuiltinOperator_LOGISTIC).bytes,
@@ -275,6 +276,25 @@ TEST(TfliteTest, MalformedFilesAreNamed) {
   EXPECT_EQ(message(text).rfind(prefix, 0), 0u) << message(text);
 }
 
+bool armnnMapped() {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.find("libarmnn") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Arm NN is loaded at the first .tflite only (the reader is a plugin): an ONNX import, and
+// every command that reads no .tflite, never load it.
+TEST(TfliteTest, ArmNnIsLoadedOnlyForATfliteModel) {
+  if (armnnMapped()) GTEST_SKIP() << "an earlier test in this process read a .tflite";
+  const Graph a = onnxGraph("models/fc-autoencoder-toyadmos.onnx");
+  EXPECT_FALSE(armnnMapped());
+  readBack(testing::writeTflite(a).bytes);
+  EXPECT_TRUE(armnnMapped());
+}
+
 // The program as a user runs it.
 struct Outcome {
   int status;
@@ -283,8 +303,7 @@ struct Outcome {
 Outcome edgejoule(const std::string& args, const fs::path& scratch) {
   const fs::path out = scratch / "stdout", err = scratch / "stderr";
   const std::string cmd = "cd " + kSource.string() + " && XDG_CACHE_HOME=" + scratch.string() +
-                          " " + EJ_BINARY + " " + args + " >" + out.string() + " 2>" +
-                          err.string();
+                          " " + EJ_BINARY + " " + args + " >" + out.string() + " 2>" + err.string();
   const int raw = std::system(cmd.c_str());
   auto slurp = [](const fs::path& p) {
     std::ifstream in(p);
@@ -296,8 +315,7 @@ Outcome edgejoule(const std::string& args, const fs::path& scratch) {
 TEST(TfliteTest, InferTakesATfliteModel) {
   const Scratch s;
   const fs::path onnx = kSource / "models/fc-autoencoder-toyadmos.onnx";
-  const fs::path tflite =
-      s.write("ae.tflite", testing::writeTflite(onnxGraph(onnx.c_str())).bytes);
+  const fs::path tflite = s.write("ae.tflite", testing::writeTflite(onnxGraph(onnx.c_str())).bytes);
   const std::string mcu = " --mcu hw/mcu/stm32l4r5.yaml --backend analytic --json";
   const auto a = edgejoule("infer --model " + onnx.string() + mcu, s.dir);
   const auto b = edgejoule("infer --model " + tflite.string() + mcu, s.dir);
@@ -315,8 +333,8 @@ TEST(TfliteTest, InferTakesATfliteModel) {
 TEST(TfliteTest, InferRejectsAnUnsupportedOperatorWithOneLine) {
   const Scratch s;
   const Graph a = onnxGraph("models/fc-autoencoder-toyadmos.onnx");
-  const fs::path bad =
-      s.write("bad.tflite", testing::writeTflite(a, std::nullopt, tfl::BuiltinOperator_FLOOR).bytes);
+  const fs::path bad = s.write(
+      "bad.tflite", testing::writeTflite(a, std::nullopt, tfl::BuiltinOperator_FLOOR).bytes);
   const auto r = edgejoule("infer --model " + bad.string() + " --mcu hw/mcu/stm32l4r5.yaml", s.dir);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "edgejoule: " + bad.string() + ": operator " + std::to_string(a.layers.size()) +
@@ -330,8 +348,8 @@ TEST(TfliteTest, ScenarioInferStepTakesATfliteModel) {
   const Scratch s;
   const Graph a = onnxGraph("models/fc-autoencoder-toyadmos.onnx");
   const fs::path good = s.write("ae.tflite", testing::writeTflite(a).bytes);
-  const fs::path bad =
-      s.write("bad.tflite", testing::writeTflite(a, std::nullopt, tfl::BuiltinOperator_FLOOR).bytes);
+  const fs::path bad = s.write(
+      "bad.tflite", testing::writeTflite(a, std::nullopt, tfl::BuiltinOperator_FLOOR).bytes);
   auto scenario = [&](const fs::path& model) {
     const fs::path file = s.dir / "scenario.yaml";
     std::ofstream(file) << "horizon: 1 d\nnode:\n  mcu:\n    part: hw/mcu/stm32l4r5.yaml\n"
@@ -346,8 +364,7 @@ TEST(TfliteTest, ScenarioInferStepTakesATfliteModel) {
   const auto r = edgejoule("check " + scenario(bad).string(), s.dir);
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind((s.dir / "scenario.yaml").string() + ":9:", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find("(FLOOR): not supported by Arm NN 20.08's TfLite parser"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("(FLOOR): not supported by Arm NN 20.08's TfLite parser"), std::string::npos)
       << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }

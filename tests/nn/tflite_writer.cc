@@ -74,8 +74,8 @@ class Writer {
     return int(m_sub->tensors.size()) - 1;
   }
   static std::unique_ptr<tfl::QuantizationParametersT> quant(std::vector<float> scales,
-                                                            std::vector<std::int64_t> zps,
-                                                            int dim = 0) {
+                                                             std::vector<std::int64_t> zps,
+                                                             int dim = 0) {
     auto p = std::make_unique<tfl::QuantizationParametersT>();
     p->scale = std::move(scales);
     p->zero_point = std::move(zps);
@@ -162,9 +162,9 @@ class Writer {
     }
     std::vector<std::int8_t> v(n);
     for (std::size_t j = 0; j < n; ++j) v[j] = w.weights[order(j)];
-    return addTensor(shape, tfl::TensorType_INT8, bytesOf(v), l.name + "_w",
-                     quant(w.weightScales, std::vector<std::int64_t>(std::size_t(outC), 0),
-                           quantDim));
+    return addTensor(
+        shape, tfl::TensorType_INT8, bytesOf(v), l.name + "_w",
+        quant(w.weightScales, std::vector<std::int64_t>(std::size_t(outC), 0), quantDim));
   }
   int biasTensor(const Layer& l, const WrittenLayer& w, double inScale) {
     if (!int8())
@@ -227,12 +227,11 @@ class Writer {
         // is read in (H, W, C) order; the Graph's columns are in (C, H, W) order.
         const Shape hwc = m_hwc[std::size_t(x)] ? *m_hwc[std::size_t(x)] : in;
         const std::size_t hw = std::size_t(hwc.h) * hwc.w, c = std::size_t(hwc.c);
-        const int w =
-            weightTensor(l, written, outN, {outN, k}, 0, [&](std::size_t j) {
-              const std::size_t o = j / std::size_t(k), col = j % std::size_t(k);
-              const std::size_t p = col / c, ch = col % c;
-              return o * std::size_t(k) + ch * hw + p;
-            });
+        const int w = weightTensor(l, written, outN, {outN, k}, 0, [&](std::size_t j) {
+          const std::size_t o = j / std::size_t(k), col = j % std::size_t(k);
+          const std::size_t p = col / c, ch = col % c;
+          return o * std::size_t(k) + ch * hw + p;
+        });
         op->inputs = {valueTensor(x), w, biasTensor(l, written, inScale)};
         tfl::FullyConnectedOptionsT o;
         o.fused_activation_function = activation(l);
@@ -262,9 +261,9 @@ class Writer {
       }
       case Op::Clamp: {
         op->inputs = {valueTensor(x)};
-        op->opcode_index = opcode(activation(l) == tfl::ActivationFunctionType_RELU6
-                                      ? tfl::BuiltinOperator_RELU6
-                                      : tfl::BuiltinOperator_RELU);
+        op->opcode_index =
+            opcode(activation(l) == tfl::ActivationFunctionType_RELU6 ? tfl::BuiltinOperator_RELU6
+                                                                      : tfl::BuiltinOperator_RELU);
         break;
       }
       case Op::Reshape: {
