@@ -22,7 +22,6 @@
 #include <regex>
 #include <set>
 
-
 namespace ej::nn {
 namespace {
 
@@ -683,7 +682,8 @@ class Builder : public armnn::LayerVisitorBase<armnn::VisitorNoThrowPolicy> {
 }  // namespace ej::nn
 
 extern "C" EJ_TFLITE_EXPORT bool ej_tflite_read(const std::uint8_t* bytes, std::size_t size,
-                                               ej::nn::Graph* graph, std::string* problem) noexcept {
+                                                ej::nn::Graph* graph,
+                                                std::string* problem) noexcept {
   using ej::nn::ModelError;
   try {
     armnn::INetworkPtr network(nullptr, [](armnn::INetwork*) {});
@@ -707,7 +707,8 @@ extern "C" EJ_TFLITE_EXPORT bool ej_tflite_read(const std::uint8_t* bytes, std::
         if (static_cast<unsigned char>(c) < 0x20) c = '?';
       }
       while (!what.empty() && what.back() == ' ') what.pop_back();
-      *problem = fmt::format("not a TensorFlow Lite model Arm NN can read ({})", what.substr(0, 200));
+      *problem =
+          fmt::format("not a TensorFlow Lite model Arm NN can read ({})", what.substr(0, 200));
       return false;
     }
     ej::nn::Builder builder;

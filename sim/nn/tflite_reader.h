@@ -25,4 +25,5 @@ using TfliteReadFn = bool (*)(const std::uint8_t* bytes, std::size_t size, Graph
 }  // namespace ej::nn
 
 extern "C" EJ_TFLITE_EXPORT bool ej_tflite_read(const std::uint8_t* bytes, std::size_t size,
-                                               ej::nn::Graph* graph, std::string* problem) noexcept;
+                                                ej::nn::Graph* graph,
+                                                std::string* problem) noexcept;
