@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -217,6 +218,74 @@ TEST(TfliteTest, Int8ModelKeepsTheFilesWeightsBiasesAndScales) {
     EXPECT_LE(worst, 1);
     RecordProperty(std::string("worst_lsb_") + fs::path(file).stem().string(), worst);
   }
+}
+
+// What TensorFlow Lite's converter writes by default around an int8 model, a float32 input
+// and output (QUANTIZE first, DEQUANTIZE last), and Keras' global average pool as MEAN over
+// height and width: the same Graph, quantisation presets included, as the plain int8 file.
+TEST(TfliteTest, QuantizeDequantizeAndMeanGiveTheSameGraph) {
+  const Graph a = onnxGraph("models/ds-cnn-kws.onnx");
+  std::vector<QParams> act(a.shapes.size());
+  for (std::size_t v = 0; v < act.size(); ++v)
+    act[v] = QParams{0.02 + 0.001 * double(v), int(v % 7) - 3};
+  testing::WriteOptions o;
+  o.floatIo = true;
+  o.meanForGlobalPool = true;
+  const Graph plain = readBack(testing::writeTflite(a, act).bytes);
+  const Graph wrapped = readBack(testing::writeTflite(a, act, o).bytes);
+  const auto lp = computing(plain), lw = computing(wrapped);
+  ASSERT_EQ(lp.size(), lw.size());
+  for (std::size_t i = 0; i < lp.size(); ++i) {
+    EXPECT_EQ(lp[i].op, lw[i].op) << lw[i].name;
+    EXPECT_EQ(lp[i].weights, lw[i].weights) << lw[i].name;
+    EXPECT_EQ(lp[i].kH * 1000 + lp[i].kW, lw[i].kH * 1000 + lw[i].kW) << lw[i].name;
+    const auto& pp = plain.preset[std::size_t(lp[i].output)];
+    const auto& pw = wrapped.preset[std::size_t(lw[i].output)];
+    EXPECT_TRUE(pw.set) << lw[i].name;
+    EXPECT_EQ(pp.scale, pw.scale) << lw[i].name;
+    EXPECT_EQ(pp.zeroPoint, pw.zeroPoint) << lw[i].name;
+  }
+  // The global pool: 25x5 in DS-CNN (issue 12's operator list).
+  EXPECT_TRUE(std::any_of(lw.begin(), lw.end(), [](const Layer& l) {
+    return l.op == Op::AvgPool && l.kH == 25 && l.kW == 5 && l.name.rfind("Mean:", 0) == 0;
+  }));
+  // The input's preset comes from the QUANTIZE's output: the written int8 input tensor's.
+  EXPECT_TRUE(wrapped.preset[std::size_t(wrapped.input)].set);
+  EXPECT_FLOAT_EQ(float(wrapped.preset[std::size_t(wrapped.input)].scale),
+                  float(act[std::size_t(a.input)].scale));
+  EXPECT_EQ(wrapped.preset[std::size_t(wrapped.input)].zeroPoint,
+            act[std::size_t(a.input)].zeroPoint);
+}
+
+// A uint8 model (TensorFlow 1's quantised models: uint8 activations and per-tensor weights
+// with zero point 128): activation zero points shifted by -128 into int8, weights
+// (u - 128) * s exactly.
+TEST(TfliteTest, Uint8ModelShiftsZeroPointsAndKeepsWeights) {
+  const Graph a = onnxGraph("models/resnet8-cifar10.onnx");
+  std::vector<QParams> act(a.shapes.size());
+  for (std::size_t v = 0; v < act.size(); ++v) act[v] = QParams{0.03, int(v % 11) - 5};
+  testing::WriteOptions o;
+  o.uint8 = true;
+  const auto written = testing::writeTflite(a, act, o);
+  const Graph b = readBack(written.bytes);
+  EXPECT_EQ(b.preset[std::size_t(b.input)].zeroPoint, act[std::size_t(a.input)].zeroPoint);
+  std::size_t j = 0, checked = 0;
+  const auto lb = computing(b);
+  for (std::size_t i = 0; i < a.layers.size(); ++i) {
+    if (a.layers[i].op != Op::Conv && a.layers[i].op != Op::Gemm) continue;
+    while (j < lb.size() && lb[j].op != a.layers[i].op) ++j;
+    ASSERT_LT(j, lb.size());
+    const auto& w = written.layers[i];
+    ASSERT_EQ(lb[j].weights.size(), w.weights.size());
+    for (std::size_t e = 0; e < w.weights.size(); ++e) {
+      ASSERT_EQ(lb[j].weights[e], float(double(w.weights[e]) * double(w.weightScales[0])))
+          << lb[j].name << " weight " << e;
+    }
+    EXPECT_EQ(b.preset[std::size_t(lb[j].output)].zeroPoint,
+              act[std::size_t(a.layers[i].output)].zeroPoint);
+    ++j, ++checked;
+  }
+  EXPECT_EQ(checked, 10u);  // ResNet-8: 9 convolutions (2 of them 1x1 projections) + 1 dense
 }
 
 // A map flattened before a fully connected layer (LeNet-5: 16x4x4 -> 256): the file holds the

@@ -17,19 +17,31 @@ namespace tfl = tflite_subset;
 
 class Writer {
  public:
-  Writer(const Graph& g, const std::optional<std::vector<QParams>>& act)
-      : m_g(g), m_act(act), m_tensor(g.shapes.size(), -1), m_hwc(g.shapes.size()) {
+  Writer(const Graph& g, const std::optional<std::vector<QParams>>& act, const WriteOptions& opt)
+      : m_g(g), m_act(act), m_opt(opt), m_tensor(g.shapes.size(), -1), m_hwc(g.shapes.size()) {
     m_model.version = 3;
     m_model.description = "edgejoule tests/nn/tflite_writer";
     m_model.buffers.push_back(std::make_unique<tfl::BufferT>());  // buffer 0: none
     m_sub = std::make_unique<tfl::SubGraphT>();
   }
 
-  WrittenModel write(int extraOperator) {
+  WrittenModel write() {
+    const int extraOperator = m_opt.extraOperator;
     WrittenModel out;
     m_sub->inputs = {valueTensor(m_g.input)};
+    if (m_opt.floatIo && int8()) {
+      const int f = addTensor(dims(m_g.input), tfl::TensorType_FLOAT32, {}, "input_float", nullptr);
+      unary(tfl::BuiltinOperator_QUANTIZE, f, valueTensor(m_g.input));
+      m_sub->inputs = {f};
+    }
     for (const Layer& l : m_g.layers) out.layers.push_back(layer(l));
     int result = valueTensor(m_g.output);
+    if (m_opt.floatIo && int8()) {
+      const int f =
+          addTensor(dims(m_g.output), tfl::TensorType_FLOAT32, {}, "output_float", nullptr);
+      unary(tfl::BuiltinOperator_DEQUANTIZE, result, f);
+      result = f;
+    }
     if (extraOperator >= 0) {
       auto t = tensorLike(m_g.output, "extra");
       auto op = std::make_unique<tfl::OperatorT>();
@@ -48,6 +60,13 @@ class Writer {
   }
 
  private:
+  void unary(tfl::BuiltinOperator code, int in, int out) {
+    auto op = std::make_unique<tfl::OperatorT>();
+    op->opcode_index = opcode(code);
+    op->inputs = {in};
+    op->outputs = {out};
+    m_sub->operators.push_back(std::move(op));
+  }
   bool int8() const { return m_act.has_value(); }
   const QParams& q(int v) const { return (*m_act)[std::size_t(v)]; }
 
@@ -89,6 +108,9 @@ class Writer {
   }
   int tensorLike(int v, const std::string& name) {
     if (!int8()) return addTensor(dims(v), tfl::TensorType_FLOAT32, {}, name, nullptr);
+    if (m_opt.uint8)
+      return addTensor(dims(v), tfl::TensorType_UINT8, {}, name,
+                       quant({float(q(v).scale)}, {q(v).zeroPoint + 128}));
     return addTensor(dims(v), tfl::TensorType_INT8, {}, name,
                      quant({float(q(v).scale)}, {q(v).zeroPoint}));
   }
@@ -134,9 +156,12 @@ class Writer {
     WrittenLayer w;
     const std::size_t per = l.weights.size() / std::size_t(outC);
     w.weights.resize(l.weights.size());
+    float all = 0;  // uint8: one scale for the tensor
+    for (float v : l.weights) all = std::max(all, std::fabs(v));
     for (int o = 0; o < outC; ++o) {
       float m = 0;
       for (std::size_t i = 0; i < per; ++i) m = std::max(m, std::fabs(l.weights[o * per + i]));
+      if (m_opt.uint8) m = all;
       const float s = m > 0 ? float(double(m) / 127.0) : 1.0f;
       w.weightScales.push_back(s);
       for (std::size_t i = 0; i < per; ++i) {
@@ -160,6 +185,12 @@ class Writer {
       for (std::size_t j = 0; j < n; ++j) v[j] = l.weights[order(j)];
       return addTensor(shape, tfl::TensorType_FLOAT32, bytesOf(v), l.name + "_w", nullptr);
     }
+    if (m_opt.uint8) {
+      std::vector<std::uint8_t> u(n);
+      for (std::size_t j = 0; j < n; ++j) u[j] = std::uint8_t(w.weights[order(j)] + 128);
+      return addTensor(shape, tfl::TensorType_UINT8, u, l.name + "_w",
+                       quant({w.weightScales[0]}, {128}));
+    }
     std::vector<std::int8_t> v(n);
     for (std::size_t j = 0; j < n; ++j) v[j] = w.weights[order(j)];
     return addTensor(
@@ -172,6 +203,7 @@ class Writer {
                        l.name + "_b", nullptr);
     std::vector<float> scales;
     for (float s : w.weightScales) scales.push_back(float(inScale * double(s)));
+    if (m_opt.uint8) scales.resize(1);
     return addTensor({int(l.bias.size())}, tfl::TensorType_INT32, bytesOf(w.bias), l.name + "_b",
                      quant(scales, std::vector<std::int64_t>(scales.size(), 0)));
   }
@@ -249,6 +281,19 @@ class Writer {
       }
       case Op::MaxPool:
       case Op::AvgPool: {
+        // TensorFlow Lite's pools (and Arm NN's check of them) keep their input's scale.
+        if (int8()) (*m_act)[std::size_t(l.output)] = q(x);
+        if (m_opt.meanForGlobalPool && l.op == Op::AvgPool && l.kH == in.h && l.kW == in.w &&
+            !l.padT && !l.padL && !l.padB && !l.padR) {
+          const std::vector<std::int32_t> axes = {1, 2};
+          op->inputs = {valueTensor(x), addTensor({2}, tfl::TensorType_INT32, bytesOf(axes),
+                                                  l.name + "_axes", nullptr)};
+          tfl::ReducerOptionsT o;
+          o.keep_dims = true;
+          op->builtin_options.Set(o);
+          op->opcode_index = opcode(tfl::BuiltinOperator_MEAN);
+          break;
+        }
         op->inputs = {valueTensor(x)};
         tfl::Pool2DOptionsT o;
         o.padding = padding(l, in), o.stride_w = l.strideW, o.stride_h = l.strideH;
@@ -295,6 +340,7 @@ class Writer {
 
   const Graph& m_g;
   std::optional<std::vector<QParams>> m_act;
+  WriteOptions m_opt;
   std::vector<int> m_tensor;                // per value: its tensor, or -1
   std::vector<std::optional<Shape>> m_hwc;  // per value: the map a flattening came from
   std::vector<bool> m_vector = std::vector<bool>(m_g.shapes.size(), false);  // written [1, N]
@@ -306,7 +352,14 @@ class Writer {
 
 WrittenModel writeTflite(const Graph& graph, const std::optional<std::vector<QParams>>& activations,
                          int extraOperator) {
-  return Writer(graph, activations).write(extraOperator);
+  WriteOptions o;
+  o.extraOperator = extraOperator;
+  return writeTflite(graph, activations, o);
+}
+
+WrittenModel writeTflite(const Graph& graph, const std::optional<std::vector<QParams>>& activations,
+                         const WriteOptions& options) {
+  return Writer(graph, activations, options).write();
 }
 
 }  // namespace ej::nn::testing

@@ -27,6 +27,18 @@ struct WrittenModel {
   std::vector<WrittenLayer> layers;  // one per Graph layer (empty for unweighted ones)
 };
 
+struct WriteOptions {
+  // With activations: uint8 tensors (zero points + 128; weights uint8 per tensor, zero point
+  // 128), as TensorFlow 1's quantised models; else int8.
+  bool uint8 = false;
+  // A float32 input and output around the integer model: QUANTIZE first, DEQUANTIZE last
+  // (what TensorFlow Lite's converter writes unless told to take integer input).
+  bool floatIo = false;
+  // A global average pool as MEAN over height and width (Keras' GlobalAveragePooling2D).
+  bool meanForGlobalPool = false;
+  int extraOperator = -1;  // see writeTflite
+};
+
 // GRAPH (after fuseActivations) as a .tflite: one operator per layer, fused ReLU/ReLU6 as the
 // operator's fused activation, pads as SAME or VALID (anything else throws
 // std::invalid_argument). With ACTIVATIONS (per Graph value, e.g. a QuantModel's qparams), an
@@ -35,5 +47,7 @@ struct WrittenModel {
 WrittenModel writeTflite(const Graph& graph,
                          const std::optional<std::vector<QParams>>& activations = std::nullopt,
                          int extraOperator = -1);
+WrittenModel writeTflite(const Graph& graph, const std::optional<std::vector<QParams>>& activations,
+                         const WriteOptions& options);
 
 }  // namespace ej::nn::testing
