@@ -46,8 +46,9 @@ bool quantisedType(armnn::DataType t) {
 // {C, H, W}; [1, N], [N] (or any shape that is 1 but for its last dimension) a vector.
 std::optional<Shape> graphShape(const armnn::TensorShape& s, std::string& problem) {
   const unsigned rank = s.GetNumDimensions();
-  std::int64_t leading = 1;
-  for (unsigned i = 0; i + 1 < rank; ++i) leading *= s[i];
+  std::int64_t leading = 1;  // saturated: a dimension is a 32-bit number
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    leading = std::min(leading * s[i], kMaxTensorElements + 1);
   try {
     if (rank >= 1 && leading == 1) return checkedShape(s[rank - 1], 1, 1, "tensor");
     if (rank == 4 && s[0] == 1) return checkedShape(s[3], s[1], s[2], "tensor");
@@ -63,9 +64,10 @@ std::optional<Shape> graphShape(const armnn::TensorShape& s, std::string& proble
 
 // The layer visitor: one Graph value per Arm NN output slot, one Graph layer per supported
 // Arm NN layer. Network::Accept visits the layers in the order the parser added them, which
-// is not always an order in which inputs come first (a reshape Arm NN puts before a fully
-// connected layer comes after it): a layer with inputs is kept (its descriptor and constant
-// tensors, which the network owns) and taken once its inputs are known. The first problem
+// is not always one in which a layer's inputs come first (seen on the FC autoencoder: the
+// first fully connected layer came before what feeds it): a layer with inputs is kept (its
+// descriptor and constant tensors, which the network owns) and taken once its inputs are
+// known. The first problem
 // is kept (the visitor cannot throw through Arm NN) and reported after the walk.
 class Builder : public armnn::LayerVisitorBase<armnn::VisitorNoThrowPolicy> {
  public:
