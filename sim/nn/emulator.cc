@@ -2,9 +2,22 @@
 // of the core, UC_ARCH_RISCV + UC_MODE_RISCV32). One UC_HOOK_BLOCK callback per executed
 // block adds the block's cost, decoded once and cached; a conditional branch's taken
 // penalty is added when the next block is not its fall-through.
+//
+// Guest stores. In Unicorn 2.0.1 (Debian 12) every RAM page keeps QEMU's TLB_NOTDIRTY flag
+// (its dirty-memory bitmap is a stub that always answers "clean"), so every guest store to
+// RAM takes the slow path through notdirty_write(), which builds and frees a GLib tree
+// (page_collection_lock) to look for translated code to invalidate: about half of the Arm
+// cores' emulation time (sim/nn/README.md, "Emulation speed"). The RAM is therefore host
+// memory (uc_mem_map_ptr) made read-only for the guest (uc_mem_protect), and a
+// UC_HOOK_MEM_WRITE_PROT callback over the RAM range does each store into that memory
+// itself; QEMU then drops the write (TLB_DISCARD_WRITE) instead of running notdirty_write.
+// Loads keep the inline fast path. The RAM never holds code, so no translated block can go
+// stale. The counted cycles are the same (every row of tests/bench/infer/run, 0 WS and with
+// wait states, before and after).
 #include "sim/nn/emulator.h"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <unicorn/unicorn.h>
 
 #include <chrono>
@@ -22,7 +35,12 @@ namespace {
 // The memory map of sim/firmware/ej_kernels.ld.
 constexpr std::uint32_t kFlashBase = 0x08000000, kFlashSize = 8u << 20;
 constexpr std::uint32_t kRamBase = 0x20000000, kRamSize = 4u << 20;
-constexpr std::uint32_t kStopPage = 0x0F000000;  // return address: the run ends here
+// The return address (the run ends there): a page mapped right after the flash, so that
+// the map has two regions (Unicorn looks up the region of every slow-path access).
+constexpr std::uint32_t kStopPage = kFlashBase + kFlashSize;
+// Kept free for the kernels' stack at the top of RAM (their largest frames hold 4 kB of
+// im2col columns and 2 kB of FC input).
+constexpr std::uint32_t kStackBytes = 64u << 10;
 
 void check(uc_err err, const char* what) {
   if (err != UC_ERR_OK)
@@ -40,48 +58,86 @@ double threadCpuSeconds() {
 }  // namespace
 
 struct Emulator::State {
+  ~State() {
+    if (uc) uc_close(uc);
+    if (ram) munmap(ram, kRamSize);
+  }
   uc_engine* uc = nullptr;
   std::unique_ptr<CycleModel> model;
   // Decoded blocks: a direct table indexed by halfword offset into the code (the hot path),
   // and a map for blocks that start elsewhere or that the emulator cut at another size.
+  // A block's cost as the hook uses it: 16 bytes; `taken` is the taken-branch penalty of a
+  // block that ends in a conditional branch, 0 for any other block.
   struct Entry {
     std::uint32_t size = 0;
-    BlockCost cost;
+    std::uint32_t cycles = 0;
+    std::uint32_t taken = 0;
+    std::uint32_t instructions = 0;
   };
   std::vector<Entry> table;
+  std::uint64_t tableSlots = 0;
   std::unordered_map<std::uint64_t, Entry> blocks;
   bool thumb = true;
   std::uint32_t entry = 0;
   std::vector<std::uint32_t> descAddress;
   std::uint32_t flashEnd = 0;
+  // The guest RAM (kRamSize bytes at kRamBase), host memory from mmap.
+  std::uint8_t* ram = nullptr;
   // Counters of the current call.
-  std::uint64_t cycles = 0, instructions = 0, flashReads = 0;
-  BlockCost previous;
+  std::uint64_t cycles = 0, flashReads = 0;
+  std::uint64_t previousTaken = 0;  // the previous block's `taken`
   std::uint64_t previousFallthrough = 0;
+  std::uint64_t instructions = 0;
 
+  // The hot path: one table look-up. (Kept small: with the decoding inlined GCC spilled the
+  // counters through the stack, and merging two counter updates into one vector store made
+  // the next call wait on store forwarding; perf annotate.)
   static void onBlock(uc_engine* uc, std::uint64_t address, std::uint32_t size, void* user) {
     auto* s = static_cast<State*>(user);
-    if (s->previous.conditionalEnd && address != s->previousFallthrough)
-      s->cycles += s->previous.takenExtra;
+    // Below kFlashBase the subtraction wraps to a slot past the table.
     const std::uint64_t slot = (address - kFlashBase) >> 1;
-    const bool inTable = address >= kFlashBase && slot < s->table.size();
-    Entry* e = nullptr;
-    if (inTable && s->table[slot].size == size) {
-      e = &s->table[slot];
-    } else if (auto it = s->blocks.find(address);
-               it != s->blocks.end() && it->second.size == size) {
-      e = &it->second;
-    } else {
-      std::vector<std::uint8_t> code(size);
-      uc_mem_read(uc, address, code.data(), size);
-      const Entry fresh{size, s->model->cost(code.data(), size, address)};
-      e = (inTable && s->table[slot].size == 0) ? &(s->table[slot] = fresh)
-                                                : &(s->blocks[address] = fresh);
-    }
-    s->cycles += e->cost.cycles;
-    s->instructions += e->cost.instructions;
-    s->previous = e->cost;
+    const Entry* e = (slot < s->tableSlots && s->table[slot].size == size)
+                         ? &s->table[slot]
+                         : s->decode(uc, address, size, slot);
+    const std::uint64_t taken = address != s->previousFallthrough ? s->previousTaken : 0;
+    s->cycles += e->cycles + taken;
+    s->instructions += e->instructions;
+    s->previousTaken = e->taken;
     s->previousFallthrough = address + size;
+  }
+  // A block not in the table yet (or cut at another size): decoded once.
+  [[gnu::noinline]] const Entry* decode(uc_engine* uc, std::uint64_t address, std::uint32_t size,
+                                        std::uint64_t slot) {
+    if (auto it = blocks.find(address); it != blocks.end() && it->second.size == size)
+      return &it->second;
+    std::vector<std::uint8_t> code(size);
+    uc_mem_read(uc, address, code.data(), size);
+    const BlockCost c = model->cost(code.data(), size, address);
+    const Entry fresh{size, c.cycles, c.conditionalEnd ? c.takenExtra : 0u, c.instructions};
+    return (slot < tableSlots && table[slot].size == 0) ? &(table[slot] = fresh)
+                                                        : &(blocks[address] = fresh);
+  }
+  // A guest store to RAM (read-only to QEMU, see the top of this file): done here.
+  static bool onRamWrite(uc_engine*, uc_mem_type, std::uint64_t address, int size,
+                         std::int64_t value, void* user) {
+    auto* s = static_cast<State*>(user);
+    std::uint8_t* p = s->ram + (address - kRamBase);
+    const auto v = std::uint64_t(value);  // the little-endian bytes of the stored value
+    switch (size) {
+      case 1:
+        *p = std::uint8_t(v);
+        break;
+      case 2:
+        std::memcpy(p, &v, 2);
+        break;
+      case 4:
+        std::memcpy(p, &v, 4);
+        break;
+      default:
+        std::memcpy(p, &v, std::size_t(size));
+        break;
+    }
+    return true;
   }
   static void onFlashRead(uc_engine*, uc_mem_type, std::uint64_t, int, std::int64_t, void* user) {
     ++static_cast<State*>(user)->flashReads;
@@ -106,9 +162,15 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates, Kern
   } else {
     check(uc_open(UC_ARCH_RISCV, UC_MODE_RISCV32, &s.uc), "open");
   }
-  check(uc_mem_map(s.uc, kFlashBase, kFlashSize, UC_PROT_READ | UC_PROT_EXEC), "map flash");
-  check(uc_mem_map(s.uc, kRamBase, kRamSize, UC_PROT_READ | UC_PROT_WRITE), "map ram");
-  check(uc_mem_map(s.uc, kStopPage, 0x1000, UC_PROT_READ | UC_PROT_EXEC), "map stop page");
+  check(uc_mem_map(s.uc, kFlashBase, kFlashSize + 0x1000, UC_PROT_READ | UC_PROT_EXEC),
+        "map flash and stop page");
+  void* ram = mmap(nullptr, kRamSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (ram == MAP_FAILED) throw std::runtime_error("unicorn: no memory for the guest RAM");
+  s.ram = static_cast<std::uint8_t*>(ram);
+  check(uc_mem_map_ptr(s.uc, kRamBase, kRamSize, UC_PROT_READ, s.ram), "map ram");
+  // uc_mem_map_ptr records the permissions for Unicorn's checks only; uc_mem_protect also
+  // marks the region read-only for QEMU, whose TLB then discards the stores (after the hook).
+  check(uc_mem_protect(s.uc, kRamBase, kRamSize, UC_PROT_READ), "protect ram");
 
   const ElfImage elf = parseElf(image->elf, image->size);
   for (const auto& seg : elf.segments) {
@@ -118,6 +180,7 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates, Kern
   const std::uint32_t codeEnd = elf.symbol("__ej_flash_end");
   m_codeBytes = codeEnd - kFlashBase;
   s.table.resize(m_codeBytes / 2 + 1);
+  s.tableSlots = s.table.size();
 
   // The constants of every layer after the code, each array 16-byte aligned.
   std::vector<std::uint8_t> blob;
@@ -151,14 +214,22 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates, Kern
   if (!blob.empty())
     check(uc_mem_write(s.uc, codeEnd, blob.data(), blob.size()), "write constants");
   s.flashEnd = codeEnd + std::uint32_t(blob.size());
-  std::uint32_t descAt = kRamBase + align16(std::uint32_t(m_plan.peakBytes));
+  // The arena, then the descriptors, below the stack.
+  const std::uint64_t arena = (std::uint64_t(m_plan.peakBytes) + 15) / 16 * 16;
+  if (arena + descs.size() * align16(sizeof(ej_layer_t)) > kRamSize - kStackBytes)
+    throw std::runtime_error("model larger than the emulated RAM (4 MB less 64 kB of stack)");
+  std::uint32_t descAt = kRamBase + std::uint32_t(arena);
   for (const auto& d : descs) {
-    check(uc_mem_write(s.uc, descAt, &d, sizeof d), "write descriptor");
+    std::memcpy(s.ram + (descAt - kRamBase), &d, sizeof d);
     s.descAddress.push_back(descAt);
     descAt += align16(sizeof d);
   }
 
   uc_hook hook;
+  check(
+      uc_hook_add(s.uc, &hook, UC_HOOK_MEM_WRITE_PROT, reinterpret_cast<void*>(&State::onRamWrite),
+                  &s, kRamBase, kRamBase + kRamSize - 1),
+      "ram write hook");
   check(uc_hook_add(s.uc, &hook, UC_HOOK_BLOCK, reinterpret_cast<void*>(&State::onBlock), &s, 1, 0),
         "block hook");
   if (flashWaitStates > 0) {
@@ -169,9 +240,7 @@ Emulator::Emulator(Core core, const QuantModel& model, int flashWaitStates, Kern
   m_waitStates = flashWaitStates;
 }
 
-Emulator::~Emulator() {
-  if (m_state && m_state->uc) uc_close(m_state->uc);
-}
+Emulator::~Emulator() = default;
 
 std::vector<LayerCount> Emulator::run(const std::vector<std::int8_t>& input,
                                       const std::function<void(std::size_t)>& afterLayer) {
@@ -179,14 +248,13 @@ std::vector<LayerCount> Emulator::run(const std::vector<std::int8_t>& input,
   if (int(input.size()) != m_model.shapes[std::size_t(m_model.input)].size()) {
     throw std::invalid_argument("input size does not match the model");
   }
-  check(uc_mem_write(s.uc, kRamBase + std::uint32_t(m_plan.offset[std::size_t(m_model.input)]),
-                     input.data(), input.size()),
-        "write input");
+  std::memcpy(s.ram + m_plan.offset[std::size_t(m_model.input)], input.data(), input.size());
   std::vector<LayerCount> counts;
   const std::uint32_t stack = kRamBase + kRamSize - 64;
   for (std::size_t i = 0; i < m_model.layers.size(); ++i) {
     s.cycles = s.instructions = s.flashReads = 0;
-    s.previous = BlockCost{};
+    s.previousTaken = 0;
+    s.previousFallthrough = 0;
     std::uint32_t arg = s.descAddress[i];
     if (s.thumb) {
       std::uint32_t lr = kStopPage | 1u;
@@ -221,11 +289,9 @@ std::vector<LayerCount> Emulator::run(const std::vector<std::int8_t>& input,
 }
 
 std::vector<std::int8_t> Emulator::value(int valueId) const {
-  std::vector<std::int8_t> v(std::size_t(m_model.shapes[std::size_t(valueId)].size()));
-  check(uc_mem_read(m_state->uc, kRamBase + std::uint32_t(m_plan.offset[std::size_t(valueId)]),
-                    v.data(), v.size()),
-        "read value");
-  return v;
+  const std::int8_t* p =
+      reinterpret_cast<const std::int8_t*>(m_state->ram) + m_plan.offset[std::size_t(valueId)];
+  return std::vector<std::int8_t>(p, p + m_model.shapes[std::size_t(valueId)].size());
 }
 
 }  // namespace ej::nn

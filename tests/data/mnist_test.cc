@@ -1,8 +1,11 @@
 #include "sim/data/mnist.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <set>
 
@@ -79,6 +82,41 @@ TEST(MnistTest, MissingPackageSaysHowToFetchIt) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/mnist"), std::string::npos) << e.what();
   }
   unsetenv("EDGEJOULE_MNIST");
+}
+
+// A damaged digit file is named with what is wrong in it, never read in part.
+TEST(MnistTest, DamagedDigitFileIsNamedWithWhatIsWrong) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ej-mnist-test-" + std::to_string(::getpid())) / "src" / "digits";
+  std::filesystem::create_directories(dir);
+  for (int d = 0; d < 10; ++d) {
+    std::string zeros = "0";
+    for (int i = 1; i < kMnistPixels; ++i) zeros += ",0";
+    std::ofstream(dir / (std::to_string(d) + ".json")) << "{\"data\": [" << zeros << "]}";
+  }
+  const auto package = dir.parent_path().parent_path();
+  EXPECT_EQ(loadMnist(package).size(), 10u);  // the well-formed package reads
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{\"data\": [0, \"x\"]}", "not a number"},
+      {"{\"pixels\": [0]}", "unexpected key \"pixels\""},
+      {"{\"data\": 3}", "\"data\" is not an array"},
+      {"[0, 1]", "not a JSON object"},
+      {"{\"data\": [0, 1", "JSON error"},
+      {"{}", "no \"data\" array"},
+      {"{\"data\": [0.5, 0.25]}", "is not a whole number of 784-pixel digits"},
+  };
+  for (const auto& [text, expected] : cases) {
+    std::ofstream(dir / "3.json") << text;
+    try {
+      loadMnist(package);
+      ADD_FAILURE() << "no error for " << text;
+    } catch (const MnistError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find((dir / "3.json").string()), std::string::npos) << what;
+      EXPECT_NE(what.find(expected), std::string::npos) << text << ": " << what;
+    }
+  }
+  std::filesystem::remove_all(package);
 }
 
 TEST(MnistTest, SplitMix64MatchesTheReferenceSequence) {

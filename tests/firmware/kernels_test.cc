@@ -81,11 +81,14 @@ Graph operatorZoo() {
   return g;
 }
 
+// WAIT_STATES 1 (the default) installs the flash-read hook, which sends every load through
+// Unicorn's slow path; 0 leaves loads on QEMU's inline fast path. Stores take the RAM's
+// write-protect hook either way (sim/nn/emulator.cc).
 void expectBitExact(const QuantModel& q, const std::vector<std::vector<float>>& inputs,
-                    const char* what) {
+                    const char* what, int waitStates = 1) {
   for (const auto& core : firmware::emulatedCores()) {
     for (const auto& library : firmware::kernelLibraries()) {
-      Emulator emu(coreFromName(core), q, 1, kernelLibraryFromName(library));
+      Emulator emu(coreFromName(core), q, waitStates, kernelLibraryFromName(library));
       for (const auto& x : inputs) {
         const auto in = quantizeInput(q, x);
         const auto ref = runInt8(q, in);
@@ -209,6 +212,36 @@ TEST(FirmwareKernelsTest, EveryCoreMatchesReferenceOnOperatorZoo) {
   for (int i = 0; i < 4; ++i) inputs.push_back(randomInput(rng, 4 * 81));
   const QuantModel q = quantize(g, calib);
   expectBitExact(q, inputs, "operator zoo");
+}
+
+TEST(FirmwareKernelsTest, EveryCoreMatchesReferenceOnOperatorZooWithoutWaitStates) {
+  Graph g = operatorZoo();
+  data::SplitMix64 rng(13);
+  std::vector<std::vector<float>> calib, inputs;
+  for (int i = 0; i < 16; ++i) calib.push_back(randomInput(rng, 4 * 81));
+  for (int i = 0; i < 4; ++i) inputs.push_back(randomInput(rng, 4 * 81));
+  expectBitExact(quantize(g, calib), inputs, "operator zoo, 0 WS", 0);
+}
+
+// The arena and the layer descriptors must fit below the stack in the emulated 4 MB of RAM:
+// a 1x1 convolution of a 1,200 x 1,200 plane (1.44 MB in, 2.88 MB out) does not.
+TEST(FirmwareKernelsTest, ModelLargerThanTheEmulatedRamIsRefused) {
+  Graph g;
+  g.shapes = {{1, 1200, 1200}, {2, 1200, 1200}};
+  g.names = {"in", "out"};
+  Layer l;
+  l.op = Op::Conv, l.name = "wide", l.inputs = {0}, l.output = 1, l.kH = l.kW = 1;
+  l.weights = {0.5f, -0.25f}, l.bias = {0.0f, 0.125f};
+  g.layers = {l}, g.input = 0, g.output = 1;
+  data::SplitMix64 rng(17);
+  const QuantModel q = quantize(g, {randomInput(rng, 1200 * 1200)});
+  try {
+    Emulator emu(Core::CortexM4F, q, 0);
+    FAIL() << "no error for a " << planActivations(q).peakBytes << "-byte arena";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("larger than the emulated RAM"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(FirmwareKernelsTest, EveryCoreMatchesReferenceOnDenseAndSparseLenet) {
