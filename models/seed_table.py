@@ -13,8 +13,14 @@ import statistics
 import sys
 
 ORDER = ["dense", "s13", "s13-kd", "m13", "m13-kd", "s88", "s88-kd", "s88-ft", "s88-ft-kd", "m88",
-         "m88-kd"]
-DENSE_PARAMS = 44426
+         "m88-kd", "ds", "ds-s", "rn", "rn-s"]
+# The dense model each run's compression is stated against: LeNet-5 (44,426 parameters), the
+# DS-CNN 16-32-64-64 (8,746) and the ResNet 8-8-16-16 (5,050) of sim/train/convnet.h.
+DENSE_PARAMS = {"ds": 8746, "rn": 5050}
+
+
+def dense_params(name):
+    return DENSE_PARAMS.get(name.split("-")[0], 44426)
 
 
 def load(d):
@@ -47,7 +53,7 @@ def main(dirs):
         kept = j["nonzero_params"]
         print(f"| `{os.path.basename(j['float_onnx'])}` | {j['method']} "
               f"| {'yes' if name.endswith('-kd') else 'no'} | {j['architecture']} "
-              f"| {j['params']:,} ({kept:,}) | {DENSE_PARAMS / kept:.1f}x "
+              f"| {j['params']:,} ({kept:,}) | {dense_params(name) / kept:.1f}x "
               f"| {j['float_onnx_bytes']:,} / {j['int8_onnx_bytes']:,} "
               f"| {pct(j['test_accuracy'])} % [{pct(lo)}, {pct(hi)}] "
               f"| {pct(j['int8_test_accuracy'])} % [{pct(qlo)}, {pct(qhi)}] "

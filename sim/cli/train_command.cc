@@ -100,6 +100,49 @@ std::string archText(const train::Arch& a) {
   return fmt::format("conv {}-{}, dense {}-{}-10", a.c1, a.c2, a.f1, a.f2);
 }
 
+// The per-network steps of finish(): LeNet-5 and the node-list networks (DS-CNN, ResNet).
+std::string archText(const train::LeNet5& net) { return archText(net.arch); }
+std::string archText(const train::ConvNet& net) {
+  // e.g. "resnet 16-16-32-32": the widths of the hidden channel spaces (sim/train/convnet.h).
+  return net.describe();
+}
+long nonzeroParams(const train::LeNet5& net) { return net.nonzeroParams(); }
+long nonzeroParams(const train::ConvNet& net) {
+  long n = 0;
+  for (std::size_t i = 0; i < net.W.size(); ++i) {
+    n += static_cast<long>((net.W[i].array() != 0.0f).count());
+    n += static_cast<long>((net.b[i].array() != 0.0f).count());
+  }
+  return n;
+}
+void writeFloat(const train::LeNet5& net, const std::string& out, const train::OnnxMetadata& m) {
+  train::writeFloatOnnx(net, out, m);
+}
+void writeFloat(const train::ConvNet& net, const std::string& out, const train::OnnxMetadata& m) {
+  train::writeConvNetOnnx(net, out, m);
+}
+// Calibrates and quantizes NET, returns the int8 test accuracy; writes the QDQ model with
+// META plus that accuracy (made by META_FOR) to PATH.
+template <class MetaFn>
+double writeInt8(const train::LeNet5& net, const data::MnistSplit& split, const std::string& path,
+                 MetaFn metaFor) {
+  const auto calib = train::calibrationSet(split.train);
+  const auto act = train::calibrate(net, calib);
+  const auto q = train::quantize(net, act);
+  const auto deq = q.dequantized();
+  const double acc = train::accuracy(deq, split.test, &q.act);
+  train::writeQdqOnnx(q, path, metaFor(acc));
+  return acc;
+}
+template <class MetaFn>
+double writeInt8(const train::ConvNet& net, const data::MnistSplit& split, const std::string& path,
+                 MetaFn metaFor) {
+  const auto q = train::quantizeConvNet(net, train::calibrationSet(split.train));
+  const double acc = train::accuracy(q.dequantized, split.test, &q.act);
+  train::writeConvNetQdqOnnx(net, q, path, metaFor(acc));
+  return acc;
+}
+
 std::string int8Path(const CommonArgs& a) {
   if (!a.int8Out.empty()) return a.int8Out;
   std::filesystem::path p(a.out);
@@ -107,7 +150,8 @@ std::string int8Path(const CommonArgs& a) {
 }
 
 // Quantizes, exports both files, and prints the summary.
-void finish(const train::LeNet5& net, const CommonArgs& a, const data::MnistSplit& split,
+template <class Net>
+void finish(const Net& net, const CommonArgs& a, const data::MnistSplit& split,
             const std::string& method, const std::string& command, double seconds) {
   if (net.paramCount() == 0) throw std::runtime_error("empty network");
   const double acc = train::accuracy(net, split.test);
@@ -118,10 +162,10 @@ void finish(const train::LeNet5& net, const CommonArgs& a, const data::MnistSpli
         core::wilsonInterval(std::lround(fraction * static_cast<double>(testCount)), testCount);
     return std::array<double, 2>{ci.low, ci.high};
   };
-  const long nonzero = net.nonzeroParams();
+  const long nonzero = nonzeroParams(net);
   train::OnnxMetadata meta{
       {"edgejoule.method", method},
-      {"edgejoule.architecture", archText(net.arch)},
+      {"edgejoule.architecture", archText(net)},
       {"edgejoule.params", std::to_string(net.paramCount())},
       {"edgejoule.nonzero_params", std::to_string(nonzero)},
       {"edgejoule.dataset",
@@ -142,11 +186,11 @@ void finish(const train::LeNet5& net, const CommonArgs& a, const data::MnistSpli
   floatMeta["edgejoule.test_accuracy"] = fmt::format("{:.4f}", acc);
   floatMeta["edgejoule.test_accuracy_ci95"] =
       fmt::format("{:.4f} {:.4f} (Wilson, {} digits)", ci95(acc)[0], ci95(acc)[1], testCount);
-  train::writeFloatOnnx(net, a.out, floatMeta);
+  writeFloat(net, a.out, floatMeta);
   const double accValidation = train::accuracy(net, split.validation);
 
   nlohmann::json j{{"method", method},
-                   {"architecture", archText(net.arch)},
+                   {"architecture", archText(net)},
                    {"params", net.paramCount()},
                    {"nonzero_params", nonzero},
                    {"test_accuracy", acc},
@@ -158,19 +202,16 @@ void finish(const train::LeNet5& net, const CommonArgs& a, const data::MnistSpli
                    {"float_onnx_bytes", std::filesystem::file_size(a.out)},
                    {"command", command}};
   if (!a.noInt8) {
-    const auto calib = train::calibrationSet(split.train);
-    const auto act = train::calibrate(net, calib);
-    const auto q = train::quantize(net, act);
-    const auto deq = q.dequantized();
-    const double accInt8 = train::accuracy(deq, split.test, &q.act);
-    auto qMeta = meta;
-    qMeta["edgejoule.format"] = "int8 QDQ (per-channel weights, per-tensor activations)";
-    qMeta["edgejoule.test_accuracy"] = fmt::format("{:.4f}", accInt8);
-    qMeta["edgejoule.test_accuracy_ci95"] = fmt::format(
-        "{:.4f} {:.4f} (Wilson, {} digits)", ci95(accInt8)[0], ci95(accInt8)[1], testCount);
-    qMeta["edgejoule.calibration"] = "1000 training digits (calibrationSet seed 7), min/max";
     const std::string path = int8Path(a);
-    train::writeQdqOnnx(q, path, qMeta);
+    const double accInt8 = writeInt8(net, split, path, [&](double accQ) {
+      auto qMeta = meta;
+      qMeta["edgejoule.format"] = "int8 QDQ (per-channel weights, per-tensor activations)";
+      qMeta["edgejoule.test_accuracy"] = fmt::format("{:.4f}", accQ);
+      qMeta["edgejoule.test_accuracy_ci95"] =
+          fmt::format("{:.4f} {:.4f} (Wilson, {} digits)", ci95(accQ)[0], ci95(accQ)[1], testCount);
+      qMeta["edgejoule.calibration"] = "1000 training digits (calibrationSet seed 7), min/max";
+      return qMeta;
+    });
     j["int8_test_accuracy"] = accInt8;
     j["int8_test_accuracy_ci95"] = ci95(accInt8);
     j["int8_onnx"] = path;
@@ -181,7 +222,7 @@ void finish(const train::LeNet5& net, const CommonArgs& a, const data::MnistSpli
     return;
   }
   std::cout << fmt::format("{}: {} parameters ({} nonzero), {}\n", method, net.paramCount(),
-                           nonzero, archText(net.arch));
+                           nonzero, archText(net));
   std::cout << fmt::format(
       "test accuracy on {} digits {:.2f} % [{:.2f}, {:.2f}] (float32){} (95 % Wilson intervals)\n",
       testCount, 100.0 * acc, 100.0 * ci95(acc)[0], 100.0 * ci95(acc)[1],
@@ -223,17 +264,30 @@ double since(std::chrono::steady_clock::time_point t0) {
 
 const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
   auto args = std::make_shared<CommonArgs>();
-  auto* cmd = app.add_subcommand("train", "Train dense LeNet-5 on the MNIST split, export ONNX");
+  auto* cmd = app.add_subcommand(
+      "train", "Train a dense LeNet-5, DS-CNN or ResNet on the MNIST split, export ONNX");
   addCommon(cmd, *args, "training epochs");
-  cmd->callback([args, &status] {
+  auto arch = std::make_shared<std::string>("lenet5");
+  cmd->add_option("--arch", *arch, "network: lenet5, ds-cnn or resnet (sim/train/README.md)")
+      ->check(CLI::IsMember({"lenet5", "ds-cnn", "resnet"}));
+  cmd->callback([args, arch, &status] {
     const auto split = data::loadMnistSplit();
     loadTeacher(*args);
     installSignals();
     const auto t0 = std::chrono::steady_clock::now();
-    auto net = train::LeNet5::init({}, args->seed);
-    train::train(net, split.train, trainOptions(*args, split.validation));
-    const std::string command = "edgejoule train --out " + args->out + commonFlags(*args);
-    finish(net, *args, split, "dense", command, since(t0));
+    std::string command = "edgejoule train --out " + args->out;
+    if (*arch != "lenet5") command += " --arch " + *arch;
+    command += commonFlags(*args);
+    if (*arch == "lenet5") {
+      auto net = train::LeNet5::init({}, args->seed);
+      train::train(net, split.train, trainOptions(*args, split.validation));
+      finish(net, *args, split, "dense", command, since(t0));
+    } else {
+      auto net = train::makeConvNet(*arch);
+      train::initConvNet(net, args->seed);
+      train::train(net, split.train, trainOptions(*args, split.validation));
+      finish(net, *args, split, "dense", command, since(t0));
+    }
     status = 0;
   });
 });
@@ -247,6 +301,7 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
     train::SMethodOptions s;
     train::MagnitudeOptions m;
     std::string gateMean = "plain";
+    std::string arch;
   };
   auto args = std::make_shared<PruneArgs>();
   auto* cmd = app.add_subcommand("prune", "Prune LeNet-5 to a parameter target, export ONNX");
@@ -270,6 +325,10 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
   cmd->add_option("--gate-mean", args->gateMean,
                   "S-method: mean of the gates, plain (the paper) or weighted by parameters")
       ->check(CLI::IsMember({"plain", "params"}));
+  cmd->add_option("--arch", args->arch,
+                  "network when there is no --from: lenet5 (default), ds-cnn or resnet (these two: "
+                  "--method s only; with --from, the file's)")
+      ->check(CLI::IsMember({"lenet5", "ds-cnn", "resnet"}));
   cmd->add_option("--rounds", args->m.rounds, "magnitude: prune-retrain rounds")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--retrain-epochs", args->m.retrainEpochs, "magnitude: epochs per round")
@@ -281,6 +340,41 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
     installSignals();
     const auto t0 = std::chrono::steady_clock::now();
     auto options = trainOptions(c, split.validation);
+    std::string family = args->arch.empty() ? "lenet5" : args->arch;
+    if (!args->from.empty() && std::filesystem::exists(args->from)) {
+      family = train::onnxFamily(args->from);
+      if (!args->arch.empty() && args->arch != family) {
+        throw UsageError(
+            fmt::format("--arch {}: --from {} holds a {} model", args->arch, args->from, family));
+      }
+    }
+    if (family != "lenet5") {
+      if (args->method != "s")
+        throw UsageError(
+            fmt::format("--method {}: only the S-method prunes a {}", args->method, family));
+      if (args->gateMean != "plain")
+        throw UsageError(
+            fmt::format("--gate-mean {}: a {} takes the plain mean only", args->gateMean, family));
+      train::ConvNet start;
+      if (!args->from.empty()) {
+        start = train::readConvNetOnnx(args->from);
+      } else {
+        start = train::makeConvNet(family);
+        train::initConvNet(start, c.seed);
+        train::train(start, split.train, options);
+      }
+      args->s.targetParams = args->target;
+      const train::ConvNet net = train::pruneSMethod(start, split.train, options, args->s);
+      std::string command =
+          fmt::format("edgejoule prune --method s --target-params {}{} --out {}", args->target,
+                      args->from.empty() ? " --arch " + family : " --from " + args->from, c.out);
+      command += commonFlags(c, args->from.empty());
+      command += fmt::format(" --finetune-epochs {} --prune-epochs {} --lambda-growth {}",
+                             args->s.finetuneEpochs, args->s.pruneEpochs, args->s.lambdaGrowth);
+      finish(net, c, split, "S-method", command, since(t0));
+      status = 0;
+      return;
+    }
     train::LeNet5 start;
     if (!args->from.empty()) {
       if (!std::filesystem::exists(args->from)) {

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -93,14 +94,16 @@ void addValueInfo(onnx::ValueInfoProto* v, const std::string& name,
   for (int64_t d : dims) tensor->mutable_shape()->add_dim()->set_dim_value(d);
 }
 
-onnx::ModelProto newModel(const std::string& graphName, const OnnxMetadata& metadata) {
+onnx::ModelProto newModel(const std::string& graphName, const OnnxMetadata& metadata,
+                          const std::string& what = "LeNet-5") {
   onnx::ModelProto model;
   model.set_ir_version(kIrVersion);
   model.set_producer_name("edgejoule");
   model.set_producer_version("0.1.0");
   model.set_domain("org.edgejoule");
   model.set_doc_string(
-      "LeNet-5 for 28x28 MNIST digits. Input 'input' float32 [1,1,28,28], pixel values scaled "
+      what +
+      " for 28x28 MNIST digits. Input 'input' float32 [1,1,28,28], pixel values scaled "
       "to [0,1] (0 = background); output 'logits' float32 [1,10] (argmax = digit).");
   auto* opset = model.add_opset_import();
   opset->set_domain("");
@@ -466,6 +469,203 @@ LeNet5 readOnnx(const std::filesystem::path& file, OnnxMetadata* metadata) {
   const onnx::ModelProto model = parseModel(file);
   try {
     LeNet5 net = readLeNet5(model);
+    if (metadata) {
+      for (const auto& p : model.metadata_props()) (*metadata)[p.key()] = p.value();
+    }
+    return net;
+  } catch (const OnnxError& e) {
+    throw OnnxError(fmt::format("{}: {}", file.string(), e.what()));
+  }
+}
+
+namespace {
+
+// The ONNX graph name of a ConvNet family ("ds-cnn" -> "ds_cnn").
+std::string graphName(const std::string& family) {
+  std::string g = family;
+  std::replace(g.begin(), g.end(), '-', '_');
+  return g;
+}
+
+// The ConvNet's graph. PARAM(i) adds node i's weight and bias (returning their names), ACT(p,
+// tensor) what quantization point p needs (returning the tensor to use).
+template <class ParamFn, class ActFn>
+void addConvNetLayers(onnx::GraphProto& g, const ConvNet& net, ParamFn param, ActFn act) {
+  std::vector<std::string> name(net.nodes.size() + 1);
+  name[0] = act(net.quantPoint[0], std::string("input"));
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    const Node& n = net.nodes[i];
+    const std::string& in = name[static_cast<std::size_t>(n.in)];
+    std::string out = n.name + ".out";
+    switch (n.op) {
+      case NodeOp::Conv:
+      case NodeOp::Depthwise: {
+        const auto [w, b] = param(i);
+        auto* conv = addNode(g, "Conv", n.name, {in, w, b}, out);
+        addInts(conv, "kernel_shape", {n.k, n.k});
+        addInts(conv, "strides", {n.stride, n.stride});
+        addInts(conv, "pads", {n.pad, n.pad, n.pad, n.pad});
+        if (n.op == NodeOp::Depthwise) addInt(conv, "group", net.W[i].rows());
+        break;
+      }
+      case NodeOp::Relu:
+        out = n.name;
+        addNode(g, "Relu", n.name, {in}, out);
+        break;
+      case NodeOp::Gate:  // identity: the network is compact
+        name[i + 1] = in;
+        continue;
+      case NodeOp::Add:
+        addNode(g, "Add", n.name, {in, name[static_cast<std::size_t>(n.in2)]}, out);
+        break;
+      case NodeOp::Gap:
+        addNode(g, "GlobalAveragePool", n.name, {in}, out);
+        break;
+      case NodeOp::Fc: {
+        const auto [w, b] = param(i);
+        addInt(addNode(g, "Flatten", n.name + ".flatten", {in}, n.name + ".flat"), "axis", 1);
+        addInt(addNode(g, "Gemm", n.name, {n.name + ".flat", w, b}, out), "transB", 1);
+        break;
+      }
+    }
+    name[i + 1] = n.quant ? act(net.quantPoint[i + 1], out) : out;
+  }
+  addNode(g, "Identity", "output", {name.back()}, "logits");
+}
+
+std::vector<int64_t> convNetWeightDims(const ConvNet& net, std::size_t i) {
+  const Node& n = net.nodes[i];
+  const Mat& w = net.W[i];
+  if (n.op == NodeOp::Fc) return {w.rows(), w.cols()};
+  if (n.op == NodeOp::Depthwise) return {w.rows(), 1, n.k, n.k};
+  return {w.rows(), w.cols() / (n.k * n.k), n.k, n.k};
+}
+
+void checkCompact(const ConvNet& net, const std::filesystem::path& out) {
+  if (net.gated())
+    throw OnnxError(fmt::format("{}: the network still has gates; compact it first", out.string()));
+}
+
+}  // namespace
+
+void writeConvNetOnnx(const ConvNet& net, const std::filesystem::path& out,
+                      const OnnxMetadata& metadata) {
+  checkCompact(net, out);
+  auto model = newModel(graphName(net.family), metadata, net.family);
+  auto& g = *model.mutable_graph();
+  addConvNetLayers(
+      g, net,
+      [&](std::size_t i) {
+        const std::string n = net.nodes[i].name;
+        addRowMajor(g, n + ".weight", convNetWeightDims(net, i), net.W[i]);
+        addFloat(g, n + ".bias", {net.b[i].size()}, net.b[i].data(),
+                 static_cast<std::size_t>(net.b[i].size()));
+        return std::pair<std::string, std::string>(n + ".weight", n + ".bias");
+      },
+      [](int, const std::string& t) { return t; });
+  writeAtomically(model, out);
+}
+
+void writeConvNetQdqOnnx(const ConvNet& net, const ConvNetInt8& q, const std::filesystem::path& out,
+                         const OnnxMetadata& metadata) {
+  checkCompact(net, out);
+  auto model = newModel(graphName(net.family) + "_qdq", metadata, net.family);
+  auto& g = *model.mutable_graph();
+  addConvNetLayers(
+      g, net,
+      [&](std::size_t i) {
+        const std::string n = net.nodes[i].name;
+        const Eigen::Matrix<int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w =
+            q.weight[i];
+        const auto rows = static_cast<std::size_t>(w.rows());
+        addTensor(g, n + ".weight_quantized", onnx::TensorProto::INT8, convNetWeightDims(net, i),
+                  w.data(), static_cast<std::size_t>(w.size()));
+        addFloat(g, n + ".weight_scale", {w.rows()}, q.weightScale[i].data(), rows);
+        const std::vector<int8_t> zeros(rows, 0);
+        addTensor(g, n + ".weight_zero_point", onnx::TensorProto::INT8, {w.rows()}, zeros.data(),
+                  rows);
+        addInt(addNode(g, "DequantizeLinear", n + ".weight_dq",
+                       {n + ".weight_quantized", n + ".weight_scale", n + ".weight_zero_point"},
+                       n + ".weight"),
+               "axis", 0);
+        const std::vector<int32_t> bias(q.bias[i].data(), q.bias[i].data() + q.bias[i].size());
+        addTensor(g, n + ".bias_quantized", onnx::TensorProto::INT32, {w.rows()}, bias.data(),
+                  rows);
+        addFloat(g, n + ".bias_scale", {w.rows()}, q.biasScale[i].data(), rows);
+        addInt(addNode(g, "DequantizeLinear", n + ".bias_dq",
+                       {n + ".bias_quantized", n + ".bias_scale"}, n + ".bias"),
+               "axis", 0);
+        return std::pair<std::string, std::string>(n + ".weight", n + ".bias");
+      },
+      [&](int p, const std::string& t) {
+        const std::string n = fmt::format("{}.act{}", t, p);
+        const float scale = q.act[static_cast<std::size_t>(p)].scale;
+        const auto zp = static_cast<int8_t>(q.act[static_cast<std::size_t>(p)].zeroPoint);
+        addFloat(g, n + "_scale", {}, &scale, 1);
+        addTensor(g, n + "_zero_point", onnx::TensorProto::INT8, {}, &zp, 1);
+        addNode(g, "QuantizeLinear", n + ".quantize", {t, n + "_scale", n + "_zero_point"},
+                n + ".q");
+        addNode(g, "DequantizeLinear", n + ".dequantize",
+                {n + ".q", n + "_scale", n + "_zero_point"}, n + ".dq");
+        return n + ".dq";
+      });
+  writeAtomically(model, out);
+}
+
+std::string onnxFamily(const std::filesystem::path& file) {
+  const onnx::ModelProto model = parseModel(file);
+  std::string g = model.graph().name();
+  if (g.size() > 4 && g.compare(g.size() - 4, 4, "_qdq") == 0) g.resize(g.size() - 4);
+  std::replace(g.begin(), g.end(), '_', '-');
+  return g;
+}
+
+ConvNet readConvNetOnnx(const std::filesystem::path& file, OnnxMetadata* metadata) {
+  const onnx::ModelProto model = parseModel(file);
+  try {
+    std::string family = model.graph().name();
+    if (family.size() > 4 && family.compare(family.size() - 4, 4, "_qdq") == 0)
+      family.resize(family.size() - 4);
+    std::replace(family.begin(), family.end(), '_', '-');
+    if (family != "ds-cnn" && family != "resnet")
+      throw OnnxError(
+          fmt::format("graph '{}' is not a ds-cnn or resnet model", model.graph().name()));
+    ConvNet net = makeConvNet(family);
+    const Constants constants(model.graph());
+    std::map<std::string, const onnx::NodeProto*> byName;
+    for (const auto& n : model.graph().node()) byName[n.name()] = &n;
+    for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+      const Node& n = net.nodes[i];
+      if (n.op != NodeOp::Conv && n.op != NodeOp::Depthwise && n.op != NodeOp::Fc) continue;
+      const auto it = byName.find(n.name);
+      if (it == byName.end() || it->second->input_size() < 3)
+        throw OnnxError(fmt::format("no layer '{}' with weight and bias", n.name));
+      const onnx::NodeProto& node = *it->second;
+      std::vector<int64_t> dims, biasDims;
+      std::vector<float> w, b;
+      try {
+        w = constants.get(node.input(1), dims);
+        b = constants.get(node.input(2), biasDims);
+      } catch (const OnnxError& e) {
+        throw OnnxError(fmt::format("{}: {}", nodeWhat(node), e.what()));
+      }
+      const int cin = net.width[static_cast<std::size_t>(net.inputSpace(static_cast<int>(i)))];
+      if (dims.empty() || dims[0] < 1 || dims[0] > 4096)
+        throw OnnxError(nodeWhat(node) + ": weights not of shape [outputs, ...]");
+      if (n.op != NodeOp::Depthwise) net.width[static_cast<std::size_t>(n.space)] = int(dims[0]);
+      const std::vector<int64_t> want = n.op == NodeOp::Fc ? std::vector<int64_t>{dims[0], cin}
+                                        : n.op == NodeOp::Depthwise
+                                            ? std::vector<int64_t>{cin, 1, n.k, n.k}
+                                            : std::vector<int64_t>{dims[0], cin, n.k, n.k};
+      if (dims != want || b.size() != static_cast<std::size_t>(want[0]))
+        throw OnnxError(fmt::format("{}: weights [{}] and {} biases do not chain (want [{}])",
+                                    nodeWhat(node), fmt::join(dims, ","), b.size(),
+                                    fmt::join(want, ",")));
+      const auto rows = static_cast<Eigen::Index>(want[0]);
+      net.W[i] =
+          Eigen::Map<const RowMat>(w.data(), rows, static_cast<Eigen::Index>(w.size()) / rows);
+      net.b[i] = Eigen::Map<const Vec>(b.data(), static_cast<Eigen::Index>(b.size()));
+    }
     if (metadata) {
       for (const auto& p : model.metadata_props()) (*metadata)[p.key()] = p.value();
     }

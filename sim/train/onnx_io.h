@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/train/convnet.h"
 #include "sim/train/lenet5.h"
 #include "sim/train/quantize.h"
 
@@ -35,5 +36,21 @@ void writeQdqOnnx(const Int8Model& model, const std::filesystem::path& out,
 
 // Reads a model written by either function; QDQ weights come back dequantized. Throws OnnxError.
 LeNet5 readOnnx(const std::filesystem::path& file, OnnxMetadata* metadata = nullptr);
+
+// The DS-CNN and the ResNet (convnet.h, compact: no gates). Graph "ds_cnn" or "resnet": Conv
+// (depthwise: group = C), Relu, Add, GlobalAveragePool, Flatten, Gemm(transB=1), Identity;
+// initializers NODE.weight / NODE.bias. The QDQ form ("..._qdq") puts a QuantizeLinear ->
+// DequantizeLinear pair on every quantization point (the input, each Relu, each residual
+// branch's last conv and shortcut before the Add, the pooled vector, the logits) and feeds the
+// convs int8 weights and int32 biases through DequantizeLinear, as writeQdqOnnx does.
+void writeConvNetOnnx(const ConvNet& net, const std::filesystem::path& out,
+                      const OnnxMetadata& metadata = {});
+void writeConvNetQdqOnnx(const ConvNet& net, const ConvNetInt8& q, const std::filesystem::path& out,
+                         const OnnxMetadata& metadata = {});
+// Reads either form back (QDQ weights dequantized); the widths come from the weights' shapes.
+ConvNet readConvNetOnnx(const std::filesystem::path& file, OnnxMetadata* metadata = nullptr);
+// The family of a model file written here, from its graph name: "lenet5", "ds-cnn" or
+// "resnet" (a "_qdq" suffix dropped). Throws OnnxError.
+std::string onnxFamily(const std::filesystem::path& file);
 
 }  // namespace ej::train

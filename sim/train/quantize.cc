@@ -6,9 +6,7 @@
 #include <numeric>
 
 namespace ej::train {
-namespace {
-
-ActQuant fromRange(float lo, float hi) {
+ActQuant actQuantFromRange(float lo, float hi) {
   lo = std::min(lo, 0.0f);
   hi = std::max(hi, 0.0f);
   if (hi - lo <= 0.0f) hi = lo + 1.0f;
@@ -18,8 +16,6 @@ ActQuant fromRange(float lo, float hi) {
       static_cast<int>(std::clamp(std::nearbyint(-128.0f - lo / q.scale), -128.0f, 127.0f));
   return q;
 }
-
-}  // namespace
 
 ActQuantSet calibrate(const LeNet5& net, const data::MnistSet& calib) {
   std::array<float, kQuantPoints> lo{}, hi{};
@@ -40,7 +36,7 @@ ActQuantSet calibrate(const LeNet5& net, const data::MnistSet& calib) {
     }
   }
   ActQuantSet act;
-  for (std::size_t p = 0; p < kQuantPoints; ++p) act[p] = fromRange(lo[p], hi[p]);
+  for (std::size_t p = 0; p < kQuantPoints; ++p) act[p] = actQuantFromRange(lo[p], hi[p]);
   return act;
 }
 

@@ -31,6 +31,10 @@ struct Int8Model {
   LeNet5 dequantized() const;
 };
 
+// The int8 parameters of the range [LO, HI] widened to include 0: scale = (hi - lo) / 255,
+// zeroPoint = round(-128 - lo / scale).
+ActQuant actQuantFromRange(float lo, float hi);
+
 // Per-tensor ranges [min, max] (widened to include 0) of each quantization point over CALIB,
 // mapped to int8: scale = (max - min) / 255, zeroPoint = round(-128 - min / scale).
 ActQuantSet calibrate(const LeNet5& net, const data::MnistSet& calib);

@@ -369,4 +369,226 @@ LeNet5 pruneMagnitude(const LeNet5& start, const data::MnistSet& trainSet,
   return net;
 }
 
+// --- The DS-CNN and the ResNet (convnet.h): the same loops on a node list.
+namespace {
+
+struct NetAdam {
+  std::vector<Mat> mW, vW;
+  std::vector<Vec> mb, vb, mS;
+  double vS = 0.0;
+  long t = 0;
+
+  explicit NetAdam(const ConvNet& net) {
+    mW.resize(net.W.size());
+    vW.resize(net.W.size());
+    mb.resize(net.b.size());
+    vb.resize(net.b.size());
+    for (std::size_t i = 0; i < net.W.size(); ++i) {
+      mW[i] = vW[i] = Mat::Zero(net.W[i].rows(), net.W[i].cols());
+      mb[i] = vb[i] = Vec::Zero(net.b[i].size());
+    }
+    mS.resize(net.score.size());
+    for (std::size_t s = 0; s < net.score.size(); ++s) mS[s] = Vec::Zero(net.score[s].size());
+  }
+};
+
+// One pass over SET (see runEpoch above; the same order, shifts, loss and score update). The
+// gate mean is the plain mean over every gated channel.
+double runNetEpoch(ConvNet& net, NetAdam& adam, const data::MnistSet& set, const TrainOptions& opt,
+                   float lr, uint64_t epochSeed, Gating* gating) {
+  std::vector<int> order(set.size());
+  std::iota(order.begin(), order.end(), 0);
+  data::SplitMix64 rng(epochSeed);
+  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+
+  NetCache cache;
+  Cache teacherCache;
+  NetGrads grads;
+  Mat x, dLogits;
+  std::vector<std::array<int, 2>> shifts;
+  std::vector<uint8_t> labels;
+  double lossSum = 0.0;
+  std::size_t seen = 0;
+  const auto span = static_cast<uint64_t>(2 * opt.maxShift + 1);
+  for (std::size_t begin = 0; begin < order.size(); begin += static_cast<std::size_t>(opt.batch)) {
+    if (g_stop.load()) throw Interrupted("interrupted: no model written");
+    const std::size_t count =
+        std::min<std::size_t>(static_cast<std::size_t>(opt.batch), order.size() - begin);
+    shifts.resize(count);
+    labels.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      shifts[i] = {static_cast<int>(rng.below(span)) - opt.maxShift,
+                   static_cast<int>(rng.below(span)) - opt.maxShift};
+      labels[i] = set.labels[static_cast<std::size_t>(order[begin + i])];
+    }
+    loadBatch(set, order, begin, count, x, opt.maxShift > 0 ? &shifts : nullptr);
+    forward(net, x, cache, nullptr);
+    float task = 0.0f;
+    if (opt.teacher) {
+      forward(*opt.teacher, x, teacherCache, nullptr);
+      task = distillationLoss(logits(cache), teacherCache.logits, labels, opt.temperature,
+                              opt.alpha, dLogits);
+    } else {
+      task = softmaxCrossEntropy(logits(cache), labels, dLogits);
+    }
+    lossSum += static_cast<double>(task) * static_cast<double>(count);
+    seen += count;
+    double gateMean = 0.0;
+    double gateCount = 0.0;
+    if (gating) {
+      for (std::size_t s = 0; s < net.score.size(); ++s) {
+        if (net.score[s].size() == 0) continue;
+        gateMean += static_cast<double>(cache.gates[s].sum());
+        gateCount += static_cast<double>(net.score[s].size());
+      }
+      gateMean /= gateCount;
+    }
+    backward(net, cache, dLogits, grads);
+    ++adam.t;
+    for (std::size_t i = 0; i < net.W.size(); ++i) {
+      if (net.W[i].size() == 0) continue;
+      adamStep(net.W[i], grads.W[i], adam.mW[i], adam.vW[i], lr, adam.t);
+      adamStep(net.b[i], grads.b[i], adam.mb[i], adam.vb[i], lr, adam.t);
+    }
+    if (gating) {
+      // As in runEpoch: dL/dg_i = dL_task/dg_i + lambda L_task / (N (1 + m)), the straight-
+      // through step, and Adam with one second moment shared by all scores.
+      const double direct = gating->lambda * task / (gateCount * (1.0 + gateMean));
+      std::vector<Vec> dS(net.score.size());
+      double squares = 0.0;
+      for (std::size_t s = 0; s < net.score.size(); ++s) {
+        const Vec& sc = net.score[s];
+        dS[s].resize(sc.size());
+        for (Eigen::Index i = 0; i < sc.size(); ++i) {
+          dS[s][i] = (grads.gate[s][i] + static_cast<float>(direct)) * gateScoreGradient(sc[i]);
+        }
+        squares += static_cast<double>(dS[s].squaredNorm());
+      }
+      adam.vS = kBeta2 * adam.vS + (1.0 - kBeta2) * squares / gateCount;
+      const double c1 = 1.0 - std::pow(kBeta1, static_cast<double>(adam.t));
+      const double c2 = 1.0 - std::pow(kBeta2, static_cast<double>(adam.t));
+      const float denom = static_cast<float>(std::sqrt(adam.vS / c2) + kEpsilon);
+      for (std::size_t s = 0; s < net.score.size(); ++s) {
+        if (net.score[s].size() == 0) continue;
+        adam.mS[s] = kBeta1 * adam.mS[s] + (1.0f - kBeta1) * dS[s];
+        net.score[s] -= (gating->scoreLearningRate / static_cast<float>(c1) / denom) * adam.mS[s];
+      }
+      if (net.paramCount(net.openWidths()) <= gating->targetParams) {
+        gating->reached = true;
+        break;
+      }
+    }
+  }
+  return seen ? lossSum / static_cast<double>(seen) : 0.0;
+}
+
+void reportNet(const TrainOptions& opt, const ConvNet& net, EpochLog log,
+               std::chrono::steady_clock::time_point start) {
+  if (!opt.log) return;
+  log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log.monitorAccuracy = opt.monitor ? accuracy(net, *opt.monitor) : 0.0;
+  if (log.params == 0) log.params = net.paramCount();
+  opt.log(log);
+}
+
+void trainNetPhase(ConvNet& net, const data::MnistSet& set, const TrainOptions& opt, int epochs,
+                   float lr0, const std::string& phase, uint64_t phaseId) {
+  NetAdam adam(net);
+  for (int e = 0; e < epochs; ++e) {
+    const auto start = std::chrono::steady_clock::now();
+    const float lr = cosineRate(lr0, opt.finalLearningRate, e, epochs);
+    const double loss =
+        runNetEpoch(net, adam, set, opt, lr, phaseSeed(opt.seed, phaseId, e), nullptr);
+    EpochLog log;
+    log.phase = phase;
+    log.epoch = e + 1;
+    log.epochs = epochs;
+    log.loss = loss;
+    reportNet(opt, net, log, start);
+  }
+}
+
+// Reopens closed gates, best score first, while the open widths still fit TARGET.
+void fillNetToTarget(ConvNet& net, long target) {
+  struct Candidate {
+    float score;
+    std::size_t space;
+    Eigen::Index index;
+  };
+  std::vector<Candidate> closed;
+  for (std::size_t s = 0; s < net.score.size(); ++s) {
+    if (net.score[s].size() == 0) continue;
+    const Vec g = net.gates(static_cast<int>(s));
+    for (Eigen::Index i = 0; i < g.size(); ++i) {
+      if (g[i] < 0.5f) closed.push_back({net.score[s][i], s, i});
+    }
+  }
+  std::stable_sort(closed.begin(), closed.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  for (const Candidate& c : closed) {
+    float& s = net.score[c.space][c.index];
+    const float old = s;
+    s = 1e-3f;
+    if (net.paramCount(net.openWidths()) > target) s = old;
+  }
+}
+
+}  // namespace
+
+void train(ConvNet& net, const data::MnistSet& trainSet, const TrainOptions& options) {
+  trainNetPhase(net, trainSet, options, options.epochs, options.learningRate, "train", 1);
+}
+
+ConvNet pruneSMethod(const ConvNet& start, const data::MnistSet& trainSet,
+                     const TrainOptions& options, const SMethodOptions& so) {
+  ConvNet net = start;
+  std::vector<int> ones = net.width;
+  for (std::size_t s = 2; s < ones.size(); ++s) ones[s] = 1;
+  const long minimum = net.paramCount(ones);
+  if (so.targetParams < minimum) {
+    throw TargetNotReached(
+        fmt::format("target {} parameters is below the smallest {} with one channel per layer ({})",
+                    so.targetParams, net.family, minimum));
+  }
+  data::SplitMix64 rng(options.seed ^ 0x5C0E5ULL);
+  for (std::size_t s = 2; s < net.width.size(); ++s) {
+    net.score[s].resize(net.width[s]);
+    for (auto& v : net.score[s]) v = so.scoreInit * static_cast<float>(0.5 + rng.uniform());
+  }
+  Gating gating;
+  gating.lambda = so.lambda;
+  gating.scoreLearningRate = so.scoreLearningRate;
+  gating.targetParams = so.targetParams;
+  gating.reached = net.paramCount() <= so.targetParams;
+  NetAdam adam(net);
+  const float lr = options.learningRate * 0.5f;
+  for (int e = 0; e < so.pruneEpochs && !gating.reached; ++e) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const double loss =
+        runNetEpoch(net, adam, trainSet, options, lr, phaseSeed(options.seed, 2, e), &gating);
+    EpochLog log;
+    log.phase = "prune";
+    log.epoch = e + 1;
+    log.epochs = so.pruneEpochs;
+    log.loss = loss;
+    log.lambda = gating.lambda;
+    log.params = net.paramCount(net.openWidths());
+    reportNet(options, net, log, t0);
+    gating.lambda *= so.lambdaGrowth;
+  }
+  if (!gating.reached) {
+    throw TargetNotReached(fmt::format(
+        "S-method: after {} pruning epochs (lambda up to {:.3g}) the open channels leave {} "
+        "parameters ({}) at {:.2f} % validation accuracy, above the target {}; raise "
+        "--prune-epochs or --lambda-growth",
+        so.pruneEpochs, gating.lambda / so.lambdaGrowth, net.paramCount(net.openWidths()),
+        net.compact().describe(), options.monitor ? 100.0 * accuracy(net, *options.monitor) : 0.0,
+        so.targetParams));
+  }
+  if (so.fillToTarget) fillNetToTarget(net, so.targetParams);
+  ConvNet compact = net.compact();
+  trainNetPhase(compact, trainSet, options, so.finetuneEpochs, options.learningRate, "finetune", 3);
+  return compact;
+}
+
 }  // namespace ej::train

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sim/data/mnist.h"
+#include "sim/train/convnet.h"
 #include "sim/train/lenet5.h"
 
 namespace ej::train {
@@ -91,5 +92,13 @@ LeNet5 pruneSMethod(const LeNet5& start, const data::MnistSet& trainSet,
 // nonzero parameters (unless training itself drives some to exactly zero).
 LeNet5 pruneMagnitude(const LeNet5& start, const data::MnistSet& trainSet,
                       const TrainOptions& options, const MagnitudeOptions& mOptions);
+
+// The same for the DS-CNN and the ResNet (convnet.h): plain training, and the S-method with one
+// gate per channel of every hidden channel space (the plain gate mean), the pruning phase
+// stopping at the first step whose open widths fit targetParams, then the compact network
+// fine-tuned. OPTIONS.teacher (a LeNet-5) distils as for LeNet-5. weightByParams is not used.
+void train(ConvNet& net, const data::MnistSet& trainSet, const TrainOptions& options);
+ConvNet pruneSMethod(const ConvNet& start, const data::MnistSet& trainSet,
+                     const TrainOptions& options, const SMethodOptions& sOptions);
 
 }  // namespace ej::train
