@@ -44,13 +44,14 @@ void BatteryModule::setNetCurrent(Current net) {
   schedule();
 }
 
-void BatteryModule::setCellTemperature(Temperature t) {
-  if (!m_model->followsTemperature()) return;
+bool BatteryModule::setCellTemperature(Temperature t) {
+  if (!m_model->followsTemperature()) return false;
   settle();
-  if (!m_model->setCellTemperature(t)) return;
+  if (!m_model->setCellTemperature(t)) return false;
   m_minRemaining = std::min(m_minRemaining, m_model->remaining());
   checkRecharged();  // warmer: the charge given back may reach the restart state of charge
   schedule();
+  return true;
 }
 
 void BatteryModule::schedule() {

@@ -33,7 +33,7 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // A battery that follows the temperature (`temperature: weather`) settles, takes the
   // capacity at T, and re-schedules its empty, brown-out and restart instants: a change of
   // temperature is an event like a change of current.
-  void setCellTemperature(Temperature t) override;
+  bool setCellTemperature(Temperature t) override;
   bool chargeAllowedAt(Temperature t) const override { return m_model->chargeAllowedAt(t); }
 
   // The node browns out when the terminal voltage under the present current falls below
