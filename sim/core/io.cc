@@ -13,6 +13,8 @@
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
 #include "sim/core/calendar.h"
 #include "sim/core/config.h"
@@ -102,8 +104,49 @@ void CheckedFile::flush() {
   m_buffer.clear();
 }
 
+namespace {
+// The files of a result folder being written by this thread (writeFolderAtomically): their
+// fsyncs wait until the folder is filled, so that one journal commit carries them all.
+struct SyncBatch {
+  std::vector<std::pair<int, fs::path>> files;  // written, writeback started, still open
+  SyncBatch() = default;
+  SyncBatch(const SyncBatch&) = delete;
+  SyncBatch& operator=(const SyncBatch&) = delete;
+  ~SyncBatch() {
+    for (const auto& f : files) ::close(f.first);
+  }
+  // Fsyncs and closes every file, in the order written; the first failure throws.
+  void syncAll() {
+    auto pending = std::move(files);
+    files.clear();
+    std::size_t j = 0;
+    try {
+      for (; j < pending.size(); ++j) {
+        if (::fsync(pending[j].first) != 0) fail(pending[j].second, "cannot sync", errno);
+        const int fd = pending[j].first;
+        pending[j].first = -1;
+        if (::close(fd) != 0) fail(pending[j].second, "cannot close", errno);
+      }
+    } catch (...) {
+      for (; j < pending.size(); ++j) {
+        if (pending[j].first >= 0) ::close(pending[j].first);
+      }
+      throw;
+    }
+  }
+};
+thread_local SyncBatch* t_syncBatch = nullptr;
+}  // namespace
+
 void CheckedFile::close() {
   flush();
+  if (t_syncBatch) {
+    // Start the writeback now (all of the folder's files at once); fsynced by the batch.
+    ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    t_syncBatch->files.emplace_back(m_fd, m_file);
+    m_fd = -1;
+    return;
+  }
   if (::fsync(m_fd) != 0) fail(m_file, "cannot sync", errno);
   const int fd = m_fd;
   m_fd = -1;
@@ -210,8 +253,23 @@ void writeFolderAtomically(const fs::path& dir, const FolderMarker& marker,
   fs::remove_all(temp, ec);
   if (::mkdir(temp.c_str(), 0755) != 0) fail(temp, "cannot create", errno);
   try {
-    fill(temp);
-    writeMarker(temp, marker);
+    {
+      // Every file fsynced before the folder and the rename, as one batch: the writeback of
+      // all of them started as each is closed, then one fsync each (the first commit of the
+      // filesystem's journal carries the others' metadata), instead of a file's data
+      // written and committed before the next file is begun.
+      SyncBatch batch;
+      t_syncBatch = &batch;
+      try {
+        fill(temp);
+        writeMarker(temp, marker);
+      } catch (...) {
+        t_syncBatch = nullptr;
+        throw;
+      }
+      t_syncBatch = nullptr;
+      batch.syncAll();
+    }
     syncFolder(temp);
     if (fs::exists(fs::symlink_status(target, ec))) {
       // Swap the new folder in whole, then drop the old one: TARGET never goes missing.

@@ -3,6 +3,7 @@
 #include "sim/device/mcu.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "sim/core/sim_time.h"
 
@@ -15,6 +16,7 @@ Mcu::Mcu(sc_core::sc_module_name name, McuParams params, std::vector<JobParams> 
       m_params(std::move(params)),
       m_jobs(std::move(jobs)),
       m_counters(m_jobs.size()),
+      m_missedNow(m_jobs.size()),
       m_queued(m_jobs.size(), false) {
   SC_THREAD(worker);
   for (std::size_t j = 0; j < m_jobs.size(); ++j) {
@@ -68,6 +70,9 @@ void Mcu::request(std::size_t job) {
   ++m_counters[job].triggers;
   if (!power->loadsPowered()) {
     ++m_counters[job].missed;  // the node is browned out: the work is missed
+    auto& m = m_missedNow[job];
+    if (m.at != sc_core::sc_time_stamp()) m = {sc_core::sc_time_stamp(), 0};
+    ++m.count;
     return;
   }
   if (m_queued[job]) {
@@ -75,7 +80,13 @@ void Mcu::request(std::size_t job) {
     return;
   }
   m_queued[job] = true;
-  m_queue.push_back(job);
+  // Requests at one instant (a heartbeat and a sampling job both due at 06:00) are served in
+  // the jobs' order, so that SystemC's order among the requesting processes decides
+  // nothing: the second job's radio exchange would otherwise move by the first's length.
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  auto at = m_queue.end();
+  while (at != m_queue.begin() && std::prev(at)->at == now && std::prev(at)->job > job) --at;
+  m_queue.insert(at, Request{job, now});
   m_requested.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -89,7 +100,14 @@ void Mcu::worker() {
     }
     do {
       while (!m_queue.empty()) {
-        const std::size_t job = m_queue.front();
+        // A job asked for at this very instant: first let the other requests of the instant
+        // arrive (see kSameInstantDeltas), so that the jobs' order, not the kernel's, decides.
+        if (m_queue.front().at == sc_core::sc_time_stamp() &&
+            m_gathered != sc_core::sc_time_stamp()) {
+          m_gathered = sc_core::sc_time_stamp();
+          for (int d = 0; d < core::kSameInstantDeltas; ++d) wait(sc_core::SC_ZERO_TIME);
+        }
+        const std::size_t job = m_queue.front().job;
         m_queue.pop_front();
         m_queued[job] = false;
         ++m_counters[job].runs;

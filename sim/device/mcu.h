@@ -32,6 +32,11 @@ class Mcu : public sc_core::sc_module {
   };
   const std::vector<JobParams>& jobs() const { return m_jobs; }
   const JobCounters& counters(std::size_t job) const { return m_counters.at(job); }
+  // The job's missed runs before the present instant (those missed at it left out).
+  std::uint64_t missedBeforeNow(std::size_t job) const {
+    const auto& m = m_missedNow.at(job);
+    return m_counters.at(job).missed - (m.at == sc_core::sc_time_stamp() ? m.count : 0);
+  }
   const McuParams& params() const { return m_params; }
   // Binds the radio that `send` steps name NAME.
   void bindRadio(const std::string& name, radio::MessageSinkIf& radio);
@@ -46,8 +51,21 @@ class Mcu : public sc_core::sc_module {
   std::vector<JobParams> m_jobs;
   std::vector<std::string> m_radioNames;  // in binding order of `radios`
   std::vector<JobCounters> m_counters;
+  struct MissedAt {
+    sc_core::sc_time at = sc_core::sc_max_time();
+    std::uint64_t count = 0;  // missed at AT
+  };
+  std::vector<MissedAt> m_missedNow;  // per job: the latest instant it was missed at
   std::vector<bool> m_queued;
-  std::deque<std::size_t> m_queue;
+  // Jobs waiting to run, with the instant each was asked for: in that order, and at one
+  // instant in the jobs' order (not in the order SystemC ran the requesting processes).
+  struct Request {
+    std::size_t job;
+    sc_core::sc_time at;
+  };
+  std::deque<Request> m_queue;
+  // The instant at which the worker last waited for same-instant requests to arrive.
+  sc_core::sc_time m_gathered = sc_core::sc_max_time();
   sc_core::sc_event m_requested{"requested"};
   power::ComponentId m_id = 0;
 };

@@ -44,9 +44,11 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
     bus.cover("radio", "mcu");
   }
   mcu.power(bus);
-  recorder.countMissed([this] {
+  recorder.countMissed([this](bool beforeNow) {
     std::vector<std::uint64_t> missed;
-    for (std::size_t j = 0; j < mcu.jobs().size(); ++j) missed.push_back(mcu.counters(j).missed);
+    for (std::size_t j = 0; j < mcu.jobs().size(); ++j) {
+      missed.push_back(beforeNow ? mcu.missedBeforeNow(j) : mcu.counters(j).missed);
+    }
     return missed;
   });
   if (scenario.pir) {

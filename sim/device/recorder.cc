@@ -75,7 +75,7 @@ double DailyRow::flow_mAh(const std::vector<power::Ledger::Component>& component
   return total;
 }
 
-void Recorder::closeDay() {
+void Recorder::closeDay(bool last) {
   m_bus.settle();
   const double now_s = in_s(core::simNow());
   if (now_s <= m_dayStart_s) return;
@@ -102,7 +102,7 @@ void Recorder::closeDay() {
   m_lastWasted_mAh = wasted;
   row.soc_end = m_battery.model().stateOfCharge().value();
   if (m_missedCounts) {
-    const auto missed = m_missedCounts();
+    const auto missed = m_missedCounts(!last);
     m_lastMissed.resize(missed.size(), 0);
     for (std::size_t j = 0; j < missed.size(); ++j) {
       row.missed.push_back(missed[j] - m_lastMissed[j]);
@@ -124,7 +124,7 @@ void Recorder::sample() {
 }
 
 void Recorder::finish() {
-  closeDay();
+  closeDay(true);
   if (m_series.empty() || m_series.back().time_s < in_s(core::simNow())) sample();
 }
 

@@ -76,8 +76,11 @@ class Recorder : public sc_core::sc_module {
   Recorder(sc_core::sc_module_name name, power::PowerBus& bus, power::BatteryModule& battery,
            Time phase, Time interval);
 
-  // COUNTS gives the jobs' missed runs so far (the MCU's counters), for the daily rows.
-  void countMissed(std::function<std::vector<std::uint64_t>()> counts) {
+  // COUNTS(BEFORE_NOW) gives the jobs' missed runs so far (the MCU's counters), for the
+  // daily rows; with BEFORE_NOW true, without those missed at the present instant (a run
+  // missed at midnight belongs to the day it starts, whether SystemC ran it before or after
+  // the day's close).
+  void countMissed(std::function<std::vector<std::uint64_t>(bool)> counts) {
     m_missedCounts = std::move(counts);
   }
 
@@ -93,7 +96,8 @@ class Recorder : public sc_core::sc_module {
  private:
   void dayLoop();
   void sampleLoop();
-  void closeDay();
+  // LAST: the run's end (everything up to it counts), else a midnight.
+  void closeDay(bool last = false);
   void sample();
 
   power::PowerBus& m_bus;
@@ -103,7 +107,7 @@ class Recorder : public sc_core::sc_module {
   std::vector<std::vector<double>> m_lastState_mAh;
   std::vector<double> m_lastEnergy_J;
   double m_lastWasted_mAh = 0;
-  std::function<std::vector<std::uint64_t>()> m_missedCounts;
+  std::function<std::vector<std::uint64_t>(bool)> m_missedCounts;
   std::vector<std::uint64_t> m_lastMissed;
   std::vector<DailyRow> m_daily;
   TimeseriesStore m_series;

@@ -38,13 +38,19 @@ void SolarHarvester::run() {
     // The battery's cell temperature, held over the step like the charge current: the air
     // temperature at the step's midpoint (ignored unless it follows it, `temperature:
     // weather`). Before the voltage is read: a colder cell may hold less at its terminals.
+    // The bus then works out its net current again at the new temperature (a regulator's
+    // input current follows the battery's voltage), whatever else changed at this instant.
     const Temperature cell = m_chain.sky().at(m_startEpoch + mid_s).airTemperature;
-    battery->setCellTemperature(cell);
+    if (battery->setCellTemperature(cell)) power->refresh();
+    // The charger's operating point: the battery's voltage under the net current just
+    // before this instant's changes, so that a job or a radio exchange starting at the
+    // same instant does not move it whether SystemC runs it before or after this step.
     // Outside the part's charge temperature range the charger (its thermistor input, as
     // JEITA-style charger ICs have) suspends charging: the panel's current is not taken.
-    const Current charge = battery->chargeAllowedAt(cell)
-                               ? m_chain.chargeCurrent(m_startEpoch + mid_s, battery->voltage())
-                               : Current();
+    const Current charge =
+        battery->chargeAllowedAt(cell)
+            ? m_chain.chargeCurrent(m_startEpoch + mid_s, power->voltageBeforeNow())
+            : Current();
     if (charge > Current()) {
       power->setStateCurrent(m_id, kDay, charge);
       power->setState(m_id, kDay);

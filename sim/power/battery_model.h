@@ -75,6 +75,25 @@ class BatteryModel {
 
   // The earlier of timeToEmpty(NET) and timeToVoltage(VMIN, NET): when the battery must next
   // be looked at. A model may find it with fewer root finds than the two.
+  // The model's state now (none: the model has no cheap bound below), for the three below:
+  // the battery looks again at a closed-form lower bound of the empty or brown-out instant
+  // (or at the next change of current), and finds the instant itself, a root find, only
+  // once it is near, from the state of the last change, so to the same bits.
+  struct Mark {
+    double a = 0, b = 0;
+  };
+  virtual std::optional<Mark> mark() const { return std::nullopt; }
+  // A time, counted from AFTER past MARK, before which the battery cannot empty or fall
+  // below VMIN under NET (none: never; zero: look now).
+  virtual std::optional<Time> lowerBoundFrom(const Mark& /*mark*/, Time /*after*/, Voltage /*vmin*/,
+                                             Current /*net*/) const {
+    return seconds(0);
+  }
+  // timeToEmptyOrVoltage() from the state MARK.
+  virtual std::optional<Time> timeToEmptyOrVoltageFrom(const Mark& /*mark*/, Voltage vmin,
+                                                       Current net) const {
+    return timeToEmptyOrVoltage(vmin, net);
+  }
   virtual std::optional<Time> timeToEmptyOrVoltage(Voltage vmin, Current net) const {
     auto t = timeToEmpty(net);
     if (auto tv = timeToVoltage(vmin, net)) {

@@ -18,6 +18,9 @@ BatteryModule::BatteryModule(sc_core::sc_module_name name, std::unique_ptr<Batte
   SC_METHOD(onEmpty);
   sensitive << m_emptyEvent;
   dont_initialize();
+  SC_METHOD(look);
+  sensitive << m_lookEvent;
+  dont_initialize();
   SC_METHOD(onRecharged);
   sensitive << m_rechargedEvent;
   dont_initialize();
@@ -44,24 +47,81 @@ void BatteryModule::setNetCurrent(Current net) {
   schedule();
 }
 
-void BatteryModule::setCellTemperature(Temperature t) {
-  if (!m_model->followsTemperature()) return;
+bool BatteryModule::setCellTemperature(Temperature t) {
+  if (!m_model->followsTemperature()) return false;
   settle();
-  if (!m_model->setCellTemperature(t)) return;
+  if (!m_model->setCellTemperature(t)) return false;
   m_minRemaining = std::min(m_minRemaining, m_model->remaining());
   checkRecharged();  // warmer: the charge given back may reach the restart state of charge
   schedule();
+  return true;
 }
 
 void BatteryModule::schedule() {
-  m_emptyEvent.cancel();
-  m_rechargedEvent.cancel();
   if (!m_inOutage) {
-    if (auto t = m_model->timeToEmptyOrVoltage(threshold(m_net), m_net)) {
+    // Far from empty (most changes of current): a closed-form time before which the
+    // battery cannot empty or brown out; look() looks again then, unless a change comes
+    // first. The instant itself, a root find, only when that bound is near, and from this
+    // change's state (m_mark), so that it is the same instant to the bit. A pending look no
+    // later than the bound is kept: early is harmless (a look changes no state), and
+    // re-notifying would leave a cancelled entry in SystemC's event queue at every change.
+    const Voltage vmin = threshold(m_net);
+    m_mark = m_model->mark();
+    m_markAt = sc_core::sc_time_stamp();
+    if (m_mark) {
+      const auto bound = m_model->lowerBoundFrom(*m_mark, Time(), vmin, m_net);
+      if (!bound || *bound > kLookAhead) {
+        const Time now = core::simNow();
+        if (bound && m_lookAt && *m_lookAt <= now + *bound) return;
+        cancelEmpty();
+        if (bound) {
+          m_lookEvent.notify(core::toScDelay(*bound));
+          m_lookAt = now + *bound;
+        }
+        return;
+      }
+    }
+    cancelEmpty();
+    if (auto t = m_model->timeToEmptyOrVoltage(vmin, m_net)) {
       m_emptyEvent.notify(core::toScDelay(*t));
     }
-  } else if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) {
+    return;
+  }
+  cancelEmpty();
+  m_rechargedEvent.cancel();
+  if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) {
     m_rechargedEvent.notify(core::toScDelay(*t));
+  }
+}
+
+void BatteryModule::cancelEmpty() {
+  m_emptyEvent.cancel();
+  m_lookEvent.cancel();
+  m_lookAt.reset();
+}
+
+void BatteryModule::look() {
+  m_lookAt.reset();
+  if (m_inOutage || !m_mark) return;
+  const Time after = core::simNow() - core::fromScTime(m_markAt);
+  const Voltage vmin = threshold(m_net);
+  const auto bound = m_model->lowerBoundFrom(*m_mark, after, vmin, m_net);
+  if (!bound) return;
+  if (*bound > kLookAhead) {
+    m_lookEvent.notify(core::toScDelay(*bound));
+    m_lookAt = core::simNow() + *bound;
+    return;
+  }
+  // Near: the instant, found from the last change's state as schedule() would have.
+  const auto t = m_model->timeToEmptyOrVoltageFrom(*m_mark, vmin, m_net);
+  if (!t) return;
+  const sc_core::sc_time d = core::toScTime(*t);
+  const sc_core::sc_time room = sc_core::sc_max_time() - m_markAt;
+  const sc_core::sc_time at = m_markAt + (d < room ? d : room);
+  if (at > sc_core::sc_time_stamp()) {
+    m_emptyEvent.notify(at - sc_core::sc_time_stamp());
+  } else {
+    onEmpty();  // the instant is now
   }
 }
 

@@ -33,7 +33,7 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // A battery that follows the temperature (`temperature: weather`) settles, takes the
   // capacity at T, and re-schedules its empty, brown-out and restart instants: a change of
   // temperature is an event like a change of current.
-  void setCellTemperature(Temperature t) override;
+  bool setCellTemperature(Temperature t) override;
   bool chargeAllowedAt(Temperature t) const override { return m_model->chargeAllowedAt(t); }
 
   // The node browns out when the terminal voltage under the present current falls below
@@ -97,6 +97,9 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
  private:
   void schedule();
   void onEmpty();
+  // At a lower bound of the empty or brown-out instant: a later bound, or the instant.
+  void look();
+  void cancelEmpty();
   void onRecharged();
   void checkRecharged();
   void endOutage();
@@ -126,6 +129,13 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   bool m_inOutage = false;
   Time m_outageStart{};
   Outages m_outages;
+  // Beyond this, schedule() looks again at a lower bound of the empty or brown-out instant
+  // instead of root-finding it (one root find per approach instead of one per change).
+  static inline const Time kLookAhead = seconds(60);
+  std::optional<BatteryModel::Mark> m_mark;  // the model's state at the last schedule()
+  sc_core::sc_time m_markAt;                 // and when
+  std::optional<Time> m_lookAt;              // when m_lookEvent is pending (none: it is not)
+  sc_core::sc_event m_lookEvent{"look_at"};
   sc_core::sc_event m_emptyEvent{"empty"};
   sc_core::sc_event m_rechargedEvent{"recharged"};
   sc_core::sc_event m_depletedEvent{"depleted"};

@@ -21,8 +21,10 @@ class EnergyStorageIf : public virtual sc_core::sc_interface {
   // The storage's own leakage (self-discharge), applied inside it on top of the net current.
   virtual Current selfDischargeCurrent() const { return Current(); }
   // The cell temperature is T from now on (the solar harvester's air temperature, at its
-  // step). A storage whose capacity does not follow the temperature ignores it.
-  virtual void setCellTemperature(Temperature t) = 0;
+  // step). A storage whose capacity does not follow the temperature ignores it. Returns
+  // whether the storage changed (then its voltage may have: the bus works out its net
+  // current again, PowerBusIf::refresh).
+  virtual bool setCellTemperature(Temperature t) = 0;
   // Whether the cell may be charged at T (the part's `charge_temperature` range).
   virtual bool chargeAllowedAt(Temperature /*t*/) const { return true; }
 };

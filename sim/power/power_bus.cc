@@ -82,6 +82,15 @@ void PowerBus::change(Change&& apply) {
   ++m_changes;
 }
 
+void PowerBus::refresh() {
+  change([] {});
+  --m_changes;
+}
+
+Voltage PowerBus::voltageBeforeNow() const {
+  return storage->voltageAt(sc_core::sc_time_stamp() == m_instant ? m_netBefore : m_net);
+}
+
 void PowerBus::updateBattery() {
   // The regulator reads the battery's voltage now: bring its state up to now first.
   if (m_regulator) storage->settle();

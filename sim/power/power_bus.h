@@ -31,6 +31,9 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   void setStateCurrent(ComponentId id, std::size_t state, Current current) override;
   std::size_t state(ComponentId id) const override { return m_ledger.component(id).state; }
   bool loadsPowered() const override { return m_ledger.loadsPowered(); }
+  // Not a power-state change: not counted in changes().
+  void refresh() override;
+  Voltage voltageBeforeNow() const override;
 
   // Puts REGULATOR between the battery and the loads (call during elaboration). The loads'
   // currents are then at its output voltage; the battery supplies its input current at
@@ -73,6 +76,7 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
 
   // Traces the bus into FILE (see power_trace.h) from the start of the simulation; SOC
   // gives the battery's state of charge. Call before sc_start.
+  using sc_core::sc_object::trace;  // not hidden by the overload below
   void trace(sc_core::sc_trace_file* file, std::function<double()> soc) {
     m_traceFile = file;
     m_traceSoc = std::move(soc);

@@ -39,6 +39,14 @@ class PowerBusIf : public virtual sc_core::sc_interface {
   virtual std::size_t state(ComponentId id) const = 0;
   // False during an outage: the loads are cut off (what they would do is missed work).
   virtual bool loadsPowered() const { return true; }
+  // The battery changed other than by a current (its cell temperature): the net current is
+  // worked out again now (a regulator's input current follows the battery's voltage), so
+  // that it does not depend on whether another part changed state earlier at this instant.
+  virtual void refresh() {}
+  // The battery's terminal voltage under the net current in effect just before the first
+  // change at the present instant (now's, if nothing changed yet at it): a reading that
+  // does not depend on the order of same-instant processes. Zero when there is no battery.
+  virtual Voltage voltageBeforeNow() const { return Voltage(); }
 };
 
 }  // namespace ej::power

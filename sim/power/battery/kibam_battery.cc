@@ -122,6 +122,39 @@ std::optional<Time> KibamBattery::timeToVoltage(Voltage vmin, Current net) const
   return seconds(*t);
 }
 
+std::optional<Time> KibamBattery::lowerBoundFrom(const Mark& mark, Time after, Voltage vmin,
+                                                 Current net) const {
+  // Charging: the well may be pinned full, which the free evolution below does not know;
+  // look now (rare: a charging well seldom falls to the brown-out level).
+  if (net < Current() && after > Time()) return seconds(0);
+  // The level of the available well to look out for: the brown-out level when there is one
+  // (it lies above the empty one, so it is crossed first), else empty (zero).
+  double level = 0;
+  if (vmin > Voltage() && !m_params.ocv.empty()) {
+    const double n = static_cast<double>(m_params.series);
+    const auto soc = m_params.ocv.socAt(vmin / n + net * m_params.internalResistance);
+    if (!soc) return seconds(0);  // below it at any height: timeToVoltage's answer
+    level = std::max(0.0, *soc * m_c * m_cap_C);
+  }
+  const double i = wellCurrent_A(in_A(net));
+  double y1 = mark.a, y2 = mark.b;
+  if (after > Time()) evolve(i, in_s(after), y1, y2);
+  const double y0 = y1 + y2;
+  if (y1 <= std::max(level, kEmptyFraction * m_cap_C)) return seconds(0);
+  const double beta = y1 - y0 * m_c + i * (1 - m_c) / m_k;
+  const double slope = i * m_c + m_k * std::max(beta, 0.0);
+  if (!(slope > 0)) return std::nullopt;
+  return seconds((y1 - level) / slope);
+}
+
+std::optional<Time> KibamBattery::timeToEmptyOrVoltageFrom(const Mark& mark, Voltage vmin,
+                                                           Current net) const {
+  KibamBattery at(*this);  // rare (once per approach to empty): a copy is simplest
+  at.m_y1 = coulombs(mark.a);
+  at.m_y2 = coulombs(mark.b);
+  return at.timeToEmptyOrVoltage(vmin, net);
+}
+
 power::BatteryModel::Step KibamBattery::advance(Current net, Time dt) {
   Step step{};
   const double net_A = in_A(net);

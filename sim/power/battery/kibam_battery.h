@@ -37,6 +37,13 @@ class KibamBattery : public power::BatteryModel {
   // The brown-out level of the available well lies above the empty one (timeToVoltage()
   // answers only for a level above zero), and the well starts above both: it crosses the
   // brown-out level first. So the empty instant is found only when there is no brown-out one.
+  // The bound in closed form: y1(t) = y1(0) + beta (e^{-k t} - 1) - i c t >= y1(0) - (i c +
+  // k max(beta, 0)) t, as e^{-k t} >= 1 - k t and e^{-k t} <= 1 (timeToLevel's beta).
+  std::optional<Mark> mark() const override { return Mark{in_C(m_y1), in_C(m_y2)}; }
+  std::optional<Time> lowerBoundFrom(const Mark& mark, Time after, Voltage vmin,
+                                     Current net) const override;
+  std::optional<Time> timeToEmptyOrVoltageFrom(const Mark& mark, Voltage vmin,
+                                               Current net) const override;
   std::optional<Time> timeToEmptyOrVoltage(Voltage vmin, Current net) const override {
     if (auto tv = timeToVoltage(vmin, net)) return tv;
     return timeToEmpty(net);
