@@ -60,6 +60,16 @@ void addCommon(CLI::App* cmd, CommonArgs& a, const char* epochsHelp) {
   cmd->add_flag("--quiet", a.quiet, "no per-epoch progress on stderr");
 }
 
+// The LeNet-5 model FILE given by OPTION: a file that is not one is bad input (status 2, as
+// for `infer`), named by its option.
+train::LeNet5 readModel(const std::string& option, const std::string& file) {
+  try {
+    return train::readOnnx(file);
+  } catch (const train::OnnxError& e) {
+    throw UsageError(option + " " + e.what());
+  }
+}
+
 // Loads --teacher (if given) into A.teacherNet.
 void loadTeacher(CommonArgs& a) {
   if (a.teacher.empty()) return;
@@ -69,7 +79,7 @@ void loadTeacher(CommonArgs& a) {
                     "--out {}`)",
                     a.teacher, a.teacher));
   }
-  a.teacherNet = train::readOnnx(a.teacher);
+  a.teacherNet = readModel("--teacher", a.teacher);
 }
 
 train::TrainOptions trainOptions(const CommonArgs& a, const data::MnistSet& monitor) {
@@ -226,8 +236,8 @@ const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
   auto* cmd = app.add_subcommand("train", "Train dense LeNet-5 on the MNIST split, export ONNX");
   addCommon(cmd, *args, "training epochs");
   cmd->callback([args, &status] {
+    loadTeacher(*args);  // a bad --teacher is refused before the data set is loaded
     const auto split = data::loadMnistSplit();
-    loadTeacher(*args);
     installSignals();
     const auto t0 = std::chrono::steady_clock::now();
     auto net = train::LeNet5::init({}, args->seed);
@@ -276,11 +286,7 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
       ->check(CLI::Range(0, 1000));
   cmd->callback([args, &status] {
     CommonArgs& c = args->common;
-    const auto split = data::loadMnistSplit();
-    loadTeacher(c);
-    installSignals();
-    const auto t0 = std::chrono::steady_clock::now();
-    auto options = trainOptions(c, split.validation);
+    // The models named are read first: a bad one is refused before the data set is loaded.
     train::LeNet5 start;
     if (!args->from.empty()) {
       if (!std::filesystem::exists(args->from)) {
@@ -289,8 +295,14 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
                         "--out {}`)",
                         args->from, args->from));
       }
-      start = train::readOnnx(args->from);
-    } else {
+      start = readModel("--from", args->from);
+    }
+    loadTeacher(c);
+    const auto split = data::loadMnistSplit();
+    installSignals();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto options = trainOptions(c, split.validation);
+    if (args->from.empty()) {
       start = train::LeNet5::init({}, c.seed);
       train::train(start, split.train, options);
     }
