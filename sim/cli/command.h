@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/config.h"
@@ -25,6 +26,10 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// An error as printed: one line (newlines become spaces) of at most 400 characters, a longer
+// message cut there and its full length named.
+std::string oneLine(std::string_view message);
 
 // Adds one subcommand to APP and sets its callback. The callback returns the exit status.
 using CommandSetup = std::function<void(CLI::App& app, int& exitStatus)>;

@@ -266,6 +266,11 @@ const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
   cmd->callback([opts, &status] {
     try {
       status = run(*opts);
+    } catch (const nn::FitError& e) {
+      // Refused by the lower bounds before calibration and emulation: every shortfall on
+      // one line, and the status of a model that does not fit (README, Exit statuses).
+      std::cerr << "edgejoule: " << oneLine(e.what()) << "\n";
+      status = 3;
     } catch (const nn::ModelError& e) {
       throw UsageError(e.what());
     } catch (const data::SampleFileError& e) {

@@ -27,9 +27,9 @@ std::map<std::string, CommandSetup>& registry() {
   return commands;
 }
 
-// An error as printed: one line (newlines become spaces) of at most kMaxErrorChars
-// characters, a longer message cut there and its full length named.
 constexpr std::size_t kMaxErrorChars = 400;
+}  // namespace
+
 std::string oneLine(std::string_view message) {
   std::string line(message.substr(0, kMaxErrorChars));
   for (char& c : line) {
@@ -39,7 +39,6 @@ std::string oneLine(std::string_view message) {
     line += fmt::format("... ({} characters in all)", message.size());
   return line;
 }
-}  // namespace
 
 unsigned workerCount(unsigned requested) {
   if (requested) return requested;

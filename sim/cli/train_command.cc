@@ -60,6 +60,22 @@ void addCommon(CLI::App* cmd, CommonArgs& a, const char* epochsHelp) {
   cmd->add_flag("--quiet", a.quiet, "no per-epoch progress on stderr");
 }
 
+// Runs READ on the model file given by OPTION: a file that is not a model is bad input
+// (status 2, as for `infer`), named by its option.
+template <typename Read>
+auto readAs(const std::string& option, Read read) {
+  try {
+    return read();
+  } catch (const train::OnnxError& e) {
+    throw UsageError(option + " " + e.what());
+  }
+}
+
+// The LeNet-5 model FILE given by OPTION.
+train::LeNet5 readModel(const std::string& option, const std::string& file) {
+  return readAs(option, [&] { return train::readOnnx(file); });
+}
+
 // Loads --teacher (if given) into A.teacherNet.
 void loadTeacher(CommonArgs& a) {
   if (a.teacher.empty()) return;
@@ -69,7 +85,7 @@ void loadTeacher(CommonArgs& a) {
                     "--out {}`)",
                     a.teacher, a.teacher));
   }
-  a.teacherNet = train::readOnnx(a.teacher);
+  a.teacherNet = readModel("--teacher", a.teacher);
 }
 
 train::TrainOptions trainOptions(const CommonArgs& a, const data::MnistSet& monitor) {
@@ -271,8 +287,8 @@ const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
   cmd->add_option("--arch", *arch, "network: lenet5, ds-cnn or resnet (sim/train/README.md)")
       ->check(CLI::IsMember({"lenet5", "ds-cnn", "resnet"}));
   cmd->callback([args, arch, &status] {
+    loadTeacher(*args);  // a bad --teacher is refused before the data set is loaded
     const auto split = data::loadMnistSplit();
-    loadTeacher(*args);
     installSignals();
     const auto t0 = std::chrono::steady_clock::now();
     std::string command = "edgejoule train --out " + args->out;
@@ -335,14 +351,10 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
       ->check(CLI::Range(0, 1000));
   cmd->callback([args, &status] {
     CommonArgs& c = args->common;
-    const auto split = data::loadMnistSplit();
-    loadTeacher(c);
-    installSignals();
-    const auto t0 = std::chrono::steady_clock::now();
-    auto options = trainOptions(c, split.validation);
+    // The models named are read first: a bad one is refused before the data set is loaded.
     std::string family = args->arch.empty() ? "lenet5" : args->arch;
     if (!args->from.empty() && std::filesystem::exists(args->from)) {
-      family = train::onnxFamily(args->from);
+      family = readAs("--from", [&] { return train::onnxFamily(args->from); });
       if (!args->arch.empty() && args->arch != family) {
         throw UsageError(
             fmt::format("--arch {}: --from {} holds a {} model", args->arch, args->from, family));
@@ -357,8 +369,14 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
             fmt::format("--gate-mean {}: a {} takes the plain mean only", args->gateMean, family));
       train::ConvNet start;
       if (!args->from.empty()) {
-        start = train::readConvNetOnnx(args->from);
-      } else {
+        start = readAs("--from", [&] { return train::readConvNetOnnx(args->from); });
+      }
+      loadTeacher(c);
+      const auto split = data::loadMnistSplit();
+      installSignals();
+      const auto t0 = std::chrono::steady_clock::now();
+      auto options = trainOptions(c, split.validation);
+      if (args->from.empty()) {
         start = train::makeConvNet(family);
         train::initConvNet(start, c.seed);
         train::train(start, split.train, options);
@@ -383,8 +401,14 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
                         "--out {}`)",
                         args->from, args->from));
       }
-      start = train::readOnnx(args->from);
-    } else {
+      start = readModel("--from", args->from);
+    }
+    loadTeacher(c);
+    const auto split = data::loadMnistSplit();
+    installSignals();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto options = trainOptions(c, split.validation);
+    if (args->from.empty()) {
       start = train::LeNet5::init({}, c.seed);
       train::train(start, split.train, options);
     }

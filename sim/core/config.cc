@@ -155,27 +155,75 @@ std::string formatSi(double value, Dimension dimension) {
   return fmt::format("{:g} p{}", value * 1e12, unit);
 }
 
+// The path of a node being checked: map keys (pointing into the tree) and list indices, made
+// into "a.b.0.c" only for an error message.
+struct PathStep {
+  const std::string* key;
+  std::size_t index;
+};
+
+std::string joinSteps(const std::vector<PathStep>& steps) {
+  std::string path;
+  for (const auto& step : steps) {
+    path = join(path, step.key ? *step.key : std::to_string(step.index));
+  }
+  return path;
+}
+
 // A duplicated key is an error naming both lines: yaml-cpp keeps both and findKey() would
-// silently read the first.
-void checkDuplicates(const Config::Document& doc, const YAML::Node& node, const std::string& path) {
+// silently read the first. Reported in file order, depth first: the first entry written
+// that repeats an earlier key of its mapping, unless a value before it holds one. A
+// mapping's keys are sorted once (not a map node per key, and no path string unless an
+// error is thrown): this runs on every file parsed.
+void checkDuplicates(const Config::Document& doc, const YAML::Node& node,
+                     std::vector<PathStep>& path) {
   if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      checkDuplicates(doc, node[i], join(path, std::to_string(i)));
+    std::size_t i = 0;
+    for (const auto& item : node) {
+      path.push_back({nullptr, i++});
+      checkDuplicates(doc, item, path);
+      path.pop_back();
     }
     return;
   }
   if (!node.IsMap()) return;
-  std::map<std::string, YAML::Mark> seen;
+  struct Key {
+    const std::string* text;
+    YAML::Mark mark;
+    std::size_t order;
+  };
+  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  std::vector<Key> keys;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!it->first.IsScalar()) continue;
-    const std::string key = it->first.Scalar();
-    const auto [first, fresh] = seen.emplace(key, it->first.Mark());
-    if (!fresh) {
-      throw ConfigError(fmt::format("{}: {}: given twice, at lines {} and {}",
-                                    locate(doc, it->first.Mark()), join(path, key),
-                                    first->second.line + 1, it->first.Mark().line + 1));
+    const auto entry = *it;  // each `it->` builds the pair of Nodes again
+    if (!entry.first.IsScalar()) continue;
+    keys.push_back({&entry.first.Scalar(), entry.first.Mark(), entries.size()});
+    entries.emplace_back(entry.first, entry.second);
+  }
+  // The first repeat in file order: in each run of equal keys, its second entry.
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return *a.text != *b.text ? *a.text < *b.text : a.order < b.order;
+  });
+  std::size_t repeat = entries.size();
+  const Key* first = nullptr;
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    if (*keys[i].text == *keys[i - 1].text && (i < 2 || *keys[i - 2].text != *keys[i].text) &&
+        keys[i].order < repeat) {
+      repeat = keys[i].order;
+      first = &keys[i - 1];
     }
-    checkDuplicates(doc, it->second, join(path, key));
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string& key = entries[i].first.Scalar();
+    if (i == repeat) {
+      const YAML::Mark mark = entries[i].first.Mark();
+      path.push_back({&key, 0});
+      throw ConfigError(fmt::format("{}: {}: given twice, at lines {} and {}", locate(doc, mark),
+                                    joinSteps(path), first->mark.line + 1, mark.line + 1));
+    }
+    path.push_back({&key, 0});
+    checkDuplicates(doc, entries[i].second, path);
+    path.pop_back();
   }
 }
 
@@ -225,7 +273,8 @@ std::shared_ptr<ParsedYaml> parseYaml(std::string text, const std::string& displ
   }
   Config::Document named;
   named.displayName = displayName;
-  checkDuplicates(named, root, "");
+  std::vector<PathStep> path;
+  checkDuplicates(named, root, path);
   return std::make_shared<ParsedYaml>(std::move(text), std::move(root));
 }
 
@@ -318,6 +367,18 @@ std::optional<std::string> nearMiss(std::string_view key,
   return best;
 }
 
+namespace {
+
+// Remembers KEY as looked for in the node at PATH: what a misspelt key there is compared with.
+void noteAsked(Config::Shared& shared, const std::string& path, std::string_view key) {
+  auto& asked = shared.asked[path];
+  if (!key.empty() && std::find(asked.begin(), asked.end(), key) == asked.end()) {
+    asked.emplace_back(key);
+  }
+}
+
+}  // namespace
+
 void Config::setDataRoot(fs::path root) { dataRootStorage() = std::move(root); }
 const fs::path& Config::dataRoot() { return dataRootStorage(); }
 
@@ -355,10 +416,7 @@ bool Config::has(std::string_view key) const {
 }
 
 bool Config::present(std::string_view key) const {
-  auto& asked = m_shared->asked[m_path];
-  if (!key.empty() && std::find(asked.begin(), asked.end(), key) == asked.end()) {
-    asked.emplace_back(key);
-  }
+  noteAsked(*m_shared, m_path, key);
   const std::string full = keyPath(key);
   for (const auto& [path, value] : m_shared->overrides) {
     if (path == full || path.rfind(full + ".", 0) == 0) return true;
@@ -370,39 +428,44 @@ bool Config::present(std::string_view key) const {
 }
 
 std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
-  present(key);  // remembered as asked for
-  // A key shadowed by a higher layer or an override is understood, not unknown.
+  noteAsked(*m_shared, m_path, key);
+  // A key shadowed by a higher layer or an override is understood, not unknown: every
+  // layer's entry is marked read, the first one found is the value.
+  const Layer* first = nullptr;
+  std::optional<std::pair<YAML::Node, YAML::Node>> found, inner;
   for (const auto& layer : m_layers) {
-    if (auto found = findKey(*layer.document, layer.node, key)) {
-      layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-      if (found->second.IsMap()) {
-        if (auto inner = findKey(*layer.document, found->second, "value")) {
-          layer.document->readKeys.insert({inner->first.Mark().line, inner->first.Mark().column});
-        }
+    auto here = findKey(*layer.document, layer.node, key);
+    if (!here) continue;
+    layer.document->readKeys.insert({here->first.Mark().line, here->first.Mark().column});
+    std::optional<std::pair<YAML::Node, YAML::Node>> value;
+    if (here->second.IsMap()) {
+      value = findKey(*layer.document, here->second, "value");
+      if (value) {
+        layer.document->readKeys.insert({value->first.Mark().line, value->first.Mark().column});
       }
     }
-  }
-  const std::string full = keyPath(key);
-  if (auto it = m_shared->overrides.find(full); it != m_shared->overrides.end()) {
-    m_shared->readOverrides.insert(full);
-    return Scalar{it->second, "--set", nullptr};
-  }
-  for (const auto& layer : m_layers) {
-    auto found = findKey(*layer.document, layer.node, key);
-    if (!found) continue;
-    const auto& doc = *layer.document;
-    // A datasheet value may be written {value: 120 mA, source: "..."}. (Never assign one
-    // YAML::Node to another here: yaml-cpp's assignment rewrites the tree the first one is in.)
-    std::optional<std::pair<YAML::Node, YAML::Node>> inner;
-    if (found->second.IsMap()) {
-      inner = findKey(doc, found->second, "value");
-      if (!inner) fail(key, "expected a single value, or a mapping with a `value:` key");
+    if (!first) {
+      first = &layer;
+      found = std::move(here);
+      inner = std::move(value);
     }
-    const YAML::Node value = inner ? inner->second : found->second;
-    if (!value.IsScalar()) fail(key, "expected a single value");
-    return Scalar{value.Scalar(), locate(doc, value.Mark()), layer.document};
   }
-  return std::nullopt;
+  if (!m_shared->overrides.empty()) {
+    const std::string full = keyPath(key);
+    if (auto it = m_shared->overrides.find(full); it != m_shared->overrides.end()) {
+      m_shared->readOverrides.insert(full);
+      return Scalar{it->second, "--set", nullptr};
+    }
+  }
+  if (!first) return std::nullopt;
+  // A datasheet value may be written {value: 120 mA, source: "..."}. (Never assign one
+  // YAML::Node to another here: yaml-cpp's assignment rewrites the tree the first one is in.)
+  if (found->second.IsMap() && !inner) {
+    fail(key, "expected a single value, or a mapping with a `value:` key");
+  }
+  const YAML::Node& value = inner ? inner->second : found->second;
+  if (!value.IsScalar()) fail(key, "expected a single value");
+  return Scalar{value.Scalar(), locate(*first->document, value.Mark()), first->document};
 }
 
 Config::Scalar Config::requireScalar(std::string_view key) const {
@@ -472,7 +535,7 @@ void Config::fail(std::string_view key, std::string_view problem) const {
 
 void Config::addPartLayer() {
   auto part = scalar("part");
-  log(entry("part", "part"), part);
+  if (activeLog) log(entry("part", "part"), part);
   if (!part) return;
   const fs::path named(part->text);
   const fs::path besides = part->document ? part->document->file.parent_path() / named : fs::path();
@@ -506,7 +569,7 @@ void Config::addPartLayer() {
 
 Config Config::child(std::string_view key) const {
   if (!present(key)) failMissing(key);
-  log(entry(key, "mapping"), std::nullopt);
+  if (activeLog) log(entry(key, "mapping"), std::nullopt);
   std::vector<Layer> layers;
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
@@ -527,8 +590,7 @@ std::optional<Config> Config::optionalChild(std::string_view key) const {
 
 std::vector<Config> Config::items(std::string_view key) const {
   present(key);
-  auto read = entry(key, "list");
-  log(read, std::nullopt);
+  if (activeLog) log(entry(key, "list"), std::nullopt);
   std::vector<Config> result;
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
@@ -617,7 +679,7 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
 }
 
 std::vector<std::string> Config::keys() const {
-  log(entry("", "names"), std::nullopt);
+  if (activeLog) log(entry("", "names"), std::nullopt);
   std::vector<std::string> result;
   auto add = [&result](const std::string& key) {
     if (std::find(result.begin(), result.end(), key) == result.end()) result.push_back(key);
@@ -696,12 +758,14 @@ void Config::log(KeyRead read, const std::optional<Scalar>& value) const {
 double Config::quantityValue(std::string_view key, const char* kind, Dimension dimension,
                              Range range, std::optional<double> fallbackSi) const {
   const auto value = scalar(key);
-  auto read = entry(key, kind);
-  read.dimension = dimension;
-  read.range = range;
-  if (fallbackSi) read.fallback = formatSi(*fallbackSi, dimension);
   if (!value && !fallbackSi) failMissing(key);
-  log(read, value);
+  if (activeLog) {  // the record of a read is built only for a reader that keeps it
+    auto read = entry(key, kind);
+    read.dimension = dimension;
+    read.range = range;
+    if (fallbackSi) read.fallback = formatSi(*fallbackSi, dimension);
+    log(read, value);
+  }
   if (!value) return *fallbackSi;
   const auto parsed = parseQuantity(value->text);
   if (!parsed) {
@@ -740,12 +804,14 @@ long Config::integer(std::string_view key, long fallback, long min, long max) co
 long Config::integerValue(std::string_view key, long min, long max,
                           std::optional<long> fallback) const {
   const auto value = scalar(key);
-  auto read = entry(key, "integer");
-  read.min = min;
-  read.max = max;
-  if (fallback) read.fallback = std::to_string(*fallback);
   if (!value && !fallback) failMissing(key);
-  log(read, value);
+  if (activeLog) {
+    auto read = entry(key, "integer");
+    read.min = min;
+    read.max = max;
+    if (fallback) read.fallback = std::to_string(*fallback);
+    log(read, value);
+  }
   if (!value) return *fallback;
   std::size_t used = 0;
   long result = 0;
@@ -765,9 +831,11 @@ long Config::integerValue(std::string_view key, long min, long max,
 
 bool Config::flag(std::string_view key, bool fallback) const {
   auto value = scalar(key);
-  auto read = entry(key, "flag");
-  read.fallback = fallback ? "true" : "false";
-  log(read, value);
+  if (activeLog) {
+    auto read = entry(key, "flag");
+    read.fallback = fallback ? "true" : "false";
+    log(read, value);
+  }
   if (!value) return fallback;
   if (value->text == "true" || value->text == "yes" || value->text == "on") return true;
   if (value->text == "false" || value->text == "no" || value->text == "off") return false;
@@ -777,15 +845,17 @@ bool Config::flag(std::string_view key, bool fallback) const {
 std::string Config::text(std::string_view key) const {
   const auto value = scalar(key);
   if (!value) failMissing(key);
-  log(entry(key, "text"), value);
+  if (activeLog) log(entry(key, "text"), value);
   return value->text;
 }
 
 std::string Config::text(std::string_view key, std::string fallback) const {
   auto value = scalar(key);
-  auto read = entry(key, "text");
-  read.fallback = fallback;
-  log(read, value);
+  if (activeLog) {
+    auto read = entry(key, "text");
+    read.fallback = fallback;
+    log(read, value);
+  }
   return value ? value->text : std::move(fallback);
 }
 
@@ -801,11 +871,13 @@ std::string Config::choice(std::string_view key, const std::vector<std::string>&
 std::string Config::choiceValue(std::string_view key, const std::vector<std::string>& allowed,
                                 std::optional<std::string> fallback) const {
   const auto value = scalar(key);
-  auto read = entry(key, "choice");
-  read.allowed = allowed;
-  read.fallback = fallback;
   if (!value && !fallback) failMissing(key);
-  log(read, value);
+  if (activeLog) {
+    auto read = entry(key, "choice");
+    read.allowed = allowed;
+    read.fallback = fallback;
+    log(read, value);
+  }
   if (!value) return *fallback;
   if (std::find(allowed.begin(), allowed.end(), value->text) == allowed.end()) {
     fail(key, fmt::format("'{}' is not one of: {}", value->text, fmt::join(allowed, ", ")));
@@ -815,7 +887,7 @@ std::string Config::choiceValue(std::string_view key, const std::vector<std::str
 
 fs::path Config::existingFile(std::string_view key) const {
   const Scalar value = requireScalar(key);
-  log(entry(key, "file"), value);
+  if (activeLog) log(entry(key, "file"), value);
   const fs::path named(value.text);
   if (named.is_absolute() && fileExists(named)) return named;
   if (value.document) {

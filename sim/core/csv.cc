@@ -39,6 +39,11 @@ void onRowEnd(int /*terminator*/, void* context) {
 
 CsvFile CsvFile::read(const std::filesystem::path& file, const CsvOptions& options) {
   std::error_code ec;
+  // A device or a folder has no size to bound the read by (file_size's "Operation not
+  // supported" for /dev/zero): only a regular file is read.
+  if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec)) {
+    throw CsvError(fmt::format("{}: not a regular file (a CSV input must be one)", file.string()));
+  }
   const auto size = std::filesystem::file_size(file, ec);
   if (ec) throw CsvError(fmt::format("{}: cannot read: {}", file.string(), ec.message()));
   if (size > options.maxBytes) {

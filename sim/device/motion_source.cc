@@ -42,7 +42,8 @@ std::optional<Time> PoissonMotion::next() {
 
 TraceMotion::TraceMotion(const std::filesystem::path& path, double startEpochSeconds) {
   // Named in errors as the user would type it: relative to the working folder when inside it.
-  const std::filesystem::path csv = path.lexically_proximate(std::filesystem::current_path());
+  std::filesystem::path csv = path.lexically_proximate(std::filesystem::current_path());
+  if (!csv.empty() && *csv.begin() == "..") csv = path;
   core::CsvFile file;
   try {
     file = core::CsvFile::read(csv);
@@ -106,7 +107,14 @@ std::unique_ptr<MotionSource> createMotionSource(const core::Config& motion,
     const auto seed = poisson.integer("seed", 1, 0, std::numeric_limits<long>::max());
     return std::make_unique<PoissonMotion>(rate, static_cast<std::uint64_t>(seed));
   }
-  return std::make_unique<TraceMotion>(motion.existingFile("trace"), startEpochSeconds);
+  // The trace's own problem (FILE:LINE: ...) after the key that names it, like the weather
+  // file's: the scenario's line is where the user looks first.
+  const auto trace = motion.existingFile("trace");
+  try {
+    return std::make_unique<TraceMotion>(trace, startEpochSeconds);
+  } catch (const core::ConfigError& e) {
+    motion.fail("trace", e.what());
+  }
 }
 
 }  // namespace ej::device

@@ -17,6 +17,13 @@ class ModelError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A model that cannot fit the MCU (its activations' SRAM or its weights' and code's flash):
+// what() names every shortfall. `edgejoule infer` exits 3 on it (README, Exit statuses).
+class FitError : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
+
 // Bounds every imported shape keeps (the importer refuses a model beyond them, naming the
 // node): a height, width, kernel, stride or pad at most kMaxSpatial, a tensor at most
 // kMaxTensorElements values. They keep Shape::size() and the kernels' index arithmetic within

@@ -188,8 +188,8 @@ void requireFit(const fs::path& model, const McuTarget& mcu, std::int64_t codeBy
                                      flash, mcu.flashBytes));
   }
   if (!shortfalls.empty()) {
-    throw ModelError(fmt::format("{}: does not fit {}: {}", model.string(), mcu.name,
-                                 fmt::join(shortfalls, "; ")));
+    throw FitError(fmt::format("{}: does not fit {}: {}", model.string(), mcu.name,
+                               fmt::join(shortfalls, "; ")));
   }
 }
 

@@ -90,12 +90,22 @@ void readChip(const core::Config& cfg, LoraRadioParams& p) {
 void readModulation(const core::Config& cfg, LoraRadioParams& p) {
   LoraModulation& m = p.modulation;
   m.family = p.family;
-  m.spreadingFactor = static_cast<int>(cfg.integer("spreading_factor", 5, 12));
-  if (m.spreadingFactor < p.minSpreadingFactor || m.spreadingFactor > p.maxSpreadingFactor) {
-    cfg.fail("spreading_factor",
-             fmt::format("{} supports SF{}..SF{}, not SF{}", p.part, p.minSpreadingFactor,
-                         p.maxSpreadingFactor, m.spreadingFactor));
+  // The key's range is the standard's, SF5..SF12 (SX126x has SF5, SX127x starts at SF6), as
+  // the schema gives it; a value outside it is refused with the part's own range, like one
+  // within it that the part lacks (`SX1276 supports SF6..SF12, not SF13`).
+  long sf = 0;
+  try {
+    sf = cfg.integer("spreading_factor", 5, 12);
+  } catch (const core::ConfigError&) {
+    // Not a whole number (thrown again, with its own message), or one outside SF5..SF12.
+    sf = cfg.integer("spreading_factor", std::numeric_limits<long>::min(),
+                     std::numeric_limits<long>::max());
   }
+  if (sf < p.minSpreadingFactor || sf > p.maxSpreadingFactor) {
+    cfg.fail("spreading_factor", fmt::format("{} supports SF{}..SF{}, not SF{}", p.part,
+                                             p.minSpreadingFactor, p.maxSpreadingFactor, sf));
+  }
+  m.spreadingFactor = static_cast<int>(sf);
   m.bandwidth = cfg.quantity<Frequency>("bandwidth", hertz(125e3), core::Range::Positive);
   const double bw = in_Hz(m.bandwidth);
   const bool bwSupported = std::any_of(p.bandwidths_Hz.begin(), p.bandwidths_Hz.end(),

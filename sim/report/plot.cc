@@ -269,8 +269,13 @@ Figure dailyFigure(const fs::path& dir, const fs::path& plots, const core::RunSu
 }
 
 // Where the charge goes: one stacked bar per part, one segment per power state, from the
-// summary's per-day means; each bar labelled with its total.
+// summary's per-day means. Only the bars of at least kLabelShare of the largest are labelled
+// with their total (a label per bar collided with its neighbours whenever small bars stood
+// side by side, as the loads of a solar node do beside its harvest); the others' totals are
+// in report.html's table and on the loads figure's log axis, which the note under the plot
+// says. Neighbouring labels alternate between two heights, and the part names are slanted.
 Figure breakdownFigure(const fs::path& plots, const core::RunSummary& summary) {
+  constexpr double kLabelShare = 0.05;
   const auto& components = summary.components;
   std::vector<std::string> columns;  // "part state" with a non-zero charge somewhere
   for (const auto& [name, c] : components) {
@@ -282,6 +287,9 @@ Figure breakdownFigure(const fs::path& plots, const core::RunSummary& summary) {
   std::string data = "part";
   for (const auto& col : columns) data += "," + col;
   data += ",total\n";
+  double largest = 0;
+  std::size_t unlabelled = 0;
+  std::vector<double> totals;
   for (const auto& [name, c] : components) {
     data += name + (c.isLoad() ? "" : " (source)");
     double total = 0;
@@ -295,19 +303,48 @@ Figure breakdownFigure(const fs::path& plots, const core::RunSummary& summary) {
       data += fmt::format(",{:.9g}", v);
     }
     data += fmt::format(",{:.9g}\n", total);
+    largest = std::max(largest, std::abs(total));
+    totals.push_back(total);
   }
   writeText(plots / "breakdown.csv", data);
+  const double threshold = kLabelShare * largest;
+  for (const double t : totals) unlabelled += std::abs(t) < threshold ? 1 : 0;
   const std::size_t n = columns.size();
+  // A label of the total column (n + 2) where it reaches the threshold, on even or odd bars.
+  const auto labels = [&](int parity, double lift) {
+    return fmt::format(
+        "     '' skip 1 using 0:((int($0) % 2 == {0} && abs(column({1})) >= {2:.9g}) ? "
+        "column({1}) : NaN):(sprintf('%.3g', column({1}))) with labels offset 0,{3} notitle",
+        parity, n + 2, threshold, lift);
+  };
+  const std::string note =
+      unlabelled == 0
+          ? std::string()
+          : fmt::format(
+                "set label 'Totals labelled only for bars of at least {:g} % of the largest; "
+                "the others ({}) are in the table of report.html and on the loads figure.' "
+                "at screen 0.01, screen 0.02 left font ',10'\n",
+                100 * kLabelShare, unlabelled);
+  // tab20's colours (matplotlib): twenty states before a colour repeats, gnuplot's own eight.
+  std::string colours;
+  static const char* kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+                                   "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
+                                   "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"};
+  for (int i = 0; i < 20; ++i) {
+    colours += fmt::format("set linetype {} lc rgb '{}'\n", i + 1, kColours[i]);
+  }
+  colours += "set linetype cycle 20\n";
   const std::string body = fmt::format(
-      "set title 'Where the charge goes: per part and power state (mean per day)'\n"
-      "set ylabel 'charge per day (mAh/day)'\nset xlabel 'part'\nset grid ytics\n"
+      "set title 'Where the charge goes: per part and power state (mean per day, mAh/day)'\n"
+      "set ylabel 'charge per day (mAh/day)'\nunset xlabel\nset grid ytics\n{}"
       "set style data histograms\nset style histogram rowstacked\n"
       "set style fill solid 0.85 border -1\nset boxwidth 0.6\nset yrange [0:*]\n"
-      "set offsets 0, 0, graph 0.1, 0\nset key outside right title 'part state'\n"
+      "set xtics rotate by 30 right\nset bmargin 7\n{}"
+      "set offsets 0, 0, graph 0.14, 0\nset key outside right title 'part state'\n"
       "plot for [i=2:{}] 'breakdown.csv' using i:xtic(1) title columnheader(i), \\\n"
-      "     '' skip 1 using 0:{}:(sprintf('%.4g mAh/day', ${})) with labels offset 0,0.8 "
-      "notitle\n",
-      n + 1, n + 2, n + 2);
+      "{}, \\\n{}\n",
+      colours, note, n + 1, labels(0, 0.8), labels(1, 2.0));
   return draw(plots, "breakdown", "Where the charge goes: per part and per power state", body);
 }
 

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "sim/core/io.h"
@@ -132,11 +133,27 @@ std::string describe(const SweepPoint& p) {
   return d;
 }
 
-std::string firstLine(const fs::path& file) {
+// Why a worker failed: the first line of its stderr (FILE). A worker that could not write
+// even that (a full disk takes its message too) is described from outside: its exit STATUS
+// if known, and the free space of the disk holding OUT when it is (nearly) full.
+std::string firstLine(const fs::path& file, const fs::path& out = {},
+                      std::optional<int> status = std::nullopt) {
   std::ifstream in(file);
   std::string line;
   std::getline(in, line);
-  return line.empty() ? "failed without a message" : line;
+  if (!line.empty()) return line;
+  line = status ? fmt::format("exited with status {} without a message", *status)
+                : std::string("failed without a message");
+  std::error_code ec;
+  const auto space = out.empty() ? fs::space_info{} : fs::space(out, ec);
+  // Less than 64 KiB free: not room for a point's files (summary.json alone is larger).
+  if (!out.empty() && !ec && space.available < (64u << 10)) {
+    line += fmt::format(
+        ": the disk holding {} is full ({} bytes free), so neither its results "
+        "nor its message could be written",
+        out.string(), space.available);
+  }
+  return line;
 }
 
 std::string duration(double s) {
@@ -319,8 +336,14 @@ void writeOrCheckManifest(const PointRun& run) {
 void removeLeftovers(const fs::path& pointsDir) {
   for (const auto& e : fs::directory_iterator(pointsDir)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind('.', 0) == 0 &&
-        (name.find(".tmp-") != std::string::npos || name.rfind(".shard-", 0) == 0)) {
+    // `.NNNN.stderr`: what a point that failed alone said. It runs again now, and says it
+    // again if it fails again.
+    const bool failedPointStderr =
+        name.size() > 8 && name.front() == '.' &&
+        name.compare(name.size() - 7, 7, ".stderr") == 0 &&
+        std::all_of(name.begin() + 1, name.end() - 7, [](char c) { return c >= '0' && c <= '9'; });
+    if (name.rfind('.', 0) == 0 && (name.find(".tmp-") != std::string::npos ||
+                                    name.rfind(".shard-", 0) == 0 || failedPointStderr)) {
       fs::remove_all(e.path());
     }
   }
@@ -438,9 +461,10 @@ class ShardPool {
       for (const SweepPoint* p : missing) m_queue.push_back({p});
     } else if (!missing.empty()) {
       const SweepPoint& p = *missing.front();
-      m_failures.push_back(fmt::format(
-          "point {} ({}): {}", p.dir, describe(p),
-          exit.signalled ? fmt::format("killed by signal {}", exit.code) : firstLine(r.err)));
+      m_failures.push_back(fmt::format("point {} ({}): {}", p.dir, describe(p),
+                                       exit.signalled
+                                           ? fmt::format("killed by signal {}", exit.code)
+                                           : firstLine(r.err, m_run.out, exit.code)));
     }
     addTimes(r.times);
     fs::remove(r.file);
@@ -537,10 +561,11 @@ PointRunOutcome runPoints(const PointRun& run) {
       for (std::size_t i : pending) {
         const SweepPoint& p = run.points[i];
         if (pointDone(run, p)) continue;
-        first =
-            fmt::format("point {} ({}): {}", p.dir, describe(p),
-                        firstLine(run.out / "points" /
-                                  fmt::format(".{}.stderr", fs::path(p.dir).filename().string())));
+        first = fmt::format(
+            "point {} ({}): {}", p.dir, describe(p),
+            firstLine(
+                run.out / "points" / fmt::format(".{}.stderr", fs::path(p.dir).filename().string()),
+                run.out));
         break;
       }
     }

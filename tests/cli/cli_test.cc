@@ -69,6 +69,77 @@ TEST(CommandLineTest, MissingOrUnknownOptionIsBadInput) {
   EXPECT_EQ(edgejoule("airtime --help").status, 0);
 }
 
+// Issue 18: a model refused by the size checks (its lower bounds, before calibration and
+// emulation) exited 2, as bad input, where README's table gives 3 to a model that does not
+// fit; the one line names every shortfall, SRAM and flash.
+TEST(CommandLineTest, InferModelThatDoesNotFitExitsThreeNamingEveryShortfall) {
+  const fs::path mcu =
+      fs::temp_directory_path() / ("ej_cli_tiny_mcu_" + std::to_string(getpid()) + ".yaml");
+  std::ofstream(mcu) << "part: hw/mcu/stm32l476.yaml\nsram_bytes: 2048\nflash_bytes: 16384\n";
+  for (const std::string json : {"", " --json"}) {
+    const auto r = edgejoule("infer --model models/lenet5-dense.onnx --backend analytic --mcu " +
+                             mcu.string() + json);
+    EXPECT_EQ(r.status, 3) << r.stderrText;
+    EXPECT_EQ(
+        r.stderrText.rfind("edgejoule: models/lenet5-dense.onnx: does not fit ST STM32L476RG: ", 0),
+        0u)
+        << r.stderrText;
+    // The lower bound is LeNet-5's first pooling layer, its 24x24x6 int8 input and 12x12x6
+    // output held at once: 3,456 + 864 = 4,320 B. Flash: its weights alone (tens of kB)
+    // exceed 16 KiB; the exact sum includes the kernels' code, so only the limit is checked.
+    EXPECT_NE(r.stderrText.find("activations need at least 4320 B of SRAM, it has 2048 B; "),
+              std::string::npos)
+        << r.stderrText;
+    EXPECT_NE(r.stderrText.find("B of flash, it has 16384 B\n"), std::string::npos) << r.stderrText;
+    EXPECT_EQ(std::count(r.stderrText.begin(), r.stderrText.end(), '\n'), 1) << r.stderrText;
+  }
+  fs::remove(mcu);
+}
+
+// Issue 18: `prune --from` (and `--teacher`) with a file that is not a LeNet-5 model ended
+// with status 1, as an internal error, where `infer` gives 2 for a bad model (README, Exit
+// statuses). The file is refused before the data set is loaded.
+TEST(CommandLineTest, TrainingFromABadModelIsBadInput) {
+  const fs::path bad =
+      fs::temp_directory_path() / ("ej_cli_bad_model_" + std::to_string(getpid()) + ".onnx");
+  std::ofstream(bad) << "not a model\n";
+  const fs::path out =
+      fs::temp_directory_path() / ("ej_cli_pruned_" + std::to_string(getpid()) + ".onnx");
+  const auto infer = edgejoule("infer --mcu hw/mcu/stm32l476.yaml --model " + bad.string());
+  EXPECT_EQ(infer.status, 2) << infer.stderrText;
+  EXPECT_EQ(infer.stderrText, "edgejoule: " + bad.string() + ": not an ONNX model\n");
+  const auto prune = edgejoule("prune --method s --target-params 1000 --from " + bad.string() +
+                               " --out " + out.string());
+  EXPECT_EQ(prune.status, 2) << prune.stderrText;
+  EXPECT_EQ(prune.stderrText, "edgejoule: --from " + bad.string() + ": not an ONNX model\n");
+  // A real model of another network: bad input too, and named.
+  const auto other = edgejoule(
+      "prune --method magnitude --target-params 1000 --from models/resnet8-cifar10.onnx --out " +
+      out.string());
+  EXPECT_EQ(other.status, 2) << other.stderrText;
+  EXPECT_EQ(other.stderrText.rfind("edgejoule: --from models/resnet8-cifar10.onnx: expected the "
+                                   "layers Conv, Conv, Gemm, Gemm, Gemm",
+                                   0),
+            0u)
+      << other.stderrText;
+  const auto teacher = edgejoule("train --teacher " + bad.string() + " --out " + out.string());
+  EXPECT_EQ(teacher.status, 2) << teacher.stderrText;
+  EXPECT_EQ(teacher.stderrText, "edgejoule: --teacher " + bad.string() + ": not an ONNX model\n");
+  EXPECT_FALSE(fs::exists(out));
+  fs::remove(bad);
+}
+
+// Issue 18: `trace: /dev/zero` was refused naming only the file, and as a path from the
+// working folder ("../../../dev/zero: cannot read: Operation not supported"): now the
+// scenario's line and key first, then the trace's own problem, as for a weather file.
+TEST(CommandLineTest, MotionTraceThatIsNoFileNamesTheKey) {
+  const auto r = edgejoule("check tests/fuzz/regressions/loader/issue19-trace-dev-zero.yaml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.stderrText,
+            "tests/fuzz/regressions/loader/issue19-trace-dev-zero.yaml:14:14: "
+            "node.pir.motion.trace: /dev/zero: not a regular file (a CSV input must be one)\n");
+}
+
 TEST_F(BadInputTest, BadWeatherRowIsLocated) {
   // A weather trace row written with ';' (line 7 of the CSV): the scenario's key, then the
   // CSV's FILE:LINE, exit 2, nothing written.

@@ -194,6 +194,16 @@ TEST(RadioCommandTest, BadInputGivesTheScenariosOneLineErrors) {
       scenarioProblem("scenarios/pir-lorawan-sf9.yaml", "node.radio.spreading_factor=5");
   EXPECT_EQ(sf, "SX1276 supports SF6..SF12, not SF5");
   expectRejected(lora + "--set spreading_factor=5", "--set spreading_factor: ", sf);
+  // Issue 18: above the standard's SF12 the message gave the standard's range ("must lie
+  // between 5 and 12") where the SX1276 starts at SF6; it now gives the part's, as below it.
+  EXPECT_EQ(scenarioProblem("scenarios/pir-lorawan-sf9.yaml", "node.radio.spreading_factor=13"),
+            "SX1276 supports SF6..SF12, not SF13");
+  expectRejected(lora + "--set spreading_factor=13",
+                 "--set spreading_factor: ", "SX1276 supports SF6..SF12, not SF13");
+  expectRejected("--radio hw/radio/sx1262.yaml --payload 12 --set spreading_factor=4",
+                 "--set spreading_factor: ", "SX1262 supports SF5..SF12, not SF4");
+  expectRejected(lora + "--set spreading_factor=nine",
+                 "--set spreading_factor: ", "expected a whole number, got 'nine'");
   const auto power = scenarioProblem("scenarios/pir-lorawan-sf9.yaml", "node.radio.tx_power=22dBm");
   EXPECT_NE(power.find("22 dBm is beyond what SX1276 can give"), std::string::npos) << power;
   expectRejected(lora + "--set spreading_factor=9 --set tx_power=22dBm", "--set tx_power: ", power);
