@@ -1,7 +1,13 @@
 // Solar harvester: one bus update per step while the panel gives current, none at night.
 #include "sim/harvest/solar_harvester.h"
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 #include "sim/core/sim_time.h"
+#include "sim/harvest/solar/civil_date.h"
+#include "sim/harvest/solar/solar_position.h"
 
 namespace ej::harvest {
 
@@ -27,10 +33,67 @@ void SolarHarvester::end_of_elaboration() {
   m_id = power->attach(basename(), {{"night", Current()}, {"day", Current()}}, power::Flow::Source);
 }
 
+const solar::SunDay& SolarHarvester::sunDay(double dayStart) const {
+  // Three days in use at a time (yesterday, today, tomorrow): drop the older ones.
+  while (!m_days.empty() && m_days.begin()->first < dayStart - 2 * kSecondsPerDay) {
+    m_days.erase(m_days.begin());
+  }
+  auto it = m_days.find(dayStart);
+  if (it == m_days.end()) {
+    it = m_days.emplace(dayStart, solar::sunDay(m_chain.sky().site(), dayStart)).first;
+  }
+  return it->second;
+}
+
+double SolarHarvester::nextStep(double k, Current charge) const {
+  const double step_s = in_s(m_params.step);
+  const double horizon_s = in_s(m_params.horizon);
+  const double next = k + 1;
+  // Only a night step of a modelled sky: a trace may give light or a new air temperature
+  // at any hour, so it keeps stepping.
+  // Nor while the loads are off (brown-out): the emptied cell sits at its model's edge,
+  // where one long advance and several short ones differ (the clamp at empty).
+  if (!m_params.skipNights || charge > Current() || !power->loadsPowered() ||
+      m_params.chain.weather.kind == solar::WeatherParams::Kind::Trace) {
+    return next;
+  }
+  const double mid = m_startEpoch + (k + 0.5) * step_s;
+  const solar::Sky::State now = m_chain.sky().at(mid);
+  if (now.sun.elevation.value() > 0) return next;  // e.g. a panel facing away from the sun
+  // The next sunrise after MID (the sun's centre 0.833 deg below the horizon, earlier than
+  // the apparent elevation 0 below which the clear sky gives nothing, haurwitzGhi), with a
+  // margin for the events' approximations (NOAA's iteration, the refraction): MID must lie
+  // outside every day's [sunrise - margin, sunset + margin]. None near a polar day or night,
+  // or a UTC day whose sunset comes before its sunrise: keep stepping there.
+  const double day = std::floor(mid / kSecondsPerDay) * kSecondsPerDay;
+  std::optional<double> sunrise;
+  for (int d = -1; d <= 1; ++d) {
+    const solar::SunDay& sd = sunDay(day + d * kSecondsPerDay);
+    if (!sd.sunrise_epoch || !sd.sunset_epoch || *sd.sunset_epoch < *sd.sunrise_epoch) {
+      return next;
+    }
+    const double up = *sd.sunrise_epoch - kNightMargin_s;
+    if (mid >= up && mid <= *sd.sunset_epoch + kNightMargin_s) return next;
+    if (up > mid && !sunrise) sunrise = *sd.sunrise_epoch;
+  }
+  if (!sunrise) return next;
+  const double wake = *sunrise - kNightMargin_s - m_startEpoch;
+  double target = std::max(next, std::ceil(wake / step_s - 0.5));
+  if (horizon_s > 0) target = std::min(target, std::ceil(horizon_s / step_s));
+  // The air temperature of a modelled sky is the month's: a skipped step must not cross into
+  // another month, where it would have set the cell's temperature.
+  if (target > next &&
+      solar::civilOf(m_startEpoch + (target - 0.5) * step_s).month != solar::civilOf(mid).month) {
+    return next;
+  }
+  return target;
+}
+
 void SolarHarvester::run() {
   const double step_s = in_s(m_params.step);
   const double horizon_s = in_s(m_params.horizon);
-  for (double k = 0; horizon_s <= 0 || k * step_s < horizon_s; k += 1) {
+  for (double k = 0; horizon_s <= 0 || k * step_s < horizon_s;) {
+    ++m_wakeups;
     const double mid_s = (k + 0.5) * step_s;
     // The battery's voltage now: settle it first, or the voltage would be that of its last
     // settled state, and depend on whether another process settled it at this instant.
@@ -57,7 +120,8 @@ void SolarHarvester::run() {
     } else {
       power->setState(m_id, kNight);
     }
-    wait(core::toScTime(seconds((k + 1) * step_s)) - sc_core::sc_time_stamp());
+    k = nextStep(k, charge);
+    wait(core::toScTime(seconds(k * step_s)) - sc_core::sc_time_stamp());
   }
 }
 
