@@ -355,6 +355,8 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
     std::string family = args->arch.empty() ? "lenet5" : args->arch;
     if (!args->from.empty() && std::filesystem::exists(args->from)) {
       family = readAs("--from", [&] { return train::onnxFamily(args->from); });
+      // Any other graph is read as a LeNet-5, whose reader names what does not match.
+      if (family != "ds-cnn" && family != "resnet") family = "lenet5";
       if (!args->arch.empty() && args->arch != family) {
         throw UsageError(
             fmt::format("--arch {}: --from {} holds a {} model", args->arch, args->from, family));
