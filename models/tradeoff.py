@@ -11,8 +11,11 @@ For every model (the int8 QDQ files of models/split-7000/):
     every model is energy neutral and no battery life exists), with the model in its classify
     job, at its 20 detections a day and at 2,000 a day: `edgejoule sweep ... --pareto
     'accuracy:max,projected_life_days:max'` (the sweep's own Pareto marking).
-Prints one markdown table per architecture (lenet5, ds-cnn, resnet: from the file name) and
-leaves the sweep in DIR (default $TMPDIR/ej-tradeoff).
+Prints one markdown table per architecture (lenet5, ds-cnn, resnet: from the file name),
+leaves the sweep (with its own figures, `--plot`) in DIR (default $TMPDIR/ej-tradeoff), and
+draws DIR/tradeoff.png and .svg with gnuplot: int8 test accuracy (with its 95 % interval)
+against parameters, against cycles on each core, and against battery life at 2,000
+detections a day, one series per architecture (dense to pruned).
 """
 import argparse
 import csv
@@ -69,7 +72,7 @@ def main():
     subprocess.run(["nice", "-n", "10", args.e, "sweep", scenario, "--set",
                     "node.jobs.0.steps.1.infer=" + ",".join(args.models), "--set",
                     "node.pir.motion.poisson.rate=" + ",".join(RATES), "-j", "2", "--out", sweep,
-                    "--force", "--pareto", "accuracy:max,projected_life_days:max"], check=True,
+                    "--force", "--pareto", "accuracy:max,projected_life_days:max", "--plot"], check=True,
                    stdout=sys.stderr)
     life = {}
     with open(os.path.join(sweep, "sweep.csv")) as f:
@@ -117,6 +120,46 @@ def main():
                   f"| {100 * acc['top1_int8']:.2f} % [{100 * lo:.2f}, {100 * hi:.2f}] | "
                   + " | ".join(cells)
                   + f" | {j['flash_bytes_used']:,} B | " + " | ".join(lives) + " |")
+
+    plot(args, infer, life)
+
+
+def plot(args, infer, life):
+    """DIR/tradeoff.{png,svg}: accuracy against parameters, cycles per core and battery life."""
+    fams = [f for f in ("lenet5", "ds-cnn", "resnet") if any(family(m) == f for m in args.models)]
+    data = os.path.join(args.o, "tradeoff.dat")
+    with open(data, "w") as f:
+        for fam in fams:  # one gnuplot data block per architecture, models by parameters
+            ms = sorted((m for m in args.models if family(m) == fam),
+                        key=lambda m: -infer[(m, CORES[0][0])]["parameters"]["total"])
+            f.write(f"# {fam}\n")
+            for m in ms:
+                j = infer[(m, CORES[0][0])]
+                lo, hi = j["accuracy"]["top1_int8_ci95"]
+                cyc = [infer[(m, n)]["total"]["cycles"] for n, _ in CORES]
+                f.write(f"{j['parameters']['total']} {100 * j['accuracy']['top1_int8']:.4f} "
+                        f"{100 * lo:.4f} {100 * hi:.4f} {cyc[0]:.0f} {cyc[1]:.0f} "
+                        f"{float(life[(m, RATES[1])]['projected_life_days']):.4f}\n")
+            f.write("\n\n")
+    panels = [("parameters (weights and biases)", 1, "set logscale x"),
+              (f"cycles per inference, {CORES[0][0]}", 5, "set logscale x"),
+              (f"cycles per inference, {CORES[1][0]}", 6, "set logscale x"),
+              ("battery life at 2,000 detections/d, reference node without its panel (days)",
+               7, "unset logscale x")]
+    script = []
+    for ext, term in (("png", "pngcairo size 1400,1000 font 'sans,10'"),
+                      ("svg", "svg size 1400,1000 font 'sans,10'")):
+        script += [f"set terminal {term}", f"set output '{os.path.join(args.o, 'tradeoff.' + ext)}'",
+                   "set multiplot layout 2,2 title 'Accuracy against cost (int8, 2,000 test "
+                   "digits, 95 % Wilson intervals)'",
+                   "set grid", "set ylabel 'int8 test accuracy (%)'", "set key bottom right"]
+        for label, col, log in panels:
+            script += [log, f"set xlabel '{label}'",
+                       "plot " + ", ".join(
+                           f"'{data}' index {i} using {col}:2:3:4 with yerrorlines "
+                           f"pt {7 + 2 * i} lw 1.5 title '{fam}'" for i, fam in enumerate(fams))]
+        script += ["unset multiplot", "unset output"]
+    subprocess.run(["gnuplot"], input="\n".join(script) + "\n", text=True, check=True)
 
 
 if __name__ == "__main__":
