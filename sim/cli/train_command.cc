@@ -274,6 +274,15 @@ void installSignals() {
   std::signal(SIGTERM, onStopSignal);
 }
 
+// What every training command does once the models it names are read: the teacher (a bad
+// one is refused before the data set is loaded), the digits' split, the signal handlers.
+data::MnistSplit loadTeacherAndDigits(CommonArgs& a) {
+  loadTeacher(a);
+  auto split = data::loadMnistSplit();
+  installSignals();
+  return split;
+}
+
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -287,9 +296,7 @@ const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
   cmd->add_option("--arch", *arch, "network: lenet5, ds-cnn or resnet (sim/train/README.md)")
       ->check(CLI::IsMember({"lenet5", "ds-cnn", "resnet"}));
   cmd->callback([args, arch, &status] {
-    loadTeacher(*args);  // a bad --teacher is refused before the data set is loaded
-    const auto split = data::loadMnistSplit();
-    installSignals();
+    const auto split = loadTeacherAndDigits(*args);
     const auto t0 = std::chrono::steady_clock::now();
     std::string command = "edgejoule train --out " + args->out;
     if (*arch != "lenet5") command += " --arch " + *arch;
@@ -373,9 +380,7 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
       if (!args->from.empty()) {
         start = readAs("--from", [&] { return train::readConvNetOnnx(args->from); });
       }
-      loadTeacher(c);
-      const auto split = data::loadMnistSplit();
-      installSignals();
+      const auto split = loadTeacherAndDigits(c);
       const auto t0 = std::chrono::steady_clock::now();
       auto options = trainOptions(c, split.validation);
       if (args->from.empty()) {
@@ -405,9 +410,7 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
       }
       start = readModel("--from", args->from);
     }
-    loadTeacher(c);
-    const auto split = data::loadMnistSplit();
-    installSignals();
+    const auto split = loadTeacherAndDigits(c);
     const auto t0 = std::chrono::steady_clock::now();
     auto options = trainOptions(c, split.validation);
     if (args->from.empty()) {
