@@ -73,6 +73,30 @@ float cosineRate(float start, float end, int epoch, int epochs) {
   return static_cast<float>(end + (start - end) * f);
 }
 
+// 0..N-1 in RNG's random order (Fisher-Yates, from the last index down).
+std::vector<int> shuffled(std::size_t n, data::SplitMix64& rng) {
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+  return order;
+}
+
+// The batch of COUNT samples of SET at ORDER[BEGIN...]: each one's random shift of at most
+// MAX_SHIFT pixels (drawn from RNG, y then x) and label, and their images in X.
+void drawBatch(const data::MnistSet& set, const std::vector<int>& order, std::size_t begin,
+               std::size_t count, int maxShift, data::SplitMix64& rng,
+               std::vector<std::array<int, 2>>& shifts, std::vector<uint8_t>& labels, Mat& x) {
+  const auto span = static_cast<uint64_t>(2 * maxShift + 1);
+  shifts.resize(count);
+  labels.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    shifts[i] = {static_cast<int>(rng.below(span)) - maxShift,
+                 static_cast<int>(rng.below(span)) - maxShift};
+    labels[i] = set.labels[static_cast<std::size_t>(order[begin + i])];
+  }
+  loadBatch(set, order, begin, count, x, maxShift > 0 ? &shifts : nullptr);
+}
+
 // One pass over SET in a seeded random order. Returns the mean task loss. With GATING, the
 // scores are trained too and the pass stops at the first step after which the open gates fit
 // the target (the closing accelerates: a damaged network has a larger L_task, which strengthens
@@ -80,10 +104,8 @@ float cosineRate(float start, float end, int epoch, int epochs) {
 // our trials).
 double runEpoch(LeNet5& net, Adam& adam, const data::MnistSet& set, const TrainOptions& opt,
                 float lr, uint64_t epochSeed, Gating* gating) {
-  std::vector<int> order(set.size());
-  std::iota(order.begin(), order.end(), 0);
   data::SplitMix64 rng(epochSeed);
-  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+  const std::vector<int> order = shuffled(set.size(), rng);
 
   Cache cache;
   Cache teacherCache;
@@ -93,19 +115,11 @@ double runEpoch(LeNet5& net, Adam& adam, const data::MnistSet& set, const TrainO
   std::vector<uint8_t> labels;
   double lossSum = 0.0;
   std::size_t seen = 0;
-  const auto span = static_cast<uint64_t>(2 * opt.maxShift + 1);
   for (std::size_t begin = 0; begin < order.size(); begin += static_cast<std::size_t>(opt.batch)) {
     if (g_stop.load()) throw Interrupted("interrupted: no model written");
     const std::size_t count =
         std::min<std::size_t>(static_cast<std::size_t>(opt.batch), order.size() - begin);
-    shifts.resize(count);
-    labels.resize(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      shifts[i] = {static_cast<int>(rng.below(span)) - opt.maxShift,
-                   static_cast<int>(rng.below(span)) - opt.maxShift};
-      labels[i] = set.labels[static_cast<std::size_t>(order[begin + i])];
-    }
-    loadBatch(set, order, begin, count, x, opt.maxShift > 0 ? &shifts : nullptr);
+    drawBatch(set, order, begin, count, opt.maxShift, rng, shifts, labels, x);
     forward(net, x, cache, nullptr);
     float task = 0.0f;
     if (opt.teacher) {
@@ -396,10 +410,8 @@ struct NetAdam {
 // gate mean is the plain mean over every gated channel.
 double runNetEpoch(ConvNet& net, NetAdam& adam, const data::MnistSet& set, const TrainOptions& opt,
                    float lr, uint64_t epochSeed, Gating* gating) {
-  std::vector<int> order(set.size());
-  std::iota(order.begin(), order.end(), 0);
   data::SplitMix64 rng(epochSeed);
-  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+  const std::vector<int> order = shuffled(set.size(), rng);
 
   NetCache cache;
   Cache teacherCache;
@@ -409,19 +421,11 @@ double runNetEpoch(ConvNet& net, NetAdam& adam, const data::MnistSet& set, const
   std::vector<uint8_t> labels;
   double lossSum = 0.0;
   std::size_t seen = 0;
-  const auto span = static_cast<uint64_t>(2 * opt.maxShift + 1);
   for (std::size_t begin = 0; begin < order.size(); begin += static_cast<std::size_t>(opt.batch)) {
     if (g_stop.load()) throw Interrupted("interrupted: no model written");
     const std::size_t count =
         std::min<std::size_t>(static_cast<std::size_t>(opt.batch), order.size() - begin);
-    shifts.resize(count);
-    labels.resize(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      shifts[i] = {static_cast<int>(rng.below(span)) - opt.maxShift,
-                   static_cast<int>(rng.below(span)) - opt.maxShift};
-      labels[i] = set.labels[static_cast<std::size_t>(order[begin + i])];
-    }
-    loadBatch(set, order, begin, count, x, opt.maxShift > 0 ? &shifts : nullptr);
+    drawBatch(set, order, begin, count, opt.maxShift, rng, shifts, labels, x);
     forward(net, x, cache, nullptr);
     float task = 0.0f;
     if (opt.teacher) {
