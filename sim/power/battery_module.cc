@@ -27,7 +27,12 @@ BatteryModule::BatteryModule(sc_core::sc_module_name name, std::unique_ptr<Batte
 }
 
 void BatteryModule::settle() {
-  const Time now = core::simNow();
+  if (m_catchUp) m_catchUp();
+  settleTo(sc_core::sc_time_stamp());
+}
+
+void BatteryModule::settleTo(const sc_core::sc_time& at) {
+  const Time now = core::fromScTime(at);
   const Time dt = now - m_last;
   if (dt <= Time()) return;
   const auto step = m_model->advance(m_net, dt);
@@ -39,12 +44,29 @@ void BatteryModule::settle() {
   checkRecharged();
 }
 
-void BatteryModule::setNetCurrent(Current net) {
-  settle();
-  if (core::simNow() != m_lastChange) m_settleDeltas = 0;
-  m_lastChange = core::simNow();
+void BatteryModule::setNetCurrent(Current net, const sc_core::sc_time& at) {
+  settleTo(at);
+  const Time now = core::fromScTime(at);
+  if (now != m_lastChange) m_settleDeltas = 0;
+  m_lastChange = now;
   m_net = net;
-  schedule();
+  schedule(at);
+}
+
+bool BatteryModule::clearFor(const sc_core::sc_time& window, Current ceiling) const {
+  if (m_inOutage) return false;
+  // The voltage under a smaller current is higher and its threshold lower, so a bound at the
+  // ceiling bounds every current up to it; so does one that takes the ceiling since the
+  // model's state was last brought up to date (m_last), a drain at least the real one.
+  const Voltage vmin = threshold(ceiling);
+  const Time since = core::simNow() - m_last;
+  std::optional<Time> bound;
+  if (const auto mark = m_model->mark()) {
+    bound = m_model->lowerBoundFrom(*mark, since, vmin, ceiling);
+  } else if (auto t = m_model->timeToEmptyOrVoltage(vmin, ceiling)) {
+    bound = *t - since;
+  }
+  return !bound || *bound > core::fromScTime(window) + kLookAhead;
 }
 
 bool BatteryModule::setCellTemperature(Temperature t) {
@@ -53,11 +75,22 @@ bool BatteryModule::setCellTemperature(Temperature t) {
   if (!m_model->setCellTemperature(t)) return false;
   m_minRemaining = std::min(m_minRemaining, m_model->remaining());
   checkRecharged();  // warmer: the charge given back may reach the restart state of charge
-  schedule();
+  schedule(sc_core::sc_time_stamp());
   return true;
 }
 
-void BatteryModule::schedule() {
+namespace {
+// AT + DT on the kernel's clock, never past its end; notified from now (AT <= now).
+void notifyAt(sc_core::sc_event& event, const sc_core::sc_time& at, Time dt) {
+  const sc_core::sc_time d = core::toScTime(dt);
+  const sc_core::sc_time room = sc_core::sc_max_time() - at;
+  const sc_core::sc_time when = at + (d < room ? d : room);
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  event.notify(when > now ? when - now : sc_core::SC_ZERO_TIME);
+}
+}  // namespace
+
+void BatteryModule::schedule(const sc_core::sc_time& at) {
   if (!m_inOutage) {
     // Far from empty (most changes of current): a closed-form time before which the
     // battery cannot empty or brown out; look() looks again then, unless a change comes
@@ -67,31 +100,27 @@ void BatteryModule::schedule() {
     // re-notifying would leave a cancelled entry in SystemC's event queue at every change.
     const Voltage vmin = threshold(m_net);
     m_mark = m_model->mark();
-    m_markAt = sc_core::sc_time_stamp();
+    m_markAt = at;
     if (m_mark) {
       const auto bound = m_model->lowerBoundFrom(*m_mark, Time(), vmin, m_net);
       if (!bound || *bound > kLookAhead) {
-        const Time now = core::simNow();
-        if (bound && m_lookAt && *m_lookAt <= now + *bound) return;
+        const Time from = core::fromScTime(at);
+        if (bound && m_lookAt && *m_lookAt <= from + *bound) return;
         cancelEmpty();
         if (bound) {
-          m_lookEvent.notify(core::toScDelay(*bound));
-          m_lookAt = now + *bound;
+          notifyAt(m_lookEvent, at, *bound);
+          m_lookAt = from + *bound;
         }
         return;
       }
     }
     cancelEmpty();
-    if (auto t = m_model->timeToEmptyOrVoltage(vmin, m_net)) {
-      m_emptyEvent.notify(core::toScDelay(*t));
-    }
+    if (auto t = m_model->timeToEmptyOrVoltage(vmin, m_net)) notifyAt(m_emptyEvent, at, *t);
     return;
   }
   cancelEmpty();
   m_rechargedEvent.cancel();
-  if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) {
-    m_rechargedEvent.notify(core::toScDelay(*t));
-  }
+  if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) notifyAt(m_rechargedEvent, at, *t);
 }
 
 void BatteryModule::cancelEmpty() {
@@ -133,7 +162,7 @@ void BatteryModule::onEmpty() {
   const bool emptied = m_model->remaining() <= oneStep || m_model->empty();
   const bool sagged = !emptied && belowBrownOut(m_net);
   if (!emptied && !sagged) {
-    schedule();
+    schedule(sc_core::sc_time_stamp());
     return;
   }
   // A sag on a load step is judged on the instant's settled load: another change at the

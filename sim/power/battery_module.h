@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,8 +26,12 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   BatteryModule(sc_core::sc_module_name name, std::unique_ptr<BatteryModel> model,
                 Ratio restartSoc = ratio(0.1));
 
-  void setNetCurrent(Current net) override;
+  using EnergyStorageIf::setNetCurrent;
+  void setNetCurrent(Current net, const sc_core::sc_time& at) override;
+  void settleTo(const sc_core::sc_time& at) override;
   void settle() override;
+  void setCatchUp(std::function<void()> catchUp) override { m_catchUp = std::move(catchUp); }
+  bool clearFor(const sc_core::sc_time& window, Current ceiling) const override;
   Voltage voltage() const override { return m_model->terminalVoltage(m_net); }
   Voltage voltageAt(Current net) const override { return m_model->terminalVoltage(net); }
   Current selfDischargeCurrent() const override { return m_model->selfDischargeCurrent(); }
@@ -41,7 +46,7 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // before the simulation starts.
   void setBrownOutVoltage(Voltage vmin) { m_brownOutVoltage = vmin; }
   // The brown-out voltage at no load: the highest of the limits.
-  Voltage brownOutVoltage() const { return threshold(Current()); }
+  Voltage brownOutVoltage() const override { return threshold(Current()); }
 
   // A further limit, checked in closed form like the cutoff: the node browns out when the
   // terminal voltage under the net current I falls below VOLTAGE + I x FOLLOW (a part's
@@ -95,7 +100,9 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   const sc_core::sc_event& restoredEvent() const { return m_restoredEvent; }
 
  private:
-  void schedule();
+  // Schedules the next look, empty, brown-out or restart instant from the state at AT (now,
+  // or the instant of a change the bus applies late).
+  void schedule(const sc_core::sc_time& at);
   void onEmpty();
   // At a lower bound of the empty or brown-out instant: a later bound, or the instant.
   void look();
@@ -120,6 +127,7 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // The current that browned the node out on voltage (none: it emptied); the restart
   // waits until the battery holds the brown-out voltage under it again.
   std::optional<Current> m_brownOutCurrent;
+  std::function<void()> m_catchUp;  // the bus's, called first by settle()
   Current m_net{};
   Time m_last{};
   Time m_lastChange{};     // when the net current last changed

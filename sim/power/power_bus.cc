@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "sim/core/sim_time.h"
 
@@ -13,7 +16,12 @@ namespace {
 constexpr std::size_t kNoLoad = 2;  // the regulator's state while its loads are cut off
 }
 
-PowerBus::PowerBus(sc_core::sc_module_name name) : sc_module(name), storage("storage") {}
+PowerBus::PowerBus(sc_core::sc_module_name name) : sc_module(name), storage("storage") {
+  SC_HAS_PROCESS(PowerBus);
+  SC_METHOD(onPhase);
+  sensitive << m_phaseEvent;
+  dont_initialize();
+}
 
 ComponentId PowerBus::attach(const std::string& name, std::vector<PowerState> states, Flow flow) {
   return m_ledger.add(name, states, flow);
@@ -59,7 +67,8 @@ void PowerBus::start_of_simulation() {
     }
   }
   m_voltage = storage->voltage();
-  updateBattery();
+  updateBattery(sc_core::sc_time_stamp());
+  storage->setCatchUp([this] { catchUp(); });
   if (m_traceFile) {
     const auto* parent = get_parent_object();
     const std::string owner = parent ? std::string(parent->name()) + "." : "";
@@ -70,14 +79,21 @@ void PowerBus::start_of_simulation() {
 
 template <class Change>
 void PowerBus::change(Change&& apply) {
-  m_ledger.advanceTo(core::simNow(), m_voltage, m_loadVoltage);
-  if (sc_core::sc_time_stamp() != m_instant) {
+  catchUp();
+  changeAt(sc_core::sc_time_stamp(), std::forward<Change>(apply));
+  arm();
+}
+
+template <class Change>
+void PowerBus::changeAt(const sc_core::sc_time& at, Change&& apply) {
+  m_ledger.advanceTo(core::fromScTime(at), m_voltage, m_loadVoltage);
+  if (at != m_instant) {
     m_before = {m_ledger.current(Flow::Load), m_ledger.current(Flow::Source), Voltage()};
     m_netBefore = m_net;
-    m_instant = sc_core::sc_time_stamp();
+    m_instant = at;
   }
   apply();
-  updateBattery();
+  updateBattery(at);
   if (m_trace) m_trace->update(m_ledger, m_voltage);
   ++m_changes;
 }
@@ -87,20 +103,21 @@ void PowerBus::refresh() {
   --m_changes;
 }
 
-Voltage PowerBus::voltageBeforeNow() const {
+Voltage PowerBus::voltageBeforeNow() {
+  catchUp();
   return storage->voltageAt(sc_core::sc_time_stamp() == m_instant ? m_netBefore : m_net);
 }
 
-void PowerBus::updateBattery() {
+void PowerBus::updateBattery(const sc_core::sc_time& at) {
   // The regulator reads the battery's voltage now: bring its state up to now first.
-  if (m_regulator) storage->settle();
+  if (m_regulator) storage->settleTo(at);
   if (m_selfDischargeId) {
     m_ledger.setStateCurrent(*m_selfDischargeId, 0, storage->selfDischargeCurrent());
   }
   const Current sources = m_ledger.current(Flow::Source);
-  const Current net = m_regulator ? regulate(sources) : m_ledger.current(Flow::Load) - sources;
+  const Current net = m_regulator ? regulate(sources, at) : m_ledger.current(Flow::Load) - sources;
   m_net = net;
-  storage->setNetCurrent(net);
+  storage->setNetCurrent(net, at);
   m_voltage = storage->voltage();
   if (!m_regulator) m_loadVoltage = m_voltage;
 }
@@ -110,7 +127,7 @@ void PowerBus::updateBattery() {
 // resistance: a fixed point, found by iteration. It contracts by about I_in R / V per step
 // (a few 1e-3 for these batteries), so a few steps reach double precision. The currents are
 // then held until the next change, like every other current on the bus.
-Current PowerBus::regulate(Current sources) {
+Current PowerBus::regulate(Current sources, const sc_core::sc_time& at) {
   if (!m_ledger.loadsPowered()) {
     // The loads are cut off, but the regulator stays connected to the battery: it draws its
     // no-load input current (its quiescent current), all of it lost.
@@ -129,21 +146,27 @@ Current PowerBus::regulate(Current sources) {
     }
     load += components[id].current();
   }
+  // Every battery model here is a Thevenin source at a given state, V(I) = V(0) - I R (the
+  // open-circuit voltage less the drop on the internal resistance): two readings give it.
+  const Voltage open = storage->voltageAt(Current());
+  const Resistance r = (open - storage->voltageAt(amperes(1))) / amperes(1);
+  auto voltageAt = [&](Current net) { return open - net * r; };
   Current in = load;
-  Voltage vin = storage->voltageAt(in - sources);
+  Voltage vin = voltageAt(in - sources);
   try {
     for (int k = 0; k < 100; ++k) {
       const Current next = m_regulator->inputCurrent(load, vin);
       const bool converged = std::abs(in_A(next - in)) <= 1e-12 * std::abs(in_A(next)) + 1e-18;
       in = next;
-      vin = storage->voltageAt(in - sources);
+      vin = voltageAt(in - sources);
       if (converged) break;
     }
   } catch (const std::domain_error& e) {
     // An overload, located like a load-time error at the part's rating (sim/power/README.md).
+    const Time t = core::fromScTime(at);
     throw std::runtime_error(fmt::format("{}: at t = {:.9g} s ({:.6g} d): {}",
-                                         m_regulator->spec().maxOutputAt, in_s(core::simNow()),
-                                         in_d(core::simNow()), e.what()));
+                                         m_regulator->spec().maxOutputAt, in_s(t), in_d(t),
+                                         e.what()));
   }
   const Voltage out = m_regulator->outputVoltage(load, vin);
   constexpr std::size_t kPassThrough = 3;
@@ -158,13 +181,19 @@ Current PowerBus::regulate(Current sources) {
 }
 
 void PowerBus::setState(ComponentId id, std::size_t state) {
+  catchUp();
+  setStateAt(sc_core::sc_time_stamp(), id, state);
+  arm();
+}
+
+void PowerBus::setStateAt(const sc_core::sc_time& at, ComponentId id, std::size_t state) {
   if (m_cover && m_cover->resolved && id == m_cover->coveredId &&
       m_ledger.component(id).state == m_cover->coverState) {
     m_cover->requested = state;  // counted in the covering part's current until it stops
     return;
   }
   if (m_ledger.component(id).state == state) return;
-  change([&] {
+  changeAt(at, [&] {
     m_ledger.setState(id, state);
     applyCover();
   });
@@ -175,6 +204,90 @@ void PowerBus::setStateCurrent(ComponentId id, std::size_t state, Current curren
     m_ledger.setStateCurrent(id, state, current);
     applyCover();
   });
+}
+
+void PowerBus::play(ComponentId id, const std::vector<TimedState>& phases) {
+  if (phases.empty()) return;
+  catchUp();
+  auto it = std::find_if(m_playing.begin(), m_playing.end(),
+                         [id](const Playing& p) { return p.id == id; });
+  if (it == m_playing.end()) it = m_playing.insert(m_playing.end(), Playing{id, {}, 0});
+  // Each phase starts where the one before ends on the kernel's clock, as successive waits
+  // of the part's thread would put it.
+  it->boundaries.clear();
+  it->next = 0;
+  sc_core::sc_time at = sc_core::sc_time_stamp();
+  for (std::size_t k = 1; k < phases.size(); ++k) {
+    at += core::toScTime(phases[k - 1].duration);
+    it->boundaries.push_back({at, phases[k].state});
+  }
+  setStateAt(sc_core::sc_time_stamp(), id, phases.front().state);
+  arm();
+}
+
+void PowerBus::catchUp() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (;;) {
+    // The earliest phase due (the first part's at equal instants).
+    Playing* first = nullptr;
+    for (auto& p : m_playing) {
+      if (p.next < p.boundaries.size() && p.boundaries[p.next].at <= now &&
+          (!first || p.boundaries[p.next].at < first->boundaries[first->next].at)) {
+        first = &p;
+      }
+    }
+    if (!first) return;
+    const Boundary b = first->boundaries[first->next++];
+    if (b.at < now) ++m_late;
+    setStateAt(b.at, first->id, b.state);
+  }
+}
+
+void PowerBus::arm() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  std::optional<sc_core::sc_time> next, last;
+  for (const auto& p : m_playing) {
+    if (p.next == p.boundaries.size()) continue;
+    const sc_core::sc_time first = p.boundaries[p.next].at;
+    if (!next || first < *next) next = first;
+    if (!last || p.boundaries.back().at > *last) last = p.boundaries.back().at;
+  }
+  if (!next) return;
+  // A trace shows each phase at its instant; near the battery's limits a phase may be the
+  // one that browns the node out, at its instant.
+  if (!m_trace && m_ledger.loadsPowered() && storage->clearFor(*last - now, ceiling())) return;
+  m_phaseEvent.notify(*next - now);
+}
+
+void PowerBus::onPhase() {
+  catchUp();
+  arm();
+}
+
+Current PowerBus::ceiling() const {
+  Current load{};
+  const auto& components = m_ledger.components();
+  for (ComponentId id = 0; id < components.size(); ++id) {
+    const auto& c = components[id];
+    if (id == m_regulatorId && m_regulator) continue;
+    if (c.internal || c.flow != Flow::Load) continue;
+    Current most{};
+    for (const auto& s : c.states) most = std::max(most, s.current);
+    load += most;
+  }
+  if (!m_regulator) return load;
+  // A converter's input current rises as its input voltage falls (its input power is held),
+  // so the lowest voltage the node runs at bounds it; a pass-through state draws the load
+  // itself. The margin of 2 covers efficiency tables not monotone in the input voltage: the
+  // bound need not be tight, the battery is hours from its limits when it is used at all.
+  const Voltage vmin = storage->brownOutVoltage();
+  if (vmin <= Voltage()) return amperes(1e9);
+  try {
+    return 2.0 *
+           std::max(load + m_regulator->spec().quiescent, m_regulator->inputCurrent(load, vmin));
+  } catch (const std::domain_error&) {
+    return amperes(1e9);  // an overload: never clear
+  }
 }
 
 void PowerBus::applyCover() {
@@ -191,6 +304,7 @@ void PowerBus::applyCover() {
 }
 
 void PowerBus::setLoadsPowered(bool powered) {
+  catchUp();
   if (m_ledger.loadsPowered() == powered) return;
   change([&] { m_ledger.setLoadsPowered(powered); });
 }
@@ -205,8 +319,9 @@ PowerBus::Reading PowerBus::readingBeforeNow() const {
 }
 
 void PowerBus::settle() {
+  catchUp();
   m_ledger.advanceTo(core::simNow(), m_voltage, m_loadVoltage);
-  storage->settle();
+  storage->settleTo(sc_core::sc_time_stamp());
 }
 
 }  // namespace ej::power

@@ -29,11 +29,14 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
                      Flow flow = Flow::Load) override;
   void setState(ComponentId id, std::size_t state) override;
   void setStateCurrent(ComponentId id, std::size_t state, Current current) override;
+  void play(ComponentId id, const std::vector<TimedState>& phases) override;
+  // The part's state as of the last change applied (a phase list's later phases are applied
+  // at the next change or reading: call settle() first for the state now).
   std::size_t state(ComponentId id) const override { return m_ledger.component(id).state; }
   bool loadsPowered() const override { return m_ledger.loadsPowered(); }
   // Not a power-state change: not counted in changes().
   void refresh() override;
-  Voltage voltageBeforeNow() const override;
+  Voltage voltageBeforeNow() override;
 
   // Puts REGULATOR between the battery and the loads (call during elaboration). The loads'
   // currents are then at its output voltage; the battery supplies its input current at
@@ -58,7 +61,8 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   // Cuts the loads off (an outage) or powers them again.
   void setLoadsPowered(bool powered);
 
-  // Integrates the ledger and the battery up to now (before reading totals).
+  // Applies the phases due up to now, and integrates the ledger and the battery up to now
+  // (before reading totals).
   void settle();
 
   const Ledger& ledger() const { return m_ledger; }
@@ -71,8 +75,12 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
     Voltage voltage;
   };
   Reading readingBeforeNow() const;
-  // The number of power-state changes so far: the simulation's event count.
+  // The number of power-state changes so far, a phase list's phases included: the
+  // simulation's event count.
   std::uint64_t changes() const { return m_changes; }
+  // Of those, the phases of phase lists applied after their instant (at the next change or
+  // reading, the battery being clear of its limits).
+  std::uint64_t lateChanges() const { return m_late; }
 
   // Traces the bus into FILE (see power_trace.h) from the start of the simulation; SOC
   // gives the battery's state of charge. Call before sc_start.
@@ -84,14 +92,20 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
 
  private:
   void start_of_simulation() override;
-  // Integrates up to now with the old currents, applies CHANGE, then tells the battery.
+  // Applies the phases due up to now, then CHANGE now.
   template <class Change>
   void change(Change&& apply);
-  // Tells the battery the net current after a change (through the regulator, if any).
-  void updateBattery();
+  // Integrates up to AT (now, or a phase's instant not yet applied) with the old currents,
+  // applies CHANGE, then tells the battery.
+  template <class Change>
+  void changeAt(const sc_core::sc_time& at, Change&& apply);
+  // A part's state from AT on: a covered part's request is held while its cover draws.
+  void setStateAt(const sc_core::sc_time& at, ComponentId id, std::size_t state);
+  // Tells the battery the net current after a change at AT (through the regulator, if any).
+  void updateBattery(const sc_core::sc_time& at);
   // The regulator's input current for the loads now, consistent with the battery voltage
   // it causes; updates the regulator's ledger component. Returns the battery's net current.
-  Current regulate(Current sources);
+  Current regulate(Current sources, const sc_core::sc_time& at);
   // Puts the covered part in its cover state while the covering part draws current, and
   // back in the state it asked for when it stops.
   void applyCover();
@@ -104,6 +118,31 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
     bool resolved = false;
   };
   std::optional<Cover> m_cover;
+
+  // Phase lists being played (play): each part's phases not yet applied, by instant. They
+  // are applied late, all at once, at the next change or reading (catchUp), while the
+  // battery is clear of its limits for the list's length under the largest current the
+  // loads can draw (clearFor); otherwise each at its instant (m_phaseEvent).
+  struct Boundary {
+    sc_core::sc_time at;
+    std::size_t state;
+  };
+  struct Playing {
+    ComponentId id;
+    std::vector<Boundary> boundaries;
+    std::size_t next = 0;
+  };
+  std::vector<Playing> m_playing;
+  sc_core::sc_event m_phaseEvent{"phase"};
+  // Applies the phases due up to now, in time order.
+  void catchUp();
+  // After a change: whether the phases still to come may wait for the next change or
+  // reading; if not, notifies m_phaseEvent at the next one.
+  void arm();
+  void onPhase();
+  // The most the net current can be while the loads are powered: every load in its largest
+  // state, through the regulator at the battery's brown-out voltage, with a margin.
+  Current ceiling() const;
   std::optional<ComponentId> m_selfDischargeId;  // the battery's self-discharge line
 
   Ledger m_ledger;
@@ -112,6 +151,7 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   std::optional<regulator::Regulator> m_regulator;
   ComponentId m_regulatorId = 0;
   std::uint64_t m_changes = 0;
+  std::uint64_t m_late = 0;
   sc_core::sc_time m_instant = sc_core::sc_max_time();
   Reading m_before{};
   Current m_net{}, m_netBefore{};

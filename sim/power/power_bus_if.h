@@ -23,6 +23,12 @@ enum class Flow { Load, Source };
 
 using ComponentId = std::size_t;
 
+// One step of a part's phase list (PowerBusIf::play): STATE for DURATION.
+struct TimedState {
+  std::size_t state;
+  Time duration;
+};
+
 class PowerBusIf : public virtual sc_core::sc_interface {
  public:
   // Registers a part by its SystemC instance name (the same string appears in
@@ -35,6 +41,11 @@ class PowerBusIf : public virtual sc_core::sc_interface {
   // From now on STATE of the part draws (or supplies) CURRENT: for quantities that vary
   // while the state does not (harvest following the sun, TX current at a set power).
   virtual void setStateCurrent(ComponentId id, std::size_t state, Current current) = 0;
+  // Puts the part through PHASES from now on, as if it called setState at the start of each
+  // (phases of zero length are skipped by the caller): the bus applies the later ones itself,
+  // at their instants, so the part waits once, for their total, and then says its next state.
+  // The totals are those of the setState calls (sim/power/README.md, Phase lists).
+  virtual void play(ComponentId id, const std::vector<TimedState>& phases) = 0;
   // The state the part is in now.
   virtual std::size_t state(ComponentId id) const = 0;
   // False during an outage: the loads are cut off (what they would do is missed work).
@@ -46,7 +57,7 @@ class PowerBusIf : public virtual sc_core::sc_interface {
   // The battery's terminal voltage under the net current in effect just before the first
   // change at the present instant (now's, if nothing changed yet at it): a reading that
   // does not depend on the order of same-instant processes. Zero when there is no battery.
-  virtual Voltage voltageBeforeNow() const { return Voltage(); }
+  virtual Voltage voltageBeforeNow() { return Voltage(); }
 };
 
 }  // namespace ej::power

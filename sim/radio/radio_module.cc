@@ -18,7 +18,7 @@ RadioModule::RadioModule(sc_core::sc_module_name name, std::string protocol,
       power("power"),
       m_protocol(std::move(protocol)),
       m_states(std::move(states)),
-      m_timeInState(m_states.size(), seconds(0)) {
+      m_tally{std::vector<Time>(m_states.size(), seconds(0))} {
   SC_HAS_PROCESS(RadioModule);
   SC_THREAD(run);
 }
@@ -31,16 +31,16 @@ void RadioModule::submit(const radio::Message& report) {
   m_queued.notify(sc_core::SC_ZERO_TIME);
 }
 
-void RadioModule::account() {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
-  m_timeInState[m_state] += core::fromScTime(now - m_stateSince);
-  m_stateSince = now;
+void RadioModule::Tally::enter(std::size_t next, const sc_core::sc_time& at) {
+  if (next == state) return;
+  timeInState[state] += core::fromScTime(at - since);
+  state = next;
+  since = at;
 }
 
 void RadioModule::setState(std::size_t state) {
-  if (state == m_state) return;
-  account();
-  m_state = state;
+  if (state == m_tally.state) return;
+  m_tally.enter(state, sc_core::sc_time_stamp());
   power->setState(m_id, state);
 }
 
@@ -50,12 +50,32 @@ void RadioModule::idle(Time duration) {
 
 void RadioModule::play(PhaseList phases) {
   m_playing = std::move(phases);
-  for (std::size_t i = 0; i < m_playing.size(); ++i) {
-    const Phase& phase = m_playing[i];  // m_playing does not change while it plays
+  m_steps.clear();
+  sc_core::sc_time end = sc_core::sc_time_stamp();
+  for (const Phase& phase : m_playing) {
     if (phase.duration <= seconds(0)) continue;
-    setState(phase.state);
-    if (phase.transmit) m_airtime += phase.duration;
-    wait(core::toScTime(phase.duration));
+    m_steps.push_back({phase.state, phase.duration});
+    end += core::toScTime(phase.duration);
+  }
+  if (m_steps.empty()) return;
+  // The bus applies the phases at their instants (PowerBusIf::play); they are counted here
+  // as setState would count them, each from its instant on the kernel's clock.
+  m_playFrom = sc_core::sc_time_stamp();
+  m_inPlay = true;
+  power->play(m_id, m_steps);
+  wait(end - sc_core::sc_time_stamp());
+  countPhases(m_tally, end);
+  m_inPlay = false;
+}
+
+void RadioModule::countPhases(Tally& tally, const sc_core::sc_time& until) const {
+  sc_core::sc_time at = m_playFrom;
+  for (const Phase& phase : m_playing) {
+    if (phase.duration <= seconds(0)) continue;
+    if (at > until) break;
+    tally.enter(phase.state, at);
+    if (phase.transmit) tally.airtime += phase.duration;
+    at += core::toScTime(phase.duration);
   }
 }
 
@@ -79,11 +99,14 @@ core::RadioResult RadioModule::summary() const {
   r.transmissions = m_transmissions;
   r.retries = m_retries;
   r.payload_bytes_sent = m_payloadBytes;
-  r.airtime_s = in_s(m_airtime);
-  // Time in the current state runs up to now.
+  // A list still playing at the end counts up to now, and so does the state it is in.
+  Tally tally = m_tally;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (m_inPlay) countPhases(tally, now);
+  r.airtime_s = in_s(tally.airtime);
   for (std::size_t i = 0; i < m_states.size(); ++i) {
-    Time t = m_timeInState[i];
-    if (i == m_state) t += core::fromScTime(sc_core::sc_time_stamp() - m_stateSince);
+    Time t = tally.timeInState[i];
+    if (i == tally.state) t += core::fromScTime(now - tally.since);
     r.time_in_state_s[m_states[i].name] = in_s(t);
   }
   return r;
@@ -153,7 +176,7 @@ void LorawanRadio::handle(const radio::Message& report) {
       return;
     }
     const bool acked = m_params.confirmed && uniform() >= m_params.ackLoss;
-    PhaseList phases = uplinkAttempt(m_params, report.payloadBytes, acked);
+    PhaseList phases = uplink(report.payloadBytes, acked);
     m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime,
                        airtimeOf(phases));
     ++m_transmissions;
@@ -169,6 +192,16 @@ void LorawanRadio::handle(const radio::Message& report) {
     if (attempt + 1 < attempts) idle(m_params.ackTimeout);
   }
   ++m_unacknowledged;
+}
+
+PhaseList LorawanRadio::uplink(std::size_t payloadBytes, bool acked) {
+  // A node sends few sizes (a job's report, a heartbeat): their phases are worked out once.
+  const auto key = std::make_pair(payloadBytes, acked);
+  auto it = m_uplinks.find(key);
+  if (it == m_uplinks.end()) {
+    it = m_uplinks.emplace(key, uplinkAttempt(m_params, payloadBytes, acked)).first;
+  }
+  return it->second;
 }
 
 core::RadioResult LorawanRadio::summary() const {

@@ -6,12 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <systemc>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -65,7 +67,6 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
   std::string m_protocol;
   std::vector<power::PowerState> m_states;
   power::ComponentId m_id = 0;
-  std::size_t m_state = 0;
   std::uint64_t m_submitted = 0;
   std::uint64_t m_sent = 0;
   std::uint64_t m_droppedDutyCycle = 0;
@@ -73,19 +74,32 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
   std::uint64_t m_transmissions = 0;
   std::uint64_t m_retries = 0;
   std::uint64_t m_payloadBytes = 0;
-  Time m_airtime = seconds(0);
-  std::vector<Time> m_timeInState;
-  sc_core::sc_time m_stateSince = sc_core::SC_ZERO_TIME;
 
  private:
+  // Time per state and airtime, counted as the states change.
+  struct Tally {
+    std::vector<Time> timeInState;
+    std::size_t state = 0;
+    sc_core::sc_time since = sc_core::SC_ZERO_TIME;
+    Time airtime = seconds(0);
+    // The radio is in NEXT from AT on.
+    void enter(std::size_t next, const sc_core::sc_time& at);
+  };
+
   void end_of_elaboration() override;
   void run();
-  void account();
+  // Counts into TALLY the phases of the list being played that start by UNTIL.
+  void countPhases(Tally& tally, const sc_core::sc_time& until) const;
+
+  Tally m_tally;
+  sc_core::sc_time m_playFrom;  // when the list being played began
+  bool m_inPlay = false;
 
   std::deque<radio::Message> m_queue;
   sc_core::sc_event m_queued;
-  radio::Message m_report;  // the report being sent (the thread's, see play)
-  PhaseList m_playing;      // the phases being played
+  radio::Message m_report;                 // the report being sent (the thread's, see play)
+  PhaseList m_playing;                     // the phases being played
+  std::vector<power::TimedState> m_steps;  // their states and lengths, for the bus
 };
 
 // LoRaWAN class A on a LoRa chip (SX127x / SX126x).
@@ -103,10 +117,13 @@ class LorawanRadio : public RadioModule {
   // Waits (or, with the drop policy, refuses) until the duty cycle allows a transmission.
   bool awaitDutyCycle();
   double uniform();
+  // uplinkAttempt() of this radio, kept per payload size and acknowledgement.
+  PhaseList uplink(std::size_t payloadBytes, bool acked);
 
   LoraRadioParams m_params;
   DutyCycleTracker m_dutyCycle;
   std::mt19937_64 m_rng;
+  std::map<std::pair<std::size_t, bool>, PhaseList> m_uplinks;
   std::uint64_t m_joins = 0;
   std::uint64_t m_dutyCycleWaits = 0;
   Time m_dutyCycleWait = seconds(0);

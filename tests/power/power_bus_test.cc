@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "sim/core/sim_time.h"
 #include "sim/power/battery/kibam_battery.h"
 #include "sim/power/battery_module.h"
@@ -188,6 +195,170 @@ TEST(PowerBusBrownOutTest, ALoadStepBelowTheLoadedVoltageBrownsOutAtTheStep) {
   EXPECT_EQ(battery.outages().onVoltage, 1u);
   // Far from empty: 30 % of 3600 C less what 1 s at 1 mA took.
   EXPECT_NEAR(in_C(battery.model().remaining()), 1080.0 - 1e-3, 1e-6);
+}
+
+// A radio-like part: every 10 s, the phase list of PHASES, then state 0; through the bus's
+// play (PLAYS) or through setState and a wait per phase, as a part's thread would.
+struct Player : sc_core::sc_module {
+  sc_core::sc_port<PowerBusIf> power;
+  ComponentId id = 0;
+  bool plays;
+  std::vector<TimedState> phases;
+  SC_HAS_PROCESS(Player);
+  Player(sc_core::sc_module_name n, bool playsThem, std::vector<TimedState> list)
+      : sc_module(n), power("power"), plays(playsThem), phases(std::move(list)) {
+    SC_THREAD(run);
+  }
+  void end_of_elaboration() override {
+    id = power->attach("player", {{"sleep", microamperes(2)},
+                                  {"listen", milliamperes(11)},
+                                  {"send", milliamperes(120)},
+                                  {"wait", milliamperes(1.5)}});
+  }
+  void run() {
+    for (;;) {
+      wait(sc_core::sc_time(10, sc_core::SC_SEC));
+      if (plays) {
+        power->play(id, phases);
+        sc_core::sc_time total = sc_core::SC_ZERO_TIME;
+        for (const auto& p : phases) total += core::toScTime(p.duration);
+        wait(total);
+      } else {
+        for (const auto& p : phases) {
+          power->setState(id, p.state);
+          wait(core::toScTime(p.duration));
+        }
+      }
+      power->setState(id, 0);
+    }
+  }
+};
+
+// Another part changing state on its own clock, within the lists' phases.
+struct Ticker : sc_core::sc_module {
+  sc_core::sc_port<PowerBusIf> power;
+  ComponentId id = 0;
+  SC_HAS_PROCESS(Ticker);
+  explicit Ticker(sc_core::sc_module_name n) : sc_module(n), power("power") { SC_THREAD(run); }
+  void end_of_elaboration() override {
+    id = power->attach("ticker", {{"idle", microamperes(5)}, {"busy", milliamperes(4)}});
+  }
+  void run() {
+    for (std::size_t k = 0;; ++k) {
+      wait(sc_core::sc_time(0.37, sc_core::SC_SEC));
+      power->setState(id, k % 2);
+    }
+  }
+};
+
+regulator::RegulatorSpec tps62740Like() {
+  regulator::RegulatorSpec buck;
+  buck.output = volts(3.3);
+  buck.quiescent = microamperes(0.36);
+  buck.maxOutput = milliamperes(300);
+  buck.minInput = volts(2.2);
+  buck.kind = regulator::BuckSpec{Resistance::from_value(0.6), ratio(0.039)};
+  return buck;
+}
+
+// One node of the comparison below: a KiBaM cell (the hand cell at 90 %), a buck, a player
+// and a ticker.
+struct PhaseNode {
+  BatteryModule battery;
+  PowerBus bus;
+  Player player;
+  Ticker ticker;
+  PhaseNode(const char* name, bool plays, const std::vector<TimedState>& phases)
+      : battery((std::string(name) + "_battery").c_str(), kibamAt90()),
+        bus((std::string(name) + "_bus").c_str()),
+        player((std::string(name) + "_player").c_str(), plays, phases),
+        ticker((std::string(name) + "_ticker").c_str()) {
+    bus.storage(battery);
+    player.power(bus);
+    ticker.power(bus);
+    bus.setRegulator(regulator::Regulator(tps62740Like()));
+  }
+  static std::unique_ptr<battery::KibamBattery> kibamAt90() {
+    auto p = battery::test::handCell();
+    p.initialSoc = ratio(0.9);
+    return std::make_unique<battery::KibamBattery>(p);
+  }
+};
+
+// The bus applies a list's phases late when the battery is far from its limits: every total
+// must still be the one of a setState call at each phase's instant, with the battery and the
+// regulator worked out at each (the ticker changes state inside the lists).
+TEST(PowerBusPhaseListTest, PhasesPlayedByTheBusGiveTheTotalsOfTheirSetStateCalls) {
+  core::setKernelTimeResolution();
+  const std::vector<TimedState> phases = {{3, seconds(0.2)},
+                                          {1, seconds(1.13)},
+                                          {2, seconds(0.0507)},
+                                          {3, seconds(0.8)},
+                                          {1, seconds(0.45)}};
+  PhaseNode played("played", true, phases), stepped("stepped", false, phases);
+  sc_core::sc_start(sc_core::sc_time(1000, sc_core::SC_SEC));
+  played.bus.settle();
+  stepped.bus.settle();
+  // Relative 1e-12: the same arithmetic at the same instants, in another order among the
+  // same instant's changes at most.
+  auto near = [](double a, double b) {
+    return std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b));
+  };
+  const auto& a = played.bus.ledger().components();
+  const auto& b = stepped.bus.ledger().components();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t c = 0; c < a.size(); ++c) {
+    for (std::size_t s = 0; s < a[c].states.size(); ++s) {
+      const auto& x = a[c].states[s];
+      const auto& y = b[c].states[s];
+      EXPECT_TRUE(near(in_s(x.time), in_s(y.time))) << a[c].name << "." << x.name;
+      EXPECT_TRUE(near(in_C(x.charge), in_C(y.charge))) << a[c].name << "." << x.name;
+      EXPECT_TRUE(near(in_J(x.energy), in_J(y.energy))) << a[c].name << "." << x.name;
+    }
+  }
+  EXPECT_TRUE(near(in_C(played.battery.totals().drawn), in_C(stepped.battery.totals().drawn)));
+  EXPECT_TRUE(
+      near(in_C(played.battery.model().remaining()), in_C(stepped.battery.model().remaining())));
+  // A list every 12.6307 s (10 s, then its 2.6307 s): 79 by t = 1000 s, of 5 phases, 4 of
+  // them applied by the bus each, all late here (the cell is hours from its cutoff); the
+  // same number of changes as the setState calls made.
+  EXPECT_EQ(played.bus.changes(), stepped.bus.changes());
+  EXPECT_EQ(played.bus.lateChanges(), 79u * 4u);
+  EXPECT_EQ(stepped.bus.lateChanges(), 0u);
+  // The player's time in "send": 79 x 50.7 ms.
+  EXPECT_NEAR(in_s(a[0].states[2].time), 79 * 0.0507, 1e-9);
+}
+
+// Near the battery's limits the bus applies each phase at its instant: the empty instant
+// inside a list is exact (the case of BatteryEmptiesAtTheExactInstant, played as a list).
+TEST(PowerBusPhaseListTest, APhaseListThatEmptiesTheBatteryIsAppliedAtEachInstant) {
+  core::setKernelTimeResolution();
+  // 1 mAh = 3.6 C: 1 mA for 1 s, 101 mA for 35 s, then 1 mA: empty at t = 100 s, 64 s into
+  // the list's last phase.
+  BatteryModule battery(
+      "battery", std::make_unique<IdealBattery>(milliampereHours(1), volts(3), ratio(1), ratio(1)));
+  PowerBus bus("bus");
+  struct Lister : sc_core::sc_module {
+    sc_core::sc_port<PowerBusIf> power;
+    ComponentId id = 0;
+    SC_HAS_PROCESS(Lister);
+    explicit Lister(sc_core::sc_module_name n) : sc_module(n), power("power") { SC_THREAD(run); }
+    void end_of_elaboration() override {
+      id = power->attach("lister", {{"sleep", milliamperes(1)}, {"work", milliamperes(101)}});
+    }
+    void run() {
+      power->play(id, {{0, seconds(1)}, {1, seconds(35)}, {0, seconds(150)}});
+      wait(sc_core::sc_time(186, sc_core::SC_SEC));
+    }
+  } part("part");
+  bus.storage(battery);
+  part.power(bus);
+  sc_core::sc_start(sc_core::sc_time(200, sc_core::SC_SEC));
+  ASSERT_TRUE(battery.outages().first.has_value());
+  EXPECT_NEAR(in_s(*battery.outages().first), 100.0, 1e-9);
+  bus.settle();
+  EXPECT_NEAR(in_C(bus.ledger().component(0).states[1].charge), 3.535, 1e-12);
+  EXPECT_EQ(bus.lateChanges(), 0u);
 }
 
 }  // namespace

@@ -31,6 +31,17 @@ class FakeBus : public sc_core::sc_module, public power::PowerBusIf {
     changes.push_back({sc_core::sc_time_stamp().to_seconds(), state});
     m_state = state;
   }
+  // Each phase as the setState call it stands for, at the kernel instant the bus would apply
+  // it (phases follow each other on the 1 ns clock).
+  void play(power::ComponentId id, const std::vector<power::TimedState>& phases) override {
+    sc_core::sc_time at = sc_core::sc_time_stamp();
+    for (const auto& phase : phases) {
+      EXPECT_EQ(id, 7u);
+      if (phase.state != m_state) changes.push_back({at.to_seconds(), phase.state});
+      m_state = phase.state;
+      at += core::toScTime(phase.duration);
+    }
+  }
   void setStateCurrent(power::ComponentId, std::size_t, Current) override {}
   std::size_t state(power::ComponentId) const override { return m_state; }
 
