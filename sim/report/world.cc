@@ -1,17 +1,16 @@
 // The MPI world (Open MPI or any MPI-3 library) when a launcher started the program; else one
 // rank. MPI is initialised only when the launcher's environment says so (Open MPI's mpirun
-// sets OMPI_COMM_WORLD_SIZE; Slurm's srun with PMIx or PMI-2 sets PMIX_RANK or PMI_SIZE).
+// sets OMPI_COMM_WORLD_SIZE; Slurm's srun with PMIx or PMI-2 sets PMIX_RANK or PMI_SIZE), and
+// only then is the MPI plugin (world_mpi.cc, which links MPI) loaded.
 #include "sim/report/world.h"
 
+#include <dlfcn.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
-#ifdef EJ_HAVE_MPI
-// The C API only: Open MPI's mpi.h otherwise pulls in its deprecated C++ bindings.
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
-#endif
+#include "sim/report/world_mpi.h"
 
 namespace ej::report {
 
@@ -22,10 +21,53 @@ bool startedByLauncher() {
   }
   return false;
 }
+
+struct MpiPlugin {
+  decltype(&ej_mpi_init) init = nullptr;
+  decltype(&ej_mpi_finalize) finalize = nullptr;
+  decltype(&ej_mpi_broadcast) broadcast = nullptr;
+  decltype(&ej_mpi_sum) sum = nullptr;
+};
+
+#ifdef EJ_MPI_PLUGIN
+// The plugin beside the running program (edgejoule-commands), else where the build put it.
+// RTLD_GLOBAL: Open MPI's own components, loaded by MPI_Init, look up libmpi's symbols.
+MpiPlugin loadPlugin() {
+  std::vector<std::string> candidates;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back((self.parent_path() / kMpiPluginName).string());
+  candidates.push_back(EJ_MPI_PLUGIN);
+  std::string error;
+  for (const auto& path : candidates) {
+    void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+    if (!lib) {
+      if (error.empty()) error = ::dlerror();
+      continue;
+    }
+    MpiPlugin p;
+    p.init = reinterpret_cast<decltype(p.init)>(::dlsym(lib, "ej_mpi_init"));
+    p.finalize = reinterpret_cast<decltype(p.finalize)>(::dlsym(lib, "ej_mpi_finalize"));
+    p.broadcast = reinterpret_cast<decltype(p.broadcast)>(::dlsym(lib, "ej_mpi_broadcast"));
+    p.sum = reinterpret_cast<decltype(p.sum)>(::dlsym(lib, "ej_mpi_sum"));
+    if (p.init && p.finalize && p.broadcast && p.sum) return p;
+    error = path + ": not edgejoule's MPI plugin";
+  }
+  throw std::runtime_error(
+      "started by an MPI launcher, but edgejoule's MPI support cannot be "
+      "loaded (" +
+      error + ")");
+}
+#endif
+
+MpiPlugin& plugin() {
+  static MpiPlugin p;
+  return p;
+}
 }  // namespace
 
 bool World::built() {
-#ifdef EJ_HAVE_MPI
+#ifdef EJ_MPI_PLUGIN
   return true;
 #else
   return false;
@@ -38,62 +80,33 @@ const World& World::get() {
 }
 
 World::World() {
-#ifdef EJ_HAVE_MPI
   if (!startedByLauncher()) return;
-  int initialized = 0;
-  MPI_Initialized(&initialized);
-  if (!initialized && MPI_Init(nullptr, nullptr) != MPI_SUCCESS) {
-    throw std::runtime_error("MPI_Init failed");
-  }
+#ifdef EJ_MPI_PLUGIN
+  plugin() = loadPlugin();
+  if (!plugin().init(&m_rank, &m_size)) throw std::runtime_error("MPI_Init failed");
   m_mpi = true;
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  m_rank = static_cast<unsigned>(rank);
-  m_size = static_cast<unsigned>(size);
-#else
-  (void)startedByLauncher;
 #endif
 }
 
 World::~World() {
-#ifdef EJ_HAVE_MPI
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (m_mpi && !finalized) MPI_Finalize();
-#endif
+  if (m_mpi) plugin().finalize();
 }
 
 void World::broadcast(std::string& text, std::vector<std::size_t>& indices) const {
-#ifdef EJ_HAVE_MPI
   if (!m_mpi) return;
   unsigned long long sizes[2] = {text.size(), indices.size()};
-  MPI_Bcast(sizes, 2, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+  plugin().broadcast(sizes, sizeof sizes);
   text.resize(sizes[0]);
-  if (sizes[0] > 0) {
-    MPI_Bcast(text.data(), static_cast<int>(sizes[0]), MPI_CHAR, 0, MPI_COMM_WORLD);
-  }
+  plugin().broadcast(text.data(), sizes[0]);
   std::vector<unsigned long long> v(indices.begin(), indices.end());
   v.resize(sizes[1]);
-  if (sizes[1] > 0) {
-    MPI_Bcast(v.data(), static_cast<int>(sizes[1]), MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
-  }
+  plugin().broadcast(v.data(), sizes[1] * sizeof(unsigned long long));
   indices.assign(v.begin(), v.end());
-#else
-  (void)text;
-  (void)indices;
-#endif
 }
 
 std::size_t World::sum(std::size_t value) const {
-#ifdef EJ_HAVE_MPI
   if (!m_mpi) return value;
-  unsigned long long in = value, out = 0;
-  MPI_Allreduce(&in, &out, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
-  return static_cast<std::size_t>(out);
-#else
-  return value;
-#endif
+  return static_cast<std::size_t>(plugin().sum(value));
 }
 
 }  // namespace ej::report
