@@ -18,12 +18,16 @@ namespace ej::core {
 // load step (sim/power/battery_module.cc).
 constexpr int kSameInstantDeltas = 3;
 
+// Set once the kernel counts in nanoseconds (fromScTime's shortcut).
+inline bool gNanosecondKernel = false;
+
 // Must run before any sc_time other than zero exists (i.e. before elaboration).
 inline void setKernelTimeResolution() {
   static bool done = false;
   if (!done) {
     sc_core::sc_set_time_resolution(1.0, sc_core::SC_NS);
     done = true;
+    gNanosecondKernel = true;
   }
 }
 
@@ -55,7 +59,13 @@ inline sc_core::sc_time toScDelay(Time dt) {
   const sc_core::sc_time room = sc_core::sc_max_time() - sc_core::sc_time_stamp();
   return d < room ? d : room;
 }
-inline Time fromScTime(const sc_core::sc_time& t) { return seconds(t.to_seconds()); }
+// sc_time::to_seconds() is a call into the kernel at every conversion (it reads the
+// resolution through the simulation context); at 1 ns it is this product, the same to the bit
+// (the resolution in femtoseconds, then 1e-15; checked on 10^7 random values).
+inline Time fromScTime(const sc_core::sc_time& t) {
+  if (gNanosecondKernel) return seconds(sc_dt::uint64_to_double(t.value()) * 1e6 * 1e-15);
+  return seconds(t.to_seconds());
+}
 inline Time simNow() { return fromScTime(sc_core::sc_time_stamp()); }
 
 }  // namespace ej::core
