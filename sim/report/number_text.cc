@@ -1,0 +1,135 @@
+// Number and date formatting for the result files; see number_text.h.
+#include "sim/report/number_text.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+#include "sim/core/calendar.h"
+
+namespace ej::report {
+namespace {
+
+// 10^0 .. 10^19 (Dragonbox's significand of a double has at most 17 digits).
+constexpr std::array<std::uint64_t, 20> kPow10 = [] {
+  std::array<std::uint64_t, 20> p{};
+  std::uint64_t v = 1;
+  for (auto& x : p) {
+    x = v;
+    v *= 10;
+  }
+  return p;
+}();
+
+int digitCount(std::uint64_t n) {
+  int count = 1;
+  while (count < 20 && n >= kPow10[count]) ++count;
+  return count;
+}
+
+char* exact(char* out, double v, int precision) {
+  return std::to_chars(out, out + kGeneralChars, v, std::chars_format::general, precision).ptr;
+}
+
+// N as exactly WIDTH digits (N < 10^WIDTH).
+char* writeDigits(char* out, unsigned long n, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  }
+  return out + width;
+}
+
+}  // namespace
+
+char* writeGeneral(char* out, double v, int precision) {
+  if (precision < 1 || precision > 9 || !(std::isnormal(v) || v == 0.0)) {
+    return exact(out, v, precision);
+  }
+  char* o = out;
+  if (std::signbit(v)) *o++ = '-';
+  if (v == 0.0) {
+    *o++ = '0';
+    return o;
+  }
+  // The shortest decimal that reads back as V: |V| = sig 10^exp10 (Dragonbox, Jeon 2020, as
+  // fmt prints "{}" with it). Rounding it to PRECISION digits rounds V itself, except on a
+  // tie: a PRECISION-digit rounding boundary B (PRECISION + 1 digits, the last a 5) between
+  // V and the shortest decimal would lie in V's round-trip interval (about 2.2e-16 V wide, so
+  // no two (PRECISION + 1)-digit decimals fit in it for PRECISION <= 9), and be no longer
+  // than the shortest: it would be the shortest. So only when the shortest is B itself does
+  // V's exact value decide; there the exact conversion is taken.
+  const auto dec = fmt::detail::dragonbox::to_decimal(std::fabs(v));
+  std::uint64_t sig = dec.significand;
+  int exp10 = dec.exponent;
+  int n = digitCount(sig);
+  if (n > precision) {
+    const std::uint64_t div = kPow10[n - precision];
+    const std::uint64_t rest = sig % div;
+    if (rest == div / 2) return exact(out, v, precision);
+    sig = sig / div + (rest > div / 2 ? 1 : 0);
+    exp10 += n - precision;
+    if (sig == kPow10[precision]) {  // 99..9 rounded up: one digit more, drop its zero
+      sig /= 10;
+      ++exp10;
+    }
+  }
+  // %g drops trailing zeros (no '#' flag).
+  while (sig % 10 == 0) {
+    sig /= 10;
+    ++exp10;
+  }
+  n = digitCount(sig);
+  char digits[20];
+  writeDigits(digits, sig, n);
+  const int x = exp10 + n - 1;  // the leading digit's power of ten
+  // C11 7.21.6.1 for %g with precision P: fixed notation when P > X >= -4, else scientific.
+  if (x < precision && x >= -4) {
+    if (x < 0) {
+      *o++ = '0';
+      *o++ = '.';
+      for (int i = -1; i > x; --i) *o++ = '0';
+      for (int i = 0; i < n; ++i) *o++ = digits[i];
+    } else {
+      for (int i = 0; i <= x; ++i) *o++ = i < n ? digits[i] : '0';
+      if (n > x + 1) {
+        *o++ = '.';
+        for (int i = x + 1; i < n; ++i) *o++ = digits[i];
+      }
+    }
+    return o;
+  }
+  *o++ = digits[0];
+  if (n > 1) {
+    *o++ = '.';
+    for (int i = 1; i < n; ++i) *o++ = digits[i];
+  }
+  *o++ = 'e';
+  *o++ = x < 0 ? '-' : '+';
+  const int e = x < 0 ? -x : x;
+  return writeDigits(o, static_cast<unsigned long>(e), e >= 100 ? 3 : 2);
+}
+
+char* writeUtc(char* out, double epoch_s, bool withTime) {
+  const core::UtcFields t = core::utcFields(epoch_s);
+  if (t.year < 0 || t.year > 9999) return nullptr;
+  char* o = writeDigits(out, static_cast<unsigned long>(t.year), 4);
+  *o++ = '-';
+  o = writeDigits(o, static_cast<unsigned long>(t.month), 2);
+  *o++ = '-';
+  o = writeDigits(o, static_cast<unsigned long>(t.day), 2);
+  if (!withTime) return o;
+  *o++ = 'T';
+  o = writeDigits(o, static_cast<unsigned long>(t.hour), 2);
+  *o++ = ':';
+  o = writeDigits(o, static_cast<unsigned long>(t.minute), 2);
+  *o++ = ':';
+  o = writeDigits(o, static_cast<unsigned long>(t.second), 2);
+  *o++ = 'Z';
+  return o;
+}
+
+}  // namespace ej::report
