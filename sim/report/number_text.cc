@@ -24,10 +24,10 @@ constexpr std::array<std::uint64_t, 20> kPow10 = [] {
   return p;
 }();
 
+// Decimal digits of N > 0: from its bit length (log10(2) ~ 1233 / 4096), then one compare.
 int digitCount(std::uint64_t n) {
-  int count = 1;
-  while (count < 20 && n >= kPow10[count]) ++count;
-  return count;
+  const int guess = ((64 - __builtin_clzll(n)) * 1233) >> 12;  // digits - 1 or digits
+  return guess + (n >= kPow10[guess] ? 1 : 0);
 }
 
 char* exact(char* out, double v, int precision) {
@@ -62,9 +62,17 @@ char* writeGeneral(char* out, double v, int precision) {
   // no two (PRECISION + 1)-digit decimals fit in it for PRECISION <= 9), and be no longer
   // than the shortest: it would be the shortest. So only when the shortest is B itself does
   // V's exact value decide; there the exact conversion is taken.
-  const auto dec = fmt::detail::dragonbox::to_decimal(std::fabs(v));
-  std::uint64_t sig = dec.significand;
-  int exp10 = dec.exponent;
+  // A whole number of at most PRECISION digits (a time in seconds) is its own shortest.
+  const double magnitude = std::fabs(v);
+  std::uint64_t sig = 0;
+  int exp10 = 0;
+  if (magnitude < static_cast<double>(kPow10[precision]) && magnitude == std::floor(magnitude)) {
+    sig = static_cast<std::uint64_t>(magnitude);
+  } else {
+    const auto dec = fmt::detail::dragonbox::to_decimal(magnitude);
+    sig = dec.significand;
+    exp10 = dec.exponent;
+  }
   int n = digitCount(sig);
   if (n > precision) {
     const std::uint64_t div = kPow10[n - precision];
@@ -83,7 +91,7 @@ char* writeGeneral(char* out, double v, int precision) {
     ++exp10;
   }
   n = digitCount(sig);
-  char digits[20];
+  char digits[20] = {};
   writeDigits(digits, sig, n);
   const int x = exp10 + n - 1;  // the leading digit's power of ten
   // C11 7.21.6.1 for %g with precision P: fixed notation when P > X >= -4, else scientific.
