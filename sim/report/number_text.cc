@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "sim/core/calendar.h"
 
@@ -34,12 +35,18 @@ char* exact(char* out, double v, int precision) {
   return std::to_chars(out, out + kGeneralChars, v, std::chars_format::general, precision).ptr;
 }
 
-// N as exactly WIDTH digits (N < 10^WIDTH).
-char* writeDigits(char* out, unsigned long n, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    out[i] = static_cast<char>('0' + n % 10);
-    n /= 10;
+// N as exactly WIDTH digits (N < 10^WIDTH), two at a time.
+char* writeDigits(char* out, std::uint64_t n, int width) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  int i = width;
+  for (; i >= 2; i -= 2) {
+    std::memcpy(out + i - 2, kPairs + 2 * (n % 100), 2);
+    n /= 100;
   }
+  if (i == 1) out[0] = static_cast<char>('0' + n);
   return out + width;
 }
 
@@ -91,7 +98,9 @@ char* writeGeneral(char* out, double v, int precision) {
     ++exp10;
   }
   n = digitCount(sig);
-  char digits[20] = {};
+  // The digits, then copied in runs of a fixed 16 bytes (a few moves; only N of them count):
+  // OUT has kGeneralChars bytes, DIGITS room for a run from any of its N <= 9 digits.
+  char digits[32] = {};
   writeDigits(digits, sig, n);
   const int x = exp10 + n - 1;  // the leading digit's power of ten
   // C11 7.21.6.1 for %g with precision P: fixed notation when P > X >= -4, else scientific.
@@ -100,42 +109,46 @@ char* writeGeneral(char* out, double v, int precision) {
       *o++ = '0';
       *o++ = '.';
       for (int i = -1; i > x; --i) *o++ = '0';
-      for (int i = 0; i < n; ++i) *o++ = digits[i];
-    } else {
-      for (int i = 0; i <= x; ++i) *o++ = i < n ? digits[i] : '0';
-      if (n > x + 1) {
-        *o++ = '.';
-        for (int i = x + 1; i < n; ++i) *o++ = digits[i];
-      }
+      std::memcpy(o, digits, 16);
+      return o + n;
     }
-    return o;
+    if (n <= x + 1) {  // a whole number: its digits, then zeros up to the point
+      std::memcpy(o, digits, 16);
+      for (int i = n; i <= x; ++i) o[i] = '0';
+      return o + x + 1;
+    }
+    std::memcpy(o, digits, 16);
+    o[x + 1] = '.';
+    std::memcpy(o + x + 2, digits + x + 1, 16);
+    return o + n + 1;
   }
   *o++ = digits[0];
   if (n > 1) {
     *o++ = '.';
-    for (int i = 1; i < n; ++i) *o++ = digits[i];
+    std::memcpy(o, digits + 1, 16);
+    o += n - 1;
   }
   *o++ = 'e';
   *o++ = x < 0 ? '-' : '+';
   const int e = x < 0 ? -x : x;
-  return writeDigits(o, static_cast<unsigned long>(e), e >= 100 ? 3 : 2);
+  return writeDigits(o, static_cast<std::uint64_t>(e), e >= 100 ? 3 : 2);
 }
 
 char* writeUtc(char* out, double epoch_s, bool withTime) {
   const core::UtcFields t = core::utcFields(epoch_s);
   if (t.year < 0 || t.year > 9999) return nullptr;
-  char* o = writeDigits(out, static_cast<unsigned long>(t.year), 4);
+  char* o = writeDigits(out, static_cast<std::uint64_t>(t.year), 4);
   *o++ = '-';
-  o = writeDigits(o, static_cast<unsigned long>(t.month), 2);
+  o = writeDigits(o, static_cast<std::uint64_t>(t.month), 2);
   *o++ = '-';
-  o = writeDigits(o, static_cast<unsigned long>(t.day), 2);
+  o = writeDigits(o, static_cast<std::uint64_t>(t.day), 2);
   if (!withTime) return o;
   *o++ = 'T';
-  o = writeDigits(o, static_cast<unsigned long>(t.hour), 2);
+  o = writeDigits(o, static_cast<std::uint64_t>(t.hour), 2);
   *o++ = ':';
-  o = writeDigits(o, static_cast<unsigned long>(t.minute), 2);
+  o = writeDigits(o, static_cast<std::uint64_t>(t.minute), 2);
   *o++ = ':';
-  o = writeDigits(o, static_cast<unsigned long>(t.second), 2);
+  o = writeDigits(o, static_cast<std::uint64_t>(t.second), 2);
   *o++ = 'Z';
   return o;
 }

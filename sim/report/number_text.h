@@ -8,7 +8,8 @@ namespace ej::report {
 constexpr int kGeneralChars = 32;
 
 // Writes V at OUT as printf's "%.PRECISIONg" (and fmt's "{:.PRECISIONg}") prints it, and
-// returns the end (no terminating NUL). The same bytes as std::to_chars(general, PRECISION),
+// returns the end (no terminating NUL). Uses the kGeneralChars bytes from OUT: those past
+// the end are scratch. The same bytes as std::to_chars(general, PRECISION),
 // correctly rounded from the exact binary value; cheaper for 1 <= PRECISION <= 9 and normal
 // or zero V, where it rounds the shortest round-trip digits (Dragonbox) instead.
 char* writeGeneral(char* out, double v, int precision);
