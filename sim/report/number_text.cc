@@ -153,4 +153,27 @@ char* writeUtc(char* out, double epoch_s, bool withTime) {
   return o;
 }
 
+char* UtcWriter::write(char* out, double epoch_s, bool withTime) {
+  // As core::utcFields splits it: whole seconds, the day, the second of the day.
+  const double second = std::floor(epoch_s);
+  const double day = std::floor(second / kSecondsPerDay);
+  if (!(day == m_day)) {
+    m_printable = writeUtc(m_date, day * kSecondsPerDay, false) != nullptr;
+    m_day = day;
+  }
+  if (!m_printable) return nullptr;
+  std::memcpy(out, m_date, sizeof m_date);
+  char* o = out + sizeof m_date;
+  if (!withTime) return o;
+  const auto secondOfDay = static_cast<std::uint64_t>(second - day * kSecondsPerDay);
+  *o++ = 'T';
+  o = writeDigits(o, secondOfDay / 3600, 2);
+  *o++ = ':';
+  o = writeDigits(o, secondOfDay / 60 % 60, 2);
+  *o++ = ':';
+  o = writeDigits(o, secondOfDay % 60, 2);
+  *o++ = 'Z';
+  return o;
+}
+
 }  // namespace ej::report

@@ -20,4 +20,16 @@ char* writeGeneral(char* out, double v, int precision);
 // Returns the end, or nullptr outside those years (nothing written).
 char* writeUtc(char* out, double epoch_s, bool withTime);
 
+// writeUtc for many instants in a row, keeping the last UTC day's date: an hourly time
+// series' rows share it 24 at a time.
+class UtcWriter {
+ public:
+  char* write(char* out, double epoch_s, bool withTime);
+
+ private:
+  double m_day = -1e300;  // days since 1970-01-01 of m_date
+  char m_date[10] = {};   // "YYYY-MM-DD"
+  bool m_printable = false;
+};
+
 }  // namespace ej::report

@@ -289,9 +289,9 @@ void appendG(fmt::memory_buffer& buf, char sep, double v, int precision) {
 
 // core::formatUtc (WITH_TIME) or core::formatUtcDate of EPOCH_S, appended to BUF without a
 // string of its own.
-void appendUtc(fmt::memory_buffer& buf, double epoch_s, bool withTime) {
+void appendUtc(fmt::memory_buffer& buf, UtcWriter& utc, double epoch_s, bool withTime) {
   char text[32];
-  if (const char* end = writeUtc(text, epoch_s, withTime)) {
+  if (const char* end = utc.write(text, epoch_s, withTime)) {
     buf.append(text, end);
     return;
   }
@@ -320,6 +320,7 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
         auto out = std::back_inserter(buf);
 
         core::CheckedFile daily(dir / "daily.csv");
+        UtcWriter dates;
         daily << "day,date,length_d,consumed_mAh,harvested_mAh,net_mAh,wasted_mAh,soc_end";
         for (const auto& c : r.components) daily << "," << c.name << "_mAh";
         for (const auto& j : r.jobs) daily << "," << j.name << "_missed";
@@ -329,7 +330,7 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
           const double consumed = row.flow_mAh(r.components, power::Flow::Load);
           const double harvested = row.flow_mAh(r.components, power::Flow::Source);
           fmt::format_to(out, FMT_COMPILE("{},"), i);
-          appendUtc(buf, scenario.startEpochSeconds + row.start_d * kSecondsPerDay, false);
+          appendUtc(buf, dates, scenario.startEpochSeconds + row.start_d * kSecondsPerDay, false);
           for (const double v : {row.length_d, consumed, harvested, harvested - consumed,
                                  row.wasted_mAh, row.soc_end}) {
             appendG(buf, ',', v, 9);
@@ -347,11 +348,12 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
         daily.close();
 
         core::CheckedFile series(dir / "timeseries.csv");
+        UtcWriter times;
         series << "time_s,time_utc,state_of_charge,remaining_mAh,voltage_V,load_mA,harvest_mA\n";
         r.timeseries.forEach([&](const device::TimeseriesRow& row) {
           appendG(buf, '\0', row.time_s, 9);
           buf.push_back(',');
-          appendUtc(buf, scenario.startEpochSeconds + row.time_s, true);
+          appendUtc(buf, times, scenario.startEpochSeconds + row.time_s, true);
           appendG(buf, ',', row.state_of_charge, 9);
           appendG(buf, ',', row.remaining_mAh, 9);
           appendG(buf, ',', row.voltage_V, 6);

@@ -176,6 +176,21 @@ TEST(NumberTextTest, UtcAsFormatUtcPrintsIt) {
     EXPECT_EQ(std::string(text, writeUtc(text, t, true)), core::formatUtc(t));
     EXPECT_EQ(std::string(text, writeUtc(text, t, false)), core::formatUtcDate(t));
   }
+  // In a row, hourly and at odd instants, across days, a leap day and a year's end, and
+  // beyond the years it prints (none) and back.
+  UtcWriter row;
+  for (double t = 951696000.5; t < 951696000.0 + 3 * 86400; t += 3599.7) {
+    EXPECT_EQ(std::string(text, row.write(text, t, true)), core::formatUtc(t));
+    EXPECT_EQ(std::string(text, row.write(text, t, false)), core::formatUtcDate(t));
+  }
+  for (double t : {1767225599.0, 1767225600.0, -0.5, 253402300800.0, 1767225600.0}) {
+    char* end = row.write(text, t, true);
+    if (t >= 253402300800.0) {
+      EXPECT_EQ(end, nullptr);
+    } else {
+      EXPECT_EQ(std::string(text, end), core::formatUtc(t));
+    }
+  }
   EXPECT_EQ(writeUtc(text, 253402300800.0, true), nullptr);  // year 10000: formatUtc's sign
   EXPECT_EQ(writeUtc(text, -62167219201.0, true), nullptr);  // year -1
 }
