@@ -1,5 +1,5 @@
 // Sample files: the NPY format (numpy.lib.format, "A Simple File Format for NumPy Arrays",
-// NEP 1), npz archives through libzip, and CSV.
+// NEP 1), npz archives through libzip (loaded at the first one), and CSV.
 //
 // The .npy reader is this project's own: Debian's xtensor (libxtensor-dev 0.24.3, xnpy.hpp)
 // was checked and not used, as it does not check that the whole array was read (a truncated
@@ -8,6 +8,7 @@
 // them come in any).
 #include "sim/data/sample_file.h"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <zip.h>
 
@@ -20,6 +21,8 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 namespace ej::data {
 namespace fs = std::filesystem;
@@ -200,25 +203,79 @@ NpyArray parseNpy(const std::string& bytes, const std::string& where) {
 
 namespace {
 
+// libzip's functions, the library loaded (dlopen) at the first .npz read: only .npz files
+// need it, and linked, it and the OpenSSL libcrypto it needs were loaded at every start of
+// every command (a quarter of the dynamic loader's symbol look-ups).
+struct LibZip {
+  decltype(&zip_open) open;
+  decltype(&zip_close) close;
+  decltype(&zip_error_init_with_code) errorInitWithCode;
+  decltype(&zip_error_strerror) errorStrerror;
+  decltype(&zip_error_fini) errorFini;
+  decltype(&zip_get_num_entries) getNumEntries;
+  decltype(&zip_stat_index) statIndex;
+  decltype(&zip_fopen_index) fopenIndex;
+  decltype(&zip_fclose) fclose;
+  decltype(&zip_strerror) strerror;
+  decltype(&zip_fread) fread;
+
+  // Throws std::runtime_error when the library or one of its functions cannot be loaded.
+  static const LibZip& get() {
+    static const LibZip lib = load();
+    return lib;
+  }
+
+ private:
+  static LibZip load() {
+    constexpr const char* kName = "libzip.so.4";  // Debian's libzip4 (libzip-dev's soname)
+    void* so = ::dlopen(kName, RTLD_NOW | RTLD_LOCAL);
+    if (!so) throw std::runtime_error(fmt::format("cannot load {}: {}", kName, ::dlerror()));
+    auto sym = [so, kName](auto& f, const char* name) {
+      f = reinterpret_cast<std::remove_reference_t<decltype(f)>>(::dlsym(so, name));
+      if (!f) throw std::runtime_error(fmt::format("{} has no {}", kName, name));
+    };
+    LibZip z{};
+    sym(z.open, "zip_open");
+    sym(z.close, "zip_close");
+    sym(z.errorInitWithCode, "zip_error_init_with_code");
+    sym(z.errorStrerror, "zip_error_strerror");
+    sym(z.errorFini, "zip_error_fini");
+    sym(z.getNumEntries, "zip_get_num_entries");
+    sym(z.statIndex, "zip_stat_index");
+    sym(z.fopenIndex, "zip_fopen_index");
+    sym(z.fclose, "zip_fclose");
+    sym(z.strerror, "zip_strerror");
+    sym(z.fread, "zip_fread");
+    return z;
+  }
+};
+
 // The members of an .npz archive (a zip of NAME.npy files, stored or deflated), by name
 // without ".npy".
 std::map<std::string, NpyArray> readNpz(const fs::path& file) {
+  const LibZip* loaded = nullptr;
+  try {
+    loaded = &LibZip::get();
+  } catch (const std::runtime_error& e) {
+    fail(file.string(), e.what());
+  }
+  const LibZip& lib = *loaded;
   int err = 0;
-  std::unique_ptr<zip_t, decltype(&zip_close)> z(zip_open(file.c_str(), ZIP_RDONLY, &err),
-                                                 &zip_close);
+  std::unique_ptr<zip_t, decltype(&zip_close)> z(lib.open(file.c_str(), ZIP_RDONLY, &err),
+                                                 lib.close);
   if (!z) {
     zip_error_t e;
-    zip_error_init_with_code(&e, err);
-    const std::string text = zip_error_strerror(&e);
-    zip_error_fini(&e);
+    lib.errorInitWithCode(&e, err);
+    const std::string text = lib.errorStrerror(&e);
+    lib.errorFini(&e);
     fail(file.string(), "not a readable .npz (zip) archive: " + text);
   }
   std::map<std::string, NpyArray> out;
-  const zip_int64_t n = zip_get_num_entries(z.get(), 0);
+  const zip_int64_t n = lib.getNumEntries(z.get(), 0);
   std::uint64_t total = 0;
   for (zip_int64_t k = 0; k < n; ++k) {
     zip_stat_t st;
-    if (zip_stat_index(z.get(), zip_uint64_t(k), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
+    if (lib.statIndex(z.get(), zip_uint64_t(k), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) ||
         !(st.valid & ZIP_STAT_SIZE))
       fail(file.string(), "cannot read the archive's directory");
     std::string name = st.name;
@@ -229,10 +286,10 @@ std::map<std::string, NpyArray> readNpz(const fs::path& file) {
     if (total > kMaxSampleFileBytes)
       fail(where, fmt::format("the arrays hold more than {} bytes", kMaxSampleFileBytes));
     std::unique_ptr<zip_file_t, decltype(&zip_fclose)> f(
-        zip_fopen_index(z.get(), zip_uint64_t(k), 0), &zip_fclose);
-    if (!f) fail(where, std::string("cannot open: ") + zip_strerror(z.get()));
+        lib.fopenIndex(z.get(), zip_uint64_t(k), 0), lib.fclose);
+    if (!f) fail(where, std::string("cannot open: ") + lib.strerror(z.get()));
     std::string bytes(st.size, '\0');
-    const zip_int64_t got = zip_fread(f.get(), bytes.data(), st.size);
+    const zip_int64_t got = lib.fread(f.get(), bytes.data(), st.size);
     if (got < 0 || zip_uint64_t(got) != st.size) fail(where, "cannot read (damaged archive?)");
     out[name.substr(0, name.size() - 4)] = parseNpy(bytes, where);
   }

@@ -4,12 +4,12 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cmath>
 #include <iterator>
 
 #include "sim/core/calendar.h"
 #include "sim/core/io.h"
+#include "sim/report/number_text.h"
 
 namespace ej::report {
 namespace fs = std::filesystem;
@@ -280,32 +280,23 @@ std::string humanSummary(const core::RunSummary& s) {
 }
 
 namespace {
-// SEP then V as fmt's "{:.PRECISIONg}" (and printf's "%.PRECISIONg") prints it, appended to
-// BUF. std::to_chars (Ryu printf in libstdc++) gives the same correctly rounded digits without
-// fmt's Dragon4 path for a given precision: the same bytes (checked on 18 million doubles,
-// nan and inf included), at a fraction of the cost.
+// SEP (none if '\0') then V as fmt's "{:.PRECISIONg}" prints it, appended to BUF.
 void appendG(fmt::memory_buffer& buf, char sep, double v, int precision) {
-  char text[40];
+  char text[kGeneralChars + 1];
   text[0] = sep;
-  const auto end =
-      std::to_chars(text + 1, text + sizeof text, v, std::chars_format::general, precision).ptr;
-  buf.append(text + (sep ? 0 : 1), end);
+  buf.append(text + (sep ? 0 : 1), writeGeneral(text + 1, v, precision));
 }
 
 // core::formatUtc (WITH_TIME) or core::formatUtcDate of EPOCH_S, appended to BUF without a
-// string of its own; outside Boost.DateTime's years through those functions, as they print it.
-void appendUtc(fmt::memory_buffer& buf, double epoch_s, bool withTime) {
-  const core::UtcFields t = core::utcFields(epoch_s);
-  if (t.year < 1400 || t.year > 9999) {
-    const std::string text = withTime ? core::formatUtc(epoch_s) : core::formatUtcDate(epoch_s);
-    buf.append(text.data(), text.data() + text.size());
-  } else if (withTime) {
-    fmt::format_to(std::back_inserter(buf), FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"),
-                   t.year, t.month, t.day, t.hour, t.minute, t.second);
-  } else {
-    fmt::format_to(std::back_inserter(buf), FMT_COMPILE("{:04}-{:02}-{:02}"), t.year, t.month,
-                   t.day);
+// string of its own.
+void appendUtc(fmt::memory_buffer& buf, UtcWriter& utc, double epoch_s, bool withTime) {
+  char text[32];
+  if (const char* end = utc.write(text, epoch_s, withTime)) {
+    buf.append(text, end);
+    return;
   }
+  const std::string other = withTime ? core::formatUtc(epoch_s) : core::formatUtcDate(epoch_s);
+  buf.append(other.data(), other.data() + other.size());
 }
 }  // namespace
 
@@ -329,6 +320,7 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
         auto out = std::back_inserter(buf);
 
         core::CheckedFile daily(dir / "daily.csv");
+        UtcWriter dates;
         daily << "day,date,length_d,consumed_mAh,harvested_mAh,net_mAh,wasted_mAh,soc_end";
         for (const auto& c : r.components) daily << "," << c.name << "_mAh";
         for (const auto& j : r.jobs) daily << "," << j.name << "_missed";
@@ -338,7 +330,7 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
           const double consumed = row.flow_mAh(r.components, power::Flow::Load);
           const double harvested = row.flow_mAh(r.components, power::Flow::Source);
           fmt::format_to(out, FMT_COMPILE("{},"), i);
-          appendUtc(buf, scenario.startEpochSeconds + row.start_d * kSecondsPerDay, false);
+          appendUtc(buf, dates, scenario.startEpochSeconds + row.start_d * kSecondsPerDay, false);
           for (const double v : {row.length_d, consumed, harvested, harvested - consumed,
                                  row.wasted_mAh, row.soc_end}) {
             appendG(buf, ',', v, 9);
@@ -356,11 +348,12 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
         daily.close();
 
         core::CheckedFile series(dir / "timeseries.csv");
+        UtcWriter times;
         series << "time_s,time_utc,state_of_charge,remaining_mAh,voltage_V,load_mA,harvest_mA\n";
         r.timeseries.forEach([&](const device::TimeseriesRow& row) {
           appendG(buf, '\0', row.time_s, 9);
           buf.push_back(',');
-          appendUtc(buf, scenario.startEpochSeconds + row.time_s, true);
+          appendUtc(buf, times, scenario.startEpochSeconds + row.time_s, true);
           appendG(buf, ',', row.state_of_charge, 9);
           appendG(buf, ',', row.remaining_mAh, 9);
           appendG(buf, ',', row.voltage_V, 6);

@@ -2,9 +2,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+
+#include "sim/core/calendar.h"
 #include "sim/core/config.h"
 #include "sim/core/io.h"
 #include "sim/report/html_report.h"
+#include "sim/report/number_text.h"
 #include "sim/report/plot_data.h"
 #include "sim/report/sweep.h"
 
@@ -110,6 +120,79 @@ TEST(PartSourcesTest, ListsTheSourcesOfTheSeedPaperParts) {
   EXPECT_EQ(parts[1].reference, "hw/solar/seed-paper-constant.yaml");
   ASSERT_EQ(parts[1].values.size(), 2u);  // current and duration
   EXPECT_EQ(parts[1].values[0].value, "200 mA");
+}
+
+// writeGeneral against std::to_chars(general, precision), which rounds the exact binary value
+// (C11 %g): every byte equal. The values: random bit patterns (every exponent, subnormals,
+// inf, nan), uniform values over 40 decades, decimals of up to 11 digits and their
+// neighbours, and decimals ending in 5 one digit past the precision (the ties, where the
+// shortest digits cannot decide) and their neighbours.
+TEST(NumberTextTest, GeneralIsPrintfG) {
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> unit(0, 1);
+  long checked = 0;
+  auto expectSame = [&checked](double v, int precision) {
+    char want[40], got[40];
+    char* wantEnd =
+        std::to_chars(want, want + sizeof want, v, std::chars_format::general, precision).ptr;
+    char* gotEnd = writeGeneral(got, v, precision);
+    ASSERT_EQ(std::string(got, gotEnd), std::string(want, wantEnd))
+        << "precision " << precision << ", bits of " << v;
+    ++checked;
+  };
+  auto decimal = [](std::uint64_t mantissa, int exp10) {
+    return std::stod(std::to_string(mantissa) + "e" + std::to_string(exp10));
+  };
+  for (int i = 0; i < 50000; ++i) {
+    const std::uint64_t bits = rng();
+    double raw = 0;
+    std::memcpy(&raw, &bits, sizeof raw);
+    const int exp10 = static_cast<int>(rng() % 40) - 20;
+    const double uniform = unit(rng) * std::pow(10.0, exp10);
+    const double d = decimal(rng() % 100000000000ULL, exp10 / 2);
+    for (int precision : {1, 6, 9}) {
+      const double tie = decimal(
+          (rng() % static_cast<std::uint64_t>(std::pow(10.0, precision))) * 10 + 5, exp10 / 2);
+      for (double v : {raw, uniform, -uniform, d, tie, static_cast<double>(rng() % 2000000000)}) {
+        expectSame(v, precision);
+        expectSame(std::nextafter(v, 0.0), precision);
+        expectSame(std::nextafter(v, std::numeric_limits<double>::infinity()), precision);
+      }
+    }
+  }
+  for (double v : {0.0, -0.0, 1.0, 0.5, 0.05, 1e-4, 1e-5, 9.9999999995, 999999999.5, 999999999.4,
+                   1e9, 123456789.0, 1234567890.0, std::numeric_limits<double>::min(),
+                   std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
+                   std::numeric_limits<double>::infinity(), std::nan("")}) {
+    for (int precision : {1, 6, 9, 17}) expectSame(v, precision);
+  }
+  EXPECT_GT(checked, 2500000);
+}
+
+TEST(NumberTextTest, UtcAsFormatUtcPrintsIt) {
+  char text[32];
+  for (double t : {0.0, 1767225599.9, 1767225600.0, 951782400.0 /* 2000-02-29 */, -1.0,
+                   253402300799.0 /* 9999-12-31T23:59:59 */}) {
+    EXPECT_EQ(std::string(text, writeUtc(text, t, true)), core::formatUtc(t));
+    EXPECT_EQ(std::string(text, writeUtc(text, t, false)), core::formatUtcDate(t));
+  }
+  // In a row, hourly and at odd instants, across days, a leap day and a year's end, and
+  // beyond the years it prints (none) and back.
+  UtcWriter row;
+  for (double t = 951696000.5; t < 951696000.0 + 3 * 86400; t += 3599.7) {
+    EXPECT_EQ(std::string(text, row.write(text, t, true)), core::formatUtc(t));
+    EXPECT_EQ(std::string(text, row.write(text, t, false)), core::formatUtcDate(t));
+  }
+  for (double t : {1767225599.0, 1767225600.0, -0.5, 253402300800.0, 1767225600.0}) {
+    char* end = row.write(text, t, true);
+    if (t >= 253402300800.0) {
+      EXPECT_EQ(end, nullptr);
+    } else {
+      EXPECT_EQ(std::string(text, end), core::formatUtc(t));
+    }
+  }
+  EXPECT_EQ(writeUtc(text, 253402300800.0, true), nullptr);  // year 10000: formatUtc's sign
+  EXPECT_EQ(writeUtc(text, -62167219201.0, true), nullptr);  // year -1
 }
 
 }  // namespace

@@ -34,8 +34,8 @@ SkyIrradiance erbsDecomposition(Irradiance ghi, Angle zenith, double distance_AU
   if (kt <= 0.22) {
     kd = 1.0 - 0.09 * kt;
   } else if (kt <= 0.80) {
-    kd = 0.9511 - 0.1604 * kt + 4.388 * kt * kt - 16.638 * std::pow(kt, 3) +
-         12.336 * std::pow(kt, 4);
+    // 0.9511 - 0.1604 kt + 4.388 kt^2 - 16.638 kt^3 + 12.336 kt^4, in Horner's form.
+    kd = 0.9511 + kt * (-0.1604 + kt * (4.388 + kt * (-16.638 + kt * 12.336)));
   } else {
     kd = 0.165;
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/math/constants/constants.hpp>
 #include <cmath>
+#include <limits>
 
 namespace ej::solar {
 namespace {
@@ -20,9 +21,10 @@ struct SunAt {
   double radiusVector_AU;
 };
 
-SunAt sunAt(double epochSeconds) {
-  const double julianDay = epochSeconds / kSecondsPerDay + 2440587.5;
-  const double t = (julianDay - 2451545.0) / 36525.0;  // Julian century
+double julianDay(double epochSeconds) { return epochSeconds / kSecondsPerDay + 2440587.5; }
+
+// At T Julian centuries since J2000.0 (Julian day 2451545.0).
+SunAt sunAtCentury(double t) {
   const double meanLong = std::fmod(280.46646 + t * (36000.76983 + t * 0.0003032), 360.0);
   const double meanAnom = 357.52911 + t * (35999.05029 - 0.0001537 * t);
   const double ecc = 0.016708634 - t * (0.000042037 + 0.0000001267 * t);
@@ -48,6 +50,10 @@ SunAt sunAt(double epochSeconds) {
   return {decl, eqTime, radius};
 }
 
+SunAt sunAt(double epochSeconds) {
+  return sunAtCentury((julianDay(epochSeconds) - 2451545.0) / 36525.0);
+}
+
 // Atmospheric refraction in degrees at geometric elevation E_DEG (the spreadsheet's
 // approximation, after Bennett and the Astronomical Almanac).
 double refraction_deg(double e) {
@@ -55,7 +61,8 @@ double refraction_deg(double e) {
   const double te = std::tan(rad(e));
   double arcsec = 0;
   if (e > 5.0) {
-    arcsec = 58.1 / te - 0.07 / std::pow(te, 3) + 0.000086 / std::pow(te, 5);
+    const double te3 = te * te * te;
+    arcsec = 58.1 / te - 0.07 / te3 + 0.000086 / (te3 * te * te);
   } else if (e > -0.575) {
     arcsec = 1735.0 + e * (-518.2 + e * (103.4 + e * (-12.79 + e * 0.711)));
   } else {
@@ -68,28 +75,26 @@ double solarNoonMinutes(double lon_deg, double eqTime_min) {
   return 720.0 - 4.0 * lon_deg - eqTime_min;
 }
 
-}  // namespace
-
-SolarPosition solarPosition(const Site& site, double epochSeconds) {
-  const SunAt sun = sunAt(epochSeconds);
-  const double lat = site.latitude.value();
-  const double lon_deg = deg(site.longitude.value());
+// The position at EPOCH_SECONDS from the sun's instant quantities SUN, seen from a site at
+// latitude LAT (its sine and cosine SIN_LAT, COS_LAT) and longitude LON_DEG.
+SolarPosition position(double sinLat, double cosLat, double lon_deg, const SunAt& sun,
+                       double epochSeconds) {
   const double dayStart = std::floor(epochSeconds / kSecondsPerDay) * kSecondsPerDay;
   const double minutes = (epochSeconds - dayStart) / 60.0;
   const double trueSolarTime = std::fmod(minutes + sun.eqTime_min + 4.0 * lon_deg, 1440.0);
   const double tst = trueSolarTime < 0 ? trueSolarTime + 1440.0 : trueSolarTime;
   const double hourAngle = tst / 4.0 < 0 ? tst / 4.0 + 180.0 : tst / 4.0 - 180.0;
   const double decl = rad(sun.declination_deg);
-  const double cosZen = std::clamp(
-      std::sin(lat) * std::sin(decl) + std::cos(lat) * std::cos(decl) * std::cos(rad(hourAngle)),
-      -1.0, 1.0);
+  const double sinDecl = std::sin(decl);
+  const double cosZen =
+      std::clamp(sinLat * sinDecl + cosLat * std::cos(decl) * std::cos(rad(hourAngle)), -1.0, 1.0);
   const double zen = std::acos(cosZen);
   const double elevation = 90.0 - deg(zen) + refraction_deg(90.0 - deg(zen));
   // The spreadsheet's azimuth: from the spherical triangle, mirrored after noon.
-  const double denom = std::cos(lat) * std::sin(zen);
+  const double denom = cosLat * std::sin(zen);
   double azimuth = 180.0;
   if (std::abs(denom) > 1e-12) {
-    const double c = std::clamp((std::sin(lat) * cosZen - std::sin(decl)) / denom, -1.0, 1.0);
+    const double c = std::clamp((sinLat * cosZen - sinDecl) / denom, -1.0, 1.0);
     const double a = deg(std::acos(c));
     azimuth = hourAngle > 0 ? std::fmod(a + 180.0, 360.0) : std::fmod(540.0 - a, 360.0);
   }
@@ -101,6 +106,66 @@ SolarPosition solarPosition(const Site& site, double epochSeconds) {
   p.equationOfTime_min = sun.eqTime_min;
   p.earthSunDistance_AU = sun.radiusVector_AU;
   return p;
+}
+
+// Chebyshev node K of N on [-1, 1] (Numerical Recipes eq. 5.8.4).
+double chebyshevNode(int k, int n) { return std::cos(kPi * (k + 0.5) / n); }
+
+}  // namespace
+
+SolarPosition solarPosition(const Site& site, double epochSeconds) {
+  const double lat = site.latitude.value();
+  return position(std::sin(lat), std::cos(lat), deg(site.longitude.value()), sunAt(epochSeconds),
+                  epochSeconds);
+}
+
+SolarPositionSeries::SolarPositionSeries(const Site& site)
+    : m_site(site),
+      m_sinLat(std::sin(site.latitude.value())),
+      m_cosLat(std::cos(site.latitude.value())),
+      m_dayStart(std::numeric_limits<double>::quiet_NaN()) {}
+
+SolarPosition SolarPositionSeries::at(double epochSeconds) {
+  constexpr int n = kNodes;
+  const double dayStart = std::floor(epochSeconds / kSecondsPerDay) * kSecondsPerDay;
+  const double dayStartJd = julianDay(dayStart);  // exact: a whole number and a half
+  if (!(dayStart == m_dayStart)) {
+    // c_j = 2/N sum_k f(x_k) T_j(x_k), T_j(x_k) = cos(pi j (k + 1/2) / N) (eq. 5.8.7). The
+    // nodes' times counted from J2000.0 (about 1e4 days, not the Julian day's 2.5e6), so that
+    // they carry no rounding of their own.
+    const double daysSinceJ2000 = dayStartJd - 2451545.0;
+    std::array<std::array<double, n>, 3> f{};
+    for (int k = 0; k < n; ++k) {
+      const SunAt s = sunAtCentury((daysSinceJ2000 + (chebyshevNode(k, n) + 1) / 2) / 36525.0);
+      f[0][k] = s.declination_deg;
+      f[1][k] = s.eqTime_min;
+      f[2][k] = s.radiusVector_AU;
+    }
+    for (std::size_t q = 0; q < 3; ++q) {
+      for (int j = 0; j < n; ++j) {
+        double sum = 0;
+        for (int k = 0; k < n; ++k) sum += f[q][k] * std::cos(kPi * j * (k + 0.5) / n);
+        m_coefficients[q][j] = 2.0 / n * sum;
+      }
+    }
+    m_dayStart = dayStart;
+  }
+  // f(x) = sum_j c_j T_j(x) - c_0 / 2 at x in [-1, 1], by Clenshaw's recurrence (eq. 5.8.11).
+  // x from the Julian day as solarPosition rounds it (steps of 4.7e-10 days, 40 us): so the
+  // series follows solarPosition's rounding too, and differs from it by the interpolation
+  // alone.
+  const double x = 2 * (julianDay(epochSeconds) - dayStartJd) - 1;
+  auto value = [x](const std::array<double, n>& c) {
+    double b1 = 0, b2 = 0;
+    for (int j = n - 1; j >= 1; --j) {
+      const double b0 = 2 * x * b1 - b2 + c[j];
+      b2 = b1;
+      b1 = b0;
+    }
+    return x * b1 - b2 + 0.5 * c[0];
+  };
+  const SunAt sun{value(m_coefficients[0]), value(m_coefficients[1]), value(m_coefficients[2])};
+  return position(m_sinLat, m_cosLat, deg(m_site.longitude.value()), sun, epochSeconds);
 }
 
 SunDay sunDay(const Site& site, double dayStartEpoch) {

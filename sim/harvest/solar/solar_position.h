@@ -3,6 +3,7 @@
 // "Astronomical Algorithms", 1991); see README.md.
 #pragma once
 
+#include <array>
 #include <optional>
 
 #include "sim/core/units.h"
@@ -27,6 +28,29 @@ struct SolarPosition {
 
 // The sun at EPOCH_SECONDS (seconds since 1970-01-01T00:00:00Z) seen from SITE.
 SolarPosition solarPosition(const Site& site, double epochSeconds);
+
+// solarPosition for many instants of the same UTC days (a harvester's steps), cheaper: the
+// quantities of NOAA's equations that depend only on the instant (declination, equation of
+// time, radius vector) evaluated at kNodes Chebyshev nodes of each UTC day and interpolated
+// in between (Press et al., "Numerical Recipes", 3rd ed., 2007, sec. 5.8, eqs. 5.8.6-5.8.7,
+// summed by Clenshaw's recurrence, eq. 5.8.11); the site's sine and cosine kept. Over the
+// years 2026-2028 at 10-minute steps it differs from solarPosition by at most 2.4e-12 deg in
+// declination, 2.6e-12 min in the equation of time and 2.7e-15 AU. Not for several threads.
+class SolarPositionSeries {
+ public:
+  explicit SolarPositionSeries(const Site& site);
+  SolarPosition at(double epochSeconds);
+
+  static constexpr int kNodes = 6;  // degree 5 (4 nodes: 1.4e-9 deg, 6.2e-9 min)
+
+ private:
+  Site m_site;
+  double m_sinLat, m_cosLat;
+  double m_dayStart;  // the UTC day the coefficients are for (NaN: none yet)
+  // Chebyshev coefficients of the declination (deg), the equation of time (min) and the
+  // radius vector (AU) over the day.
+  std::array<std::array<double, kNodes>, 3> m_coefficients{};
+};
 
 // One UTC day of sun at a site.
 struct SunDay {

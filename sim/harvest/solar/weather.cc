@@ -84,6 +84,7 @@ std::array<double, 12> computeClearSkyMeanDailyGhi(const Site& site, int year, d
   std::array<double, 12> out{};
   const int n = static_cast<int>(std::ceil(kSecondsPerDay / step_s));
   const double h = kSecondsPerDay / n;
+  SolarPositionSeries sun(site);
   for (unsigned m = 1; m <= 12; ++m) {
     const unsigned days = daysInMonth(year, m);
     double total_Jm2 = 0;
@@ -91,7 +92,7 @@ std::array<double, 12> computeClearSkyMeanDailyGhi(const Site& site, int year, d
       const double start = static_cast<double>(daysFromCivil(year, m, d)) * kSecondsPerDay;
       for (int i = 0; i <= n; ++i) {
         const double w = (i == 0 || i == n) ? 0.5 : 1.0;
-        total_Jm2 += w * h * haurwitzGhi(solarPosition(site, start + i * h).zenith).value();
+        total_Jm2 += w * h * haurwitzGhi(sun.at(start + i * h).zenith).value();
       }
     }
     out[m - 1] = total_Jm2 / days;
@@ -276,7 +277,8 @@ WeatherParams WeatherParams::fromConfig(const core::Config& cfg) {
   return p;
 }
 
-Sky::Sky(Site site, WeatherParams weather) : m_site(site), m_weather(std::move(weather)) {
+Sky::Sky(Site site, WeatherParams weather)
+    : m_site(site), m_weather(std::move(weather)), m_sun(m_site) {
   m_weather.scaleToSite(m_site);
 }
 
@@ -287,7 +289,7 @@ Sky::State Sky::at(double epoch) const {
 
 Sky::State Sky::compute(double epoch) const {
   State st;
-  st.sun = solarPosition(m_site, epoch);
+  st.sun = m_sun.at(epoch);
   const unsigned month = monthOf(epoch);
   double tempC = m_weather.airTemperature_C[month - 1];
   switch (m_weather.kind) {

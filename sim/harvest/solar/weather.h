@@ -116,9 +116,10 @@ class Sky {
     SkyIrradiance irradiance;
     Temperature airTemperature;
   };
-  // Sun position, GHI/DNI/DHI and air temperature at EPOCH. Throws std::out_of_range when
-  // a trace does not cover EPOCH. The last answer is kept: a harvest step asks twice for the
-  // same instant (the cell temperature, then the panel's current). Not for several threads.
+  // Sun position (SolarPositionSeries: within 2e-10 deg of solarPosition), GHI/DNI/DHI and
+  // air temperature at EPOCH. Throws std::out_of_range when a trace does not cover EPOCH.
+  // The last answer is kept: a harvest step asks twice for the same instant (the cell
+  // temperature, then the panel's current). Not for several threads.
   State at(double epoch) const;
   // Plane-of-array irradiance of PANEL at EPOCH.
   PlaneOfArray planeOfArray(double epoch, const PanelOrientation& panel) const;
@@ -131,6 +132,7 @@ class Sky {
 
   Site m_site;
   WeatherParams m_weather;
+  mutable SolarPositionSeries m_sun;
   mutable std::optional<std::pair<double, State>> m_last;  // (epoch, at(epoch))
 };
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/core/calendar.h"
@@ -103,6 +104,35 @@ TEST(SolarPositionTest, PolarDayAndNight) {
   EXPECT_FALSE(december.polarDay);
   EXPECT_FALSE(december.sunrise_epoch);
   EXPECT_LT(toDeg(december.noonElevation), 0.0);
+}
+
+// The per-day Chebyshev series against solarPosition at every 10-minute step of 2026 and
+// 2027, at Trieste and at Tromso (whose sun grazes the horizon): the interpolation error
+// measured over 2026-2028 is 2.4e-12 deg in declination, 2.6e-12 min in the equation of time
+// and 2.7e-15 AU; the tolerances are four times that, and for the elevation (which also
+// carries the hour angle's share) 1e-11 deg. Azimuth: 1e-9 deg (ill-conditioned with the sun
+// near the zenith, where the spherical triangle divides by sin z).
+TEST(SolarPositionTest, SeriesFollowsSolarPosition) {
+  for (const Site& site : {kTrieste, Site{deg(69.65), deg(18.96)}}) {
+    SolarPositionSeries series(site);
+    double decl = 0, eqTime = 0, distance = 0, elevation = 0, azimuth = 0;
+    for (double t = at("2026-01-01T00:05:00Z"); t < at("2028-01-01T00:00:00Z"); t += 600) {
+      const SolarPosition want = solarPosition(site, t);
+      const SolarPosition got = series.at(t);
+      decl = std::max(decl, std::abs(toDeg(got.declination) - toDeg(want.declination)));
+      eqTime = std::max(eqTime, std::abs(got.equationOfTime_min - want.equationOfTime_min));
+      distance = std::max(distance, std::abs(got.earthSunDistance_AU - want.earthSunDistance_AU));
+      elevation = std::max(elevation, std::abs(toDeg(got.elevation) - toDeg(want.elevation)));
+      const double da = std::abs(toDeg(got.azimuth) - toDeg(want.azimuth));
+      azimuth = std::max(azimuth, std::min(da, 360.0 - da));
+    }
+    EXPECT_LT(decl, 1e-11);
+    EXPECT_LT(eqTime, 1e-11);
+    EXPECT_LT(distance, 1.1e-14);
+    EXPECT_LT(elevation, 1e-11);
+    EXPECT_LT(azimuth, 1e-9);
+    EXPECT_GT(decl, 0.0);  // an interpolation, not solarPosition itself
+  }
 }
 
 }  // namespace
