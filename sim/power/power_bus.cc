@@ -151,6 +151,10 @@ Current PowerBus::regulate(Current sources, const sc_core::sc_time& at) {
   const Voltage open = storage->voltageAt(Current());
   const Resistance r = (open - storage->voltageAt(amperes(1))) / amperes(1);
   auto voltageAt = [&](Current net) { return open - net * r; };
+  // A switching buck on a Thevenin source: the fixed point in closed form.
+  if (const auto solved = m_regulator->inputCurrentOn(load, voltageAt(-sources), r)) {
+    return settleRegulator(load, *solved, voltageAt(*solved - sources), sources);
+  }
   Current in = load;
   Voltage vin = voltageAt(in - sources);
   try {
@@ -168,6 +172,10 @@ Current PowerBus::regulate(Current sources, const sc_core::sc_time& at) {
                                          m_regulator->spec().maxOutputAt, in_s(t), in_d(t),
                                          e.what()));
   }
+  return settleRegulator(load, in, vin, sources);
+}
+
+Current PowerBus::settleRegulator(Current load, Current in, Voltage vin, Current sources) {
   const Voltage out = m_regulator->outputVoltage(load, vin);
   constexpr std::size_t kPassThrough = 3;
   const bool boostPass =

@@ -106,6 +106,9 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   // The regulator's input current for the loads now, consistent with the battery voltage
   // it causes; updates the regulator's ledger component. Returns the battery's net current.
   Current regulate(Current sources, const sc_core::sc_time& at);
+  // Puts the regulator's state, current and loss in the ledger for input IN at VIN while the
+  // loads draw LOAD; returns the battery's net current.
+  Current settleRegulator(Current load, Current in, Voltage vin, Current sources);
   // Puts the covered part in its cover state while the covering part draws current, and
   // back in the state it asked for when it stops.
   void applyCover();

@@ -225,6 +225,26 @@ Current Regulator::inputCurrent(Current load, Voltage vin) const {
   return in / vin;
 }
 
+std::optional<Current> Regulator::inputCurrentOn(Current load, Voltage open, Resistance r) const {
+  const auto* buck = std::get_if<BuckSpec>(&m_spec.kind);
+  if (!buck || !m_spec.efficiency.empty() || load > m_spec.maxOutput) return std::nullopt;
+  // inputCurrent()'s budget with V_in = OPEN - R I:
+  //   I (OPEN - R I) = P_out (1 + k) + I_load^2 R_sw + (OPEN - R I) I_q,
+  //   R I^2 - (OPEN + R I_q) I + (P_out (1 + k) + I_load^2 R_sw + OPEN I_q) = 0,
+  // the smaller root (the larger one lies past the source's maximum power point), in the form
+  // that does not lose digits to cancellation: I = 2c / (b + sqrt(b^2 - 4 R c)).
+  const double b = in_V(open) + r.value() * in_A(m_spec.quiescent);
+  const double c = in_W(m_spec.output * load * (1.0 + buck->proportionalLoss.value()) +
+                        load * load * buck->switchResistance) +
+                   in_V(open) * in_A(m_spec.quiescent);
+  const double disc = b * b - 4 * r.value() * c;
+  if (!(disc >= 0) || !(b > 0)) return std::nullopt;
+  const Current in = amperes(2 * c / (b + std::sqrt(disc)));
+  const Voltage vin = open - in * r;
+  if (vin <= Voltage() || passingThrough(load, vin) || vin < m_spec.minInput) return std::nullopt;
+  return in;
+}
+
 Ratio Regulator::efficiency(Current load, Voltage vin) const {
   const Current in = inputCurrent(load, vin);
   if (in <= Current()) return ratio(0);

@@ -110,6 +110,12 @@ class Regulator {
   // True when the input is passed straight through (LDO dropout, buck 100 % mode, boost
   // with the input above the output).
   bool passingThrough(Current load, Voltage vin) const;
+  // The input current I that is consistent with a source of open-circuit voltage OPEN and
+  // internal resistance R (V_in = OPEN - R I) while the load draws LOAD, in closed form where
+  // the model gives one: a switching buck's loss budget makes I V_in a quadratic in I. None
+  // for the other kinds, in 100 % mode, below the minimum input or over the rated load: the
+  // caller then iterates inputCurrent() on the voltage.
+  std::optional<Current> inputCurrentOn(Current load, Voltage open, Resistance r) const;
   // Power efficiency P_out / P_in at LOAD and VIN.
   Ratio efficiency(Current load, Voltage vin) const;
   // A boost rated at max_output_current from max_output_current_input: the input current

@@ -64,6 +64,27 @@ TEST(RegulatorTest, Tps62740PowerBalanceByHand) {
               (6.6e-6 * 1.039 + 3.7 * 0.36e-6) / 3.7, 1e-12);
 }
 
+TEST(RegulatorTest, Tps62740OnALoadedSourceByHand) {
+  const Regulator buck = loadPart("tps62740");
+  // 50 mA out from a source of 3.7 V open circuit behind 0.5 Ohm: the quadratic
+  //   0.5 I^2 - (3.7 + 0.5 * 0.36e-6) I + (0.171435 + 0.0015 + 3.7 * 0.36e-6) = 0
+  // has its smaller root at I = 47.0386 mA (the input then sees 3.6765 V): more than the
+  // 46.740 mA the same load draws from a stiff 3.7 V, for the voltage lost in the source.
+  const double b = 3.7 + 0.5 * 0.36e-6, c = 0.171435 + 0.0015 + 3.7 * 0.36e-6;
+  const double hand = (b - std::sqrt(b * b - 4 * 0.5 * c)) / (2 * 0.5);
+  const auto in = buck.inputCurrentOn(milliamperes(50), volts(3.7), Resistance::from_value(0.5));
+  ASSERT_TRUE(in.has_value());
+  EXPECT_NEAR(in_A(*in), hand, 1e-15);
+  EXPECT_NEAR(in_mA(*in), 47.0386, 1e-4);
+  // The fixed point: the input current at the voltage it causes is itself (rounding only).
+  const Voltage vin = volts(3.7) - *in * Resistance::from_value(0.5);
+  EXPECT_NEAR(in_A(buck.inputCurrent(milliamperes(50), vin)), in_A(*in), 1e-15);
+  // No closed form in 100 % mode (3.35 V open: the output cannot hold 3.3 V at 100 mA) or
+  // over the rated load: the caller iterates, and inputCurrent() throws for the overload.
+  EXPECT_FALSE(buck.inputCurrentOn(milliamperes(100), volts(3.35), Resistance::from_value(0.1)));
+  EXPECT_FALSE(buck.inputCurrentOn(milliamperes(400), volts(3.7), Resistance::from_value(0.1)));
+}
+
 TEST(RegulatorTest, Tps62740HundredPercentModeAndUvlo) {
   const Regulator buck = loadPart("tps62740");
   // 3.35 V in, 100 mA: 3.35 - 0.1 * 0.6 = 3.29 V < 3.3 V: 100 % mode, input = load + IQ.
