@@ -57,6 +57,17 @@ std::optional<double> KibamBattery::timeToLevel(double i, double level, double h
   const double alpha = y0 * c - i * (1 - c) / k;
   const double beta = y1 - y0 * c + i * (1 - c) / k;
   const double gamma = -i * c;
+  // Out of reach within the horizon (most calls: the well is far from empty or full): y1
+  // moves by beta (e^{-k t} - 1) + gamma t, which lies between -(k max(beta, 0) - gamma) t
+  // and (k max(-beta, 0) + gamma) t (e^{-k t} in [1 - k t, 1]). The margin, a billionth of
+  // the charges, keeps the answer the root finder's (it sees no change of sign there).
+  const double margin = 1e-9 * (std::abs(y1) + std::abs(level)) + 1e-300;
+  if (y1 > level && y1 - (k * std::max(beta, 0.0) - gamma) * horizon > level + margin) {
+    return std::nullopt;
+  }
+  if (y1 < level && y1 + (k * std::max(-beta, 0.0) + gamma) * horizon < level - margin) {
+    return std::nullopt;
+  }
   auto f = [&](double t) { return alpha + beta * std::exp(-k * t) + gamma * t - level; };
   // 0, the extremum if it lies inside, the horizon (no allocation: this runs at every change).
   std::array<double, 3> knots{0.0, horizon, horizon};
