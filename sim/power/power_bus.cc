@@ -88,7 +88,7 @@ template <class Change>
 void PowerBus::changeAt(const sc_core::sc_time& at, Change&& apply) {
   m_ledger.advanceTo(core::fromScTime(at), m_voltage, m_loadVoltage);
   if (at != m_instant) {
-    m_before = {m_ledger.current(Flow::Load), m_ledger.current(Flow::Source), Voltage()};
+    m_before = {m_loadNow, m_sourceNow, Voltage()};
     m_netBefore = m_net;
     m_instant = at;
   }
@@ -115,7 +115,9 @@ void PowerBus::updateBattery(const sc_core::sc_time& at) {
     m_ledger.setStateCurrent(*m_selfDischargeId, 0, storage->selfDischargeCurrent());
   }
   const Current sources = m_ledger.current(Flow::Source);
-  const Current net = m_regulator ? regulate(sources, at) : m_ledger.current(Flow::Load) - sources;
+  m_sourceNow = sources;
+  if (!m_regulator) m_loadNow = m_ledger.current(Flow::Load);
+  const Current net = m_regulator ? regulate(sources, at) : m_loadNow - sources;
   m_net = net;
   storage->setNetCurrent(net, at);
   m_voltage = storage->voltage();
@@ -136,6 +138,7 @@ Current PowerBus::regulate(Current sources, const sc_core::sc_time& at) {
     m_ledger.setStateCurrent(m_regulatorId, kNoLoad, in);
     m_ledger.setState(m_regulatorId, kNoLoad);
     m_ledger.setPower(m_regulatorId, in * vin);
+    m_loadNow = m_ledger.current(Flow::Load);
     return in - sources;
   }
   Current load{};
@@ -185,6 +188,9 @@ Current PowerBus::settleRegulator(Current load, Current in, Voltage vin, Current
   m_ledger.setState(m_regulatorId, state);
   m_ledger.setPower(m_regulatorId, in * vin - load * out);
   m_loadVoltage = out;
+  // The ledger's load total, summed as Ledger::current sums it (the parts in order, then the
+  // regulator, attached after them), without a second pass.
+  m_loadNow = load + (in - load);
   return in - sources;
 }
 

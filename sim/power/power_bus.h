@@ -158,6 +158,8 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   sc_core::sc_time m_instant = sc_core::sc_max_time();
   Reading m_before{};
   Current m_net{}, m_netBefore{};
+  // The ledger's load and source totals since the last change (Ledger::current's).
+  Current m_loadNow{}, m_sourceNow{};
   sc_core::sc_trace_file* m_traceFile = nullptr;
   std::function<double()> m_traceSoc;
   std::unique_ptr<PowerTrace> m_trace;
