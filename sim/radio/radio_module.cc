@@ -48,8 +48,17 @@ void RadioModule::idle(Time duration) {
   if (duration > seconds(0)) wait(core::toScTime(duration));
 }
 
-void RadioModule::play(PhaseList phases) {
+void RadioModule::play(PhaseList&& phases) {
   m_playing = std::move(phases);
+  playKept();
+}
+
+void RadioModule::play(const PhaseList& phases) {
+  m_playing = phases;  // into the capacity kept from the last list: no allocation
+  playKept();
+}
+
+void RadioModule::playKept() {
   m_steps.clear();
   sc_core::sc_time end = sc_core::sc_time_stamp();
   for (const Phase& phase : m_playing) {
@@ -176,12 +185,12 @@ void LorawanRadio::handle(const radio::Message& report) {
       return;
     }
     const bool acked = m_params.confirmed && uniform() >= m_params.ackLoss;
-    PhaseList phases = uplink(report.payloadBytes, acked);
+    const PhaseList& phases = uplink(report.payloadBytes, acked);
     m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime,
                        airtimeOf(phases));
     ++m_transmissions;
     if (attempt > 0) ++m_retries;
-    play(std::move(phases));
+    play(phases);
     setState(kLoraSleep);
     if (attempt == 0) {
       ++m_sent;
@@ -194,7 +203,7 @@ void LorawanRadio::handle(const radio::Message& report) {
   ++m_unacknowledged;
 }
 
-PhaseList LorawanRadio::uplink(std::size_t payloadBytes, bool acked) {
+const PhaseList& LorawanRadio::uplink(std::size_t payloadBytes, bool acked) {
   // A node sends few sizes (a job's report, a heartbeat): their phases are worked out once.
   const auto key = std::make_pair(payloadBytes, acked);
   auto it = m_uplinks.find(key);

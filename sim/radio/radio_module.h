@@ -59,7 +59,9 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
   // The phases are kept by the module while they play, and a caller keeps no heap-owning
   // local across it (or across idle): SystemC never resumes or unwinds a thread still waiting
   // when the run ends, so such a local would never be freed (tools/sanitizers/README.md).
-  void play(PhaseList phases);
+  void play(PhaseList&& phases);
+  // The same for a list the caller keeps (a cached one), copied into the module's.
+  void play(const PhaseList& phases);
   void setState(std::size_t state);
   // Waits DURATION in the current state (e.g. for the duty cycle), counting the time.
   void idle(Time duration);
@@ -88,6 +90,8 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
 
   void end_of_elaboration() override;
   void run();
+  // Plays m_playing.
+  void playKept();
   // Counts into TALLY the phases of the list being played that start by UNTIL.
   void countPhases(Tally& tally, const sc_core::sc_time& until) const;
 
@@ -118,7 +122,7 @@ class LorawanRadio : public RadioModule {
   bool awaitDutyCycle();
   double uniform();
   // uplinkAttempt() of this radio, kept per payload size and acknowledgement.
-  PhaseList uplink(std::size_t payloadBytes, bool acked);
+  const PhaseList& uplink(std::size_t payloadBytes, bool acked);
 
   LoraRadioParams m_params;
   DutyCycleTracker m_dutyCycle;
