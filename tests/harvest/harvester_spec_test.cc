@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <system_error>
 
 #include "sim/core/calendar.h"
 #include "sim/core/sim_time.h"
@@ -23,7 +25,20 @@ double at(const char* iso) { return *core::parseUtcTimestamp(iso); }
 
 // An hourly trace of DAYS days from 2026-12-01T00:00Z, GHI 400 W/m2 from 09:00 to 13:00 UTC
 // (a bright winter noon; 0 otherwise), at air temperature TEMP_C.
-fs::path writeTrace(const std::string& name, int days, double temp_C) {
+// The trace file, removed when the test is done with it.
+struct TraceFile {
+  fs::path path;
+  TraceFile(const TraceFile&) = delete;
+  TraceFile& operator=(const TraceFile&) = delete;
+  ~TraceFile() {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+  operator const fs::path&() const { return path; }
+  std::string string() const { return path.string(); }
+};
+
+TraceFile writeTrace(const std::string& name, int days, double temp_C) {
   // ctest runs tests in parallel: each process writes its own file.
   const auto path = fs::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
   std::ofstream out(path);
@@ -33,7 +48,7 @@ fs::path writeTrace(const std::string& name, int days, double temp_C) {
     out << core::formatUtc(at("2026-12-01T00:00:00Z") + 3600.0 * h) << ","
         << (hour >= 9 && hour <= 13 ? 400 : 0) << "," << temp_C << "\n";
   }
-  return path;
+  return TraceFile{path};
 }
 
 core::Config solarConfig(const fs::path& trace, const std::string& extra = "") {
@@ -55,8 +70,8 @@ TEST(HarvesterSpecTest, OneKindFromTheModelKey) {
   const auto spec = parseHarvesterSpec(cfg, 0, days(1));
   EXPECT_TRUE(std::holds_alternative<ConstantHarvesterParams>(spec));
   EXPECT_FALSE(hasWeather(spec));
-  const auto solar = parseHarvesterSpec(solarConfig(writeTrace("ej_spec3.csv", 3, 5)),
-                                        at("2026-12-01T00:00:00Z"), days(3));
+  const TraceFile trace = writeTrace("ej_spec3.csv", 3, 5);
+  const auto solar = parseHarvesterSpec(solarConfig(trace), at("2026-12-01T00:00:00Z"), days(3));
   EXPECT_TRUE(hasWeather(solar));
 }
 
