@@ -50,6 +50,7 @@ TEST(CsvTest, SizeLimitIsCheckedBeforeReading) {
   EXPECT_THROW(CsvFile::read(path, small), CsvError);
   EXPECT_EQ(CsvFile::read(path).rows().size(), 1u);
   EXPECT_THROW(CsvFile::read(path.string() + ".missing"), CsvError);
+  std::filesystem::remove(path);
 }
 
 TEST(CsvTest, NumbersAreWholeCellsAndFinite) {
