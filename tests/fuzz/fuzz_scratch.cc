@@ -66,8 +66,8 @@ fs::path writeScratch(std::string_view name, std::string_view data) {
   }
   std::size_t done = 0;
   while (done < data.size()) {
-    const ssize_t n = ::pwrite(it->fd, data.data() + done, data.size() - done,
-                               static_cast<off_t>(done));
+    const ssize_t n =
+        ::pwrite(it->fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       std::perror(it->path.c_str());
