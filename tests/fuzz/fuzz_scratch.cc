@@ -1,14 +1,16 @@
 // Scratch folder of a fuzzing process; see fuzz_scratch.h.
 #include "tests/fuzz/fuzz_scratch.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
+#include <vector>
 
 namespace ej::fuzz {
 namespace fs = std::filesystem;
@@ -43,15 +45,41 @@ const fs::path& scratchDir() {
 }
 
 fs::path writeScratch(std::string_view name, std::string_view data) {
-  const fs::path file = scratchDir() / std::string(name);
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  out.close();
-  if (!out) {
-    std::perror(file.c_str());
+  // One descriptor per file name, kept open: each input is written over the last one and the
+  // file cut to its size (no open, close or truncation to zero per input).
+  struct Open {
+    std::string name;
+    fs::path path;
+    int fd;
+  };
+  static std::vector<Open> files;
+  auto it = std::find_if(files.begin(), files.end(), [&](const Open& f) { return f.name == name; });
+  if (it == files.end()) {
+    fs::path path = scratchDir() / std::string(name);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      std::perror(path.c_str());
+      std::abort();
+    }
+    files.push_back({std::string(name), std::move(path), fd});
+    it = files.end() - 1;
+  }
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n =
+        ::pwrite(it->fd, data.data() + done, data.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::perror(it->path.c_str());
+      std::abort();
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::ftruncate(it->fd, static_cast<off_t>(data.size())) != 0) {
+    std::perror(it->path.c_str());
     std::abort();
   }
-  return file;
+  return it->path;
 }
 
 }  // namespace ej::fuzz

@@ -14,7 +14,8 @@ namespace ej::fuzz {
 // one with _Exit. -jobs/-workers run one process each.
 const std::filesystem::path& scratchDir();
 
-// Writes DATA to scratchDir() / NAME (replacing it) and returns the path.
+// Writes DATA to scratchDir() / NAME (replacing it) and returns the path. The file stays open
+// between calls (written over, then cut to DATA's size), so an input costs no open or close.
 std::filesystem::path writeScratch(std::string_view name, std::string_view data);
 
 inline std::string_view asText(const std::uint8_t* data, std::size_t size) {
