@@ -141,6 +141,7 @@ std::vector<RunResult> run(const std::vector<Scenario*>& scenarios,
         // exception", with file and process lines): its own one-line message is the news.
         throw std::runtime_error(e.get_msg());
       }
+      for (const auto& node : nodes) node->bus.rethrowFailure();
     }
     // The node's processes run on while longer horizons are simulated (SystemC 2.3 cannot
     // kill threads waiting on a time-out safely here); what they do no longer counts. The

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -60,6 +61,10 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
 
   // Cuts the loads off (an outage) or powers them again.
   void setLoadsPowered(bool powered);
+
+  // Rethrows an error raised while the bus applied a phase from its own method process (the
+  // run was stopped there); call after sc_start returns.
+  void rethrowFailure() const;
 
   // Applies the phases due up to now, and integrates the ledger and the battery up to now
   // (before reading totals).
@@ -137,6 +142,7 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
   };
   std::vector<Playing> m_playing;
   sc_core::sc_event m_phaseEvent{"phase"};
+  std::exception_ptr m_failure;  // onPhase's error, for rethrowFailure
   // Applies the phases due up to now, in time order.
   void catchUp();
   // After a change: whether the phases still to come may wait for the next change or
