@@ -73,6 +73,7 @@ bool BatteryModule::setCellTemperature(Temperature t) {
   if (!m_model->followsTemperature()) return false;
   settle();
   if (!m_model->setCellTemperature(t)) return false;
+  m_clearUpTo.reset();  // another capacity and resistance: the bounds are taken again
   m_minRemaining = std::min(m_minRemaining, m_model->remaining());
   checkRecharged();  // warmer: the charge given back may reach the restart state of charge
   schedule(sc_core::sc_time_stamp());
@@ -92,30 +93,25 @@ void notifyAt(sc_core::sc_event& event, const sc_core::sc_time& at, Time dt) {
 
 void BatteryModule::schedule(const sc_core::sc_time& at) {
   if (!m_inOutage) {
-    // Far from empty (most changes of current): a closed-form time before which the
-    // battery cannot empty or brown out; look() looks again then, unless a change comes
-    // first. The instant itself, a root find, only when that bound is near, and from this
-    // change's state (m_mark), so that it is the same instant to the bit. A pending look no
-    // later than the bound is kept: early is harmless (a look changes no state), and
-    // re-notifying would leave a cancelled entry in SystemC's event queue at every change.
-    const Voltage vmin = threshold(m_net);
+    // Far from empty (most changes of current): a closed-form time before which the battery
+    // cannot empty or brown out; look() looks again then. The bound is taken under the
+    // largest net current so far, which bounds the drain of every change to come that stays
+    // within it: those changes keep the pending look, with no new bound and no new entry in
+    // SystemC's event queue (a re-notified event leaves its cancelled entry there until its
+    // instant, often years away). Then under this change's current, and the instant itself, a
+    // root find, only once that bound is near, from this change's state (m_mark), so that it
+    // is the same instant to the bit.
     m_mark = m_model->mark();
     m_markAt = at;
     if (m_mark) {
-      const auto bound = m_model->lowerBoundFrom(*m_mark, Time(), vmin, m_net);
-      if (!bound || *bound > kLookAhead) {
-        const Time from = core::fromScTime(at);
-        if (bound && m_lookAt && *m_lookAt <= from + *bound) return;
-        cancelEmpty();
-        if (bound) {
-          notifyAt(m_lookEvent, at, *bound);
-          m_lookAt = from + *bound;
-        }
-        return;
-      }
+      if (m_clearUpTo && m_net <= *m_clearUpTo) return;
+      m_netMost = std::max(m_netMost, m_net);
+      if (armLook(Time(), m_netMost, at) || armLook(Time(), m_net, at)) return;
     }
     cancelEmpty();
-    if (auto t = m_model->timeToEmptyOrVoltage(vmin, m_net)) notifyAt(m_emptyEvent, at, *t);
+    if (auto t = m_model->timeToEmptyOrVoltage(threshold(m_net), m_net)) {
+      notifyAt(m_emptyEvent, at, *t);
+    }
     return;
   }
   cancelEmpty();
@@ -123,26 +119,43 @@ void BatteryModule::schedule(const sc_core::sc_time& at) {
   if (auto t = m_model->timeToRecharge(m_restartSoc, m_net)) notifyAt(m_rechargedEvent, at, *t);
 }
 
+bool BatteryModule::armLook(Time after, Current upTo, const sc_core::sc_time& at) {
+  // A bound under UPTO bounds every smaller current: the voltage under it is higher, its
+  // threshold lower, and less charge is drawn.
+  const auto bound = m_model->lowerBoundFrom(*m_mark, after, threshold(upTo), upTo);
+  if (bound && *bound <= kLookAhead) return false;
+  m_emptyEvent.cancel();
+  m_clearUpTo = upTo;
+  if (!bound) {
+    m_lookEvent.cancel();
+    m_lookAt.reset();
+    return true;
+  }
+  // A pending look no later than the bound is kept: early is harmless (a look changes no
+  // state).
+  const Time when = core::fromScTime(at) + after + *bound;
+  if (m_lookAt && *m_lookAt <= when) return true;
+  notifyAt(m_lookEvent, at, after + *bound);
+  m_lookAt = when;
+  return true;
+}
+
 void BatteryModule::cancelEmpty() {
   m_emptyEvent.cancel();
   m_lookEvent.cancel();
   m_lookAt.reset();
+  m_clearUpTo.reset();
 }
 
 void BatteryModule::look() {
   m_lookAt.reset();
+  m_clearUpTo.reset();
   if (m_inOutage || !m_mark) return;
+  // The state now is the mark's, drained by m_net since: the bounds take it from there.
   const Time after = core::simNow() - core::fromScTime(m_markAt);
-  const Voltage vmin = threshold(m_net);
-  const auto bound = m_model->lowerBoundFrom(*m_mark, after, vmin, m_net);
-  if (!bound) return;
-  if (*bound > kLookAhead) {
-    m_lookEvent.notify(core::toScDelay(*bound));
-    m_lookAt = core::simNow() + *bound;
-    return;
-  }
+  if (armLook(after, m_netMost, m_markAt) || armLook(after, m_net, m_markAt)) return;
   // Near: the instant, found from the last change's state as schedule() would have.
-  const auto t = m_model->timeToEmptyOrVoltageFrom(*m_mark, vmin, m_net);
+  const auto t = m_model->timeToEmptyOrVoltageFrom(*m_mark, threshold(m_net), m_net);
   if (!t) return;
   const sc_core::sc_time d = core::toScTime(*t);
   const sc_core::sc_time room = sc_core::sc_max_time() - m_markAt;

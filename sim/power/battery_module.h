@@ -44,7 +44,10 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // The node browns out when the terminal voltage under the present current falls below
   // VMIN: a regulator's minimum input, else (the default) the part's cutoff voltage. Call
   // before the simulation starts.
-  void setBrownOutVoltage(Voltage vmin) { m_brownOutVoltage = vmin; }
+  void setBrownOutVoltage(Voltage vmin) {
+    m_brownOutVoltage = vmin;
+    m_clearUpTo.reset();
+  }
   // The brown-out voltage at no load: the highest of the limits.
   Voltage brownOutVoltage() const override { return threshold(Current()); }
 
@@ -60,7 +63,10 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
     Resistance follow{};
     std::optional<Current> maxCurrent{};
   };
-  void addBrownOutLimit(Limit limit) { m_limits.push_back(std::move(limit)); }
+  void addBrownOutLimit(Limit limit) {
+    m_limits.push_back(std::move(limit));
+    m_clearUpTo.reset();
+  }
   // After a brown-out on voltage the node restarts only once the battery holds at least
   // this (a boost's start-up voltage), beside the brown-out voltage.
   void setRestartVoltage(Voltage v) { m_restartVoltage = v; }
@@ -106,6 +112,10 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   void onEmpty();
   // At a lower bound of the empty or brown-out instant: a later bound, or the instant.
   void look();
+  // From the state MARK + AFTER (now, or the change at AT): a look at a lower bound of the
+  // empty or brown-out instant under any net current up to UPTO, when that bound is beyond
+  // kLookAhead (or there is none); false, with nothing armed, when it is not.
+  bool armLook(Time after, Current upTo, const sc_core::sc_time& at);
   void cancelEmpty();
   void onRecharged();
   void checkRecharged();
@@ -143,6 +153,12 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   std::optional<BatteryModel::Mark> m_mark;  // the model's state at the last schedule()
   sc_core::sc_time m_markAt;                 // and when
   std::optional<Time> m_lookAt;              // when m_lookEvent is pending (none: it is not)
+  // While set, the pending look (or, with none pending, never) bounds the empty and brown-out
+  // instants under every net current up to it since it was armed: a change of current within
+  // it needs no new bound. Unset when the look fires, an instant is pending, or the model or
+  // its thresholds change.
+  std::optional<Current> m_clearUpTo;
+  Current m_netMost{};  // the largest net current so far: the envelope looks are armed for
   sc_core::sc_event m_lookEvent{"look_at"};
   sc_core::sc_event m_emptyEvent{"empty"};
   sc_core::sc_event m_rechargedEvent{"recharged"};
