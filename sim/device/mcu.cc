@@ -90,6 +90,17 @@ void Mcu::request(std::size_t job) {
   m_requested.notify(sc_core::SC_ZERO_TIME);
 }
 
+template <typename Done>
+void Mcu::waitSameInstant(Done done) {
+  // With nothing left to run at this instant (no runnable process, no delta notification or
+  // update anywhere in the kernel), no request can arrive in a later delta: the waits would
+  // change nothing but the kernel's delta count.
+  for (int d = 0; d < core::kSameInstantDeltas && !done(); ++d) {
+    if (!sc_core::sc_pending_activity_at_current_time()) return;
+    wait(sc_core::SC_ZERO_TIME);
+  }
+}
+
 void Mcu::worker() {
   power->setState(m_id, m_params.idleState);
   for (;;) {
@@ -105,7 +116,7 @@ void Mcu::worker() {
         if (m_queue.front().at == sc_core::sc_time_stamp() &&
             m_gathered != sc_core::sc_time_stamp()) {
           m_gathered = sc_core::sc_time_stamp();
-          for (int d = 0; d < core::kSameInstantDeltas; ++d) wait(sc_core::SC_ZERO_TIME);
+          waitSameInstant([] { return false; });
         }
         const std::size_t job = m_queue.front().job;
         m_queue.pop_front();
@@ -124,9 +135,7 @@ void Mcu::worker() {
       }
       // A request at the very instant the last job ends is served before going idle,
       // whichever of the two the kernel happened to run first (see kSameInstantDeltas).
-      for (int d = 0; d < core::kSameInstantDeltas && m_queue.empty(); ++d) {
-        wait(sc_core::SC_ZERO_TIME);
-      }
+      waitSameInstant([this] { return !m_queue.empty(); });
     } while (!m_queue.empty());
     power->setState(m_id, m_params.idleState);
   }

@@ -46,6 +46,9 @@ class Mcu : public sc_core::sc_module {
   void request(std::size_t job);
   void onWake();
   void worker();
+  // Up to core::kSameInstantDeltas delta cycles, until DONE, for the instant's other requests.
+  template <typename Done>
+  void waitSameInstant(Done done);
 
   McuParams m_params;
   std::vector<JobParams> m_jobs;
