@@ -233,7 +233,7 @@ void PowerBus::play(ComponentId id, const std::vector<TimedState>& phases) {
   it->next = 0;
   sc_core::sc_time at = sc_core::sc_time_stamp();
   for (std::size_t k = 1; k < phases.size(); ++k) {
-    at += core::toScTime(phases[k - 1].duration);
+    at += phases[k - 1].span;
     it->boundaries.push_back({at, phases[k].state});
   }
   setStateAt(sc_core::sc_time_stamp(), id, phases.front().state);

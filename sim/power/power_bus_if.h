@@ -8,6 +8,7 @@
 #include <systemc>
 #include <vector>
 
+#include "sim/core/sim_time.h"
 #include "sim/core/units.h"
 
 namespace ej::power {
@@ -23,10 +24,13 @@ enum class Flow { Load, Source };
 
 using ComponentId = std::size_t;
 
-// One step of a part's phase list (PowerBusIf::play): STATE for DURATION.
+// One step of a part's phase list (PowerBusIf::play): STATE for DURATION, which lasts SPAN on
+// the kernel's clock (worked out once here, for a list played many times).
 struct TimedState {
+  TimedState(std::size_t s, Time d) : state(s), duration(d), span(core::toScTime(d)) {}
   std::size_t state;
   Time duration;
+  sc_core::sc_time span;
 };
 
 class PowerBusIf : public virtual sc_core::sc_interface {

@@ -48,43 +48,49 @@ void RadioModule::idle(Time duration) {
   if (duration > seconds(0)) wait(core::toScTime(duration));
 }
 
-void RadioModule::play(PhaseList&& phases) {
-  m_playing = std::move(phases);
-  playKept();
+RadioModule::PlayList::PlayList(const PhaseList& phases)
+    : airtime(airtimeOf(phases)), length(sc_core::SC_ZERO_TIME) {
+  for (const Phase& phase : phases) {
+    if (phase.duration <= seconds(0)) continue;
+    steps.emplace_back(phase.state, phase.duration);
+    transmit.push_back(phase.transmit);
+    length += steps.back().span;
+  }
 }
 
-void RadioModule::play(const PhaseList& phases) {
-  m_playing = phases;  // into the capacity kept from the last list: no allocation
+void RadioModule::play(PhaseList&& phases) {
+  // Built from the list, which is then emptied: the caller's temporary holds no heap memory
+  // while the thread waits.
+  m_owned.emplace(phases);
+  PhaseList().swap(phases);
+  play(*m_owned);
+}
+
+void RadioModule::play(const PlayList& list) {
+  m_list = &list;
   playKept();
 }
 
 void RadioModule::playKept() {
-  m_steps.clear();
-  sc_core::sc_time end = sc_core::sc_time_stamp();
-  for (const Phase& phase : m_playing) {
-    if (phase.duration <= seconds(0)) continue;
-    m_steps.push_back({phase.state, phase.duration});
-    end += core::toScTime(phase.duration);
-  }
-  if (m_steps.empty()) return;
+  if (m_list->steps.empty()) return;
   // The bus applies the phases at their instants (PowerBusIf::play); they are counted here
   // as setState would count them, each from its instant on the kernel's clock.
   m_playFrom = sc_core::sc_time_stamp();
   m_inPlay = true;
-  power->play(m_id, m_steps);
-  wait(end - sc_core::sc_time_stamp());
-  countPhases(m_tally, end);
+  power->play(m_id, m_list->steps);
+  wait(m_list->length);
+  countPhases(m_tally, m_playFrom + m_list->length);
   m_inPlay = false;
 }
 
 void RadioModule::countPhases(Tally& tally, const sc_core::sc_time& until) const {
   sc_core::sc_time at = m_playFrom;
-  for (const Phase& phase : m_playing) {
-    if (phase.duration <= seconds(0)) continue;
+  for (std::size_t k = 0; k < m_list->steps.size(); ++k) {
     if (at > until) break;
-    tally.enter(phase.state, at);
-    if (phase.transmit) tally.airtime += phase.duration;
-    at += core::toScTime(phase.duration);
+    const power::TimedState& step = m_list->steps[k];
+    tally.enter(step.state, at);
+    if (m_list->transmit[k]) tally.airtime += step.duration;
+    at += step.span;
   }
 }
 
@@ -185,9 +191,8 @@ void LorawanRadio::handle(const radio::Message& report) {
       return;
     }
     const bool acked = m_params.confirmed && uniform() >= m_params.ackLoss;
-    const PhaseList& phases = uplink(report.payloadBytes, acked);
-    m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime,
-                       airtimeOf(phases));
+    const PlayList& phases = uplink(report.payloadBytes, acked);
+    m_dutyCycle.record(core::simNow() + m_params.wakeUpTime + m_params.synthTime, phases.airtime);
     ++m_transmissions;
     if (attempt > 0) ++m_retries;
     play(phases);
@@ -203,12 +208,12 @@ void LorawanRadio::handle(const radio::Message& report) {
   ++m_unacknowledged;
 }
 
-const PhaseList& LorawanRadio::uplink(std::size_t payloadBytes, bool acked) {
+const RadioModule::PlayList& LorawanRadio::uplink(std::size_t payloadBytes, bool acked) {
   // A node sends few sizes (a job's report, a heartbeat): their phases are worked out once.
   const auto key = std::make_pair(payloadBytes, acked);
   auto it = m_uplinks.find(key);
   if (it == m_uplinks.end()) {
-    it = m_uplinks.emplace(key, uplinkAttempt(m_params, payloadBytes, acked)).first;
+    it = m_uplinks.emplace(key, PlayList(uplinkAttempt(m_params, payloadBytes, acked))).first;
   }
   return it->second;
 }

@@ -55,13 +55,24 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
   // Sends one report; the thread calls it for each queued report in turn.
   virtual void handle(const radio::Message& report) = 0;
 
+  // A phase list ready to play: the phases that last, as the bus takes them (each with its
+  // length on the kernel's clock), whether each transmits, and the list's airtime. Worked out
+  // once for a list the radio keeps (LorawanRadio's uplinks).
+  struct PlayList {
+    explicit PlayList(const PhaseList& phases);
+    std::vector<power::TimedState> steps;
+    std::vector<bool> transmit;
+    Time airtime;             // airtimeOf(phases)
+    sc_core::sc_time length;  // the steps' spans, summed
+  };
+
   // Plays PHASES: each phase's state for its duration; counts airtime and time per state.
   // The phases are kept by the module while they play, and a caller keeps no heap-owning
   // local across it (or across idle): SystemC never resumes or unwinds a thread still waiting
   // when the run ends, so such a local would never be freed (tools/sanitizers/README.md).
   void play(PhaseList&& phases);
-  // The same for a list the caller keeps (a cached one), copied into the module's.
-  void play(const PhaseList& phases);
+  // The same for a list the caller keeps (a cached one) while it plays, and after.
+  void play(const PlayList& list);
   void setState(std::size_t state);
   // Waits DURATION in the current state (e.g. for the duty cycle), counting the time.
   void idle(Time duration);
@@ -90,7 +101,7 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
 
   void end_of_elaboration() override;
   void run();
-  // Plays m_playing.
+  // Plays *m_list.
   void playKept();
   // Counts into TALLY the phases of the list being played that start by UNTIL.
   void countPhases(Tally& tally, const sc_core::sc_time& until) const;
@@ -101,9 +112,9 @@ class RadioModule : public sc_core::sc_module, public radio::MessageSinkIf {
 
   std::deque<radio::Message> m_queue;
   sc_core::sc_event m_queued;
-  radio::Message m_report;                 // the report being sent (the thread's, see play)
-  PhaseList m_playing;                     // the phases being played
-  std::vector<power::TimedState> m_steps;  // their states and lengths, for the bus
+  radio::Message m_report;           // the report being sent (the thread's, see play)
+  const PlayList* m_list = nullptr;  // the list being played (or last played)
+  std::optional<PlayList> m_owned;   // a list played from play(PhaseList&&)
 };
 
 // LoRaWAN class A on a LoRa chip (SX127x / SX126x).
@@ -122,12 +133,12 @@ class LorawanRadio : public RadioModule {
   bool awaitDutyCycle();
   double uniform();
   // uplinkAttempt() of this radio, kept per payload size and acknowledgement.
-  const PhaseList& uplink(std::size_t payloadBytes, bool acked);
+  const PlayList& uplink(std::size_t payloadBytes, bool acked);
 
   LoraRadioParams m_params;
   DutyCycleTracker m_dutyCycle;
   std::mt19937_64 m_rng;
-  std::map<std::pair<std::size_t, bool>, PhaseList> m_uplinks;
+  std::map<std::pair<std::size_t, bool>, PlayList> m_uplinks;
   std::uint64_t m_joins = 0;
   std::uint64_t m_dutyCycleWaits = 0;
   Time m_dutyCycleWait = seconds(0);
