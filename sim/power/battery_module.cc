@@ -137,6 +137,7 @@ bool BatteryModule::armLook(Time after, Current upTo, const sc_core::sc_time& at
   if (m_lookAt && *m_lookAt <= when) return true;
   notifyAt(m_lookEvent, at, after + *bound);
   m_lookAt = when;
+  ++m_looksArmed;
   return true;
 }
 

@@ -99,6 +99,8 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
     std::vector<std::pair<Time, Time>> listed;  // (start, end) of the first kListed
   };
   const Outages& outages() const { return m_outages; }
+  // Times a look at a lower bound of the empty instant was put in SystemC's event queue.
+  std::uint64_t looksArmed() const { return m_looksArmed; }
   bool inOutage() const { return m_inOutage; }
   // Closes an outage still open at the end of the run (for the totals).
   void closeOpenOutage();
@@ -158,6 +160,7 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   // it needs no new bound. Unset when the look fires, an instant is pending, or the model or
   // its thresholds change.
   std::optional<Current> m_clearUpTo;
+  std::uint64_t m_looksArmed = 0;
   Current m_netMost{};  // the largest net current so far: the envelope looks are armed for
   sc_core::sc_event m_lookEvent{"look_at"};
   sc_core::sc_event m_emptyEvent{"empty"};

@@ -197,6 +197,50 @@ TEST(PowerBusBrownOutTest, ALoadStepBelowTheLoadedVoltageBrownsOutAtTheStep) {
   EXPECT_NEAR(in_C(battery.model().remaining()), 1080.0 - 1e-3, 1e-6);
 }
 
+// A load that steps between 1 mA and 101 mA every 10 s, beside a constant 50 mA source: the
+// battery charges at 49 mA and discharges at 51 mA in turn.
+struct ChargeAndDrain : sc_core::sc_module {
+  sc_core::sc_port<PowerBusIf> power;
+  ComponentId load = 0, source = 0;
+  SC_HAS_PROCESS(ChargeAndDrain);
+  explicit ChargeAndDrain(sc_core::sc_module_name n) : sc_module(n), power("power") {
+    SC_THREAD(run);
+  }
+  void end_of_elaboration() override {
+    load = power->attach("load", {{"low", milliamperes(1)}, {"high", milliamperes(101)}});
+    source = power->attach("panel", {{"sun", milliamperes(50)}}, Flow::Source);
+  }
+  void run() {
+    for (std::size_t state = 0;; state = 1 - state) {
+      power->setState(load, state);
+      wait(sc_core::sc_time(10, sc_core::SC_SEC));
+    }
+  }
+};
+
+TEST(BatteryLookTest, ChangesWithinTheLargestNetCurrentSoFarArmNoNewLook) {
+  core::setKernelTimeResolution();
+  // The hand cell at half charge: 900 C in its available well, hours from its 3.0 V cutoff
+  // even at 51 mA. The battery arms its look under the largest net current so far, so only
+  // the first step to 51 mA arms one; the other 358 changes of the hour fall within it.
+  // (Re-armed at every change from charging to discharging, as before, it would be 180.)
+  auto p = battery::test::handCell();  // tests/power/battery/hand_cell.h
+  p.initialSoc = ratio(0.5);
+  BatteryModule battery("battery", std::make_unique<battery::KibamBattery>(p));
+  PowerBus bus("bus");
+  ChargeAndDrain part("part");
+  bus.storage(battery);
+  part.power(bus);
+  sc_core::sc_start(sc_core::sc_time(3600, sc_core::SC_SEC));
+  EXPECT_EQ(bus.changes(), 359u);  // at 10 s, 20 s, ..., 3590 s
+  EXPECT_EQ(battery.looksArmed(), 1u);
+  EXPECT_FALSE(battery.outages().first.has_value());
+  // Half an hour each way: 0.049 A x 1800 s charged in (below full, at the cell's 100 %
+  // charge efficiency) and 0.051 A x 1800 s drawn.
+  bus.settle();
+  EXPECT_NEAR(in_C(battery.model().remaining()), 1800.0 + 0.049 * 1800 - 0.051 * 1800, 1e-6);
+}
+
 // A radio-like part: every 10 s, the phase list of PHASES, then state 0; through the bus's
 // play (PLAYS) or through setState and a wait per phase, as a part's thread would.
 struct Player : sc_core::sc_module {
