@@ -237,11 +237,13 @@ void PowerBus::play(ComponentId id, const std::vector<TimedState>& phases) {
     it->boundaries.push_back({at, phases[k].state});
   }
   setStateAt(sc_core::sc_time_stamp(), id, phases.front().state);
+  updateNextDue();
   arm();
 }
 
 void PowerBus::catchUp() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (now < m_nextDue) return;
   for (;;) {
     // The earliest phase due (the first part's at equal instants).
     Playing* first = nullptr;
@@ -251,14 +253,23 @@ void PowerBus::catchUp() {
         first = &p;
       }
     }
-    if (!first) return;
+    if (!first) break;
     const Boundary b = first->boundaries[first->next++];
     if (b.at < now) ++m_late;
     setStateAt(b.at, first->id, b.state);
   }
+  updateNextDue();
+}
+
+void PowerBus::updateNextDue() {
+  m_nextDue = sc_core::sc_max_time();
+  for (const auto& p : m_playing) {
+    if (p.next < p.boundaries.size()) m_nextDue = std::min(m_nextDue, p.boundaries[p.next].at);
+  }
 }
 
 void PowerBus::arm() {
+  if (m_nextDue == sc_core::sc_max_time()) return;  // no phase to come
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   std::optional<sc_core::sc_time> next, last;
   for (const auto& p : m_playing) {

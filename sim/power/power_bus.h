@@ -141,10 +141,14 @@ class PowerBus : public sc_core::sc_module, public PowerBusIf {
     std::size_t next = 0;
   };
   std::vector<Playing> m_playing;
+  // No phase is due before this (the earliest pending boundary): catchUp's quick answer.
+  sc_core::sc_time m_nextDue = sc_core::sc_max_time();
   sc_core::sc_event m_phaseEvent{"phase"};
   std::exception_ptr m_failure;  // onPhase's error, for rethrowFailure
   // Applies the phases due up to now, in time order.
   void catchUp();
+  // m_nextDue from the parts' pending boundaries.
+  void updateNextDue();
   // After a change: whether the phases still to come may wait for the next change or
   // reading; if not, notifies m_phaseEvent at the next one.
   void arm();
