@@ -18,7 +18,8 @@ KibamBattery::KibamBattery(const BatteryParams& params)
       m_c(params.kibamC.value()),
       m_k(params.kibamK.value()),
       m_cap_C(in_C(params.capacity)),
-      m_full_C(m_cap_C) {
+      m_full_C(m_cap_C),
+      m_leak(params.selfDischargeCurrent()) {
   // Start in equilibrium (a rested battery): both wells at the same height.
   const double q0 = params.initialSoc.value() * m_cap_C;
   m_y1 = coulombs(m_c * q0);
@@ -31,10 +32,11 @@ void KibamBattery::setCapacity(Charge capacity) {
   m_y2 += coulombs((1 - m_c) * delta);
   m_cap_C = in_C(capacity);
   m_params.capacity = capacity;  // the self-discharge, a fraction of it, follows
+  m_leak = m_params.selfDischargeCurrent();
 }
 
 double KibamBattery::wellCurrent_A(double net_A) const {
-  const double leak = in_A(m_params.selfDischargeCurrent());
+  const double leak = in_A(m_leak);
   return (net_A >= 0 ? net_A : net_A * m_params.chargeEfficiency.value()) + leak;
 }
 

@@ -55,7 +55,7 @@ class KibamBattery : public power::BatteryModel {
 
   Charge available() const { return m_y1; }
   Charge bound() const { return m_y2; }
-  Current selfDischargeCurrent() const override { return m_params.selfDischargeCurrent(); }
+  Current selfDischargeCurrent() const override { return m_leak; }
   Voltage cutoffVoltage() const override { return m_params.cutoffVoltage; }
   const BatteryParams& params() const { return m_params; }
 
@@ -75,6 +75,7 @@ class KibamBattery : public power::BatteryModel {
   double m_k;       // rate constant k' (1/s)
   double m_cap_C;   // capacity in coulombs
   double m_full_C;  // what a full cell holds: the capacity the model was built with
+  Current m_leak;   // m_params.selfDischargeCurrent(), kept (it is asked at every change)
   // The wells above the locked part (m_full_C - m_cap_C, at equal heights): negative while
   // the cold locks more than a well holds above the bottom, never below an empty cell.
   Charge m_y1;
