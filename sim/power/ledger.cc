@@ -25,6 +25,7 @@ ComponentId Ledger::add(const std::string& name, const std::vector<PowerState>& 
   Component component{name, flow, 0, {}, std::nullopt};
   for (const auto& s : states) component.states.push_back({s.name, s.current, {}, {}, {}});
   m_components.push_back(std::move(component));
+  changed(flow);
   return m_components.size() - 1;
 }
 
@@ -43,12 +44,15 @@ void Ledger::advanceTo(Time now, Voltage batteryVoltage, Voltage loadVoltage) {
 }
 
 Current Ledger::current(Flow flow) const {
+  auto& kept = m_current[static_cast<std::size_t>(flow)];
+  if (kept) return *kept;
   Current total{};
   for (const auto& c : m_components) {
     if (c.flow != flow || c.internal) continue;
     if (flow == Flow::Load && !m_loadsPowered && !c.keptPowered) continue;
     total += c.current();
   }
+  kept = total;
   return total;
 }
 

@@ -52,23 +52,36 @@ class Ledger {
     auto& c = m_components.at(id);
     c.states.at(state);  // range check
     c.state = state;
+    changed(c.flow);
   }
   void setStateCurrent(ComponentId id, std::size_t state, Current current) {
-    m_components.at(id).states.at(state).current = current;
+    auto& c = m_components.at(id);
+    c.states.at(state).current = current;
+    changed(c.flow);
   }
   // Adds a state to a part already attached; returns its index.
   std::size_t addState(ComponentId id, const PowerState& state) {
     auto& states = m_components.at(id).states;
     states.push_back({state.name, state.current, {}, {}, {}});
+    changed(m_components[id].flow);
     return states.size() - 1;
   }
   void setPower(ComponentId id, Power power) { m_components.at(id).power = power; }
 
   // During an outage the loads are cut off: they draw nothing and their time is not
   // counted in any state. Sources go on, and so do loads kept powered (keepPowered).
-  void setLoadsPowered(bool powered) { m_loadsPowered = powered; }
-  void keepPowered(ComponentId id) { m_components.at(id).keptPowered = true; }
-  void markInternal(ComponentId id) { m_components.at(id).internal = true; }
+  void setLoadsPowered(bool powered) {
+    m_loadsPowered = powered;
+    changed(Flow::Load);
+  }
+  void keepPowered(ComponentId id) {
+    m_components.at(id).keptPowered = true;
+    changed(Flow::Load);
+  }
+  void markInternal(ComponentId id) {
+    m_components.at(id).internal = true;
+    changed(m_components[id].flow);
+  }
   bool loadsPowered() const { return m_loadsPowered; }
 
   const std::vector<Component>& components() const { return m_components; }
@@ -81,9 +94,14 @@ class Ledger {
   Energy energy(Flow flow) const;
 
  private:
+  // current(FLOW) is kept until a part of that flow changes (the sum is then taken again, in
+  // the same order: the same bits).
+  void changed(Flow flow) { m_current[static_cast<std::size_t>(flow)].reset(); }
+
   std::vector<Component> m_components;
   Time m_last{};
   bool m_loadsPowered = true;
+  mutable std::optional<Current> m_current[2];  // by Flow
 };
 
 }  // namespace ej::power
