@@ -45,17 +45,21 @@ SkyIrradiance erbsDecomposition(Irradiance ghi, Angle zenith, double distance_AU
 
 PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
                        const PanelOrientation& panel) {
+  return transpose(sky, sun, panel, std::cos(panel.tilt.value()), std::sin(panel.tilt.value()));
+}
+
+PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
+                       const PanelOrientation& panel, double cosTilt, double sinTilt) {
   const double z = sun.zenith.value();
-  const double b = panel.tilt.value();
   const double cosTheta =
-      std::cos(z) * std::cos(b) +
-      std::sin(z) * std::sin(b) * std::cos(sun.azimuth.value() - panel.azimuth.value());
+      std::cos(z) * cosTilt +
+      std::sin(z) * sinTilt * std::cos(sun.azimuth.value() - panel.azimuth.value());
   PlaneOfArray poa;
   poa.incidence = std::acos(std::clamp(cosTheta, -1.0, 1.0)) * si::radians;
   const bool sunUp = std::cos(z) > 0;
   poa.beam = wm2(sunUp ? sky.dni.value() * std::max(0.0, cosTheta) : 0.0);
-  poa.skyDiffuse = wm2(sky.dhi.value() * (1 + std::cos(b)) / 2);
-  poa.groundReflected = wm2(sky.ghi.value() * panel.albedo.value() * (1 - std::cos(b)) / 2);
+  poa.skyDiffuse = wm2(sky.dhi.value() * (1 + cosTilt) / 2);
+  poa.groundReflected = wm2(sky.ghi.value() * panel.albedo.value() * (1 - cosTilt) / 2);
   poa.total = poa.beam + poa.skyDiffuse + poa.groundReflected;
   return poa;
 }

@@ -53,5 +53,8 @@ struct PlaneOfArray {
 // ground GHI albedo (1 - cos b)/2.
 PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
                        const PanelOrientation& panel);
+// The same with cos b and sin b of the panel's tilt given (a harvester's steps share them).
+PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
+                       const PanelOrientation& panel, double cosTilt, double sinTilt);
 
 }  // namespace ej::solar

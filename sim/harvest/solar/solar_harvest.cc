@@ -2,6 +2,7 @@
 #include "sim/harvest/solar/solar_harvest.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace ej::solar {
@@ -32,12 +33,14 @@ SolarHarvestParams SolarHarvestParams::fromConfig(const core::Config& cfg) {
 SolarHarvest::SolarHarvest(SolarHarvestParams params)
     : m_params(std::move(params)),
       m_sky(m_params.site, m_params.weather),
-      m_panel(m_params.panel) {}
+      m_panel(m_params.panel),
+      m_cosTilt(std::cos(m_params.mount.tilt.value())),
+      m_sinTilt(std::sin(m_params.mount.tilt.value())) {}
 
 SolarHarvest::Sample SolarHarvest::at(double epoch, Voltage battery) const {
   Sample s;
   s.sky = m_sky.at(epoch);
-  s.poa = transpose(s.sky.irradiance, s.sky.sun, m_params.mount);
+  s.poa = transpose(s.sky.irradiance, s.sky.sun, m_params.mount, m_cosTilt, m_sinTilt);
   s.cell = m_panel.cellTemperature(s.poa.total, s.sky.airTemperature);
   // Parallel panels: each gives the same current; the charger limit applies to the sum.
   const Current one = solar::chargeCurrent(m_params.charger, m_panel, s.poa.total, s.cell, battery);

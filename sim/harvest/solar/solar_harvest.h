@@ -44,6 +44,7 @@ class SolarHarvest {
   SolarHarvestParams m_params;
   Sky m_sky;
   Panel m_panel;
+  double m_cosTilt, m_sinTilt;  // of the mount's tilt, for transpose()
 };
 
 }  // namespace ej::solar
