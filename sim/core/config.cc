@@ -49,14 +49,15 @@ class ParsedYaml {
     m_mappings[{map.Mark().line, map.Mark().column}].push_back(Mapping{map, std::move(entries)});
   }
 
-  // The key node and value node of KEY in MAP (a node of this tree), if present.
-  std::optional<std::pair<YAML::Node, YAML::Node>> find(const YAML::Node& map,
-                                                        std::string_view key) {
-    if (!map.IsMap()) return std::nullopt;
+  // The entry of KEY in MAP (a node of this tree), or null. It stays where it is for the
+  // tree's life: each mapping's entries are never changed once indexed, and moving a Mapping
+  // (when another one at the same position is added) keeps its vector's storage.
+  const Entry* find(const YAML::Node& map, std::string_view key) {
+    if (!map.IsMap()) return nullptr;
     for (const auto& entry : entries(map)) {
-      if (entry.key == key) return std::make_pair(entry.keyNode, entry.value);
+      if (entry.key == key) return &entry;
     }
-    return std::nullopt;
+    return nullptr;
   }
 
  private:
@@ -89,13 +90,40 @@ class ParsedYaml {
 
 }  // namespace
 
+namespace {
+
+// The (line, column) of every key read in a document: appended at each read (a load reads
+// hundreds of keys, most of them once), sorted only when asked whether one was read (the
+// unknown-key walk at the end, or an error's search for a misspelling).
+class KeyPositions {
+ public:
+  void insert(std::pair<int, int> position) {
+    m_positions.push_back(position);
+    m_sorted = false;
+  }
+  bool count(std::pair<int, int> position) const {
+    if (!m_sorted) {
+      std::sort(m_positions.begin(), m_positions.end());
+      m_positions.erase(std::unique(m_positions.begin(), m_positions.end()), m_positions.end());
+      m_sorted = true;
+    }
+    return std::binary_search(m_positions.begin(), m_positions.end(), position);
+  }
+
+ private:
+  mutable std::vector<std::pair<int, int>> m_positions;
+  mutable bool m_sorted = true;
+};
+
+}  // namespace
+
 struct Config::Document {
   std::string displayName;
   fs::path file;
   YAML::Node root;
-  std::shared_ptr<ParsedYaml> parsed;      // root's tree and index; shared by the loads of a part
-  std::set<std::pair<int, int>> readKeys;  // (line, column) of every key read
-  std::optional<std::string> mountPath;    // where its top level sits in the tree
+  std::shared_ptr<ParsedYaml> parsed;    // root's tree and index; shared by the loads of a part
+  KeyPositions readKeys;                 // (line, column) of every key read
+  std::optional<std::string> mountPath;  // where its top level sits in the tree
 };
 
 struct Config::Shared {
@@ -280,10 +308,10 @@ std::string displayNameForCanonical(const fs::path& file) {
   return file.lexically_proximate(cwd.resolved).lexically_normal().string();
 }
 
-// The key node and value node of KEY in MAP (a node of DOC), if present.
-std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const Config::Document& doc,
-                                                         const YAML::Node& map,
-                                                         std::string_view key) {
+// The entry (key node and value node) of KEY in MAP (a node of DOC), or null: no Node is
+// copied.
+const ParsedYaml::Entry* findKey(const Config::Document& doc, const YAML::Node& map,
+                                 std::string_view key) {
   return doc.parsed->find(map, key);
 }
 
@@ -291,7 +319,7 @@ std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const Config::Document&
 // is located at its `value:`.
 YAML::Mark valueMark(const Config::Document& doc, const YAML::Node& found) {
   if (found.IsMap()) {
-    if (auto inner = findKey(doc, found, "value")) return inner->second.Mark();
+    if (auto inner = findKey(doc, found, "value")) return inner->value.Mark();
   }
   return found.Mark();
 }
@@ -501,22 +529,23 @@ std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
   // A key shadowed by a higher layer or an override is understood, not unknown: every
   // layer's entry is marked read, the first one found is the value.
   const Layer* first = nullptr;
-  std::optional<std::pair<YAML::Node, YAML::Node>> found, inner;
+  const ParsedYaml::Entry *found = nullptr, *inner = nullptr;
   for (const auto& layer : m_layers) {
-    auto here = findKey(*layer.document, layer.node, key);
+    const auto* here = findKey(*layer.document, layer.node, key);
     if (!here) continue;
-    layer.document->readKeys.insert({here->first.Mark().line, here->first.Mark().column});
-    std::optional<std::pair<YAML::Node, YAML::Node>> value;
-    if (here->second.IsMap()) {
-      value = findKey(*layer.document, here->second, "value");
-      if (value) {
-        layer.document->readKeys.insert({value->first.Mark().line, value->first.Mark().column});
+    layer.document->readKeys.insert({here->keyNode.Mark().line, here->keyNode.Mark().column});
+    const ParsedYaml::Entry* valueEntry = nullptr;
+    if (here->value.IsMap()) {
+      valueEntry = findKey(*layer.document, here->value, "value");
+      if (valueEntry) {
+        layer.document->readKeys.insert(
+            {valueEntry->keyNode.Mark().line, valueEntry->keyNode.Mark().column});
       }
     }
     if (!first) {
       first = &layer;
-      found = std::move(here);
-      inner = std::move(value);
+      found = here;
+      inner = valueEntry;
     }
   }
   if (!m_shared->overrides.empty()) {
@@ -529,10 +558,10 @@ std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
   if (!first) return std::nullopt;
   // A datasheet value may be written {value: 120 mA, source: "..."}. (Never assign one
   // YAML::Node to another here: yaml-cpp's assignment rewrites the tree the first one is in.)
-  if (found->second.IsMap() && !inner) {
+  if (found->value.IsMap() && !inner) {
     fail(key, "expected a single value, or a mapping with a `value:` key");
   }
-  const YAML::Node& value = inner ? inner->second : found->second;
+  const YAML::Node& value = inner ? inner->value : found->value;
   if (!value.IsScalar()) fail(key, "expected a single value");
   return Scalar{value.Scalar(), value.Mark(), first->document};
 }
@@ -590,7 +619,7 @@ std::string Config::where(std::string_view key) const {
   for (const auto& layer : m_layers) {
     if (auto found = findKey(*layer.document, layer.node, key)) {
       return fmt::format("{}: {}",
-                         locate(*layer.document, valueMark(*layer.document, found->second)), full);
+                         locate(*layer.document, valueMark(*layer.document, found->value)), full);
     }
   }
   if (m_layers.empty()) return fmt::format("--set {}", full);
@@ -638,7 +667,7 @@ void Config::addPartLayer() {
   }
   if (const auto nested = findKey(*doc, doc->root, "part")) {
     throw ConfigError(fmt::format("{}: part: a part file may not name another part",
-                                  locate(*doc, nested->first.Mark())));
+                                  locate(*doc, nested->keyNode.Mark())));
   }
   if (!doc->mountPath) doc->mountPath = m_path;
   m_layers.push_back(Layer{doc->root, doc});
@@ -651,9 +680,9 @@ Config Config::child(std::string_view key) const {
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
-    if (!found->second.IsMap()) fail(key, "expected a mapping of keys");
-    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-    layers.push_back(Layer{found->second, layer.document});
+    if (!found->value.IsMap()) fail(key, "expected a mapping of keys");
+    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
+    layers.push_back(Layer{found->value, layer.document});
   }
   Config result(m_shared, std::move(layers), keyPath(key));
   result.addPartLayer();
@@ -672,10 +701,10 @@ std::vector<Config> Config::items(std::string_view key) const {
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
-    if (!found->second.IsSequence()) fail(key, "expected a list");
-    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-    for (std::size_t i = 0; i < found->second.size(); ++i) {
-      const YAML::Node item = found->second[i];
+    if (!found->value.IsSequence()) fail(key, "expected a list");
+    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
+    for (std::size_t i = 0; i < found->value.size(); ++i) {
+      const YAML::Node item = found->value[i];
       Config entry(m_shared, {Layer{item, layer.document}}, keyPath(key) + "." + std::to_string(i));
       if (!item.IsMap()) entry.fail("", "expected a mapping of keys");
       entry.addPartLayer();
@@ -713,11 +742,12 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
       m_shared->readOverrides.insert(it->first);
       for (const auto& layer : m_layers) {
         if (auto found = findKey(*layer.document, layer.node, key)) {
-          layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-          if (found->second.IsMap()) {
-            if (auto inner = findKey(*layer.document, found->second, "value")) {
+          layer.document->readKeys.insert(
+              {found->keyNode.Mark().line, found->keyNode.Mark().column});
+          if (found->value.IsMap()) {
+            if (auto inner = findKey(*layer.document, found->value, "value")) {
               layer.document->readKeys.insert(
-                  {inner->first.Mark().line, inner->first.Mark().column});
+                  {inner->keyNode.Mark().line, inner->keyNode.Mark().column});
             }
           }
         }
@@ -733,16 +763,16 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
-    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
+    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
     // A sourced list: {value: [...], source: "..."} (no Node assignment: see scalar()).
-    std::optional<std::pair<YAML::Node, YAML::Node>> inner;
-    if (found->second.IsMap()) {
-      inner = findKey(*layer.document, found->second, "value");
+    const ParsedYaml::Entry* inner = nullptr;
+    if (found->value.IsMap()) {
+      inner = findKey(*layer.document, found->value, "value");
       if (inner) {
-        layer.document->readKeys.insert({inner->first.Mark().line, inner->first.Mark().column});
+        layer.document->readKeys.insert({inner->keyNode.Mark().line, inner->keyNode.Mark().column});
       }
     }
-    const YAML::Node list = inner ? inner->second : found->second;
+    const YAML::Node list = inner ? inner->value : found->value;
     if (list.IsScalar()) return {list.Scalar()};
     if (!list.IsSequence()) fail(key, "expected a list of values");
     for (const auto& item : list) {
@@ -808,7 +838,7 @@ std::string Config::valueOrigin(std::string_view key, bool* fromPart) const {
   for (const auto& layer : m_layers) {
     if (auto found = findKey(*layer.document, layer.node, key)) {
       *fromPart = layer.document != m_shared->documents.front();
-      return locate(*layer.document, valueMark(*layer.document, found->second));
+      return locate(*layer.document, valueMark(*layer.document, found->value));
     }
   }
   return "";
