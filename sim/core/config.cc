@@ -19,38 +19,55 @@ namespace fs = std::filesystem;
 namespace {
 
 // A file's YAML as parsed, never modified after parsing (so that a part file's tree can serve
-// every scenario that names it), with an index of each mapping's keys, built when a key is
-// first looked up in it: yaml-cpp finds a key by walking the mapping and building a pair of
-// reference-counted Nodes at every entry, and a scenario's load looks up keys thousands of
-// times.
+// every scenario that names it), with an index of each mapping's keys: yaml-cpp finds a key by
+// walking the mapping and building a pair of reference-counted Nodes at every entry, and a
+// scenario's load looks up keys thousands of times. The index is filled by the check for
+// duplicated keys, which walks every mapping once anyway (checkDuplicates).
 class ParsedYaml {
  public:
+  struct Entry {
+    std::string key;
+    YAML::Node keyNode, value;
+  };
+
   ParsedYaml(std::string text, YAML::Node root)
       : m_text(std::move(text)), m_root(std::move(root)) {}
   const std::string& text() const { return m_text; }
   const YAML::Node& root() const { return m_root; }
 
-  // The key node and value node of KEY in MAP (a node of this tree), if present.
-  std::optional<std::pair<YAML::Node, YAML::Node>> find(const YAML::Node& map,
-                                                        std::string_view key) {
-    if (!map.IsMap()) return std::nullopt;
-    for (const auto& entry : entries(map)) {
-      if (entry.key == key) return std::make_pair(entry.keyNode, entry.value);
+  // Whether MAP's entries are in the index already.
+  bool indexed(const YAML::Node& map) const {
+    const auto it = m_mappings.find({map.Mark().line, map.Mark().column});
+    if (it == m_mappings.end()) return false;
+    for (const auto& known : it->second) {
+      if (known.node.is(map)) return true;
     }
-    return std::nullopt;
+    return false;
+  }
+  // Puts MAP's entries with a scalar key, in file order, in the index.
+  void index(const YAML::Node& map, std::vector<Entry> entries) {
+    m_mappings[{map.Mark().line, map.Mark().column}].push_back(Mapping{map, std::move(entries)});
+  }
+
+  // The entry of KEY in MAP (a node of this tree), or null. It stays where it is for the
+  // tree's life: each mapping's entries are never changed once indexed, and moving a Mapping
+  // (when another one at the same position is added) keeps its vector's storage.
+  const Entry* find(const YAML::Node& map, std::string_view key) {
+    if (!map.IsMap()) return nullptr;
+    for (const auto& entry : entries(map)) {
+      if (entry.key == key) return &entry;
+    }
+    return nullptr;
   }
 
  private:
-  struct Entry {
-    std::string key;
-    YAML::Node keyNode, value;
-  };
   struct Mapping {
     YAML::Node node;
     std::vector<Entry> entries;
   };
   const std::vector<Entry>& entries(const YAML::Node& map) {
     // Mappings by their position; several nodes at one position are told apart by identity.
+    // Every mapping of the tree is indexed when it is parsed; one that is not is indexed here.
     auto& atMark = m_mappings[{map.Mark().line, map.Mark().column}];
     for (const auto& known : atMark) {
       if (known.node.is(map)) return known.entries;
@@ -73,13 +90,40 @@ class ParsedYaml {
 
 }  // namespace
 
+namespace {
+
+// The (line, column) of every key read in a document: appended at each read (a load reads
+// hundreds of keys, most of them once), sorted only when asked whether one was read (the
+// unknown-key walk at the end, or an error's search for a misspelling).
+class KeyPositions {
+ public:
+  void insert(std::pair<int, int> position) {
+    m_positions.push_back(position);
+    m_sorted = false;
+  }
+  bool count(std::pair<int, int> position) const {
+    if (!m_sorted) {
+      std::sort(m_positions.begin(), m_positions.end());
+      m_positions.erase(std::unique(m_positions.begin(), m_positions.end()), m_positions.end());
+      m_sorted = true;
+    }
+    return std::binary_search(m_positions.begin(), m_positions.end(), position);
+  }
+
+ private:
+  mutable std::vector<std::pair<int, int>> m_positions;
+  mutable bool m_sorted = true;
+};
+
+}  // namespace
+
 struct Config::Document {
   std::string displayName;
   fs::path file;
   YAML::Node root;
-  std::shared_ptr<ParsedYaml> parsed;      // root's tree and index; shared by the loads of a part
-  std::set<std::pair<int, int>> readKeys;  // (line, column) of every key read
-  std::optional<std::string> mountPath;    // where its top level sits in the tree
+  std::shared_ptr<ParsedYaml> parsed;    // root's tree and index; shared by the loads of a part
+  KeyPositions readKeys;                 // (line, column) of every key read
+  std::optional<std::string> mountPath;  // where its top level sits in the tree
 };
 
 struct Config::Shared {
@@ -94,8 +138,8 @@ struct Config::Shared {
 
 struct Config::Scalar {
   std::string text;
-  std::string location;                // "FILE:LINE:COL" or "--set"
-  std::shared_ptr<Document> document;  // null for overrides
+  YAML::Mark mark;                     // where in DOCUMENT (made into text only for a ReadLog)
+  std::shared_ptr<Document> document;  // null for overrides ("--set")
 };
 
 namespace {
@@ -175,18 +219,21 @@ std::string joinSteps(const std::vector<PathStep>& steps) {
 // that repeats an earlier key of its mapping, unless a value before it holds one. A
 // mapping's keys are sorted once (not a map node per key, and no path string unless an
 // error is thrown): this runs on every file parsed.
-void checkDuplicates(const Config::Document& doc, const YAML::Node& node,
+//
+// Each mapping's entries are then put in PARSED's index. A mapping indexed already (one reached
+// again through an alias) was checked in full without an error, so it is not walked again.
+void checkDuplicates(const Config::Document& doc, ParsedYaml& parsed, const YAML::Node& node,
                      std::vector<PathStep>& path) {
   if (node.IsSequence()) {
     std::size_t i = 0;
     for (const auto& item : node) {
       path.push_back({nullptr, i++});
-      checkDuplicates(doc, item, path);
+      checkDuplicates(doc, parsed, item, path);
       path.pop_back();
     }
     return;
   }
-  if (!node.IsMap()) return;
+  if (!node.IsMap() || parsed.indexed(node)) return;
   struct Key {
     const std::string* text;
     YAML::Mark mark;
@@ -222,9 +269,16 @@ void checkDuplicates(const Config::Document& doc, const YAML::Node& node,
                                     joinSteps(path), first->mark.line + 1, mark.line + 1));
     }
     path.push_back({&key, 0});
-    checkDuplicates(doc, entries[i].second, path);
+    checkDuplicates(doc, parsed, entries[i].second, path);
     path.pop_back();
   }
+  std::vector<ParsedYaml::Entry> index;
+  index.reserve(entries.size());
+  for (auto& [key, value] : entries) {
+    std::string text = key.Scalar();
+    index.push_back({std::move(text), std::move(key), std::move(value)});
+  }
+  parsed.index(node, std::move(index));
 }
 
 std::string displayNameFor(const fs::path& file) {
@@ -233,10 +287,31 @@ std::string displayNameFor(const fs::path& file) {
   return (ec ? file : rel).lexically_normal().string();
 }
 
-// The key node and value node of KEY in MAP (a node of DOC), if present.
-std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const Config::Document& doc,
-                                                         const YAML::Node& map,
-                                                         std::string_view key) {
+// displayNameFor(FILE) for a FILE that weakly_canonical() already returned: proximate() would
+// resolve it again, component by component, and the working folder too; the folder's
+// resolution is kept per thread while the working folder (getcwd's own, resolved, text) is the
+// same.
+std::string displayNameForCanonical(const fs::path& file) {
+  struct WorkingFolder {
+    fs::path path, resolved;
+    bool ok = false;
+  };
+  thread_local WorkingFolder cwd;
+  fs::path now = fs::current_path();
+  if (now != cwd.path) {
+    std::error_code ec;
+    cwd.resolved = fs::weakly_canonical(now, ec);
+    cwd.ok = !ec;
+    cwd.path = std::move(now);
+  }
+  if (!cwd.ok) return displayNameFor(file);
+  return file.lexically_proximate(cwd.resolved).lexically_normal().string();
+}
+
+// The entry (key node and value node) of KEY in MAP (a node of DOC), or null: no Node is
+// copied.
+const ParsedYaml::Entry* findKey(const Config::Document& doc, const YAML::Node& map,
+                                 std::string_view key) {
   return doc.parsed->find(map, key);
 }
 
@@ -244,7 +319,7 @@ std::optional<std::pair<YAML::Node, YAML::Node>> findKey(const Config::Document&
 // is located at its `value:`.
 YAML::Mark valueMark(const Config::Document& doc, const YAML::Node& found) {
   if (found.IsMap()) {
-    if (auto inner = findKey(doc, found, "value")) return inner->second.Mark();
+    if (auto inner = findKey(doc, found, "value")) return inner->value.Mark();
   }
   return found.Mark();
 }
@@ -274,14 +349,14 @@ std::shared_ptr<ParsedYaml> parseYaml(std::string text, const std::string& displ
   Config::Document named;
   named.displayName = displayName;
   std::vector<PathStep> path;
-  checkDuplicates(named, root, path);
-  return std::make_shared<ParsedYaml>(std::move(text), std::move(root));
+  auto parsed = std::make_shared<ParsedYaml>(std::move(text), root);
+  checkDuplicates(named, *parsed, root, path);
+  return parsed;
 }
 
-std::shared_ptr<Config::Document> parseDocument(const std::string& text,
-                                                const std::string& displayName,
+std::shared_ptr<Config::Document> parseDocument(std::string text, const std::string& displayName,
                                                 const fs::path& file) {
-  return documentOf(parseYaml(text, displayName), displayName, file);
+  return documentOf(parseYaml(std::move(text), displayName), displayName, file);
 }
 
 // A part file's parsed tree, read again (its bytes) at every load and parsed again only when
@@ -301,18 +376,26 @@ std::shared_ptr<ParsedYaml> parsePart(const fs::path& resolved, const std::strin
   return parsed;
 }
 
-std::string readFile(const fs::path& file, const std::string& who) {
-  std::ifstream in(file, std::ios::binary);
-  std::error_code ec;
-  if (!in || fs::is_directory(file, ec))
-    throw ConfigError(fmt::format("{}: cannot open file", who));
-  in.close();
-  try {
-    return readFileLimited(file, kMaxYamlBytes, "YAML file");
-  } catch (const ConfigError& e) {
-    // Named as the caller names the file (relative to the scenario, or the part reference).
-    const std::string what = e.what();
-    throw ConfigError(who + what.substr(std::min(what.size(), file.string().size())));
+// The YAML file FILE, named WHO in errors: "WHO: cannot open file" (a folder too), "WHO: YAML
+// file is larger than 4 MB (the limit for a YAML file)", "WHO: cannot read YAML file". One
+// open and one read (readWholeFile); NOT_FOUND, when given, is set instead of throwing if the
+// file cannot be opened because it does not exist.
+std::string readFile(const fs::path& file, const std::string& who, bool* notFound = nullptr) {
+  std::string text;
+  const ReadOutcome outcome = readWholeFile(file, kMaxYamlBytes, text);
+  switch (outcome) {
+    case ReadOutcome::Read:
+      return text;
+    case ReadOutcome::CannotOpen:
+      if (notFound && !fileExists(file)) {
+        *notFound = true;
+        return {};
+      }
+      [[fallthrough]];
+    case ReadOutcome::Folder:
+      throw ConfigError(fmt::format("{}: cannot open file", who));
+    default:
+      throw ConfigError(readFailure(outcome, who, kMaxYamlBytes, "YAML file"));
   }
 }
 
@@ -369,9 +452,9 @@ std::optional<std::string> nearMiss(std::string_view key,
 
 namespace {
 
-// Remembers KEY as looked for in the node at PATH: what a misspelt key there is compared with.
-void noteAsked(Config::Shared& shared, const std::string& path, std::string_view key) {
-  auto& asked = shared.asked[path];
+// Remembers KEY as looked for in a node (ASKED: the keys looked for there): what a misspelt key
+// there is compared with.
+void noteAsked(std::vector<std::string>& asked, std::string_view key) {
   if (!key.empty() && std::find(asked.begin(), asked.end(), key) == asked.end()) {
     asked.emplace_back(key);
   }
@@ -386,14 +469,18 @@ Config::Config(std::shared_ptr<Shared> shared, std::vector<Layer> layers, std::s
     : m_shared(std::move(shared)), m_layers(std::move(layers)), m_path(std::move(path)) {}
 
 Config Config::load(const fs::path& file, Overrides overrides) {
-  if (!fileExists(file)) throw ConfigError(fmt::format("{}: no such file", file.string()));
-  return parse(readFile(file, file.string()), file.string(), std::move(overrides));
+  // Read once (one open, no separate existence check): the same text is parsed and kept for
+  // documentText().
+  bool notFound = false;
+  std::string text = readFile(file, file.string(), &notFound);
+  if (notFound) throw ConfigError(fmt::format("{}: no such file", file.string()));
+  return parse(std::move(text), file.string(), std::move(overrides));
 }
 
-Config Config::parse(const std::string& text, const std::string& fileName, Overrides overrides) {
+Config Config::parse(std::string text, const std::string& fileName, Overrides overrides) {
   auto shared = std::make_shared<Shared>();
   shared->overrides = std::move(overrides);
-  auto doc = parseDocument(text, fileName, fs::absolute(fileName));
+  auto doc = parseDocument(std::move(text), fileName, fs::absolute(fileName));
   doc->mountPath = "";
   shared->documents.push_back(doc);
   Config root(shared, {Layer{doc->root, doc}}, "");
@@ -401,8 +488,18 @@ Config Config::parse(const std::string& text, const std::string& fileName, Overr
   return root;
 }
 
+const std::string& Config::documentText() const {
+  return m_shared->documents.front()->parsed->text();
+}
+
 fs::path Config::file() const {
   return m_layers.empty() ? fs::path() : m_layers.front().document->file;
+}
+
+std::vector<std::string>& Config::askedHere() const {
+  // The map's nodes stay where they are: the pointer is good as long as m_shared.
+  if (!m_asked) m_asked = &m_shared->asked[m_path];
+  return *m_asked;
 }
 
 std::string Config::keyPath(std::string_view key) const {
@@ -416,7 +513,7 @@ bool Config::has(std::string_view key) const {
 }
 
 bool Config::present(std::string_view key) const {
-  noteAsked(*m_shared, m_path, key);
+  noteAsked(askedHere(), key);
   const std::string full = keyPath(key);
   for (const auto& [path, value] : m_shared->overrides) {
     if (path == full || path.rfind(full + ".", 0) == 0) return true;
@@ -428,44 +525,45 @@ bool Config::present(std::string_view key) const {
 }
 
 std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
-  noteAsked(*m_shared, m_path, key);
+  noteAsked(askedHere(), key);
   // A key shadowed by a higher layer or an override is understood, not unknown: every
   // layer's entry is marked read, the first one found is the value.
   const Layer* first = nullptr;
-  std::optional<std::pair<YAML::Node, YAML::Node>> found, inner;
+  const ParsedYaml::Entry *found = nullptr, *inner = nullptr;
   for (const auto& layer : m_layers) {
-    auto here = findKey(*layer.document, layer.node, key);
+    const auto* here = findKey(*layer.document, layer.node, key);
     if (!here) continue;
-    layer.document->readKeys.insert({here->first.Mark().line, here->first.Mark().column});
-    std::optional<std::pair<YAML::Node, YAML::Node>> value;
-    if (here->second.IsMap()) {
-      value = findKey(*layer.document, here->second, "value");
-      if (value) {
-        layer.document->readKeys.insert({value->first.Mark().line, value->first.Mark().column});
+    layer.document->readKeys.insert({here->keyNode.Mark().line, here->keyNode.Mark().column});
+    const ParsedYaml::Entry* valueEntry = nullptr;
+    if (here->value.IsMap()) {
+      valueEntry = findKey(*layer.document, here->value, "value");
+      if (valueEntry) {
+        layer.document->readKeys.insert(
+            {valueEntry->keyNode.Mark().line, valueEntry->keyNode.Mark().column});
       }
     }
     if (!first) {
       first = &layer;
-      found = std::move(here);
-      inner = std::move(value);
+      found = here;
+      inner = valueEntry;
     }
   }
   if (!m_shared->overrides.empty()) {
     const std::string full = keyPath(key);
     if (auto it = m_shared->overrides.find(full); it != m_shared->overrides.end()) {
       m_shared->readOverrides.insert(full);
-      return Scalar{it->second, "--set", nullptr};
+      return Scalar{it->second, YAML::Mark(), nullptr};
     }
   }
   if (!first) return std::nullopt;
   // A datasheet value may be written {value: 120 mA, source: "..."}. (Never assign one
   // YAML::Node to another here: yaml-cpp's assignment rewrites the tree the first one is in.)
-  if (found->second.IsMap() && !inner) {
+  if (found->value.IsMap() && !inner) {
     fail(key, "expected a single value, or a mapping with a `value:` key");
   }
-  const YAML::Node& value = inner ? inner->second : found->second;
+  const YAML::Node& value = inner ? inner->value : found->value;
   if (!value.IsScalar()) fail(key, "expected a single value");
-  return Scalar{value.Scalar(), locate(*first->document, value.Mark()), first->document};
+  return Scalar{value.Scalar(), value.Mark(), first->document};
 }
 
 Config::Scalar Config::requireScalar(std::string_view key) const {
@@ -479,8 +577,8 @@ void Config::failMissing(std::string_view key) const {
   // that is close to the missing key, or to another key looked for here and not found
   // (`prat:` for `part:` leaves the part's keys missing).
   std::vector<std::string> absent{std::string(key)};
-  const std::vector<std::string> askedHere = m_shared->asked[m_path];
-  for (const auto& asked : askedHere) {
+  const std::vector<std::string> askedBefore = askedHere();  // a copy: present() adds to it
+  for (const auto& asked : askedBefore) {
     if (asked != key && !present(asked)) absent.push_back(asked);
   }
   for (int pass = 0; pass < 2; ++pass) {
@@ -515,22 +613,22 @@ void Config::failMissing(std::string_view key) const {
   fail(key, "missing");
 }
 
-void Config::fail(std::string_view key, std::string_view problem) const {
+std::string Config::where(std::string_view key) const {
   const std::string full = keyPath(key);
-  if (m_shared->overrides.count(full)) {
-    throw ConfigError(fmt::format("--set {}: {}", full, problem));
-  }
+  if (m_shared->overrides.count(full)) return fmt::format("--set {}", full);
   for (const auto& layer : m_layers) {
     if (auto found = findKey(*layer.document, layer.node, key)) {
-      throw ConfigError(fmt::format(
-          "{}: {}: {}", locate(*layer.document, valueMark(*layer.document, found->second)), full,
-          problem));
+      return fmt::format("{}: {}",
+                         locate(*layer.document, valueMark(*layer.document, found->value)), full);
     }
   }
-  if (m_layers.empty()) throw ConfigError(fmt::format("--set {}: {}", full, problem));
+  if (m_layers.empty()) return fmt::format("--set {}", full);
   const auto& layer = m_layers.front();
-  throw ConfigError(
-      fmt::format("{}: {}: {}", locate(*layer.document, layer.node.Mark()), full, problem));
+  return fmt::format("{}: {}", locate(*layer.document, layer.node.Mark()), full);
+}
+
+void Config::fail(std::string_view key, std::string_view problem) const {
+  throw ConfigError(fmt::format("{}: {}", where(key), problem));
 }
 
 void Config::addPartLayer() {
@@ -547,21 +645,29 @@ void Config::addPartLayer() {
   } else {
     resolved = dataRoot() / named;
   }
-  if (!fileExists(resolved)) fail("part", fmt::format("no such file '{}'", part->text));
   std::error_code ec;
-  if (auto canonical = fs::weakly_canonical(resolved, ec); !ec) resolved = std::move(canonical);
+  bool canonical = false;
+  if (auto c = fs::weakly_canonical(resolved, ec); !ec) {
+    resolved = std::move(c);
+    canonical = true;
+  }
   std::shared_ptr<Document> doc;
   for (const auto& known : m_shared->documents) {
     if (known->file == resolved) doc = known;
   }
   if (!doc) {
-    const std::string name = displayNameFor(resolved);
-    doc = documentOf(parsePart(resolved, name, readFile(resolved, name)), name, resolved);
+    // Its existence is learnt from opening it (readFile), not from a separate check.
+    const std::string name =
+        canonical ? displayNameForCanonical(resolved) : displayNameFor(resolved);
+    bool notFound = false;
+    std::string text = readFile(resolved, name, &notFound);
+    if (notFound) fail("part", fmt::format("no such file '{}'", part->text));
+    doc = documentOf(parsePart(resolved, name, std::move(text)), name, resolved);
     m_shared->documents.push_back(doc);
   }
   if (const auto nested = findKey(*doc, doc->root, "part")) {
     throw ConfigError(fmt::format("{}: part: a part file may not name another part",
-                                  locate(*doc, nested->first.Mark())));
+                                  locate(*doc, nested->keyNode.Mark())));
   }
   if (!doc->mountPath) doc->mountPath = m_path;
   m_layers.push_back(Layer{doc->root, doc});
@@ -574,9 +680,9 @@ Config Config::child(std::string_view key) const {
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
-    if (!found->second.IsMap()) fail(key, "expected a mapping of keys");
-    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-    layers.push_back(Layer{found->second, layer.document});
+    if (!found->value.IsMap()) fail(key, "expected a mapping of keys");
+    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
+    layers.push_back(Layer{found->value, layer.document});
   }
   Config result(m_shared, std::move(layers), keyPath(key));
   result.addPartLayer();
@@ -595,10 +701,10 @@ std::vector<Config> Config::items(std::string_view key) const {
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
-    if (!found->second.IsSequence()) fail(key, "expected a list");
-    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-    for (std::size_t i = 0; i < found->second.size(); ++i) {
-      const YAML::Node item = found->second[i];
+    if (!found->value.IsSequence()) fail(key, "expected a list");
+    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
+    for (std::size_t i = 0; i < found->value.size(); ++i) {
+      const YAML::Node item = found->value[i];
       Config entry(m_shared, {Layer{item, layer.document}}, keyPath(key) + "." + std::to_string(i));
       if (!item.IsMap()) entry.fail("", "expected a mapping of keys");
       entry.addPartLayer();
@@ -636,11 +742,12 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
       m_shared->readOverrides.insert(it->first);
       for (const auto& layer : m_layers) {
         if (auto found = findKey(*layer.document, layer.node, key)) {
-          layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
-          if (found->second.IsMap()) {
-            if (auto inner = findKey(*layer.document, found->second, "value")) {
+          layer.document->readKeys.insert(
+              {found->keyNode.Mark().line, found->keyNode.Mark().column});
+          if (found->value.IsMap()) {
+            if (auto inner = findKey(*layer.document, found->value, "value")) {
               layer.document->readKeys.insert(
-                  {inner->first.Mark().line, inner->first.Mark().column});
+                  {inner->keyNode.Mark().line, inner->keyNode.Mark().column});
             }
           }
         }
@@ -656,16 +763,16 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
   for (const auto& layer : m_layers) {
     auto found = findKey(*layer.document, layer.node, key);
     if (!found) continue;
-    layer.document->readKeys.insert({found->first.Mark().line, found->first.Mark().column});
+    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
     // A sourced list: {value: [...], source: "..."} (no Node assignment: see scalar()).
-    std::optional<std::pair<YAML::Node, YAML::Node>> inner;
-    if (found->second.IsMap()) {
-      inner = findKey(*layer.document, found->second, "value");
+    const ParsedYaml::Entry* inner = nullptr;
+    if (found->value.IsMap()) {
+      inner = findKey(*layer.document, found->value, "value");
       if (inner) {
-        layer.document->readKeys.insert({inner->first.Mark().line, inner->first.Mark().column});
+        layer.document->readKeys.insert({inner->keyNode.Mark().line, inner->keyNode.Mark().column});
       }
     }
-    const YAML::Node list = inner ? inner->second : found->second;
+    const YAML::Node list = inner ? inner->value : found->value;
     if (list.IsScalar()) return {list.Scalar()};
     if (!list.IsSequence()) fail(key, "expected a list of values");
     for (const auto& item : list) {
@@ -731,7 +838,7 @@ std::string Config::valueOrigin(std::string_view key, bool* fromPart) const {
   for (const auto& layer : m_layers) {
     if (auto found = findKey(*layer.document, layer.node, key)) {
       *fromPart = layer.document != m_shared->documents.front();
-      return locate(*layer.document, valueMark(*layer.document, found->second));
+      return locate(*layer.document, valueMark(*layer.document, found->value));
     }
   }
   return "";
@@ -746,7 +853,7 @@ void Config::log(KeyRead read, const std::optional<Scalar>& value) const {
   }
   if (value) {
     read.value = value->text;
-    read.origin = value->location;
+    read.origin = value->document ? locate(*value->document, value->mark) : "--set";
     read.fromPart = value->document && value->document != m_shared->documents.front();
   } else if (read.fallback) {
     read.value = read.fallback;

@@ -83,14 +83,15 @@ class Config {
   // Loads FILE; overrides apply to the whole tree. Throws ConfigError.
   static Config load(const std::filesystem::path& file, Overrides overrides = {});
   // The same from YAML text, FILE_NAME being what errors call it.
-  static Config parse(const std::string& text, const std::string& fileName,
-                      Overrides overrides = {});
+  static Config parse(std::string text, const std::string& fileName, Overrides overrides = {});
 
   // Where parts named by relative paths are looked for after the referring file's folder.
   static void setDataRoot(std::filesystem::path root);
   static const std::filesystem::path& dataRoot();
 
   const std::string& path() const { return m_path; }
+  // The text of the file loaded (the scenario, as read once for parsing), for the report.
+  const std::string& documentText() const;
   // The file this node is written in (the scenario itself for inline nodes).
   std::filesystem::path file() const;
 
@@ -131,8 +132,12 @@ class Config {
   // The scalar items of the sequence at KEY, as text.
   std::vector<std::string> texts(std::string_view key) const;
 
-  // Throws ConfigError located at KEY (or at this node when KEY is absent).
+  // Throws ConfigError located at KEY (or at this node when KEY is absent): where(KEY) + ": "
+  // + PROBLEM.
   [[noreturn]] void fail(std::string_view key, std::string_view problem) const;
+  // Where KEY is, as errors about it start: "FILE:LINE:COL: key.path" (its value's place), or
+  // "--set key.path" when an override gives it.
+  std::string where(std::string_view key) const;
 
   // Throws ConfigError at the first key of any file read, or any override, that no reader
   // asked for: a misspelt key is an error, not a silent default.
@@ -165,9 +170,12 @@ class Config {
   std::string keyPath(std::string_view key) const;
   void addPartLayer();
 
+  std::vector<std::string>& askedHere() const;
+
   std::shared_ptr<Shared> m_shared;
   std::vector<Layer> m_layers;  // highest priority first
   std::string m_path;
+  mutable std::vector<std::string>* m_asked = nullptr;  // m_shared->asked[m_path], once found
 };
 
 }  // namespace ej::core

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -52,25 +53,71 @@ bool isSameOrAncestor(const fs::path& a, const fs::path& b) {
 
 // ---------------------------------------------------------------- reading
 
-std::string readFileLimited(const std::filesystem::path& file, std::size_t maxBytes,
-                            std::string_view what) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    throw ConfigError(fmt::format("{}: cannot open {}: it is a folder", file.string(), what));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ConfigError(fmt::format("{}: cannot open {}", file.string(), what));
-  std::string text;
+ReadOutcome readWholeFile(const std::filesystem::path& file, std::size_t maxBytes,
+                          std::string& text) {
+  text.clear();
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::error_code ec;
+    return std::filesystem::is_directory(file, ec) ? ReadOutcome::Folder : ReadOutcome::CannotOpen;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return ReadOutcome::Folder;
+  }
+  // A regular file's size, when known, sizes the string once (never beyond the limit).
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    text.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), maxBytes) + 1);
+  }
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, std::size_t(in.gcount()));
+  ReadOutcome outcome = ReadOutcome::Read;
+  for (;;) {
+    const std::size_t want = std::min(sizeof buffer, maxBytes + 1 - text.size());
+    const ssize_t n = ::read(fd, buffer, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      outcome = ReadOutcome::CannotRead;
+      break;
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
     if (text.size() > maxBytes) {
-      const std::string limit = maxBytes >= (1u << 20) ? fmt::format("{} MB", maxBytes >> 20)
-                                                       : fmt::format("{} bytes", maxBytes);
-      throw ConfigError(fmt::format("{}: {} is larger than {} (the limit for a {})", file.string(),
-                                    what, limit, what));
+      outcome = ReadOutcome::TooLarge;
+      break;
     }
   }
-  if (in.bad()) throw ConfigError(fmt::format("{}: cannot read {}", file.string(), what));
+  ::close(fd);
+  return outcome;
+}
+
+std::string readFailure(ReadOutcome outcome, std::string_view name, std::size_t maxBytes,
+                        std::string_view what) {
+  switch (outcome) {
+    case ReadOutcome::Read:
+      break;
+    case ReadOutcome::CannotOpen:
+      return fmt::format("{}: cannot open {}", name, what);
+    case ReadOutcome::Folder:
+      return fmt::format("{}: cannot open {}: it is a folder", name, what);
+    case ReadOutcome::TooLarge: {
+      const std::string limit = maxBytes >= (1u << 20) ? fmt::format("{} MB", maxBytes >> 20)
+                                                       : fmt::format("{} bytes", maxBytes);
+      return fmt::format("{}: {} is larger than {} (the limit for a {})", name, what, limit, what);
+    }
+    case ReadOutcome::CannotRead:
+      return fmt::format("{}: cannot read {}", name, what);
+  }
+  return fmt::format("{}: {} was read", name, what);
+}
+
+std::string readFileLimited(const std::filesystem::path& file, std::size_t maxBytes,
+                            std::string_view what) {
+  std::string text;
+  const ReadOutcome outcome = readWholeFile(file, maxBytes, text);
+  if (outcome != ReadOutcome::Read) {
+    throw ConfigError(readFailure(outcome, file.string(), maxBytes, what));
+  }
   return text;
 }
 

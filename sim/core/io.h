@@ -25,6 +25,20 @@ inline constexpr std::size_t kMaxModelBytes = 256u << 20;  // an ONNX model
 std::string readFileLimited(const std::filesystem::path& file, std::size_t maxBytes,
                             std::string_view what);
 
+// How reading a whole file ended (readWholeFile).
+enum class ReadOutcome { Read, CannotOpen, Folder, TooLarge, CannotRead };
+
+// Reads FILE whole into TEXT, without an exception: one open, one fstat, and reads of at most
+// MAX_BYTES + 1 bytes in all. A folder is Folder whether or not it can be opened.
+ReadOutcome readWholeFile(const std::filesystem::path& file, std::size_t maxBytes,
+                          std::string& text);
+
+// readFileLimited's message for an OUTCOME other than Read, naming the file NAME:
+// "NAME: cannot open WHAT", "NAME: cannot open WHAT: it is a folder", "NAME: WHAT is larger
+// than 4 MB (the limit for a WHAT)", "NAME: cannot read WHAT".
+std::string readFailure(ReadOutcome outcome, std::string_view name, std::size_t maxBytes,
+                        std::string_view what);
+
 // A file could not be read or written: "FILE: what failed: the OS's reason".
 class IoError : public std::runtime_error {
  public:

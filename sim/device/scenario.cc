@@ -2,10 +2,8 @@
 #include "sim/device/scenario.h"
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "sim/core/calendar.h"
@@ -100,12 +98,7 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   const core::Config cfg = core::Config::load(file, overrides);
   Scenario s;
   s.file = file;
-  {
-    std::ifstream in(file);
-    std::ostringstream text;
-    text << in.rdbuf();
-    s.text = text.str();
-  }
+  s.text = cfg.documentText();  // the text parsed, not the file read again
   s.name = cfg.text("name", file.stem().string());
   const std::string start = cfg.text("start", "2026-01-01T00:00:00Z");
   const auto epoch = core::parseUtcTimestamp(start);

@@ -262,5 +262,54 @@ TEST(ConfigTest, MissingFileIsNamed) {
             "no/such/scenario.yaml: no such file");
 }
 
+// The scenario and its parts are opened once (no separate existence check): what cannot be
+// opened is still told apart from what does not exist, and the text parsed is the one kept.
+TEST(ConfigTest, FilesAreReadOnceAndRefusedAsBefore) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_config_test_read_once_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "hw" / "folder.yaml");
+  const std::string text = "mcu:\n  part: hw/mcu.yaml\n";
+  std::ofstream(dir / "s.yaml") << text;
+  std::ofstream(dir / "hw" / "mcu.yaml") << "active: 120 mA\n";
+  std::ofstream(dir / "folder-part.yaml") << "mcu:\n  part: hw/folder.yaml\n";
+  std::ofstream(dir / "missing-part.yaml") << "mcu:\n  part: hw/none.yaml\n";
+  const auto cfg = Config::load(dir / "s.yaml");
+  EXPECT_EQ(cfg.documentText(), text);
+  EXPECT_DOUBLE_EQ(in_mA(cfg.child("mcu").quantity<Current>("active")), 120.0);
+  EXPECT_EQ(errorOf([&] { Config::load(dir / "hw"); }),
+            (dir / "hw").string() + ": cannot open file");
+  // A part is named relative to the working folder: only the end of the name is fixed here.
+  const std::string folderPart =
+      errorOf([&] { Config::load(dir / "folder-part.yaml").child("mcu"); });
+  const std::string expected = "hw/folder.yaml: cannot open file";
+  ASSERT_GE(folderPart.size(), expected.size()) << folderPart;
+  EXPECT_EQ(folderPart.substr(folderPart.size() - expected.size()), expected) << folderPart;
+  EXPECT_EQ(errorOf([&] { Config::load(dir / "missing-part.yaml").child("mcu"); }),
+            (dir / "missing-part.yaml").string() + ":2:9: mcu.part: no such file 'hw/none.yaml'");
+  fs::remove_all(dir);
+}
+
+// where() is the start of fail()'s message, without an exception.
+TEST(ConfigTest, WhereIsTheStartOfTheError) {
+  const auto cfg = Config::parse("mcu:\n  supply_min: {value: 1.8 V, source: p. 3}\n", "s.yaml",
+                                 {{"mcu.supply_max", "3.6 V"}});
+  const auto mcu = cfg.child("mcu");
+  EXPECT_EQ(mcu.where("supply_min"), "s.yaml:2:23: mcu.supply_min");
+  EXPECT_EQ(mcu.where("supply_max"), "--set mcu.supply_max");
+  EXPECT_EQ(mcu.where("absent"), "s.yaml:2:3: mcu.absent");
+  EXPECT_EQ(errorOf([&] { mcu.fail("supply_min", "too low"); }),
+            "s.yaml:2:23: mcu.supply_min: too low");
+}
+
+// A mapping reached again through an alias is checked once for duplicated keys; a duplicate
+// inside it is still found, at its own lines.
+TEST(ConfigTest, AliasedMappingsAreCheckedOnce) {
+  const auto cfg = Config::parse("a: &m {x: 1, y: 2}\nb: *m\nc: *m\n", "s.yaml");
+  EXPECT_DOUBLE_EQ(cfg.child("c").number("y"), 2.0);
+  EXPECT_EQ(errorOf([] { Config::parse("a: &m {x: 1, x: 2}\nb: *m\n", "s.yaml"); }),
+            "s.yaml:1:14: a.x: given twice, at lines 1 and 1");
+}
+
 }  // namespace
 }  // namespace ej::core

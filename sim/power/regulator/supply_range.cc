@@ -6,13 +6,9 @@
 namespace ej::regulator {
 
 std::string locationOf(const core::Config& cfg, std::string_view key) {
-  try {
-    cfg.fail(key, "");
-  } catch (const core::ConfigError& e) {
-    std::string where = e.what();
-    while (!where.empty() && (where.back() == ' ' || where.back() == ':')) where.pop_back();
-    return where;
-  }
+  std::string where = cfg.where(key);
+  while (!where.empty() && (where.back() == ' ' || where.back() == ':')) where.pop_back();
+  return where;
 }
 
 SupplyRange SupplyRange::fromConfig(const core::Config& cfg, std::string part, std::string name) {
