@@ -19,16 +19,25 @@
 namespace ej::power {
 namespace {
 
+// A test part: its port to the bus and a thread that runs run().
+struct BusPart : sc_core::sc_module {
+  sc_core::sc_port<PowerBusIf> power{"power"};
+  SC_HAS_PROCESS(BusPart);
+  explicit BusPart(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(thread); }
+  virtual void run() = 0;
+
+ private:
+  void thread() { run(); }
+};
+
 // A part that sleeps, works for WORK, and sleeps again.
-struct Toggler : sc_core::sc_module {
-  sc_core::sc_port<PowerBusIf> power;
+struct Toggler : BusPart {
+  using BusPart::BusPart;
   ComponentId id = 0;
-  SC_HAS_PROCESS(Toggler);
-  explicit Toggler(sc_core::sc_module_name n) : sc_module(n), power("power") { SC_THREAD(run); }
   void end_of_elaboration() override {
     id = power->attach("toggler", {{"sleep", milliamperes(1)}, {"work", milliamperes(101)}});
   }
-  void run() {
+  void run() override {
     wait(sc_core::sc_time(1, sc_core::SC_SEC));
     power->setState(id, 1);
     wait(sc_core::sc_time(35, sc_core::SC_SEC));
@@ -199,18 +208,14 @@ TEST(PowerBusBrownOutTest, ALoadStepBelowTheLoadedVoltageBrownsOutAtTheStep) {
 
 // A load that steps between 1 mA and 101 mA every 10 s, beside a constant 50 mA source: the
 // battery charges at 49 mA and discharges at 51 mA in turn.
-struct ChargeAndDrain : sc_core::sc_module {
-  sc_core::sc_port<PowerBusIf> power;
+struct ChargeAndDrain : BusPart {
+  using BusPart::BusPart;
   ComponentId load = 0, source = 0;
-  SC_HAS_PROCESS(ChargeAndDrain);
-  explicit ChargeAndDrain(sc_core::sc_module_name n) : sc_module(n), power("power") {
-    SC_THREAD(run);
-  }
   void end_of_elaboration() override {
     load = power->attach("load", {{"low", milliamperes(1)}, {"high", milliamperes(101)}});
     source = power->attach("panel", {{"sun", milliamperes(50)}}, Flow::Source);
   }
-  void run() {
+  void run() override {
     for (std::size_t state = 0;; state = 1 - state) {
       power->setState(load, state);
       wait(sc_core::sc_time(10, sc_core::SC_SEC));
@@ -243,23 +248,19 @@ TEST(BatteryLookTest, ChangesWithinTheLargestNetCurrentSoFarArmNoNewLook) {
 
 // A radio-like part: every 10 s, the phase list of PHASES, then state 0; through the bus's
 // play (PLAYS) or through setState and a wait per phase, as a part's thread would.
-struct Player : sc_core::sc_module {
-  sc_core::sc_port<PowerBusIf> power;
+struct Player : BusPart {
   ComponentId id = 0;
   bool plays;
   std::vector<TimedState> phases;
-  SC_HAS_PROCESS(Player);
   Player(sc_core::sc_module_name n, bool playsThem, std::vector<TimedState> list)
-      : sc_module(n), power("power"), plays(playsThem), phases(std::move(list)) {
-    SC_THREAD(run);
-  }
+      : BusPart(n), plays(playsThem), phases(std::move(list)) {}
   void end_of_elaboration() override {
     id = power->attach("player", {{"sleep", microamperes(2)},
                                   {"listen", milliamperes(11)},
                                   {"send", milliamperes(120)},
                                   {"wait", milliamperes(1.5)}});
   }
-  void run() {
+  void run() override {
     for (;;) {
       wait(sc_core::sc_time(10, sc_core::SC_SEC));
       if (plays) {
@@ -279,15 +280,13 @@ struct Player : sc_core::sc_module {
 };
 
 // Another part changing state on its own clock, within the lists' phases.
-struct Ticker : sc_core::sc_module {
-  sc_core::sc_port<PowerBusIf> power;
+struct Ticker : BusPart {
+  using BusPart::BusPart;
   ComponentId id = 0;
-  SC_HAS_PROCESS(Ticker);
-  explicit Ticker(sc_core::sc_module_name n) : sc_module(n), power("power") { SC_THREAD(run); }
   void end_of_elaboration() override {
     id = power->attach("ticker", {{"idle", microamperes(5)}, {"busy", milliamperes(4)}});
   }
-  void run() {
+  void run() override {
     for (std::size_t k = 0;; ++k) {
       wait(sc_core::sc_time(0.37, sc_core::SC_SEC));
       power->setState(id, k % 2);
@@ -382,15 +381,13 @@ TEST(PowerBusPhaseListTest, APhaseListThatEmptiesTheBatteryIsAppliedAtEachInstan
   BatteryModule battery(
       "battery", std::make_unique<IdealBattery>(milliampereHours(1), volts(3), ratio(1), ratio(1)));
   PowerBus bus("bus");
-  struct Lister : sc_core::sc_module {
-    sc_core::sc_port<PowerBusIf> power;
+  struct Lister : BusPart {
+    using BusPart::BusPart;
     ComponentId id = 0;
-    SC_HAS_PROCESS(Lister);
-    explicit Lister(sc_core::sc_module_name n) : sc_module(n), power("power") { SC_THREAD(run); }
     void end_of_elaboration() override {
       id = power->attach("lister", {{"sleep", milliamperes(1)}, {"work", milliamperes(101)}});
     }
-    void run() {
+    void run() override {
       power->play(id, {{0, seconds(1)}, {1, seconds(35)}, {0, seconds(150)}});
       wait(sc_core::sc_time(186, sc_core::SC_SEC));
     }
