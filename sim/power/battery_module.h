@@ -34,6 +34,10 @@ class BatteryModule : public sc_core::sc_module, public EnergyStorageIf {
   bool clearFor(const sc_core::sc_time& window, Current ceiling) const override;
   Voltage voltage() const override { return m_model->terminalVoltage(m_net); }
   Voltage voltageAt(Current net) const override { return m_model->terminalVoltage(net); }
+  Thevenin thevenin() const override {
+    const Voltage open = m_model->terminalVoltage(Current());
+    return {open, (open - m_model->terminalVoltage(amperes(1))) / amperes(1)};
+  }
   Current selfDischargeCurrent() const override { return m_model->selfDischargeCurrent(); }
   // A battery that follows the temperature (`temperature: weather`) settles, takes the
   // capacity at T, and re-schedules its empty, brown-out and restart instants: a change of

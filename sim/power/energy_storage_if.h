@@ -34,6 +34,16 @@ class EnergyStorageIf : public virtual sc_core::sc_interface {
   virtual Voltage voltage() const = 0;
   // The terminal voltage if NET flowed now (a regulator's input current depends on it).
   virtual Voltage voltageAt(Current net) const = 0;
+  // The storage as a Thevenin source now, V(I) = open - I r (true of every battery model
+  // here): two readings of voltageAt, at no current and at 1 A, in one call.
+  struct Thevenin {
+    Voltage open;
+    Resistance r;
+  };
+  virtual Thevenin thevenin() const {
+    const Voltage open = voltageAt(Current());
+    return {open, (open - voltageAt(amperes(1))) / amperes(1)};
+  }
   // The storage's own leakage (self-discharge), applied inside it on top of the net current.
   virtual Current selfDischargeCurrent() const { return Current(); }
   // The cell temperature is T from now on (the solar harvester's air temperature, at its

@@ -113,7 +113,11 @@ void PowerBus::updateBattery(const sc_core::sc_time& at) {
   // The regulator reads the battery's voltage now: bring its state up to now first.
   if (m_regulator) storage->settleTo(at);
   if (m_selfDischargeId) {
-    m_ledger.setStateCurrent(*m_selfDischargeId, 0, storage->selfDischargeCurrent());
+    // Set only when it moves (a temperature change): setting it marks the loads' total stale.
+    const Current leak = storage->selfDischargeCurrent();
+    if (leak != m_ledger.component(*m_selfDischargeId).current()) {
+      m_ledger.setStateCurrent(*m_selfDischargeId, 0, leak);
+    }
   }
   const Current sources = m_ledger.current(Flow::Source);
   m_sourceNow = sources;
@@ -152,8 +156,7 @@ Current PowerBus::regulate(Current sources, const sc_core::sc_time& at) {
   }
   // Every battery model here is a Thevenin source at a given state, V(I) = V(0) - I R (the
   // open-circuit voltage less the drop on the internal resistance): two readings give it.
-  const Voltage open = storage->voltageAt(Current());
-  const Resistance r = (open - storage->voltageAt(amperes(1))) / amperes(1);
+  const auto [open, r] = storage->thevenin();
   auto voltageAt = [&](Current net) { return open - net * r; };
   // A switching buck on a Thevenin source: the fixed point in closed form.
   if (const auto solved = m_regulator->inputCurrentOn(load, voltageAt(-sources), r)) {
@@ -180,11 +183,10 @@ Current PowerBus::regulate(Current sources, const sc_core::sc_time& at) {
 }
 
 Current PowerBus::settleRegulator(Current load, Current in, Voltage vin, Current sources) {
-  const Voltage out = m_regulator->outputVoltage(load, vin);
+  const auto [out, passing, regulating] = m_regulator->pointAt(load, vin);
   constexpr std::size_t kPassThrough = 3;
-  const bool boostPass =
-      m_regulator->passingThrough(load, vin) && !m_regulator->spec().stepsDownOnly();
-  const std::size_t state = boostPass ? kPassThrough : m_regulator->inRegulation(load, vin) ? 0 : 1;
+  const bool boostPass = passing && !m_regulator->spec().stepsDownOnly();
+  const std::size_t state = boostPass ? kPassThrough : regulating ? 0 : 1;
   m_ledger.setStateCurrent(m_regulatorId, state, in - load);
   m_ledger.setState(m_regulatorId, state);
   m_ledger.setPower(m_regulatorId, in * vin - load * out);

@@ -110,6 +110,16 @@ class Regulator {
   // True when the input is passed straight through (LDO dropout, buck 100 % mode, boost
   // with the input above the output).
   bool passingThrough(Current load, Voltage vin) const;
+  // The three above at once (the bus asks for all of them at every change).
+  struct Point {
+    Voltage output;
+    bool passingThrough;
+    bool inRegulation;
+  };
+  Point pointAt(Current load, Voltage vin) const {
+    const bool passing = passingThrough(load, vin);
+    return {outputVoltage(load, vin), passing, vin >= m_spec.minInput && !passing};
+  }
   // The input current I that is consistent with a source of open-circuit voltage OPEN and
   // internal resistance R (V_in = OPEN - R I) while the load draws LOAD, in closed form where
   // the model gives one: a switching buck's loss budget makes I V_in a quadratic in I. None

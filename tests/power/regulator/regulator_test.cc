@@ -95,6 +95,29 @@ TEST(RegulatorTest, Tps62740HundredPercentModeAndUvlo) {
   EXPECT_EQ(in_V(buck.outputVoltage(milliamperes(1), volts(1.8))), 0.0);
 }
 
+TEST(RegulatorTest, PointAtIsTheThreeReadingsOfTheOperatingPoint) {
+  // The bus reads the operating point once per change (pointAt): it must be the three
+  // separate readings, exactly, in regulation, in dropout or 100 % mode, pass-through and
+  // below the UVLO, for each kind of converter.
+  for (const char* part : {"mcp1700", "tps62740", "tps61291", "tps63802"}) {
+    const Regulator reg = loadPart(part);
+    for (const double mA : {0.001, 1.0, 100.0}) {
+      for (const double v : {0.5, 1.8, 2.5, 3.0, 3.29, 3.35, 3.7, 4.2}) {
+        const auto p = reg.pointAt(milliamperes(mA), volts(v));
+        SCOPED_TRACE(std::string(part) + " " + std::to_string(mA) + " mA " + std::to_string(v));
+        EXPECT_EQ(in_V(p.output), in_V(reg.outputVoltage(milliamperes(mA), volts(v))));
+        EXPECT_EQ(p.passingThrough, reg.passingThrough(milliamperes(mA), volts(v)));
+        EXPECT_EQ(p.inRegulation, reg.inRegulation(milliamperes(mA), volts(v)));
+      }
+    }
+  }
+  // One case of each by hand: the TPS62740 at 3.35 V and 100 mA is in 100 % mode (above).
+  const auto p = loadPart("tps62740").pointAt(milliamperes(100), volts(3.35));
+  EXPECT_TRUE(p.passingThrough);
+  EXPECT_FALSE(p.inRegulation);
+  EXPECT_NEAR(in_V(p.output), 3.29, 1e-9);
+}
+
 TEST(RegulatorTest, Tps61291EfficiencyAtThreeLoadsIsItsCurve) {
   const Regulator boost = loadPart("tps61291");
   // hw/regulator/tps61291.yaml, VIN = 2.4 V curve: 1 mA 0.90, 10 mA 0.92, 100 mA 0.92; the
