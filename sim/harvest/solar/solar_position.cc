@@ -71,6 +71,14 @@ double refraction_deg(double e) {
   return arcsec / 3600.0;
 }
 
+// std::fmod(X, M) for M > 0 without the library call where |X| < 2 M (a step's true solar time,
+// an azimuth): there X - M and X + M are exact (Sterbenz's lemma), as fmod is, so the result
+// is the same to the bit.
+double wrap(double x, double m) {
+  if (x >= 2 * m || x <= -2 * m) return std::fmod(x, m);
+  return x >= m ? x - m : x <= -m ? x + m : x;
+}
+
 double solarNoonMinutes(double lon_deg, double eqTime_min) {
   return 720.0 - 4.0 * lon_deg - eqTime_min;
 }
@@ -81,7 +89,7 @@ SolarPosition position(double sinLat, double cosLat, double lon_deg, const SunAt
                        double epochSeconds) {
   const double dayStart = std::floor(epochSeconds / kSecondsPerDay) * kSecondsPerDay;
   const double minutes = (epochSeconds - dayStart) / 60.0;
-  const double trueSolarTime = std::fmod(minutes + sun.eqTime_min + 4.0 * lon_deg, 1440.0);
+  const double trueSolarTime = wrap(minutes + sun.eqTime_min + 4.0 * lon_deg, 1440.0);
   const double tst = trueSolarTime < 0 ? trueSolarTime + 1440.0 : trueSolarTime;
   const double hourAngle = tst / 4.0 < 0 ? tst / 4.0 + 180.0 : tst / 4.0 - 180.0;
   const double decl = rad(sun.declination_deg);
@@ -96,11 +104,13 @@ SolarPosition position(double sinLat, double cosLat, double lon_deg, const SunAt
   if (std::abs(denom) > 1e-12) {
     const double c = std::clamp((sinLat * cosZen - sinDecl) / denom, -1.0, 1.0);
     const double a = deg(std::acos(c));
-    azimuth = hourAngle > 0 ? std::fmod(a + 180.0, 360.0) : std::fmod(540.0 - a, 360.0);
+    azimuth = hourAngle > 0 ? wrap(a + 180.0, 360.0) : wrap(540.0 - a, 360.0);
   }
   SolarPosition p;
   p.elevation = rad(elevation) * si::radians;
   p.zenith = rad(90.0 - elevation) * si::radians;
+  p.cosZenith = std::cos(p.zenith.value());
+  p.sinZenith = std::sin(p.zenith.value());
   p.azimuth = rad(azimuth) * si::radians;
   p.declination = rad(sun.declination_deg) * si::radians;
   p.equationOfTime_min = sun.eqTime_min;

@@ -24,6 +24,11 @@ struct SolarPosition {
   Angle declination;           // solar declination
   double equationOfTime_min;   // apparent minus mean solar time, in minutes
   double earthSunDistance_AU;  // the sun's radius vector, in astronomical units
+  // cos and sin of `zenith`, computed once with it: the sky and the panel need these, not the
+  // angle (irradiance.h, the ...CosZenith functions and transposeWithCosines). A position made
+  // by hand without them goes through the functions that take the angles.
+  double cosZenith = 1;
+  double sinZenith = 0;
 };
 
 // The sun at EPOCH_SECONDS (seconds since 1970-01-01T00:00:00Z) seen from SITE.

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -134,6 +135,9 @@ class Sky {
   WeatherParams m_weather;
   mutable SolarPositionSeries m_sun;
   mutable std::optional<std::pair<double, State>> m_last;  // (epoch, at(epoch))
+  // The month of the UTC day m_monthDay (days since 1970-01-01; NaN: none yet).
+  mutable double m_monthDay = std::numeric_limits<double>::quiet_NaN();
+  mutable unsigned m_month = 1;
 };
 
 // Insolation of one UTC day: GHI and plane-of-array irradiance integrated over the day.
