@@ -48,12 +48,12 @@ SkyIrradiance erbsDecompositionCosZenith(Irradiance ghi, double cz, double dista
 }
 
 namespace {
-// Duffie & Beckman eq. 2.15.1 with cos z, sin z of the sun and cos b, sin b of the tilt given.
-PlaneOfArray isotropic(const SkyIrradiance& sky, double cosZ, double sinZ, Angle sunAzimuth,
+// Duffie & Beckman eq. 2.15.1 with cos z, sin z of the sun, cos b, sin b of the tilt and the
+// cosine of the azimuths' difference given.
+PlaneOfArray isotropic(const SkyIrradiance& sky, double cosZ, double sinZ, double cosAzDiff,
                        const PanelOrientation& panel, double cosTilt, double sinTilt,
                        bool withIncidence) {
-  const double cosTheta =
-      cosZ * cosTilt + sinZ * sinTilt * std::cos(sunAzimuth.value() - panel.azimuth.value());
+  const double cosTheta = cosZ * cosTilt + sinZ * sinTilt * cosAzDiff;
   PlaneOfArray poa;
   if (withIncidence) poa.incidence = std::acos(std::clamp(cosTheta, -1.0, 1.0)) * si::radians;
   const bool sunUp = cosZ > 0;
@@ -68,16 +68,23 @@ PlaneOfArray isotropic(const SkyIrradiance& sky, double cosZ, double sinZ, Angle
 PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
                        const PanelOrientation& panel) {
   const double z = sun.zenith.value();
-  return isotropic(sky, std::cos(z), std::sin(z), sun.azimuth, panel, std::cos(panel.tilt.value()),
-                   std::sin(panel.tilt.value()), true);
+  return isotropic(sky, std::cos(z), std::sin(z),
+                   std::cos(sun.azimuth.value() - panel.azimuth.value()), panel,
+                   std::cos(panel.tilt.value()), std::sin(panel.tilt.value()), true);
 }
 
 PanelMount::PanelMount(const PanelOrientation& o)
-    : orientation(o), cosTilt(std::cos(o.tilt.value())), sinTilt(std::sin(o.tilt.value())) {}
+    : orientation(o),
+      cosTilt(std::cos(o.tilt.value())),
+      sinTilt(std::sin(o.tilt.value())),
+      cosAzimuth(std::cos(o.azimuth.value())),
+      sinAzimuth(std::sin(o.azimuth.value())) {}
 
 PlaneOfArray transposeWithCosines(const SkyIrradiance& sky, const SolarPosition& sun,
                                   const PanelMount& mount, bool withIncidence) {
-  return isotropic(sky, sun.cosZenith, sun.sinZenith, sun.azimuth, mount.orientation, mount.cosTilt,
+  // cos(a - b) = cos a cos b + sin a sin b.
+  const double cosAzDiff = sun.cosAzimuth * mount.cosAzimuth + sun.sinAzimuth * mount.sinAzimuth;
+  return isotropic(sky, sun.cosZenith, sun.sinZenith, cosAzDiff, mount.orientation, mount.cosTilt,
                    mount.sinTilt, withIncidence);
 }
 

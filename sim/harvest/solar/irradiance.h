@@ -62,11 +62,14 @@ PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
 struct PanelMount {
   explicit PanelMount(const PanelOrientation& orientation);
   PanelOrientation orientation;
-  double cosTilt, sinTilt;
+  double cosTilt, sinTilt;        // of the tilt b
+  double cosAzimuth, sinAzimuth;  // of the panel's azimuth
 };
-// transpose() for a harvester's steps: the same formulas and the same result to the bit, with
-// the sun's cos z and sin z carried by SUN (a SolarPosition from solarPosition() or
-// SolarPositionSeries, not one made by hand) and the mount's cos b and sin b. Without
+// transpose() for a harvester's steps: the same formulas, with the sun's cos z, sin z and the
+// cosine and sine of its azimuth carried by SUN (a SolarPosition from solarPosition() or
+// SolarPositionSeries, not one made by hand) and the mount's: cos(az_sun - az_panel) by the
+// angle-difference identity, no trigonometric call. Within 8e-13 W/m2 of transpose() over a
+// year at Trieste and Tromso (IrradianceTest.TransposeWithCosinesFollowsTranspose). Without
 // WITH_INCIDENCE, `incidence` is left zero (an arc cosine the charge current does not need).
 PlaneOfArray transposeWithCosines(const SkyIrradiance& sky, const SolarPosition& sun,
                                   const PanelMount& mount, bool withIncidence = true);

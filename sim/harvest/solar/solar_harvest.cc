@@ -52,7 +52,7 @@ SolarHarvest::Sample SolarHarvest::at(double epoch, Voltage battery) const {
 }
 
 Current SolarHarvest::chargeCurrent(double epoch, Voltage battery) const {
-  const Sky::State sky = m_sky.at(epoch);
+  const Sky::State& sky = m_sky.at(epoch);
   const Irradiance poa =
       transposeWithCosines(sky.irradiance, sky.sun, m_mount, /*withIncidence=*/false).total;
   return chargeFor(poa, m_panel.cellTemperature(poa, sky.airTemperature), battery);

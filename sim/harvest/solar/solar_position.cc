@@ -54,11 +54,10 @@ SunAt sunAt(double epochSeconds) {
   return sunAtCentury((julianDay(epochSeconds) - 2451545.0) / 36525.0);
 }
 
-// Atmospheric refraction in degrees at geometric elevation E_DEG (the spreadsheet's
-// approximation, after Bennett and the Astronomical Almanac).
-double refraction_deg(double e) {
+// Atmospheric refraction in degrees at geometric elevation E_DEG whose tangent is TE (the
+// spreadsheet's approximation, after Bennett and the Astronomical Almanac).
+double refraction_deg(double e, double te) {
   if (e > 85.0) return 0.0;
-  const double te = std::tan(rad(e));
   double arcsec = 0;
   if (e > 5.0) {
     const double te3 = te * te * te;
@@ -97,20 +96,30 @@ SolarPosition position(double sinLat, double cosLat, double lon_deg, const SunAt
   const double cosZen =
       std::clamp(sinLat * sinDecl + cosLat * std::cos(decl) * std::cos(rad(hourAngle)), -1.0, 1.0);
   const double zen = std::acos(cosZen);
-  const double elevation = 90.0 - deg(zen) + refraction_deg(90.0 - deg(zen));
-  // The spreadsheet's azimuth: from the spherical triangle, mirrored after noon.
-  const double denom = cosLat * std::sin(zen);
-  double azimuth = 180.0;
+  // sin z of z in [0, pi] from cos z; (1 - x)(1 + x) keeps its precision near both ends.
+  const double sinZen = std::sqrt((1 - cosZen) * (1 + cosZen));
+  // The geometric elevation's tangent is cot z.
+  const double elevation = 90.0 - deg(zen) + refraction_deg(90.0 - deg(zen), cosZen / sinZen);
+  // The spreadsheet's azimuth: from the spherical triangle, mirrored after noon. Its cosine
+  // and sine follow from the triangle's C = cos A: the azimuth is A + 180 deg after noon,
+  // 540 deg - A before, so cos az = -C and sin az = -+ sqrt(1 - C^2).
+  const double denom = cosLat * sinZen;
+  double azimuth = 180.0, cosAz = -1.0, sinAz = 0.0;
   if (std::abs(denom) > 1e-12) {
     const double c = std::clamp((sinLat * cosZen - sinDecl) / denom, -1.0, 1.0);
     const double a = deg(std::acos(c));
     azimuth = hourAngle > 0 ? wrap(a + 180.0, 360.0) : wrap(540.0 - a, 360.0);
+    const double sinA = std::sqrt((1 - c) * (1 + c));
+    cosAz = -c;
+    sinAz = hourAngle > 0 ? -sinA : sinA;
   }
   SolarPosition p;
   p.elevation = rad(elevation) * si::radians;
   p.zenith = rad(90.0 - elevation) * si::radians;
   p.cosZenith = std::cos(p.zenith.value());
   p.sinZenith = std::sin(p.zenith.value());
+  p.cosAzimuth = cosAz;
+  p.sinAzimuth = sinAz;
   p.azimuth = rad(azimuth) * si::radians;
   p.declination = rad(sun.declination_deg) * si::radians;
   p.equationOfTime_min = sun.eqTime_min;

@@ -282,7 +282,7 @@ Sky::Sky(Site site, WeatherParams weather)
   m_weather.scaleToSite(m_site);
 }
 
-Sky::State Sky::at(double epoch) const {
+const Sky::State& Sky::at(double epoch) const {
   if (!m_last || m_last->first != epoch) m_last.emplace(epoch, compute(epoch));
   return m_last->second;
 }

@@ -120,8 +120,9 @@ class Sky {
   // Sun position (SolarPositionSeries: within 2e-10 deg of solarPosition), GHI/DNI/DHI and
   // air temperature at EPOCH. Throws std::out_of_range when a trace does not cover EPOCH.
   // The last answer is kept: a harvest step asks twice for the same instant (the cell
-  // temperature, then the panel's current). Not for several threads.
-  State at(double epoch) const;
+  // temperature, then the panel's current). Not for several threads. The reference holds
+  // until the next call.
+  const State& at(double epoch) const;
   // Plane-of-array irradiance of PANEL at EPOCH.
   PlaneOfArray planeOfArray(double epoch, const PanelOrientation& panel) const;
 
