@@ -40,7 +40,7 @@ const solar::SunDay& SolarHarvester::sunDay(double dayStart) const {
   }
   auto it = m_days.find(dayStart);
   if (it == m_days.end()) {
-    it = m_days.emplace(dayStart, solar::sunDay(m_chain.sky().site(), dayStart)).first;
+    it = m_days.emplace(dayStart, m_chain.sky().sunDay(dayStart)).first;
   }
   return it->second;
 }

@@ -123,6 +123,9 @@ class Sky {
   // temperature, then the panel's current). Not for several threads. The reference holds
   // until the next call.
   const State& at(double epoch) const;
+  // Sunrise, noon and sunset of the UTC day starting at DAY_START_EPOCH (sunDay()), from the
+  // same series as at(): within 1e-6 s of sunDay()'s events.
+  SunDay sunDay(double dayStartEpoch) const { return m_sun.sunDay(dayStartEpoch); }
   // Plane-of-array irradiance of PANEL at EPOCH.
   PlaneOfArray planeOfArray(double epoch, const PanelOrientation& panel) const;
 
