@@ -45,7 +45,7 @@ class SolarHarvest {
   SolarHarvestParams m_params;
   Sky m_sky;
   Panel m_panel;
-  PanelMount m_mount;  // the mount with its tilt's cosine and sine, for transposeWithCosines()
+  PanelMount m_mount;  // the mount with its angles' cosines and sines, for transposeWithCosines()
 
   Current chargeFor(Irradiance poa, Temperature cell, Voltage battery) const;
 };
