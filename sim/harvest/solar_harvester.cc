@@ -40,7 +40,7 @@ const solar::SunDay& SolarHarvester::sunDay(double dayStart) const {
   }
   auto it = m_days.find(dayStart);
   if (it == m_days.end()) {
-    it = m_days.emplace(dayStart, solar::sunDay(m_chain.sky().site(), dayStart)).first;
+    it = m_days.emplace(dayStart, m_chain.sky().sunDay(dayStart)).first;
   }
   return it->second;
 }
@@ -58,7 +58,7 @@ double SolarHarvester::nextStep(double k, Current charge) const {
     return next;
   }
   const double mid = m_startEpoch + (k + 0.5) * step_s;
-  const solar::Sky::State now = m_chain.sky().at(mid);
+  const solar::Sky::State& now = m_chain.sky().at(mid);
   if (now.sun.elevation.value() > 0) return next;  // e.g. a panel facing away from the sun
   // The next sunrise after MID (the sun's centre 0.833 deg below the horizon, earlier than
   // the apparent elevation 0 below which the clear sky gives nothing, haurwitzGhi), with a

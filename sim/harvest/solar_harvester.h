@@ -49,7 +49,8 @@ class SolarHarvester : public sc_core::sc_module {
   // the same month), as every step before it gives no current and the same temperature.
   double nextStep(double k, Current charge) const;
   static constexpr double kNightMargin_s = 3600.0;
-  // Sunrise and sunset of the UTC day starting at DAY_START, computed once per day.
+  // Sunrise and sunset of the UTC day starting at DAY_START, computed once per day (from the
+  // sky's series of the sun, Sky::sunDay).
   const solar::SunDay& sunDay(double dayStart) const;
 
   SolarHarvesterParams m_params;

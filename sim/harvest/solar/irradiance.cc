@@ -18,15 +18,19 @@ Irradiance extraterrestrialNormal(double distance_AU) {
   return solarConstant() / (distance_AU * distance_AU);
 }
 
-Irradiance haurwitzGhi(Angle zenith) {
-  const double cz = std::cos(zenith.value());
+Irradiance haurwitzGhi(Angle zenith) { return haurwitzGhiCosZenith(std::cos(zenith.value())); }
+
+Irradiance haurwitzGhiCosZenith(double cz) {
   if (cz <= 0) return wm2(0);
   return wm2(1098.0 * cz * std::exp(-0.057 / cz));
 }
 
 SkyIrradiance erbsDecomposition(Irradiance ghi, Angle zenith, double distance_AU) {
+  return erbsDecompositionCosZenith(ghi, std::cos(zenith.value()), distance_AU);
+}
+
+SkyIrradiance erbsDecompositionCosZenith(Irradiance ghi, double cz, double distance_AU) {
   const double g = std::max(0.0, ghi.value());
-  const double cz = std::cos(zenith.value());
   // Below 87 deg zenith the beam is unreliable (cos z -> 0): report all light as diffuse.
   if (g <= 0 || cz <= std::cos(87.0 * kPi / 180.0)) return {wm2(g), wm2(0), wm2(g)};
   const double kt = std::min(1.0, g / (extraterrestrialNormal(distance_AU).value() * cz));
@@ -43,25 +47,45 @@ SkyIrradiance erbsDecomposition(Irradiance ghi, Angle zenith, double distance_AU
   return {wm2(g), wm2((g - dhi) / cz), wm2(dhi)};
 }
 
-PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
-                       const PanelOrientation& panel) {
-  return transpose(sky, sun, panel, std::cos(panel.tilt.value()), std::sin(panel.tilt.value()));
-}
-
-PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
-                       const PanelOrientation& panel, double cosTilt, double sinTilt) {
-  const double z = sun.zenith.value();
-  const double cosTheta =
-      std::cos(z) * cosTilt +
-      std::sin(z) * sinTilt * std::cos(sun.azimuth.value() - panel.azimuth.value());
+namespace {
+// Duffie & Beckman eq. 2.15.1 with cos z, sin z of the sun, cos b, sin b of the tilt and the
+// cosine of the azimuths' difference given.
+PlaneOfArray isotropic(const SkyIrradiance& sky, double cosZ, double sinZ, double cosAzDiff,
+                       const PanelOrientation& panel, double cosTilt, double sinTilt,
+                       bool withIncidence) {
+  const double cosTheta = cosZ * cosTilt + sinZ * sinTilt * cosAzDiff;
   PlaneOfArray poa;
-  poa.incidence = std::acos(std::clamp(cosTheta, -1.0, 1.0)) * si::radians;
-  const bool sunUp = std::cos(z) > 0;
+  if (withIncidence) poa.incidence = std::acos(std::clamp(cosTheta, -1.0, 1.0)) * si::radians;
+  const bool sunUp = cosZ > 0;
   poa.beam = wm2(sunUp ? sky.dni.value() * std::max(0.0, cosTheta) : 0.0);
   poa.skyDiffuse = wm2(sky.dhi.value() * (1 + cosTilt) / 2);
   poa.groundReflected = wm2(sky.ghi.value() * panel.albedo.value() * (1 - cosTilt) / 2);
   poa.total = poa.beam + poa.skyDiffuse + poa.groundReflected;
   return poa;
+}
+}  // namespace
+
+PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
+                       const PanelOrientation& panel) {
+  const double z = sun.zenith.value();
+  return isotropic(sky, std::cos(z), std::sin(z),
+                   std::cos(sun.azimuth.value() - panel.azimuth.value()), panel,
+                   std::cos(panel.tilt.value()), std::sin(panel.tilt.value()), true);
+}
+
+PanelMount::PanelMount(const PanelOrientation& o)
+    : orientation(o),
+      cosTilt(std::cos(o.tilt.value())),
+      sinTilt(std::sin(o.tilt.value())),
+      cosAzimuth(std::cos(o.azimuth.value())),
+      sinAzimuth(std::sin(o.azimuth.value())) {}
+
+PlaneOfArray transposeWithCosines(const SkyIrradiance& sky, const SolarPosition& sun,
+                                  const PanelMount& mount, bool withIncidence) {
+  // cos(a - b) = cos a cos b + sin a sin b.
+  const double cosAzDiff = sun.cosAzimuth * mount.cosAzimuth + sun.sinAzimuth * mount.sinAzimuth;
+  return isotropic(sky, sun.cosZenith, sun.sinZenith, cosAzDiff, mount.orientation, mount.cosTilt,
+                   mount.sinTilt, withIncidence);
 }
 
 }  // namespace ej::solar

@@ -17,6 +17,8 @@ Irradiance extraterrestrialNormal(double distance_AU);
 // "Global horizontal irradiance clear sky models", Sandia SAND2012-2389, eq. 3:
 // GHI = 1098 W/m2 * cos z * exp(-0.057 / cos z); zero with the sun below the horizon.
 Irradiance haurwitzGhi(Angle zenith);
+// The same from cos z (SolarPosition::cosZenith), with no cosine computed again.
+Irradiance haurwitzGhiCosZenith(double cosZenith);
 
 // The three components of sunlight at one instant.
 struct SkyIrradiance {
@@ -30,6 +32,8 @@ struct SkyIrradiance {
 // 293-302, eq. 1. Zenith angles past 87 deg give all-diffuse light (beam numerically
 // meaningless there).
 SkyIrradiance erbsDecomposition(Irradiance ghi, Angle zenith, double distance_AU);
+// The same from cos z (SolarPosition::cosZenith).
+SkyIrradiance erbsDecompositionCosZenith(Irradiance ghi, double cosZenith, double distance_AU);
 
 // Orientation of a panel: tilt from horizontal, azimuth of its normal clockwise from
 // north (180 deg faces south), and the ground's albedo in front of it.
@@ -53,8 +57,21 @@ struct PlaneOfArray {
 // ground GHI albedo (1 - cos b)/2.
 PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
                        const PanelOrientation& panel);
-// The same with cos b and sin b of the panel's tilt given (a harvester's steps share them).
-PlaneOfArray transpose(const SkyIrradiance& sky, const SolarPosition& sun,
-                       const PanelOrientation& panel, double cosTilt, double sinTilt);
+
+// A panel's orientation with what transposition needs of it at every step, computed once.
+struct PanelMount {
+  explicit PanelMount(const PanelOrientation& orientation);
+  PanelOrientation orientation;
+  double cosTilt, sinTilt;        // of the tilt b
+  double cosAzimuth, sinAzimuth;  // of the panel's azimuth
+};
+// transpose() for a harvester's steps: the same formulas, with the sun's cos z, sin z and the
+// cosine and sine of its azimuth carried by SUN (a SolarPosition from solarPosition() or
+// SolarPositionSeries, not one made by hand) and the mount's: cos(az_sun - az_panel) by the
+// angle-difference identity, no trigonometric call. Within 8e-13 W/m2 of transpose() over a
+// year at Trieste and Tromso (IrradianceTest.TransposeWithCosinesFollowsTranspose). Without
+// WITH_INCIDENCE, `incidence` is left zero (an arc cosine the charge current does not need).
+PlaneOfArray transposeWithCosines(const SkyIrradiance& sky, const SolarPosition& sun,
+                                  const PanelMount& mount, bool withIncidence = true);
 
 }  // namespace ej::solar

@@ -14,21 +14,30 @@ constexpr double kStcCell_K = 298.15;
 
 // The curve's points at G and TC: currents scale with G and the Isc coefficient, voltages
 // with the Voc coefficient (no logarithmic dependence on G; see README.md Limits).
-struct Curve {
-  double isc, imp, voc, vmp;
+struct Scale {
+  double ki, kv;  // of the currents, of the voltages
 };
-Curve curveAt(const PanelParams& p, double g, double tc) {
+Scale scaleAt(const PanelParams& p, double g, double tc) {
   const double dT = tc - kStcCell_K;
-  const double ki = (g / kStcIrradiance_Wm2) * (1 + p.tempCoeffIsc_perK * dT);
-  const double kv = std::max(0.0, 1 + p.tempCoeffVoc_perK * dT);
-  return {p.isc->value() * ki, p.imp->value() * ki, p.voc->value() * kv, p.vmp->value() * kv};
+  return {(g / kStcIrradiance_Wm2) * (1 + p.tempCoeffIsc_perK * dT),
+          std::max(0.0, 1 + p.tempCoeffVoc_perK * dT)};
 }
 
-double borowyCurrent(const Curve& c, double v) {
-  if (c.isc <= 0 || v >= c.voc) return 0.0;
-  const double c2 = (c.vmp / c.voc - 1.0) / std::log(1.0 - c.imp / c.isc);
-  const double c1 = (1.0 - c.imp / c.isc) * std::exp(-c.vmp / (c2 * c.voc));
-  const double i = c.isc * (1.0 - c1 * (std::exp(std::max(0.0, v) / (c2 * c.voc)) - 1.0));
+// Eq. 1's C2 = (Vmp/Voc - 1) / ln(1 - Imp/Isc) and C1 = (1 - Imp/Isc) exp(-Vmp / (C2 Voc)).
+// Scaling Isc and Imp by one factor and Voc and Vmp by another leaves both unchanged, so they
+// are the datasheet's (STC) values at any irradiance and temperature.
+double shapeC2(const PanelParams& p) {
+  return (p.vmp->value() / p.voc->value() - 1.0) / std::log(1.0 - p.imp->value() / p.isc->value());
+}
+double shapeC1(const PanelParams& p, double c2) {
+  return (1.0 - p.imp->value() / p.isc->value()) *
+         std::exp(-p.vmp->value() / (c2 * p.voc->value()));
+}
+
+// Eq. 1 at V for a curve with short-circuit current ISC and open-circuit voltage VOC.
+double borowyCurrent(double c1, double c2, double isc, double voc, double v) {
+  if (isc <= 0 || v >= voc) return 0.0;
+  const double i = isc * (1.0 - c1 * (std::exp(std::max(0.0, v) / (c2 * voc)) - 1.0));
   return std::max(0.0, i);
 }
 }  // namespace
@@ -58,7 +67,22 @@ PanelParams PanelParams::fromConfig(const core::Config& cfg) {
   return p;
 }
 
-Panel::Panel(PanelParams params) : m_params(std::move(params)) {}
+Panel::Panel(PanelParams params) : m_params(std::move(params)) {
+  if (!m_params.hasIvCurve()) return;
+  m_c2 = shapeC2(m_params);
+  m_c1 = shapeC1(m_params, m_c2);
+  // The maximum of P(V) = V I(V) on [0, Voc] in closed form. With I = Isc (1 + C1 - C1 e^{aV}),
+  // a = 1 / (C2 Voc) (eq. 1), dP/dV = 0 gives (1 + aV) e^{1 + aV} = e (1 + C1) / C1, so
+  // 1 + aV = W0(e (1 + C1) / C1), Lambert's W on its principal branch (Corless et al.,
+  // "On the Lambert W function", Adv. Comput. Math. 5, 1996). P is unimodal (P'' < 0), so a
+  // stationary point outside [0, Voc] puts the maximum at the nearer end. aV, hence V / Voc,
+  // depends on C1 and C2 alone: the point's voltage is a fixed fraction of Voc and its current
+  // a fixed fraction of Isc, and the maximum power scales with ki kv (maxPower).
+  const double w = boost::math::lambert_w0(std::exp(1.0) * (1.0 + m_c1) / m_c1);
+  const double voc = m_params.voc->value(), isc = m_params.isc->value();
+  const double v = std::clamp((w - 1.0) * m_c2 * voc, 0.0, voc);
+  m_maxPowerStc_W = v * borowyCurrent(m_c1, m_c2, isc, voc, v);
+}
 
 Temperature Panel::cellTemperature(Irradiance poa, Temperature air) const {
   const double rise = (m_params.noct.value() - 293.15) * poa.value() / 800.0;
@@ -67,12 +91,14 @@ Temperature Panel::cellTemperature(Irradiance poa, Temperature air) const {
 
 Current Panel::current(Voltage v, Irradiance g, Temperature tc) const {
   if (!m_params.hasIvCurve()) return amperes(0);
-  return amperes(borowyCurrent(curveAt(m_params, g.value(), tc.value()), v.value()));
+  const Scale k = scaleAt(m_params, g.value(), tc.value());
+  return amperes(borowyCurrent(m_c1, m_c2, m_params.isc->value() * k.ki,
+                               m_params.voc->value() * k.kv, v.value()));
 }
 
 Voltage Panel::openCircuitVoltage(Temperature tc) const {
   if (!m_params.hasIvCurve()) return volts(0);
-  return volts(curveAt(m_params, kStcIrradiance_Wm2, tc.value()).voc);
+  return volts(m_params.voc->value() * scaleAt(m_params, kStcIrradiance_Wm2, tc.value()).kv);
 }
 
 Power Panel::maxPower(Irradiance g, Temperature tc) const {
@@ -82,18 +108,10 @@ Power Panel::maxPower(Irradiance g, Temperature tc) const {
     return watts(std::max(0.0, m_params.area->value() * m_params.efficiency->value() * g.value() *
                                    (1 + m_params.tempCoeffPmax_perK * dT)));
   }
-  // The maximum of P(V) = V I(V) on [0, Voc] in closed form. With I = Isc (1 + C1 - C1 e^{aV}),
-  // a = 1 / (C2 Voc) (eq. 1), dP/dV = 0 gives (1 + aV) e^{1 + aV} = e (1 + C1) / C1, so
-  // 1 + aV = W0(e (1 + C1) / C1), Lambert's W on its principal branch (Corless et al.,
-  // "On the Lambert W function", Adv. Comput. Math. 5, 1996). P is unimodal (P'' < 0), so a
-  // stationary point outside [0, Voc] puts the maximum at the nearer end.
-  const Curve c = curveAt(m_params, g.value(), tc.value());
-  if (c.isc <= 0) return watts(0);
-  const double c2 = (c.vmp / c.voc - 1.0) / std::log(1.0 - c.imp / c.isc);
-  const double c1 = (1.0 - c.imp / c.isc) * std::exp(-c.vmp / (c2 * c.voc));
-  const double w = boost::math::lambert_w0(std::exp(1.0) * (1.0 + c1) / c1);
-  const double v = std::clamp((w - 1.0) * c2 * c.voc, 0.0, c.voc);
-  return watts(v * borowyCurrent(c, v));
+  // The point found once (constructor) scaled: V = (V/Voc) Voc kv, I = (I/Isc) Isc ki.
+  const Scale k = scaleAt(m_params, g.value(), tc.value());
+  if (m_params.isc->value() * k.ki <= 0) return watts(0);
+  return watts(m_maxPowerStc_W * (k.ki * k.kv));
 }
 
 }  // namespace ej::solar

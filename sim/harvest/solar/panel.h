@@ -50,6 +50,11 @@ class Panel {
 
  private:
   PanelParams m_params;
+  // The curve's shape (I-V curve panels): C1 and C2 of eq. 1 depend only on the ratios
+  // Imp/Isc and Vmp/Voc, which the irradiance and temperature scale alike; so does the
+  // maximum power point's voltage as a fraction of Voc. Computed once here (README.md, Panel).
+  double m_c1 = 0, m_c2 = 0;
+  double m_maxPowerStc_W = 0;  // maxPower at 1000 W/m2 and a 25 degC cell
 };
 
 }  // namespace ej::solar

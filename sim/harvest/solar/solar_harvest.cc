@@ -34,18 +34,28 @@ SolarHarvest::SolarHarvest(SolarHarvestParams params)
     : m_params(std::move(params)),
       m_sky(m_params.site, m_params.weather),
       m_panel(m_params.panel),
-      m_cosTilt(std::cos(m_params.mount.tilt.value())),
-      m_sinTilt(std::sin(m_params.mount.tilt.value())) {}
+      m_mount(m_params.mount) {}
+
+Current SolarHarvest::chargeFor(Irradiance poa, Temperature cell, Voltage battery) const {
+  // Parallel panels: each gives the same current; the charger limit applies to the sum.
+  const Current one = solar::chargeCurrent(m_params.charger, m_panel, poa, cell, battery);
+  return std::min(m_params.panelCount.value() * one, m_params.charger.currentLimit);
+}
 
 SolarHarvest::Sample SolarHarvest::at(double epoch, Voltage battery) const {
   Sample s;
   s.sky = m_sky.at(epoch);
-  s.poa = transpose(s.sky.irradiance, s.sky.sun, m_params.mount, m_cosTilt, m_sinTilt);
+  s.poa = transposeWithCosines(s.sky.irradiance, s.sky.sun, m_mount);
   s.cell = m_panel.cellTemperature(s.poa.total, s.sky.airTemperature);
-  // Parallel panels: each gives the same current; the charger limit applies to the sum.
-  const Current one = solar::chargeCurrent(m_params.charger, m_panel, s.poa.total, s.cell, battery);
-  s.charge = std::min(m_params.panelCount.value() * one, m_params.charger.currentLimit);
+  s.charge = chargeFor(s.poa.total, s.cell, battery);
   return s;
+}
+
+Current SolarHarvest::chargeCurrent(double epoch, Voltage battery) const {
+  const Sky::State& sky = m_sky.at(epoch);
+  const Irradiance poa =
+      transposeWithCosines(sky.irradiance, sky.sun, m_mount, /*withIncidence=*/false).total;
+  return chargeFor(poa, m_panel.cellTemperature(poa, sky.airTemperature), battery);
 }
 
 }  // namespace ej::solar

@@ -34,8 +34,9 @@ class SolarHarvest {
   };
   // Everything at EPOCH with the battery at BATTERY volts.
   Sample at(double epoch, Voltage battery) const;
-  // Current into the battery at EPOCH with the battery at BATTERY volts.
-  Current chargeCurrent(double epoch, Voltage battery) const { return at(epoch, battery).charge; }
+  // Current into the battery at EPOCH with the battery at BATTERY volts: at(...).charge, to
+  // the bit, without the parts of the sample it does not need (the angle of incidence).
+  Current chargeCurrent(double epoch, Voltage battery) const;
 
   const Sky& sky() const { return m_sky; }
   const Panel& panel() const { return m_panel; }
@@ -44,7 +45,9 @@ class SolarHarvest {
   SolarHarvestParams m_params;
   Sky m_sky;
   Panel m_panel;
-  double m_cosTilt, m_sinTilt;  // of the mount's tilt, for transpose()
+  PanelMount m_mount;  // the mount with its angles' cosines and sines, for transposeWithCosines()
+
+  Current chargeFor(Irradiance poa, Temperature cell, Voltage battery) const;
 };
 
 }  // namespace ej::solar

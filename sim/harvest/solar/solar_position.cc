@@ -54,11 +54,10 @@ SunAt sunAt(double epochSeconds) {
   return sunAtCentury((julianDay(epochSeconds) - 2451545.0) / 36525.0);
 }
 
-// Atmospheric refraction in degrees at geometric elevation E_DEG (the spreadsheet's
-// approximation, after Bennett and the Astronomical Almanac).
-double refraction_deg(double e) {
+// Atmospheric refraction in degrees at geometric elevation E_DEG whose tangent is TE (the
+// spreadsheet's approximation, after Bennett and the Astronomical Almanac).
+double refraction_deg(double e, double te) {
   if (e > 85.0) return 0.0;
-  const double te = std::tan(rad(e));
   double arcsec = 0;
   if (e > 5.0) {
     const double te3 = te * te * te;
@@ -71,6 +70,14 @@ double refraction_deg(double e) {
   return arcsec / 3600.0;
 }
 
+// std::fmod(X, M) for M > 0 without the library call where |X| < 2 M (a step's true solar time,
+// an azimuth): there X - M and X + M are exact (Sterbenz's lemma), as fmod is, so the result
+// is the same to the bit.
+double wrap(double x, double m) {
+  if (x >= 2 * m || x <= -2 * m) return std::fmod(x, m);
+  return x >= m ? x - m : x <= -m ? x + m : x;
+}
+
 double solarNoonMinutes(double lon_deg, double eqTime_min) {
   return 720.0 - 4.0 * lon_deg - eqTime_min;
 }
@@ -81,7 +88,7 @@ SolarPosition position(double sinLat, double cosLat, double lon_deg, const SunAt
                        double epochSeconds) {
   const double dayStart = std::floor(epochSeconds / kSecondsPerDay) * kSecondsPerDay;
   const double minutes = (epochSeconds - dayStart) / 60.0;
-  const double trueSolarTime = std::fmod(minutes + sun.eqTime_min + 4.0 * lon_deg, 1440.0);
+  const double trueSolarTime = wrap(minutes + sun.eqTime_min + 4.0 * lon_deg, 1440.0);
   const double tst = trueSolarTime < 0 ? trueSolarTime + 1440.0 : trueSolarTime;
   const double hourAngle = tst / 4.0 < 0 ? tst / 4.0 + 180.0 : tst / 4.0 - 180.0;
   const double decl = rad(sun.declination_deg);
@@ -89,18 +96,30 @@ SolarPosition position(double sinLat, double cosLat, double lon_deg, const SunAt
   const double cosZen =
       std::clamp(sinLat * sinDecl + cosLat * std::cos(decl) * std::cos(rad(hourAngle)), -1.0, 1.0);
   const double zen = std::acos(cosZen);
-  const double elevation = 90.0 - deg(zen) + refraction_deg(90.0 - deg(zen));
-  // The spreadsheet's azimuth: from the spherical triangle, mirrored after noon.
-  const double denom = cosLat * std::sin(zen);
-  double azimuth = 180.0;
+  // sin z of z in [0, pi] from cos z; (1 - x)(1 + x) keeps its precision near both ends.
+  const double sinZen = std::sqrt((1 - cosZen) * (1 + cosZen));
+  // The geometric elevation's tangent is cot z.
+  const double elevation = 90.0 - deg(zen) + refraction_deg(90.0 - deg(zen), cosZen / sinZen);
+  // The spreadsheet's azimuth: from the spherical triangle, mirrored after noon. Its cosine
+  // and sine follow from the triangle's C = cos A: the azimuth is A + 180 deg after noon,
+  // 540 deg - A before, so cos az = -C and sin az = -+ sqrt(1 - C^2).
+  const double denom = cosLat * sinZen;
+  double azimuth = 180.0, cosAz = -1.0, sinAz = 0.0;
   if (std::abs(denom) > 1e-12) {
     const double c = std::clamp((sinLat * cosZen - sinDecl) / denom, -1.0, 1.0);
     const double a = deg(std::acos(c));
-    azimuth = hourAngle > 0 ? std::fmod(a + 180.0, 360.0) : std::fmod(540.0 - a, 360.0);
+    azimuth = hourAngle > 0 ? wrap(a + 180.0, 360.0) : wrap(540.0 - a, 360.0);
+    const double sinA = std::sqrt((1 - c) * (1 + c));
+    cosAz = -c;
+    sinAz = hourAngle > 0 ? -sinA : sinA;
   }
   SolarPosition p;
   p.elevation = rad(elevation) * si::radians;
   p.zenith = rad(90.0 - elevation) * si::radians;
+  p.cosZenith = std::cos(p.zenith.value());
+  p.sinZenith = std::sin(p.zenith.value());
+  p.cosAzimuth = cosAz;
+  p.sinAzimuth = sinAz;
   p.azimuth = rad(azimuth) * si::radians;
   p.declination = rad(sun.declination_deg) * si::radians;
   p.equationOfTime_min = sun.eqTime_min;
@@ -111,81 +130,28 @@ SolarPosition position(double sinLat, double cosLat, double lon_deg, const SunAt
 // Chebyshev node K of N on [-1, 1] (Numerical Recipes eq. 5.8.4).
 double chebyshevNode(int k, int n) { return std::cos(kPi * (k + 0.5) / n); }
 
-}  // namespace
-
-SolarPosition solarPosition(const Site& site, double epochSeconds) {
-  const double lat = site.latitude.value();
-  return position(std::sin(lat), std::cos(lat), deg(site.longitude.value()), sunAt(epochSeconds),
-                  epochSeconds);
-}
-
-SolarPositionSeries::SolarPositionSeries(const Site& site)
-    : m_site(site),
-      m_sinLat(std::sin(site.latitude.value())),
-      m_cosLat(std::cos(site.latitude.value())),
-      m_dayStart(std::numeric_limits<double>::quiet_NaN()) {}
-
-SolarPosition SolarPositionSeries::at(double epochSeconds) {
-  constexpr int n = kNodes;
-  const double dayStart = std::floor(epochSeconds / kSecondsPerDay) * kSecondsPerDay;
-  const double dayStartJd = julianDay(dayStart);  // exact: a whole number and a half
-  if (!(dayStart == m_dayStart)) {
-    // c_j = 2/N sum_k f(x_k) T_j(x_k), T_j(x_k) = cos(pi j (k + 1/2) / N) (eq. 5.8.7). The
-    // nodes' times counted from J2000.0 (about 1e4 days, not the Julian day's 2.5e6), so that
-    // they carry no rounding of their own.
-    const double daysSinceJ2000 = dayStartJd - 2451545.0;
-    std::array<std::array<double, n>, 3> f{};
-    for (int k = 0; k < n; ++k) {
-      const SunAt s = sunAtCentury((daysSinceJ2000 + (chebyshevNode(k, n) + 1) / 2) / 36525.0);
-      f[0][k] = s.declination_deg;
-      f[1][k] = s.eqTime_min;
-      f[2][k] = s.radiusVector_AU;
-    }
-    for (std::size_t q = 0; q < 3; ++q) {
-      for (int j = 0; j < n; ++j) {
-        double sum = 0;
-        for (int k = 0; k < n; ++k) sum += f[q][k] * std::cos(kPi * j * (k + 0.5) / n);
-        m_coefficients[q][j] = 2.0 / n * sum;
-      }
-    }
-    m_dayStart = dayStart;
-  }
-  // f(x) = sum_j c_j T_j(x) - c_0 / 2 at x in [-1, 1], by Clenshaw's recurrence (eq. 5.8.11).
-  // x from the Julian day as solarPosition rounds it (steps of 4.7e-10 days, 40 us): so the
-  // series follows solarPosition's rounding too, and differs from it by the interpolation
-  // alone.
-  const double x = 2 * (julianDay(epochSeconds) - dayStartJd) - 1;
-  auto value = [x](const std::array<double, n>& c) {
-    double b1 = 0, b2 = 0;
-    for (int j = n - 1; j >= 1; --j) {
-      const double b0 = 2 * x * b1 - b2 + c[j];
-      b2 = b1;
-      b1 = b0;
-    }
-    return x * b1 - b2 + 0.5 * c[0];
-  };
-  const SunAt sun{value(m_coefficients[0]), value(m_coefficients[1]), value(m_coefficients[2])};
-  return position(m_sinLat, m_cosLat, deg(m_site.longitude.value()), sun, epochSeconds);
-}
-
-SunDay sunDay(const Site& site, double dayStartEpoch) {
+// Sunrise, noon and sunset (see sunDay) with the sun's instant quantities from SUN_AT(epoch).
+template <typename SunAtFn>
+SunDay sunDayWith(const Site& site, double dayStartEpoch, SunAtFn&& sunFor) {
   const double lat = site.latitude.value();
   const double lon_deg = deg(site.longitude.value());
   SunDay day;
   // Solar noon, with the equation of time at noon itself.
   double noonMin = 720.0;
   for (int i = 0; i < 3; ++i) {
-    noonMin = solarNoonMinutes(lon_deg, sunAt(dayStartEpoch + noonMin * 60.0).eqTime_min);
+    noonMin = solarNoonMinutes(lon_deg, sunFor(dayStartEpoch + noonMin * 60.0).eqTime_min);
   }
   day.solarNoon_epoch = dayStartEpoch + noonMin * 60.0;
-  day.noonElevation = solarPosition(site, day.solarNoon_epoch).elevation;
+  day.noonElevation = position(std::sin(lat), std::cos(lat), lon_deg, sunFor(day.solarNoon_epoch),
+                               day.solarNoon_epoch)
+                          .elevation;
 
   // Sunrise (sign -1) and sunset (+1): hour angle where the centre is 0.833 deg below the
   // horizon (refraction at the horizon plus the sun's semi-diameter).
   auto event = [&](double sign, std::optional<double>& out) {
     double t = noonMin;
     for (int i = 0; i < 3; ++i) {
-      const SunAt sun = sunAt(dayStartEpoch + t * 60.0);
+      const SunAt sun = sunFor(dayStartEpoch + t * 60.0);
       const double decl = rad(sun.declination_deg);
       const double cosHa =
           std::cos(rad(90.833)) / (std::cos(lat) * std::cos(decl)) - std::tan(lat) * std::tan(decl);
@@ -202,6 +168,91 @@ SunDay sunDay(const Site& site, double dayStartEpoch) {
   event(-1.0, day.sunrise_epoch);
   event(+1.0, day.sunset_epoch);
   return day;
+}
+
+}  // namespace
+
+SolarPosition solarPosition(const Site& site, double epochSeconds) {
+  const double lat = site.latitude.value();
+  return position(std::sin(lat), std::cos(lat), deg(site.longitude.value()), sunAt(epochSeconds),
+                  epochSeconds);
+}
+
+SolarPositionSeries::SolarPositionSeries(const Site& site)
+    : m_site(site),
+      m_sinLat(std::sin(site.latitude.value())),
+      m_cosLat(std::cos(site.latitude.value())) {
+  for (Day& d : m_days) d.start = std::numeric_limits<double>::quiet_NaN();
+}
+
+std::array<double, 3> SolarPositionSeries::sun(double epochSeconds) {
+  constexpr int n = kNodes;
+  const double dayStart = std::floor(epochSeconds / kSecondsPerDay) * kSecondsPerDay;
+  const double dayStartJd = julianDay(dayStart);  // exact: a whole number and a half
+  if (!(m_days[m_last].start == dayStart)) {
+    std::size_t found = kDays;
+    for (std::size_t i = 0; i < kDays; ++i) {
+      if (m_days[i].start == dayStart) found = i;
+    }
+    if (found == kDays) {
+      found = m_oldest;
+      m_oldest = (m_oldest + 1) % kDays;
+      Day& day = m_days[found];
+      // c_j = 2/N sum_k f(x_k) T_j(x_k), T_j(x_k) = cos(pi j (k + 1/2) / N) (eq. 5.8.7). The
+      // nodes' times counted from J2000.0 (about 1e4 days, not the Julian day's 2.5e6), so
+      // that they carry no rounding of their own.
+      const double daysSinceJ2000 = dayStartJd - 2451545.0;
+      std::array<std::array<double, n>, 3> f{};
+      for (int k = 0; k < n; ++k) {
+        const SunAt s = sunAtCentury((daysSinceJ2000 + (chebyshevNode(k, n) + 1) / 2) / 36525.0);
+        f[0][k] = s.declination_deg;
+        f[1][k] = s.eqTime_min;
+        f[2][k] = s.radiusVector_AU;
+      }
+      for (std::size_t q = 0; q < 3; ++q) {
+        for (int j = 0; j < n; ++j) {
+          double sum = 0;
+          for (int k = 0; k < n; ++k) sum += f[q][k] * std::cos(kPi * j * (k + 0.5) / n);
+          day.coefficients[q][j] = 2.0 / n * sum;
+        }
+      }
+      day.start = dayStart;
+    }
+    m_last = found;
+  }
+  const auto& c = m_days[m_last].coefficients;
+  // f(x) = sum_j c_j T_j(x) - c_0 / 2 at x in [-1, 1], by Clenshaw's recurrence (eq. 5.8.11).
+  // x from the Julian day as solarPosition rounds it (steps of 4.7e-10 days, 40 us): so the
+  // series follows solarPosition's rounding too, and differs from it by the interpolation
+  // alone.
+  const double x = 2 * (julianDay(epochSeconds) - dayStartJd) - 1;
+  auto value = [x](const std::array<double, n>& cq) {
+    double b1 = 0, b2 = 0;
+    for (int j = n - 1; j >= 1; --j) {
+      const double b0 = 2 * x * b1 - b2 + cq[j];
+      b2 = b1;
+      b1 = b0;
+    }
+    return x * b1 - b2 + 0.5 * cq[0];
+  };
+  return {value(c[0]), value(c[1]), value(c[2])};
+}
+
+SolarPosition SolarPositionSeries::at(double epochSeconds) {
+  const auto s = sun(epochSeconds);
+  return position(m_sinLat, m_cosLat, deg(m_site.longitude.value()), SunAt{s[0], s[1], s[2]},
+                  epochSeconds);
+}
+
+SunDay SolarPositionSeries::sunDay(double dayStartEpoch) {
+  return sunDayWith(m_site, dayStartEpoch, [this](double epoch) {
+    const auto s = sun(epoch);
+    return SunAt{s[0], s[1], s[2]};
+  });
+}
+
+SunDay sunDay(const Site& site, double dayStartEpoch) {
+  return sunDayWith(site, dayStartEpoch, sunAt);
 }
 
 }  // namespace ej::solar

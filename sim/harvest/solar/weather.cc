@@ -92,7 +92,7 @@ std::array<double, 12> computeClearSkyMeanDailyGhi(const Site& site, int year, d
       const double start = static_cast<double>(daysFromCivil(year, m, d)) * kSecondsPerDay;
       for (int i = 0; i <= n; ++i) {
         const double w = (i == 0 || i == n) ? 0.5 : 1.0;
-        total_Jm2 += w * h * haurwitzGhi(sun.at(start + i * h).zenith).value();
+        total_Jm2 += w * h * haurwitzGhiCosZenith(sun.at(start + i * h).cosZenith).value();
       }
     }
     out[m - 1] = total_Jm2 / days;
@@ -282,7 +282,7 @@ Sky::Sky(Site site, WeatherParams weather)
   m_weather.scaleToSite(m_site);
 }
 
-Sky::State Sky::at(double epoch) const {
+const Sky::State& Sky::at(double epoch) const {
   if (!m_last || m_last->first != epoch) m_last.emplace(epoch, compute(epoch));
   return m_last->second;
 }
@@ -290,7 +290,12 @@ Sky::State Sky::at(double epoch) const {
 Sky::State Sky::compute(double epoch) const {
   State st;
   st.sun = m_sun.at(epoch);
-  const unsigned month = monthOf(epoch);
+  const double day = std::floor(epoch / kSecondsPerDay);
+  if (!(day == m_monthDay)) {
+    m_month = monthOf(epoch);
+    m_monthDay = day;
+  }
+  const unsigned month = m_month;
   double tempC = m_weather.airTemperature_C[month - 1];
   switch (m_weather.kind) {
     case WeatherParams::Kind::ClearSky:
@@ -298,8 +303,8 @@ Sky::State Sky::compute(double epoch) const {
     case WeatherParams::Kind::MonthlyIrradiation: {
       const double factor =
           m_weather.kind == WeatherParams::Kind::ClearSky ? 1.0 : m_weather.clearness[month - 1];
-      st.irradiance = erbsDecomposition(haurwitzGhi(st.sun.zenith) * factor, st.sun.zenith,
-                                        st.sun.earthSunDistance_AU);
+      st.irradiance = erbsDecompositionCosZenith(haurwitzGhiCosZenith(st.sun.cosZenith) * factor,
+                                                 st.sun.cosZenith, st.sun.earthSunDistance_AU);
       break;
     }
     case WeatherParams::Kind::Trace: {
@@ -314,7 +319,8 @@ Sky::State Sky::compute(double epoch) const {
         st.irradiance = {ghi, Irradiance::from_value(std::max(0.0, *s->dni_Wm2)),
                          Irradiance::from_value(std::max(0.0, *s->dhi_Wm2))};
       } else {
-        st.irradiance = erbsDecomposition(ghi, st.sun.zenith, st.sun.earthSunDistance_AU);
+        st.irradiance =
+            erbsDecompositionCosZenith(ghi, st.sun.cosZenith, st.sun.earthSunDistance_AU);
       }
       break;
     }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -119,8 +120,12 @@ class Sky {
   // Sun position (SolarPositionSeries: within 2e-10 deg of solarPosition), GHI/DNI/DHI and
   // air temperature at EPOCH. Throws std::out_of_range when a trace does not cover EPOCH.
   // The last answer is kept: a harvest step asks twice for the same instant (the cell
-  // temperature, then the panel's current). Not for several threads.
-  State at(double epoch) const;
+  // temperature, then the panel's current). Not for several threads. The reference holds
+  // until the next call.
+  const State& at(double epoch) const;
+  // Sunrise, noon and sunset of the UTC day starting at DAY_START_EPOCH (sunDay()), from the
+  // same series as at(): within 1e-6 s of sunDay()'s events.
+  SunDay sunDay(double dayStartEpoch) const { return m_sun.sunDay(dayStartEpoch); }
   // Plane-of-array irradiance of PANEL at EPOCH.
   PlaneOfArray planeOfArray(double epoch, const PanelOrientation& panel) const;
 
@@ -134,6 +139,9 @@ class Sky {
   WeatherParams m_weather;
   mutable SolarPositionSeries m_sun;
   mutable std::optional<std::pair<double, State>> m_last;  // (epoch, at(epoch))
+  // The month of the UTC day m_monthDay (days since 1970-01-01; NaN: none yet).
+  mutable double m_monthDay = std::numeric_limits<double>::quiet_NaN();
+  mutable unsigned m_month = 1;
 };
 
 // Insolation of one UTC day: GHI and plane-of-array irradiance integrated over the day.

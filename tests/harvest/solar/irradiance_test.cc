@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace ej::solar {
 namespace {
@@ -58,6 +60,53 @@ TEST(IrradianceTest, IsotropicTranspositionByHand) {
   const PlaneOfArray north = transpose(sky, sun, {deg(90), deg(0), ratio(0.2)});
   EXPECT_EQ(north.beam.value(), 0.0);
   EXPECT_NEAR(north.skyDiffuse.value(), 50.0, 1e-9);
+}
+
+// The harvester's transposition, from the cosines the position carries, against transpose()
+// from the angles: every 10-minute step of 2026 at Trieste and at Tromso (whose sun grazes the
+// horizon), panels facing south at 45 deg and east-south-east at 70 deg. cos z and sin z are
+// those of the zenith angle to the bit, and so is the sky from them. The azimuth's cosine and
+// sine come from the spherical triangle without the angle (the arc cosine, the turn to degrees
+// and back, whose rounding is that of 360 deg, 1e-15 rad): measured within 2.1e-15 of cos and
+// sin of the angle, 1e-14 asked. The plane-of-array irradiance, up to ~1100 W/m2, moved by at
+// most 8e-13 W/m2 (1e-15 of its scale), 5e-12 W/m2 asked, and the incidence angle by 1.6e-13
+// rad, 1e-11 asked: a model change would move them by watts and degrees.
+TEST(IrradianceTest, TransposeWithCosinesFollowsTranspose) {
+  const PanelOrientation south{deg(45), deg(180), ratio(0.2)};
+  const PanelOrientation east{deg(70), deg(110), ratio(0.3)};
+  long compared = 0;
+  double worstCos = 0, worstPoa = 0, worstIncidence = 0;
+  for (const Site& site : {Site{deg(45.65), deg(13.78)}, Site{deg(69.65), deg(18.96)}}) {
+    for (double t = 1767225900.0; t < 1767225900.0 + 365 * 86400.0; t += 600) {
+      const SolarPosition sun = solarPosition(site, t);
+      ASSERT_EQ(sun.cosZenith, std::cos(sun.zenith.value()));
+      ASSERT_EQ(sun.sinZenith, std::sin(sun.zenith.value()));
+      worstCos = std::max({worstCos, std::abs(sun.cosAzimuth - std::cos(sun.azimuth.value())),
+                           std::abs(sun.sinAzimuth - std::sin(sun.azimuth.value()))});
+      const SkyIrradiance sky = erbsDecomposition(haurwitzGhi(sun.zenith), sun.zenith, 1.0);
+      const SkyIrradiance skyCos =
+          erbsDecompositionCosZenith(haurwitzGhiCosZenith(sun.cosZenith), sun.cosZenith, 1.0);
+      ASSERT_EQ(sky.dni.value(), skyCos.dni.value());
+      ASSERT_EQ(sky.dhi.value(), skyCos.dhi.value());
+      for (const PanelOrientation& o : {south, east}) {
+        const PlaneOfArray want = transpose(sky, sun, o);
+        const PlaneOfArray got = transposeWithCosines(sky, sun, PanelMount(o));
+        worstPoa = std::max({worstPoa, std::abs(got.total.value() - want.total.value()),
+                             std::abs(got.beam.value() - want.beam.value())});
+        worstIncidence =
+            std::max(worstIncidence, std::abs(got.incidence.value() - want.incidence.value()));
+        ASSERT_EQ(transposeWithCosines(sky, sun, PanelMount(o), false).total.value(),
+                  got.total.value());
+        compared += want.beam.value() > 0;
+      }
+    }
+  }
+  EXPECT_LT(worstCos, 1e-14);
+  EXPECT_LT(worstPoa, 5e-12);
+  EXPECT_LT(worstIncidence, 1e-11);
+  EXPECT_GT(compared, 30000);  // daylight steps with a beam on the panel were compared
+  std::printf("cosines vs angles: azimuth cos/sin %.2g, POA %.2g W/m2, incidence %.2g rad\n",
+              worstCos, worstPoa, worstIncidence);
 }
 
 }  // namespace

@@ -46,6 +46,30 @@ TEST(SolarHarvestTest, ChainFromConfigIsConsistent) {
   EXPECT_EQ(in_A(h.chargeCurrent(at("2026-06-21T22:00:00Z"), volts(3.7))), 0.0);
 }
 
+// chargeCurrent() leaves out what the charge does not need (the angle of incidence): it must
+// give at().charge to the bit, with either charger, at every 10-minute step of a June and a
+// December day (a sample's sky computed afresh or taken from the sky's last answer).
+TEST(SolarHarvestTest, ChargeCurrentEqualsTheSamplesCharge) {
+  for (const char* charger : {"{model: linear, dropout: 0.3 V, current_limit: 1 A}",
+                              "{model: mppt, efficiency: 85 %, current_limit: 500 mA}"}) {
+    const SolarHarvest h(
+        SolarHarvestParams::fromConfig(harvesterConfig(charger, "{model: clear_sky}")));
+    const SolarHarvest fresh(
+        SolarHarvestParams::fromConfig(harvesterConfig(charger, "{model: clear_sky}")));
+    int lit = 0;
+    for (double day : {at("2026-06-21T00:00:00Z"), at("2026-12-21T00:00:00Z")}) {
+      for (int i = 0; i < 144; ++i) {
+        const double t = day + 600.0 * i + 300.0;
+        const double want = in_A(h.at(t, volts(3.9)).charge);
+        EXPECT_EQ(in_A(h.chargeCurrent(t, volts(3.9))), want);
+        EXPECT_EQ(in_A(fresh.chargeCurrent(t, volts(3.9))), want);
+        lit += want > 0;
+      }
+    }
+    EXPECT_GT(lit, 100);
+  }
+}
+
 TEST(SolarHarvestTest, ClearSkyDailyChargeAtTriesteByHand) {
   // Daily charge (mAh) into a 3.7 V battery, integrated at 60 s; printed for the README.
   // By hand, MPPT: 0.85 * 2.5 W per kW/m2 * POA insolation (kWh/m2) / 3.7 V, within 12 %
