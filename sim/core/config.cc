@@ -88,6 +88,26 @@ class ParsedYaml {
   std::map<std::pair<int, int>, std::vector<Mapping>> m_mappings;
 };
 
+// A set of yaml-cpp nodes by identity (an alias is the node its anchor names, not a copy),
+// found by position first.
+class NodeSet {
+ public:
+  bool contains(const YAML::Node& node) const {
+    const auto it = m_nodes.find({node.Mark().line, node.Mark().column});
+    if (it == m_nodes.end()) return false;
+    for (const auto& known : it->second) {
+      if (known.is(node)) return true;
+    }
+    return false;
+  }
+  void insert(const YAML::Node& node) {
+    m_nodes[{node.Mark().line, node.Mark().column}].push_back(node);
+  }
+
+ private:
+  std::map<std::pair<int, int>, std::vector<YAML::Node>> m_nodes;
+};
+
 }  // namespace
 
 namespace {
@@ -220,20 +240,44 @@ std::string joinSteps(const std::vector<PathStep>& steps) {
 // mapping's keys are sorted once (not a map node per key, and no path string unless an
 // error is thrown): this runs on every file parsed.
 //
-// Each mapping's entries are then put in PARSED's index. A mapping indexed already (one reached
-// again through an alias) was checked in full without an error, so it is not walked again.
+// Each mapping's entries are then put in PARSED's index. A mapping or list walked already (one
+// reached again through an alias) was checked in full without an error, so it is not walked
+// again: aliases of aliases (`b: &b [*a, *a, ...]`, `c: [*b, *b, ...]`) would otherwise make
+// the walk exponential in their depth. A node reached again while it is being walked (an alias
+// inside its own anchor's node) makes the tree a cycle, and is refused.
+struct Walk {
+  std::vector<PathStep> path;
+  std::vector<std::pair<YAML::Node, std::size_t>> open;  // nodes being walked, their path's size
+  NodeSet walkedLists;
+};
+
 void checkDuplicates(const Config::Document& doc, ParsedYaml& parsed, const YAML::Node& node,
-                     std::vector<PathStep>& path) {
+                     Walk& walk) {
+  auto& path = walk.path;
+  if (!node.IsSequence() && !node.IsMap()) return;
+  for (const auto& [ancestor, depth] : walk.open) {
+    if (!ancestor.is(node)) continue;
+    const std::string where = joinSteps({path.begin(), path.begin() + depth});
+    throw ConfigError(
+        fmt::format("{}: {}{}contains itself through an alias, at {}: a node may "
+                    "not be inside itself",
+                    locate(doc, node.Mark()), where, where.empty() ? "" : ": ", joinSteps(path)));
+  }
   if (node.IsSequence()) {
+    if (walk.walkedLists.contains(node)) return;
+    walk.open.emplace_back(node, path.size());
     std::size_t i = 0;
     for (const auto& item : node) {
       path.push_back({nullptr, i++});
-      checkDuplicates(doc, parsed, item, path);
+      checkDuplicates(doc, parsed, item, walk);
       path.pop_back();
     }
+    walk.open.pop_back();
+    walk.walkedLists.insert(node);
     return;
   }
-  if (!node.IsMap() || parsed.indexed(node)) return;
+  if (parsed.indexed(node)) return;
+  walk.open.emplace_back(node, path.size());
   struct Key {
     const std::string* text;
     YAML::Mark mark;
@@ -269,9 +313,10 @@ void checkDuplicates(const Config::Document& doc, ParsedYaml& parsed, const YAML
                                     joinSteps(path), first->mark.line + 1, mark.line + 1));
     }
     path.push_back({&key, 0});
-    checkDuplicates(doc, parsed, entries[i].second, path);
+    checkDuplicates(doc, parsed, entries[i].second, walk);
     path.pop_back();
   }
+  walk.open.pop_back();
   std::vector<ParsedYaml::Entry> index;
   index.reserve(entries.size());
   for (auto& [key, value] : entries) {
@@ -348,9 +393,9 @@ std::shared_ptr<ParsedYaml> parseYaml(std::string text, const std::string& displ
   }
   Config::Document named;
   named.displayName = displayName;
-  std::vector<PathStep> path;
+  Walk walk;
   auto parsed = std::make_shared<ParsedYaml>(std::move(text), root);
-  checkDuplicates(named, *parsed, root, path);
+  checkDuplicates(named, *parsed, root, walk);
   return parsed;
 }
 
@@ -1008,9 +1053,16 @@ fs::path Config::existingFile(std::string_view key) const {
 
 void Config::requireAllRead() const {
   for (const auto& doc : m_shared->documents) {
-    // Depth-first in file order, so the first unknown key reported is the first written.
+    // Depth-first in file order, so the first unknown key reported is the first written. A
+    // mapping or list reached again through an alias is not walked again: its keys are the same
+    // nodes, read or not, and the first visit would have thrown.
+    NodeSet walked;
     std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& node,
                                                                           const std::string& path) {
+      if (node.IsSequence() || node.IsMap()) {
+        if (walked.contains(node)) return;
+        walked.insert(node);
+      }
       if (node.IsSequence()) {
         for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], join(path, std::to_string(i)));
         return;

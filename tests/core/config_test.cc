@@ -1,5 +1,6 @@
 #include "sim/core/config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -309,6 +310,37 @@ TEST(ConfigTest, AliasedMappingsAreCheckedOnce) {
   EXPECT_DOUBLE_EQ(cfg.child("c").number("y"), 2.0);
   EXPECT_EQ(errorOf([] { Config::parse("a: &m {x: 1, x: 2}\nb: *m\n", "s.yaml"); }),
             "s.yaml:1:14: a.x: given twice, at lines 1 and 1");
+}
+
+// An alias inside the node its anchor names makes the tree a cycle: refused where the node
+// starts, naming where the alias is (before, the check for duplicated keys recursed until the
+// stack overflowed).
+TEST(ConfigTest, AliasInsideItsOwnAnchorIsRefused) {
+  EXPECT_EQ(errorOf([] { Config::parse("name: &x {b: *x}\n", "s.yaml"); }),
+            "s.yaml:1:7: name: contains itself through an alias, at name.b: a node may not be "
+            "inside itself");
+  EXPECT_EQ(errorOf([] { Config::parse("a:\n  list: &l [1, [2, *l]]\n", "s.yaml"); }),
+            "s.yaml:2:9: a.list: contains itself through an alias, at a.list.1.1: a node may not "
+            "be inside itself");
+  EXPECT_EQ(errorOf([] { Config::parse("&t {a: *t}\n", "s.yaml"); }),
+            "s.yaml:1:1: contains itself through an alias, at a: a node may not be inside itself");
+}
+
+// Lists of aliases of lists: each level multiplies the paths to the first list by 10, so a walk
+// that followed every path would visit 10^12 items. Each node is walked once: the check for
+// duplicated keys and the search for unknown keys (which still finds the first one written).
+// Before, the walk did not end within ctest's time limit (a 9-level file took over 60 s).
+TEST(ConfigTest, AliasesOfAliasesAreWalkedOnce) {
+  std::string text = "l0: &l0 [{a: 1}, x]\n";
+  for (int i = 1; i <= 12; ++i) {
+    text += fmt::format("l{}: &l{} [", i, i);
+    for (int j = 0; j < 10; ++j) text += fmt::format("{}*l{}", j ? ", " : "", i - 1);
+    text += "]\n";
+  }
+  const auto cfg = Config::parse(text, "s.yaml");
+  EXPECT_EQ(cfg.keys().size(), 13u);
+  EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
+            "s.yaml:1:11: l0.0.a: unknown key (not used by this scenario)");
 }
 
 }  // namespace
