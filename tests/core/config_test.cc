@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace ej::core {
 namespace {
@@ -243,6 +245,40 @@ TEST(ConfigTest, PartFileChangedBetweenLoadsIsReadAgain) {
               std::string::npos)
         << errorOf(active);
   }
+  fs::remove_all(dir);
+}
+
+// A part file whose times are settled (over 2 s before the read that kept it) is used without
+// reading it again while stat() says the same; any change to the file is still seen, also one
+// of the same size with its modification time put back (the status-change time moves), and an
+// error in the kept part still names the part file and line.
+TEST(ConfigTest, SettledPartFileIsKeptUntilItChanges) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_config_test_settled_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "hw");
+  std::ofstream(dir / "s.yaml") << "mcu:\n  part: hw/mcu.yaml\n";
+  const fs::path part = dir / "hw" / "mcu.yaml";
+  std::ofstream(part) << "active: 120 mA\nactve: 1 mA\n";
+  const auto load = [&] {
+    const auto cfg = Config::load(dir / "s.yaml");
+    const double mA = in_mA(cfg.child("mcu").quantity<Current>("active"));
+    const std::string error = errorOf([&] { cfg.requireAllRead(); });
+    return std::to_string(mA) + " " + error.substr(error.find("hw/mcu.yaml"));
+  };
+  const std::string unknown =
+      "hw/mcu.yaml:2:1: mcu.actve: unknown key (not used by this scenario), did you mean "
+      "`active`?";
+  // The times must be older than the read by the settling time: wait it out once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  EXPECT_EQ(load(), "120.000000 " + unknown);  // read and kept, settled
+  EXPECT_EQ(load(), "120.000000 " + unknown);  // kept: the same values and the same error
+  const auto modified = fs::last_write_time(part);
+  std::ofstream(part) << "active: 130 mA\nactve: 1 mA\n";  // the same size
+  fs::last_write_time(part, modified);
+  EXPECT_EQ(load(), "130.000000 " + unknown);
+  std::ofstream(part) << "active: 5 mA\nactve: 1 mA\n";
+  EXPECT_EQ(load(), "5.000000 " + unknown);
   fs::remove_all(dir);
 }
 
