@@ -2,9 +2,12 @@
 #include "sim/core/config.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -16,76 +19,162 @@
 namespace ej::core {
 namespace fs = std::filesystem;
 
+// A file's YAML as parsed, never modified after parsing (so that a part file's tree can serve
+// every scenario that names it). Built from yaml-cpp's parser events (the scanner and parser
+// that YAML::Load uses, so the same files are accepted, with the same errors and marks), as a
+// plain tree: yaml-cpp's own nodes are reference-counted (a node, its reference and its data
+// allocated apart, a shared memory holder) and a lookup builds a pair of Nodes at every entry
+// it walks past; here a mapping is a vector of its entries in file order, and an alias is the
+// node its anchor names, as in yaml-cpp.
+struct Config::YamlNode {
+  enum class Kind : unsigned char { Null, Scalar, Sequence, Map };
+  struct Entry {
+    const YamlNode* keyNode;
+    const YamlNode* value;
+  };
+  Kind kind = Kind::Null;
+  mutable bool walking = false, walked = false;  // checkDuplicates' marks, while parsing
+  std::size_t id = 0;                            // its place in the tree, for walks
+  YAML::Mark mark;
+  std::string scalar;                  // Scalar; empty otherwise, as yaml-cpp's Scalar() gives
+  std::vector<const YamlNode*> items;  // Sequence
+  std::vector<Entry> entries;          // Map, in file order (a repeated key too)
+
+  bool IsNull() const { return kind == Kind::Null; }
+  bool IsScalar() const { return kind == Kind::Scalar; }
+  bool IsSequence() const { return kind == Kind::Sequence; }
+  bool IsMap() const { return kind == Kind::Map; }
+  const std::string& Scalar() const { return scalar; }
+  const YAML::Mark& Mark() const { return mark; }
+  std::size_t size() const { return IsMap() ? entries.size() : items.size(); }
+};
+
 namespace {
 
-// A file's YAML as parsed, never modified after parsing (so that a part file's tree can serve
-// every scenario that names it), with an index of each mapping's keys: yaml-cpp finds a key by
-// walking the mapping and building a pair of reference-counted Nodes at every entry, and a
-// scenario's load looks up keys thousands of times. The index is filled by the check for
-// duplicated keys, which walks every mapping once anyway (checkDuplicates).
+using YamlNode = Config::YamlNode;
+
 class ParsedYaml {
  public:
-  struct Entry {
-    std::string key;
-    YAML::Node keyNode, value;
-  };
-
-  ParsedYaml(std::string text, YAML::Node root)
-      : m_text(std::move(text)), m_root(std::move(root)) {}
+  explicit ParsedYaml(std::string text) : m_text(std::move(text)) {}
   const std::string& text() const { return m_text; }
-  const YAML::Node& root() const { return m_root; }
+  // The document's top node (a null node for an empty stream).
+  const YamlNode& root() const { return m_root ? *m_root : m_null; }
+  void setRoot(const YamlNode* root) { m_root = root; }
+  std::size_t size() const { return m_count; }
 
-  // Whether MAP's entries are in the index already.
-  bool indexed(const YAML::Node& map) const {
-    const auto it = m_mappings.find({map.Mark().line, map.Mark().column});
-    if (it == m_mappings.end()) return false;
-    for (const auto& known : it->second) {
-      if (known.node.is(map)) return true;
+  // A new node, kept for the tree's life at a fixed address (chunks of 16, 32, ... 256 nodes).
+  YamlNode* newNode() {
+    if (m_chunks.empty() || m_used == m_chunkSize) {
+      m_chunkSize = m_chunks.empty() ? 16 : std::min<std::size_t>(2 * m_chunkSize, 256);
+      m_chunks.push_back(std::make_unique<YamlNode[]>(m_chunkSize));
+      m_used = 0;
     }
-    return false;
-  }
-  // Puts MAP's entries with a scalar key, in file order, in the index.
-  void index(const YAML::Node& map, std::vector<Entry> entries) {
-    m_mappings[{map.Mark().line, map.Mark().column}].push_back(Mapping{map, std::move(entries)});
+    YamlNode* node = &m_chunks.back()[m_used++];
+    node->id = m_count++;
+    return node;
   }
 
-  // The entry of KEY in MAP (a node of this tree), or null. It stays where it is for the
-  // tree's life: each mapping's entries are never changed once indexed, and moving a Mapping
-  // (when another one at the same position is added) keeps its vector's storage.
-  const Entry* find(const YAML::Node& map, std::string_view key) {
+  // The entry of KEY (a scalar key) in MAP, the first one in file order, or null.
+  static const YamlNode::Entry* find(const YamlNode& map, std::string_view key) {
     if (!map.IsMap()) return nullptr;
-    for (const auto& entry : entries(map)) {
-      if (entry.key == key) return &entry;
+    for (const auto& entry : map.entries) {
+      if (entry.keyNode->IsScalar() && entry.keyNode->scalar == key) return &entry;
     }
     return nullptr;
   }
 
  private:
-  struct Mapping {
-    YAML::Node node;
-    std::vector<Entry> entries;
+  std::string m_text;
+  std::vector<std::unique_ptr<YamlNode[]>> m_chunks;
+  std::size_t m_chunkSize = 0, m_used = 0, m_count = 0;
+  const YamlNode* m_root = nullptr;
+  YamlNode m_null;
+};
+
+// Builds a ParsedYaml from yaml-cpp's parser events as yaml-cpp's NodeBuilder (behind
+// YAML::Load) builds its nodes: a node's mark is where its event is; an anchor names its node
+// from the node's start (so an alias inside it reaches it); an alias is the anchored node
+// itself; a mapping's events alternate key and value.
+class TreeBuilder final : public YAML::EventHandler {
+ public:
+  explicit TreeBuilder(ParsedYaml& tree) : m_tree(tree) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    add(start(mark, anchor, YamlNode::Kind::Null));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    // The parser refuses an alias to an anchor not (yet) defined before it gets here.
+    if (anchor < m_anchors.size() && m_anchors[anchor]) {
+      add(m_anchors[anchor]);
+    } else {
+      add(start(mark, 0, YamlNode::Kind::Null));
+    }
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string& value) override {
+    YamlNode* node = start(mark, anchor, YamlNode::Kind::Scalar);
+    node->scalar = value;
+    add(node);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(start(mark, anchor, YamlNode::Kind::Sequence));
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(start(mark, anchor, YamlNode::Kind::Map));
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    YamlNode* node;
+    std::size_t first;  // its children's start in m_children
   };
-  const std::vector<Entry>& entries(const YAML::Node& map) {
-    // Mappings by their position; several nodes at one position are told apart by identity.
-    // Every mapping of the tree is indexed when it is parsed; one that is not is indexed here.
-    auto& atMark = m_mappings[{map.Mark().line, map.Mark().column}];
-    for (const auto& known : atMark) {
-      if (known.node.is(map)) return known.entries;
+
+  YamlNode* start(const YAML::Mark& mark, YAML::anchor_t anchor, YamlNode::Kind kind) {
+    YamlNode* node = m_tree.newNode();
+    node->kind = kind;
+    node->mark = mark;
+    if (anchor) {
+      if (m_anchors.size() <= anchor) m_anchors.resize(anchor + 1, nullptr);
+      m_anchors[anchor] = node;
     }
-    Mapping mapping{map, {}};
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const auto entry = *it;  // each `it->` builds the pair again: once per entry
-      if (entry.first.IsScalar()) {
-        mapping.entries.push_back({entry.first.Scalar(), entry.first, entry.second});
+    return node;
+  }
+  // A complete node: the top one, or its open parent's next child.
+  void add(const YamlNode* node) {
+    if (m_open.empty()) {
+      m_tree.setRoot(node);
+      return;
+    }
+    m_children.push_back(node);
+  }
+  void open(YamlNode* node) { m_open.push_back({node, m_children.size()}); }
+  void close() {
+    if (m_open.empty()) return;
+    const Open top = m_open.back();
+    m_open.pop_back();
+    const auto first = m_children.begin() + static_cast<std::ptrdiff_t>(top.first);
+    if (top.node->IsMap()) {
+      top.node->entries.reserve((m_children.end() - first) / 2);
+      for (auto it = first; m_children.end() - it >= 2; it += 2) {
+        top.node->entries.push_back({it[0], it[1]});
       }
+    } else {
+      top.node->items.assign(first, m_children.end());
     }
-    atMark.push_back(std::move(mapping));
-    return atMark.back().entries;
+    m_children.erase(first, m_children.end());
+    add(top.node);
   }
 
-  std::string m_text;
-  YAML::Node m_root;
-  std::map<std::pair<int, int>, std::vector<Mapping>> m_mappings;
+  ParsedYaml& m_tree;
+  std::vector<YamlNode*> m_anchors;
+  std::vector<Open> m_open;
+  std::vector<const YamlNode*> m_children;  // the children of the open nodes, in order
 };
 
 }  // namespace
@@ -120,8 +209,8 @@ class KeyPositions {
 struct Config::Document {
   std::string displayName;
   fs::path file;
-  YAML::Node root;
-  std::shared_ptr<ParsedYaml> parsed;    // root's tree and index; shared by the loads of a part
+  const YamlNode* root = nullptr;
+  std::shared_ptr<ParsedYaml> parsed;    // root's tree; shared by the loads of a part
   KeyPositions readKeys;                 // (line, column) of every key read
   std::optional<std::string> mountPath;  // where its top level sits in the tree
 };
@@ -220,65 +309,82 @@ std::string joinSteps(const std::vector<PathStep>& steps) {
 // mapping's keys are sorted once (not a map node per key, and no path string unless an
 // error is thrown): this runs on every file parsed.
 //
-// Each mapping's entries are then put in PARSED's index. A mapping indexed already (one reached
-// again through an alias) was checked in full without an error, so it is not walked again.
-void checkDuplicates(const Config::Document& doc, ParsedYaml& parsed, const YAML::Node& node,
-                     std::vector<PathStep>& path) {
+// A mapping or list walked already (one reached again through an alias) was checked in full
+// without an error, so it is not walked again: aliases of aliases (`b: &b [*a, *a, ...]`,
+// `c: [*b, *b, ...]`) would otherwise make the walk exponential in their depth. A node reached
+// again while it is being walked (an alias inside its own anchor's node) makes the tree a cycle,
+// and is refused.
+struct Walk {
+  std::vector<PathStep> path;
+  std::vector<std::pair<const YamlNode*, std::size_t>> open;  // being walked, their path's size
+};
+
+void checkDuplicates(const Config::Document& doc, const YamlNode& node, Walk& walk) {
+  auto& path = walk.path;
+  if (!node.IsSequence() && !node.IsMap()) return;
+  if (node.walking) {
+    std::size_t depth = 0;
+    for (const auto& [ancestor, size] : walk.open) {
+      if (ancestor == &node) depth = size;
+    }
+    const std::string where = joinSteps({path.begin(), path.begin() + depth});
+    throw ConfigError(
+        fmt::format("{}: {}{}contains itself through an alias, at {}: a node may "
+                    "not be inside itself",
+                    locate(doc, node.Mark()), where, where.empty() ? "" : ": ", joinSteps(path)));
+  }
+  if (node.walked) return;
+  node.walking = true;
+  walk.open.emplace_back(&node, path.size());
   if (node.IsSequence()) {
     std::size_t i = 0;
-    for (const auto& item : node) {
+    for (const YamlNode* item : node.items) {
       path.push_back({nullptr, i++});
-      checkDuplicates(doc, parsed, item, path);
+      checkDuplicates(doc, *item, walk);
       path.pop_back();
     }
-    return;
-  }
-  if (!node.IsMap() || parsed.indexed(node)) return;
-  struct Key {
-    const std::string* text;
-    YAML::Mark mark;
-    std::size_t order;
-  };
-  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
-  std::vector<Key> keys;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const auto entry = *it;  // each `it->` builds the pair of Nodes again
-    if (!entry.first.IsScalar()) continue;
-    keys.push_back({&entry.first.Scalar(), entry.first.Mark(), entries.size()});
-    entries.emplace_back(entry.first, entry.second);
-  }
-  // The first repeat in file order: in each run of equal keys, its second entry.
-  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    return *a.text != *b.text ? *a.text < *b.text : a.order < b.order;
-  });
-  std::size_t repeat = entries.size();
-  const Key* first = nullptr;
-  for (std::size_t i = 1; i < keys.size(); ++i) {
-    if (*keys[i].text == *keys[i - 1].text && (i < 2 || *keys[i - 2].text != *keys[i].text) &&
-        keys[i].order < repeat) {
-      repeat = keys[i].order;
-      first = &keys[i - 1];
+  } else {
+    struct Key {
+      const std::string* text;
+      YAML::Mark mark;
+      std::size_t order;
+    };
+    std::vector<const YamlNode::Entry*> entries;
+    std::vector<Key> keys;
+    for (const auto& entry : node.entries) {
+      if (!entry.keyNode->IsScalar()) continue;
+      keys.push_back({&entry.keyNode->Scalar(), entry.keyNode->Mark(), entries.size()});
+      entries.push_back(&entry);
     }
-  }
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const std::string& key = entries[i].first.Scalar();
-    if (i == repeat) {
-      const YAML::Mark mark = entries[i].first.Mark();
+    // The first repeat in file order: in each run of equal keys, its second entry.
+    std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+      return *a.text != *b.text ? *a.text < *b.text : a.order < b.order;
+    });
+    std::size_t repeat = entries.size();
+    const Key* first = nullptr;
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+      if (*keys[i].text == *keys[i - 1].text && (i < 2 || *keys[i - 2].text != *keys[i].text) &&
+          keys[i].order < repeat) {
+        repeat = keys[i].order;
+        first = &keys[i - 1];
+      }
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const std::string& key = entries[i]->keyNode->Scalar();
+      if (i == repeat) {
+        const YAML::Mark mark = entries[i]->keyNode->Mark();
+        path.push_back({&key, 0});
+        throw ConfigError(fmt::format("{}: {}: given twice, at lines {} and {}", locate(doc, mark),
+                                      joinSteps(path), first->mark.line + 1, mark.line + 1));
+      }
       path.push_back({&key, 0});
-      throw ConfigError(fmt::format("{}: {}: given twice, at lines {} and {}", locate(doc, mark),
-                                    joinSteps(path), first->mark.line + 1, mark.line + 1));
+      checkDuplicates(doc, *entries[i]->value, walk);
+      path.pop_back();
     }
-    path.push_back({&key, 0});
-    checkDuplicates(doc, parsed, entries[i].second, path);
-    path.pop_back();
   }
-  std::vector<ParsedYaml::Entry> index;
-  index.reserve(entries.size());
-  for (auto& [key, value] : entries) {
-    std::string text = key.Scalar();
-    index.push_back({std::move(text), std::move(key), std::move(value)});
-  }
-  parsed.index(node, std::move(index));
+  walk.open.pop_back();
+  node.walking = false;
+  node.walked = true;
 }
 
 std::string displayNameFor(const fs::path& file) {
@@ -308,18 +414,16 @@ std::string displayNameForCanonical(const fs::path& file) {
   return file.lexically_proximate(cwd.resolved).lexically_normal().string();
 }
 
-// The entry (key node and value node) of KEY in MAP (a node of DOC), or null: no Node is
-// copied.
-const ParsedYaml::Entry* findKey(const Config::Document& doc, const YAML::Node& map,
-                                 std::string_view key) {
-  return doc.parsed->find(map, key);
+// The entry (key node and value node) of KEY in MAP (a node of DOC), or null.
+const YamlNode::Entry* findKey(const Config::Document&, const YamlNode& map, std::string_view key) {
+  return ParsedYaml::find(map, key);
 }
 
 // Where the value of KEY's entry FOUND is: a sourced value {value: 120 mA, source: "..."}
 // is located at its `value:`.
-YAML::Mark valueMark(const Config::Document& doc, const YAML::Node& found) {
+YAML::Mark valueMark(const Config::Document& doc, const YamlNode& found) {
   if (found.IsMap()) {
-    if (auto inner = findKey(doc, found, "value")) return inner->value.Mark();
+    if (auto inner = findKey(doc, found, "value")) return inner->value->Mark();
   }
   return found.Mark();
 }
@@ -329,51 +433,38 @@ std::shared_ptr<Config::Document> documentOf(std::shared_ptr<ParsedYaml> parsed,
   auto doc = std::make_shared<Config::Document>();
   doc->displayName = displayName;
   doc->file = file;
-  doc->root = parsed->root();
+  doc->root = &parsed->root();
   doc->parsed = std::move(parsed);
   return doc;
 }
 
 std::shared_ptr<ParsedYaml> parseYaml(std::string text, const std::string& displayName) {
-  YAML::Node root;
+  auto parsed = std::make_shared<ParsedYaml>(std::move(text));
   try {
-    root = YAML::Load(text);
+    // As YAML::Load(text) reads it: its first document, from a stringstream.
+    std::stringstream input(parsed->text());
+    YAML::Parser parser(input);
+    TreeBuilder builder(*parsed);
+    parser.HandleNextDocument(builder);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(fmt::format("{}:{}:{}: malformed YAML: {}", displayName, e.mark.line + 1,
                                   e.mark.column + 1, e.msg));
   }
+  const YamlNode& root = parsed->root();
   if (!root.IsMap()) {
     throw ConfigError(
         fmt::format("{}:1:1: expected a mapping of keys at the top level", displayName));
   }
   Config::Document named;
   named.displayName = displayName;
-  std::vector<PathStep> path;
-  auto parsed = std::make_shared<ParsedYaml>(std::move(text), root);
-  checkDuplicates(named, *parsed, root, path);
+  Walk walk;
+  checkDuplicates(named, root, walk);
   return parsed;
 }
 
 std::shared_ptr<Config::Document> parseDocument(std::string text, const std::string& displayName,
                                                 const fs::path& file) {
   return documentOf(parseYaml(std::move(text), displayName), displayName, file);
-}
-
-// A part file's parsed tree, read again (its bytes) at every load and parsed again only when
-// they changed: the loads of a study, or of a fuzzing run, name the same few parts. One
-// cache per thread (yaml-cpp's nodes are not safe to share between threads), of at most
-// kCachedParts files.
-std::shared_ptr<ParsedYaml> parsePart(const fs::path& resolved, const std::string& displayName,
-                                      std::string text) {
-  constexpr std::size_t kCachedParts = 64;
-  thread_local std::map<fs::path, std::shared_ptr<ParsedYaml>> cache;
-  if (auto it = cache.find(resolved); it != cache.end() && it->second->text() == text) {
-    return it->second;
-  }
-  auto parsed = parseYaml(std::move(text), displayName);
-  if (cache.size() >= kCachedParts) cache.clear();
-  cache[resolved] = parsed;
-  return parsed;
 }
 
 // The YAML file FILE, named WHO in errors: "WHO: cannot open file" (a folder too), "WHO: YAML
@@ -397,6 +488,68 @@ std::string readFile(const fs::path& file, const std::string& who, bool* notFoun
     default:
       throw ConfigError(readFailure(outcome, who, kMaxYamlBytes, "YAML file"));
   }
+}
+
+// What stat() says of a file: it is taken to be unchanged while all of it is the same.
+struct FileStamp {
+  dev_t device;
+  ino_t inode;
+  off_t size;
+  timespec modified, changed;
+};
+
+bool operator==(const timespec& a, const timespec& b) {
+  return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+bool operator==(const FileStamp& a, const FileStamp& b) {
+  return a.device == b.device && a.inode == b.inode && a.size == b.size &&
+         a.modified == b.modified && a.changed == b.changed;
+}
+
+std::optional<FileStamp> stampOf(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return FileStamp{st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim};
+}
+
+// A part file's parsed tree, kept per thread (at most kCachedParts files): the loads of a
+// study, of a sweep's or Monte Carlo's worker, of the tests or of a fuzzing run name the same
+// few parts. A kept part is used without reading it while stat() says the same (device, inode,
+// size, modification and status-change times) and both times were over kSettled before the
+// read that filled the entry; a file changed within the file system's time resolution of that
+// read may keep its times, so such an entry (a file just written, as tests do) is checked
+// against the file's bytes at every load instead, and parsed again only when they differ.
+// NOT_FOUND as readFile's.
+std::shared_ptr<ParsedYaml> parsePart(const fs::path& resolved, const std::string& displayName,
+                                      bool* notFound) {
+  constexpr std::size_t kCachedParts = 64;
+  constexpr long kSettledSeconds = 2;  // FAT keeps times to 2 s, ext4 and tmpfs to a clock tick
+  struct Kept {
+    std::shared_ptr<ParsedYaml> parsed;
+    std::optional<FileStamp> stamp;  // taken before the read
+    bool settled = false;
+  };
+  thread_local std::map<fs::path, Kept> cache;
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const auto stamp = stampOf(resolved);
+  const auto it = cache.find(resolved);
+  if (it != cache.end() && it->second.settled && stamp && it->second.stamp == stamp) {
+    return it->second.parsed;
+  }
+  std::string text = readFile(resolved, displayName, notFound);
+  if (*notFound) return nullptr;
+  const bool settled = stamp && stamp->modified.tv_sec + kSettledSeconds < now.tv_sec &&
+                       stamp->changed.tv_sec + kSettledSeconds < now.tv_sec;
+  if (it != cache.end() && it->second.parsed->text() == text) {
+    it->second.stamp = stamp;
+    it->second.settled = settled;
+    return it->second.parsed;
+  }
+  auto parsed = parseYaml(std::move(text), displayName);
+  if (cache.size() >= kCachedParts) cache.clear();
+  cache[resolved] = Kept{parsed, stamp, settled};
+  return parsed;
 }
 
 }  // namespace
@@ -519,7 +672,7 @@ bool Config::present(std::string_view key) const {
     if (path == full || path.rfind(full + ".", 0) == 0) return true;
   }
   for (const auto& layer : m_layers) {
-    if (findKey(*layer.document, layer.node, key)) return true;
+    if (findKey(*layer.document, *layer.node, key)) return true;
   }
   return false;
 }
@@ -529,17 +682,17 @@ std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
   // A key shadowed by a higher layer or an override is understood, not unknown: every
   // layer's entry is marked read, the first one found is the value.
   const Layer* first = nullptr;
-  const ParsedYaml::Entry *found = nullptr, *inner = nullptr;
+  const YamlNode::Entry *found = nullptr, *inner = nullptr;
   for (const auto& layer : m_layers) {
-    const auto* here = findKey(*layer.document, layer.node, key);
+    const auto* here = findKey(*layer.document, *layer.node, key);
     if (!here) continue;
-    layer.document->readKeys.insert({here->keyNode.Mark().line, here->keyNode.Mark().column});
-    const ParsedYaml::Entry* valueEntry = nullptr;
-    if (here->value.IsMap()) {
-      valueEntry = findKey(*layer.document, here->value, "value");
+    layer.document->readKeys.insert({here->keyNode->Mark().line, here->keyNode->Mark().column});
+    const YamlNode::Entry* valueEntry = nullptr;
+    if (here->value->IsMap()) {
+      valueEntry = findKey(*layer.document, *here->value, "value");
       if (valueEntry) {
         layer.document->readKeys.insert(
-            {valueEntry->keyNode.Mark().line, valueEntry->keyNode.Mark().column});
+            {valueEntry->keyNode->Mark().line, valueEntry->keyNode->Mark().column});
       }
     }
     if (!first) {
@@ -556,12 +709,11 @@ std::optional<Config::Scalar> Config::scalar(std::string_view key) const {
     }
   }
   if (!first) return std::nullopt;
-  // A datasheet value may be written {value: 120 mA, source: "..."}. (Never assign one
-  // YAML::Node to another here: yaml-cpp's assignment rewrites the tree the first one is in.)
-  if (found->value.IsMap() && !inner) {
+  // A datasheet value may be written {value: 120 mA, source: "...", ...}.
+  if (found->value->IsMap() && !inner) {
     fail(key, "expected a single value, or a mapping with a `value:` key");
   }
-  const YAML::Node& value = inner ? inner->value : found->value;
+  const YamlNode& value = inner ? *inner->value : *found->value;
   if (!value.IsScalar()) fail(key, "expected a single value");
   return Scalar{value.Scalar(), value.Mark(), first->document};
 }
@@ -583,10 +735,10 @@ void Config::failMissing(std::string_view key) const {
   }
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& layer : m_layers) {
-      if (!layer.node.IsMap()) continue;
-      for (auto it = layer.node.begin(); it != layer.node.end(); ++it) {
-        const std::string stray = it->first.Scalar();
-        const auto mark = it->first.Mark();
+      if (!layer.node->IsMap()) continue;
+      for (const auto& entry : layer.node->entries) {
+        const std::string& stray = entry.keyNode->Scalar();
+        const auto mark = entry.keyNode->Mark();
         if (isDocumentation(stray) || layer.document->readKeys.count({mark.line, mark.column})) {
           continue;
         }
@@ -617,14 +769,14 @@ std::string Config::where(std::string_view key) const {
   const std::string full = keyPath(key);
   if (m_shared->overrides.count(full)) return fmt::format("--set {}", full);
   for (const auto& layer : m_layers) {
-    if (auto found = findKey(*layer.document, layer.node, key)) {
+    if (auto found = findKey(*layer.document, *layer.node, key)) {
       return fmt::format("{}: {}",
-                         locate(*layer.document, valueMark(*layer.document, found->value)), full);
+                         locate(*layer.document, valueMark(*layer.document, *found->value)), full);
     }
   }
   if (m_layers.empty()) return fmt::format("--set {}", full);
   const auto& layer = m_layers.front();
-  return fmt::format("{}: {}", locate(*layer.document, layer.node.Mark()), full);
+  return fmt::format("{}: {}", locate(*layer.document, layer.node->Mark()), full);
 }
 
 void Config::fail(std::string_view key, std::string_view problem) const {
@@ -660,14 +812,14 @@ void Config::addPartLayer() {
     const std::string name =
         canonical ? displayNameForCanonical(resolved) : displayNameFor(resolved);
     bool notFound = false;
-    std::string text = readFile(resolved, name, &notFound);
+    auto parsed = parsePart(resolved, name, &notFound);
     if (notFound) fail("part", fmt::format("no such file '{}'", part->text));
-    doc = documentOf(parsePart(resolved, name, std::move(text)), name, resolved);
+    doc = documentOf(std::move(parsed), name, resolved);
     m_shared->documents.push_back(doc);
   }
-  if (const auto nested = findKey(*doc, doc->root, "part")) {
+  if (const auto nested = findKey(*doc, *doc->root, "part")) {
     throw ConfigError(fmt::format("{}: part: a part file may not name another part",
-                                  locate(*doc, nested->keyNode.Mark())));
+                                  locate(*doc, nested->keyNode->Mark())));
   }
   if (!doc->mountPath) doc->mountPath = m_path;
   m_layers.push_back(Layer{doc->root, doc});
@@ -678,10 +830,10 @@ Config Config::child(std::string_view key) const {
   if (activeLog) log(entry(key, "mapping"), std::nullopt);
   std::vector<Layer> layers;
   for (const auto& layer : m_layers) {
-    auto found = findKey(*layer.document, layer.node, key);
+    auto found = findKey(*layer.document, *layer.node, key);
     if (!found) continue;
-    if (!found->value.IsMap()) fail(key, "expected a mapping of keys");
-    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
+    if (!found->value->IsMap()) fail(key, "expected a mapping of keys");
+    layer.document->readKeys.insert({found->keyNode->Mark().line, found->keyNode->Mark().column});
     layers.push_back(Layer{found->value, layer.document});
   }
   Config result(m_shared, std::move(layers), keyPath(key));
@@ -699,14 +851,14 @@ std::vector<Config> Config::items(std::string_view key) const {
   if (activeLog) log(entry(key, "list"), std::nullopt);
   std::vector<Config> result;
   for (const auto& layer : m_layers) {
-    auto found = findKey(*layer.document, layer.node, key);
+    auto found = findKey(*layer.document, *layer.node, key);
     if (!found) continue;
-    if (!found->value.IsSequence()) fail(key, "expected a list");
-    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
-    for (std::size_t i = 0; i < found->value.size(); ++i) {
-      const YAML::Node item = found->value[i];
+    if (!found->value->IsSequence()) fail(key, "expected a list");
+    layer.document->readKeys.insert({found->keyNode->Mark().line, found->keyNode->Mark().column});
+    for (std::size_t i = 0; i < found->value->size(); ++i) {
+      const YamlNode* item = found->value->items[i];
       Config entry(m_shared, {Layer{item, layer.document}}, keyPath(key) + "." + std::to_string(i));
-      if (!item.IsMap()) entry.fail("", "expected a mapping of keys");
+      if (!item->IsMap()) entry.fail("", "expected a mapping of keys");
       entry.addPartLayer();
       result.push_back(std::move(entry));
     }
@@ -741,13 +893,13 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
       }
       m_shared->readOverrides.insert(it->first);
       for (const auto& layer : m_layers) {
-        if (auto found = findKey(*layer.document, layer.node, key)) {
+        if (auto found = findKey(*layer.document, *layer.node, key)) {
           layer.document->readKeys.insert(
-              {found->keyNode.Mark().line, found->keyNode.Mark().column});
-          if (found->value.IsMap()) {
-            if (auto inner = findKey(*layer.document, found->value, "value")) {
+              {found->keyNode->Mark().line, found->keyNode->Mark().column});
+          if (found->value->IsMap()) {
+            if (auto inner = findKey(*layer.document, *found->value, "value")) {
               layer.document->readKeys.insert(
-                  {inner->keyNode.Mark().line, inner->keyNode.Mark().column});
+                  {inner->keyNode->Mark().line, inner->keyNode->Mark().column});
             }
           }
         }
@@ -761,23 +913,24 @@ std::vector<std::string> Config::textsValue(std::string_view key) const {
     }
   }
   for (const auto& layer : m_layers) {
-    auto found = findKey(*layer.document, layer.node, key);
+    auto found = findKey(*layer.document, *layer.node, key);
     if (!found) continue;
-    layer.document->readKeys.insert({found->keyNode.Mark().line, found->keyNode.Mark().column});
+    layer.document->readKeys.insert({found->keyNode->Mark().line, found->keyNode->Mark().column});
     // A sourced list: {value: [...], source: "..."} (no Node assignment: see scalar()).
-    const ParsedYaml::Entry* inner = nullptr;
-    if (found->value.IsMap()) {
-      inner = findKey(*layer.document, found->value, "value");
+    const YamlNode::Entry* inner = nullptr;
+    if (found->value->IsMap()) {
+      inner = findKey(*layer.document, *found->value, "value");
       if (inner) {
-        layer.document->readKeys.insert({inner->keyNode.Mark().line, inner->keyNode.Mark().column});
+        layer.document->readKeys.insert(
+            {inner->keyNode->Mark().line, inner->keyNode->Mark().column});
       }
     }
-    const YAML::Node list = inner ? inner->value : found->value;
+    const YamlNode& list = inner ? *inner->value : *found->value;
     if (list.IsScalar()) return {list.Scalar()};
     if (!list.IsSequence()) fail(key, "expected a list of values");
-    for (const auto& item : list) {
-      if (!item.IsScalar()) fail(key, "expected a list of single values");
-      result.push_back(item.Scalar());
+    for (const YamlNode* item : list.items) {
+      if (!item->IsScalar()) fail(key, "expected a list of single values");
+      result.push_back(item->Scalar());
     }
     return result;
   }
@@ -792,10 +945,10 @@ std::vector<std::string> Config::keys() const {
     if (std::find(result.begin(), result.end(), key) == result.end()) result.push_back(key);
   };
   for (const auto& layer : m_layers) {
-    for (auto it = layer.node.begin(); it != layer.node.end(); ++it) {
-      const std::string key = it->first.Scalar();
+    for (const auto& entry : layer.node->entries) {
+      const std::string& key = entry.keyNode->Scalar();
       if (key == "part" || isDocumentation(key)) continue;
-      layer.document->readKeys.insert({it->first.Mark().line, it->first.Mark().column});
+      layer.document->readKeys.insert({entry.keyNode->Mark().line, entry.keyNode->Mark().column});
       add(key);
     }
   }
@@ -836,9 +989,9 @@ std::string Config::valueOrigin(std::string_view key, bool* fromPart) const {
   const std::string full = keyPath(key);
   if (m_shared->overrides.count(full)) return "--set";
   for (const auto& layer : m_layers) {
-    if (auto found = findKey(*layer.document, layer.node, key)) {
+    if (auto found = findKey(*layer.document, *layer.node, key)) {
       *fromPart = layer.document != m_shared->documents.front();
-      return locate(*layer.document, valueMark(*layer.document, found->value));
+      return locate(*layer.document, valueMark(*layer.document, *found->value));
     }
   }
   return "";
@@ -1008,29 +1161,37 @@ fs::path Config::existingFile(std::string_view key) const {
 
 void Config::requireAllRead() const {
   for (const auto& doc : m_shared->documents) {
-    // Depth-first in file order, so the first unknown key reported is the first written.
-    std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& node,
-                                                                          const std::string& path) {
+    // Depth-first in file order, so the first unknown key reported is the first written. A
+    // mapping or list reached again through an alias is not walked again: its keys are the same
+    // nodes, read or not, and the first visit would have thrown.
+    std::vector<bool> walked(doc->parsed->size());
+    std::function<void(const YamlNode&, const std::string&)> walk = [&](const YamlNode& node,
+                                                                        const std::string& path) {
+      if (node.IsSequence() || node.IsMap()) {
+        if (walked[node.id]) return;
+        walked[node.id] = true;
+      }
       if (node.IsSequence()) {
-        for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], join(path, std::to_string(i)));
+        for (std::size_t i = 0; i < node.size(); ++i) {
+          walk(*node.items[i], join(path, std::to_string(i)));
+        }
         return;
       }
       if (!node.IsMap()) return;
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        const auto entry = *it;  // each `it->` builds the pair of Nodes again
-        const std::string& key = entry.first.Scalar();
+      for (const auto& entry : node.entries) {
+        const std::string& key = entry.keyNode->Scalar();
         if (isDocumentation(key)) continue;
-        const auto mark = entry.first.Mark();
+        const auto mark = entry.keyNode->Mark();
         if (!doc->readKeys.count({mark.line, mark.column})) {
           const auto meant = nearMiss(key, m_shared->asked[path]);
           throw ConfigError(fmt::format("{}: {}: unknown key (not used by this scenario){}",
                                         locate(*doc, mark), join(path, key),
                                         meant ? fmt::format(", did you mean `{}`?", *meant) : ""));
         }
-        walk(entry.second, join(path, key));
+        walk(*entry.value, join(path, key));
       }
     };
-    walk(doc->root, doc->mountPath.value_or(""));
+    walk(*doc->root, doc->mountPath.value_or(""));
   }
   for (const auto& [path, value] : m_shared->overrides) {
     if (!m_shared->readOverrides.count(path)) {

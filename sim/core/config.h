@@ -145,8 +145,9 @@ class Config {
 
   struct Document;
   struct Shared;
+  struct YamlNode;  // a node of a parsed file (config.cc)
   struct Layer {
-    YAML::Node node;
+    const YamlNode* node;
     std::shared_ptr<Document> document;
   };
 

@@ -1,10 +1,13 @@
 #include "sim/core/config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace ej::core {
 namespace {
@@ -245,6 +248,40 @@ TEST(ConfigTest, PartFileChangedBetweenLoadsIsReadAgain) {
   fs::remove_all(dir);
 }
 
+// A part file whose times are settled (over 2 s before the read that kept it) is used without
+// reading it again while stat() says the same; any change to the file is still seen, also one
+// of the same size with its modification time put back (the status-change time moves), and an
+// error in the kept part still names the part file and line.
+TEST(ConfigTest, SettledPartFileIsKeptUntilItChanges) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_config_test_settled_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "hw");
+  std::ofstream(dir / "s.yaml") << "mcu:\n  part: hw/mcu.yaml\n";
+  const fs::path part = dir / "hw" / "mcu.yaml";
+  std::ofstream(part) << "active: 120 mA\nactve: 1 mA\n";
+  const auto load = [&] {
+    const auto cfg = Config::load(dir / "s.yaml");
+    const double mA = in_mA(cfg.child("mcu").quantity<Current>("active"));
+    const std::string error = errorOf([&] { cfg.requireAllRead(); });
+    return std::to_string(mA) + " " + error.substr(error.find("hw/mcu.yaml"));
+  };
+  const std::string unknown =
+      "hw/mcu.yaml:2:1: mcu.actve: unknown key (not used by this scenario), did you mean "
+      "`active`?";
+  // The times must be older than the read by the settling time: wait it out once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  EXPECT_EQ(load(), "120.000000 " + unknown);  // read and kept, settled
+  EXPECT_EQ(load(), "120.000000 " + unknown);  // kept: the same values and the same error
+  const auto modified = fs::last_write_time(part);
+  std::ofstream(part) << "active: 130 mA\nactve: 1 mA\n";  // the same size
+  fs::last_write_time(part, modified);
+  EXPECT_EQ(load(), "130.000000 " + unknown);
+  std::ofstream(part) << "active: 5 mA\nactve: 1 mA\n";
+  EXPECT_EQ(load(), "5.000000 " + unknown);
+  fs::remove_all(dir);
+}
+
 // Found by fuzzing the loader: a part (or file) name with a component over 255 bytes made
 // std::filesystem::exists throw filesystem_error ("File name too long"), which ended
 // `edgejoule check` as an internal error (status 1, no location) instead of a located line.
@@ -309,6 +346,37 @@ TEST(ConfigTest, AliasedMappingsAreCheckedOnce) {
   EXPECT_DOUBLE_EQ(cfg.child("c").number("y"), 2.0);
   EXPECT_EQ(errorOf([] { Config::parse("a: &m {x: 1, x: 2}\nb: *m\n", "s.yaml"); }),
             "s.yaml:1:14: a.x: given twice, at lines 1 and 1");
+}
+
+// An alias inside the node its anchor names makes the tree a cycle: refused where the node
+// starts, naming where the alias is (before, the check for duplicated keys recursed until the
+// stack overflowed).
+TEST(ConfigTest, AliasInsideItsOwnAnchorIsRefused) {
+  EXPECT_EQ(errorOf([] { Config::parse("name: &x {b: *x}\n", "s.yaml"); }),
+            "s.yaml:1:7: name: contains itself through an alias, at name.b: a node may not be "
+            "inside itself");
+  EXPECT_EQ(errorOf([] { Config::parse("a:\n  list: &l [1, [2, *l]]\n", "s.yaml"); }),
+            "s.yaml:2:9: a.list: contains itself through an alias, at a.list.1.1: a node may not "
+            "be inside itself");
+  EXPECT_EQ(errorOf([] { Config::parse("&t {a: *t}\n", "s.yaml"); }),
+            "s.yaml:1:1: contains itself through an alias, at a: a node may not be inside itself");
+}
+
+// Lists of aliases of lists: each level multiplies the paths to the first list by 10, so a walk
+// that followed every path would visit 10^12 items. Each node is walked once: the check for
+// duplicated keys and the search for unknown keys (which still finds the first one written).
+// Before, the walk did not end within ctest's time limit (a 9-level file took over 60 s).
+TEST(ConfigTest, AliasesOfAliasesAreWalkedOnce) {
+  std::string text = "l0: &l0 [{a: 1}, x]\n";
+  for (int i = 1; i <= 12; ++i) {
+    text += fmt::format("l{}: &l{} [", i, i);
+    for (int j = 0; j < 10; ++j) text += fmt::format("{}*l{}", j ? ", " : "", i - 1);
+    text += "]\n";
+  }
+  const auto cfg = Config::parse(text, "s.yaml");
+  EXPECT_EQ(cfg.keys().size(), 13u);
+  EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
+            "s.yaml:1:11: l0.0.a: unknown key (not used by this scenario)");
 }
 
 }  // namespace
