@@ -16,6 +16,7 @@
 #include "sim/core/results.h"
 #include "sim/report/mc.h"
 #include "sim/report/plot_data.h"
+#include "sim/report/yaml_walk.h"
 
 namespace ej::report {
 namespace fs = std::filesystem;
@@ -90,8 +91,9 @@ std::string scalarText(const YAML::Node& n) {
 
 // Every `{value, source}` mapping under NODE (and a `source:` or `datasheet:` of a mapping
 // itself), with its dotted key path.
-void collectSources(const YAML::Node& node, const std::string& path, std::vector<PartSource>& out) {
-  if (!node.IsMap()) return;
+void collectSources(const YAML::Node& node, const std::string& path, std::vector<PartSource>& out,
+                    FirstVisit& first) {
+  if (!node.IsMap() || !first(node)) return;
   if (node["value"] && node["source"]) {
     out.push_back({path, scalarText(node["value"]), scalarText(node["source"])});
     return;
@@ -104,13 +106,15 @@ void collectSources(const YAML::Node& node, const std::string& path, std::vector
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
     if (key == "source" || key == "datasheet") continue;
-    collectSources(kv.second, path.empty() ? key : path + "." + key, out);
+    collectSources(kv.second, path.empty() ? key : path + "." + key, out, first);
   }
 }
 
-void findParts(const YAML::Node& node, const fs::path& referrer, std::vector<PartSources>& out) {
+void findParts(const YAML::Node& node, const fs::path& referrer, std::vector<PartSources>& out,
+               FirstVisit& first) {
+  if (!first(node)) return;  // an alias of a node already walked
   if (node.IsSequence()) {
-    for (const auto& item : node) findParts(item, referrer, out);
+    for (const auto& item : node) findParts(item, referrer, out, first);
     return;
   }
   if (!node.IsMap()) return;
@@ -131,9 +135,10 @@ void findParts(const YAML::Node& node, const fs::path& referrer, std::vector<Par
         try {
           const YAML::Node part = YAML::LoadFile(p.file.string());
           if (part["name"] && part["name"].IsScalar()) p.name = part["name"].Scalar();
-          collectSources(part, "", p.values);
+          FirstVisit inPart, inPartForParts;  // one document each
+          collectSources(part, "", p.values, inPart);
           out.push_back(p);
-          findParts(part, p.file, out);
+          findParts(part, p.file, out, inPartForParts);
           continue;
         } catch (const YAML::Exception&) {
           p.name = "(not valid YAML)";
@@ -141,7 +146,7 @@ void findParts(const YAML::Node& node, const fs::path& referrer, std::vector<Par
       }
       out.push_back(p);
     } else {
-      findParts(kv.second, referrer, out);
+      findParts(kv.second, referrer, out, first);
     }
   }
 }
@@ -641,7 +646,8 @@ padding:.5em .8em}.wide{overflow-x:auto;max-width:100%})";
 
 std::vector<PartSources> partSources(const std::string& scenarioText, const fs::path& file) {
   std::vector<PartSources> parts;
-  findParts(YAML::Load(scenarioText), file, parts);
+  FirstVisit first;
+  findParts(YAML::Load(scenarioText), file, parts, first);
   return parts;
 }
 

@@ -17,6 +17,7 @@
 #include "sim/core/io.h"
 #include "sim/report/plot_data.h"
 #include "sim/report/stats.h"
+#include "sim/report/yaml_walk.h"
 
 namespace ej::report {
 namespace fs = std::filesystem;
@@ -30,7 +31,9 @@ bool isLifeColumn(const std::string& c) {
   return c == "battery_life_days" || c == "projected_life_days";
 }
 
-void findSeeds(const YAML::Node& node, const std::string& path, std::vector<std::string>& keys) {
+void findSeeds(const YAML::Node& node, const std::string& path, std::vector<std::string>& keys,
+               FirstVisit& first) {
+  if (!first(node)) return;  // an alias of a node already walked
   auto join = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
   if (node.IsMap()) {
     bool lorawan = false, hasSeed = false;
@@ -42,12 +45,14 @@ void findSeeds(const YAML::Node& node, const std::string& path, std::vector<std:
       } else if (k == "protocol" && kv.second.IsScalar() && kv.second.Scalar() == "lorawan") {
         lorawan = true;
       } else {
-        findSeeds(kv.second, join(k), keys);
+        findSeeds(kv.second, join(k), keys, first);
       }
     }
     if (lorawan && !hasSeed) keys.push_back(join("seed"));
   } else if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) findSeeds(node[i], join(std::to_string(i)), keys);
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      findSeeds(node[i], join(std::to_string(i)), keys, first);
+    }
   }
 }
 
@@ -63,7 +68,8 @@ std::string number(double v) { return fmt::format("{:.9g}", v); }
 
 std::vector<std::string> scenarioSeedKeys(const fs::path& scenario) {
   std::vector<std::string> keys;
-  findSeeds(YAML::LoadFile(scenario.string()), "", keys);
+  FirstVisit first;
+  findSeeds(YAML::LoadFile(scenario.string()), "", keys, first);
   return keys;
 }
 

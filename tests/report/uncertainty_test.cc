@@ -116,6 +116,24 @@ TEST(SamplingTest, ScenarioSeedsAreFoundInTheFile) {
   EXPECT_TRUE(scenarioSeedKeys(EJ_SOURCE_DIR "/scenarios/seed-paper-pir.yaml").empty());
 }
 
+TEST(SamplingTest, SeedsUnderAliasesOfAliasesAreFoundOnce) {
+  // Twelve levels of ten aliases each: 10^12 paths to the seed at the bottom. The walk visits
+  // each mapping and list once (as the loader does), so it returns at once, with the seed
+  // under the first path that reaches it (the walk before followed all 10^12; not run here).
+  std::string text = "l0: &l0 [{seed: 3}]\n";
+  for (int i = 1; i <= 12; ++i) {
+    text += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) text += (j ? ", *l" : "*l") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  const auto file =
+      std::filesystem::temp_directory_path() / ("ej_seeds_" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(file) << text;
+  const auto keys = scenarioSeedKeys(file);
+  std::filesystem::remove(file);
+  EXPECT_EQ(keys, (std::vector<std::string>{"l0.0.seed"}));
+}
+
 TEST(ListOverrideTest, AWholeListFromTheCommandLine) {
   // What `KEY*=` writes for monthly clearness: the list in YAML's flow style replaces the
   // file's (sourced) list, and both count as read.
