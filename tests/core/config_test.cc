@@ -9,6 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/yaml_text.h"
+
 namespace ej::core {
 namespace {
 
@@ -367,13 +369,7 @@ TEST(ConfigTest, AliasInsideItsOwnAnchorIsRefused) {
 // duplicated keys and the search for unknown keys (which still finds the first one written).
 // Before, the walk did not end within ctest's time limit (a 9-level file took over 60 s).
 TEST(ConfigTest, AliasesOfAliasesAreWalkedOnce) {
-  std::string text = "l0: &l0 [{a: 1}, x]\n";
-  for (int i = 1; i <= 12; ++i) {
-    text += fmt::format("l{}: &l{} [", i, i);
-    for (int j = 0; j < 10; ++j) text += fmt::format("{}*l{}", j ? ", " : "", i - 1);
-    text += "]\n";
-  }
-  const auto cfg = Config::parse(text, "s.yaml");
+  const auto cfg = Config::parse(test::aliasesOfAliases("{a: 1}, x", 12), "s.yaml");
   EXPECT_EQ(cfg.keys().size(), 13u);
   EXPECT_EQ(errorOf([&] { cfg.requireAllRead(); }),
             "s.yaml:1:11: l0.0.a: unknown key (not used by this scenario)");

@@ -17,6 +17,7 @@
 #include "sim/report/number_text.h"
 #include "sim/report/plot_data.h"
 #include "sim/report/sweep.h"
+#include "tests/yaml_text.h"
 
 namespace ej::report {
 namespace {
@@ -122,27 +123,17 @@ TEST(PartSourcesTest, ListsTheSourcesOfTheSeedPaperParts) {
   EXPECT_EQ(parts[1].values[0].value, "200 mA");
 }
 
-// Twelve levels of ten aliases each (10^12 paths to the bottom, 1 KB of text), under a key the
-// loader accepts as documentation: the walk visits each mapping and list once, so the part
-// at the bottom is listed once and the call returns at once (the walk before followed all
-// 10^12 paths; not run here).
-std::string aliasesOfAliases(const std::string& bottom) {
-  std::string text = "l0: &l0 [" + bottom + "]\n";
-  for (int i = 1; i <= 12; ++i) {
-    text += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
-    for (int j = 0; j < 10; ++j) text += (j ? ", *l" : "*l") + std::to_string(i - 1);
-    text += "]\n";
-  }
-  return text;
-}
-
+// Twelve levels of ten aliases each (10^12 paths to the bottom), under keys the loader takes
+// as documentation: the walk visits each mapping and list once, so the part at the bottom is
+// listed once and the call returns at once (the walk before followed all 10^12 paths; not run
+// here).
 TEST(PartSourcesTest, AliasesOfAliasesAreWalkedOnce) {
   core::Config::setDataRoot(EJ_SOURCE_DIR);
   // Where the text would be written (never read): parts are looked up beside it first.
   const std::filesystem::path scenario =
       std::filesystem::path(EJ_SOURCE_DIR) / "scenarios/notes.yaml";
   const auto parts =
-      partSources(aliasesOfAliases("{part: hw/mcu/seed-paper-generic.yaml}"), scenario);
+      partSources(test::aliasesOfAliases("{part: hw/mcu/seed-paper-generic.yaml}", 12), scenario);
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_EQ(parts[0].name, "Generic MCU of the seed paper");
   EXPECT_EQ(parts[0].values.size(), 2u);  // states.active and states.sleep, as above

@@ -18,6 +18,7 @@
 #include "sim/report/stats.h"
 #include "sim/report/sweep.h"
 #include "sim/report/sweep_ranges.h"
+#include "tests/yaml_text.h"
 
 namespace ej::report {
 namespace {
@@ -120,15 +121,9 @@ TEST(SamplingTest, SeedsUnderAliasesOfAliasesAreFoundOnce) {
   // Twelve levels of ten aliases each: 10^12 paths to the seed at the bottom. The walk visits
   // each mapping and list once (as the loader does), so it returns at once, with the seed
   // under the first path that reaches it (the walk before followed all 10^12; not run here).
-  std::string text = "l0: &l0 [{seed: 3}]\n";
-  for (int i = 1; i <= 12; ++i) {
-    text += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
-    for (int j = 0; j < 10; ++j) text += (j ? ", *l" : "*l") + std::to_string(i - 1);
-    text += "]\n";
-  }
   const auto file =
       std::filesystem::temp_directory_path() / ("ej_seeds_" + std::to_string(::getpid()) + ".yaml");
-  std::ofstream(file) << text;
+  std::ofstream(file) << test::aliasesOfAliases("{seed: 3}", 12);
   const auto keys = scenarioSeedKeys(file);
   std::filesystem::remove(file);
   EXPECT_EQ(keys, (std::vector<std::string>{"l0.0.seed"}));
