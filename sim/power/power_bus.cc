@@ -156,7 +156,10 @@ Current PowerBus::regulate(Current sources, const sc_core::sc_time& at) {
   }
   // Every battery model here is a Thevenin source at a given state, V(I) = V(0) - I R (the
   // open-circuit voltage less the drop on the internal resistance): two readings give it.
-  const auto [open, r] = storage->thevenin();
+  // Plain variables, not a structured binding: C++17 does not let the lambda capture one.
+  const EnergyStorageIf::Thevenin source = storage->thevenin();
+  const Voltage open = source.open;
+  const Resistance r = source.r;
   auto voltageAt = [&](Current net) { return open - net * r; };
   // A switching buck on a Thevenin source: the fixed point in closed form.
   if (const auto solved = m_regulator->inputCurrentOn(load, voltageAt(-sources), r)) {
