@@ -220,15 +220,23 @@ TEST(ConfigTest, ErrorsAboutASourcedValuePointAtTheValue) {
   }
 }
 
+// A fresh folder (named after TAG and this process) holding s.yaml, whose `mcu` is the part
+// hw/mcu.yaml beside it (written by the test).
+std::filesystem::path scenarioWithPart(const std::string& tag) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ej_config_test_" + tag + "_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "hw");
+  std::ofstream(dir / "s.yaml") << "mcu:\n  part: hw/mcu.yaml\n";
+  return dir;
+}
+
 // Part files are parsed once per thread and kept: a part rewritten between two loads is
 // read as it now is, and the second load of an unchanged part gives the same values and
 // the same errors.
 TEST(ConfigTest, PartFileChangedBetweenLoadsIsReadAgain) {
   namespace fs = std::filesystem;
-  const fs::path dir =
-      fs::temp_directory_path() / ("ej_config_test_reload_" + std::to_string(::getpid()));
-  fs::create_directories(dir / "hw");
-  std::ofstream(dir / "s.yaml") << "mcu:\n  part: hw/mcu.yaml\n";
+  const fs::path dir = scenarioWithPart("reload");
   const auto active = [&] {
     const auto cfg = Config::load(dir / "s.yaml");
     const double mA = in_mA(cfg.child("mcu").quantity<Current>("active"));
@@ -256,10 +264,7 @@ TEST(ConfigTest, PartFileChangedBetweenLoadsIsReadAgain) {
 // error in the kept part still names the part file and line.
 TEST(ConfigTest, SettledPartFileIsKeptUntilItChanges) {
   namespace fs = std::filesystem;
-  const fs::path dir =
-      fs::temp_directory_path() / ("ej_config_test_settled_" + std::to_string(::getpid()));
-  fs::create_directories(dir / "hw");
-  std::ofstream(dir / "s.yaml") << "mcu:\n  part: hw/mcu.yaml\n";
+  const fs::path dir = scenarioWithPart("settled");
   const fs::path part = dir / "hw" / "mcu.yaml";
   std::ofstream(part) << "active: 120 mA\nactve: 1 mA\n";
   const auto load = [&] {
