@@ -1,5 +1,6 @@
 // `edgejoule mc SCENARIO --samples N --vary 'KEY=DIST' ...`: Monte Carlo over uncertain
 // inputs; battery life and balance as percentiles with confidence intervals.
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@ struct McArgs : StudyArgs {
   std::uint64_t seed = 1;
   bool lhs = false;
   bool fixedSeeds = false;
+  bool timeseries = false;
   double level = 0.95;
 };
 
@@ -42,6 +44,9 @@ const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
   cmd->add_flag("--lhs", args->lhs, "Latin hypercube sampling");
   cmd->add_flag("--fixed-seeds", args->fixedSeeds,
                 "Keep the scenario's own random seeds (default: each sample draws them)");
+  cmd->add_flag("--timeseries", args->timeseries,
+                "Each sample writes timeseries.csv as `run` does (default: "
+                "output.timeseries=false, no hourly series)");
   cmd->add_option("--level", args->level, "Confidence level of the intervals (default 0.95)")
       ->check(CLI::Range(0.5, 0.999));
   cmd->callback([args, &status] {
@@ -55,6 +60,12 @@ const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
     std::vector<report::SweepPoint> points;
     try {
       for (const auto& a : args->sets) o.fixed.push_back(core::parseOverride(a));
+      // A sample's hourly series is not read by anything mc writes, and a thousand of them
+      // fill hundreds of MB: the samples take none unless asked (the column shows it).
+      const bool seriesSet = std::any_of(o.fixed.begin(), o.fixed.end(), [](const auto& kv) {
+        return kv.first == "output.timeseries";
+      });
+      if (!args->timeseries && !seriesSet) o.fixed.emplace_back("output.timeseries", "false");
       for (const auto& v : args->vary) o.vary.push_back(report::parseVary(v));
       for (std::size_t i = 0; i < o.vary.size(); ++i) {
         for (std::size_t k = 0; k < i; ++k) {

@@ -12,7 +12,9 @@ Node::Node(sc_core::sc_module_name name, Scenario& scenario)
       bus("bus"),
       battery("battery", std::move(scenario.battery), scenario.restartSoc),
       mcu("mcu", scenario.mcu, scenario.jobs),
-      recorder("recorder", bus, battery, scenario.phase(), scenario.timeseriesInterval) {
+      recorder(
+          "recorder", bus, battery, scenario.phase(),
+          scenario.timeseries ? std::optional<Time>(scenario.timeseriesInterval) : std::nullopt) {
   bus.storage(battery);
   m_untilEmpty = scenario.untilEmpty;
   // The node browns out at the highest of: the battery's cutoff, the regulator's UVLO, and

@@ -37,10 +37,10 @@ void TimeseriesStore::readSpilled(std::size_t first, std::size_t count,
 }
 
 Recorder::Recorder(sc_core::sc_module_name name, power::PowerBus& bus,
-                   power::BatteryModule& battery, Time phase, Time interval)
+                   power::BatteryModule& battery, Time phase, std::optional<Time> interval)
     : sc_module(name), m_bus(bus), m_battery(battery), m_phase(phase), m_interval(interval) {
   SC_THREAD(dayLoop);
-  SC_THREAD(sampleLoop);
+  if (m_interval) SC_THREAD(sampleLoop);
 }
 
 void Recorder::dayLoop() {
@@ -54,7 +54,7 @@ void Recorder::dayLoop() {
 
 void Recorder::sampleLoop() {
   for (double k = 0;; k += 1) {
-    const auto at = core::toScTime(m_interval * k);
+    const auto at = core::toScTime(*m_interval * k);
     if (at > sc_core::sc_time_stamp()) wait(at - sc_core::sc_time_stamp());
     sample();
   }
@@ -125,6 +125,7 @@ void Recorder::sample() {
 
 void Recorder::finish() {
   closeDay(true);
+  if (!m_interval) return;
   if (m_series.empty() || m_series.back().time_s < in_s(core::simNow())) sample();
 }
 

@@ -1,6 +1,6 @@
 // Probes: one row per UTC day (charge per component, harvest, waste, state of charge) and
-// a time series of the battery at the scenario's interval. Each sample first settles the
-// bus, so the figures are exact at the sample instant.
+// a time series of the battery at the scenario's interval (none without an interval). Each
+// sample first settles the bus, so the figures are exact at the sample instant.
 #pragma once
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -72,9 +73,10 @@ class TimeseriesStore {
 class Recorder : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Recorder);
-  // PHASE: time zero's offset from the UTC midnight before it.
+  // PHASE: time zero's offset from the UTC midnight before it. INTERVAL: the time series'
+  // step; none: no time series (no sample is taken, not even the last).
   Recorder(sc_core::sc_module_name name, power::PowerBus& bus, power::BatteryModule& battery,
-           Time phase, Time interval);
+           Time phase, std::optional<Time> interval);
 
   // COUNTS(BEFORE_NOW) gives the jobs' missed runs so far (the MCU's counters), for the
   // daily rows; with BEFORE_NOW true, without those missed at the present instant (a run
@@ -84,7 +86,7 @@ class Recorder : public sc_core::sc_module {
     m_missedCounts = std::move(counts);
   }
 
-  // Closes the last (partial) day and takes a last sample at the stop time.
+  // Closes the last (partial) day and takes a last sample at the stop time (if sampling).
   void finish();
 
   const std::vector<DailyRow>& daily() const { return m_daily; }
@@ -102,7 +104,8 @@ class Recorder : public sc_core::sc_module {
 
   power::PowerBus& m_bus;
   power::BatteryModule& m_battery;
-  Time m_phase, m_interval;
+  Time m_phase;
+  std::optional<Time> m_interval;
   double m_dayStart_s = 0;
   std::vector<std::vector<double>> m_lastState_mAh;
   std::vector<double> m_lastEnergy_J;

@@ -120,6 +120,7 @@ Scenario Scenario::load(const std::filesystem::path& file, const core::Overrides
   }
   s.timeseriesInterval = hours(1);
   if (auto output = cfg.optionalChild("output")) {
+    s.timeseries = output->flag("timeseries", true);
     s.timeseriesInterval =
         output->quantity<Time>("timeseries_interval", hours(1), core::Range::Positive);
   }

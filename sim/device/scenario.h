@@ -33,6 +33,9 @@ struct Scenario {
   // harvester or not, at the latest at `horizon_cap` (default 50 years).
   bool untilEmpty = false;
   Time timeseriesInterval;  // `output.timeseries_interval`
+  // `output.timeseries`: false takes no samples and writes no timeseries.csv (mc's default:
+  // a thousand samples' hourly series are hundreds of MB that nothing reads).
+  bool timeseries = true;
 
   McuParams mcu;
   std::vector<JobParams> jobs;

@@ -6,7 +6,9 @@
 namespace ej::device {
 
 void checkScenarioBounds(const Scenario& s, const core::Config& cfg) {
-  if (auto output = cfg.optionalChild("output")) {
+  if (!s.timeseries) {
+    // `output.timeseries: false`: no rows to bound.
+  } else if (auto output = cfg.optionalChild("output")) {
     core::requirePeriodBound(*output, "timeseries_interval", s.timeseriesInterval, s.horizon,
                              core::kMaxTimeseriesRows, "rows");
   } else {

@@ -470,7 +470,12 @@ PlotSet plotRun(const fs::path& dir) {
   const fs::path plots = dir / "plots";
   fs::create_directories(plots);
   PlotSet set;
-  set.figures.push_back(batteryFigure(dir, plots, summary));
+  if (fs::exists(dir / "timeseries.csv")) {
+    set.figures.push_back(batteryFigure(dir, plots, summary));
+  } else {
+    set.skipped.push_back(
+        "state of charge and voltage: no timeseries.csv (a run with output.timeseries: false)");
+  }
   set.figures.push_back(dailyFigure(dir, plots, summary));
   set.figures.push_back(breakdownFigure(plots, summary));
   set.figures.push_back(loadsFigure(plots, summary));

@@ -25,7 +25,8 @@ struct PlotSet {
 void requireGnuplot();
 
 // The figures of one run (summary.json, daily.csv, timeseries.csv in DIR): state of charge
-// and voltage over the run, the daily balance, and where the charge goes per part and state.
+// and voltage over the run (skipped without timeseries.csv), the daily balance, and where
+// the charge goes per part and state.
 PlotSet plotRun(const std::filesystem::path& dir);
 
 // The figures of a sweep (sweep.csv and sweep.json in DIR): each summary figure against

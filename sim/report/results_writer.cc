@@ -1,4 +1,4 @@
-// summary.json / daily.csv / timeseries.csv.
+// summary.json / daily.csv / timeseries.csv (unless `output.timeseries: false`).
 #include "sim/report/results_writer.h"
 
 #include <fmt/compile.h>
@@ -347,23 +347,25 @@ void writeResults(const fs::path& outDir, const device::Scenario& scenario,
         flushTo(daily);
         daily.close();
 
-        core::CheckedFile series(dir / "timeseries.csv");
-        UtcWriter times;
-        series << "time_s,time_utc,state_of_charge,remaining_mAh,voltage_V,load_mA,harvest_mA\n";
-        r.timeseries.forEach([&](const device::TimeseriesRow& row) {
-          appendG(buf, '\0', row.time_s, 9);
-          buf.push_back(',');
-          appendUtc(buf, times, scenario.startEpochSeconds + row.time_s, true);
-          appendG(buf, ',', row.state_of_charge, 9);
-          appendG(buf, ',', row.remaining_mAh, 9);
-          appendG(buf, ',', row.voltage_V, 6);
-          appendG(buf, ',', row.load_mA, 9);
-          appendG(buf, ',', row.harvest_mA, 9);
-          buf.push_back('\n');
-          if (buf.size() >= kFlushBytes) flushTo(series);
-        });
-        flushTo(series);
-        series.close();
+        if (scenario.timeseries) {
+          core::CheckedFile series(dir / "timeseries.csv");
+          UtcWriter times;
+          series << "time_s,time_utc,state_of_charge,remaining_mAh,voltage_V,load_mA,harvest_mA\n";
+          r.timeseries.forEach([&](const device::TimeseriesRow& row) {
+            appendG(buf, '\0', row.time_s, 9);
+            buf.push_back(',');
+            appendUtc(buf, times, scenario.startEpochSeconds + row.time_s, true);
+            appendG(buf, ',', row.state_of_charge, 9);
+            appendG(buf, ',', row.remaining_mAh, 9);
+            appendG(buf, ',', row.voltage_V, 6);
+            appendG(buf, ',', row.load_mA, 9);
+            appendG(buf, ',', row.harvest_mA, 9);
+            buf.push_back('\n');
+            if (buf.size() >= kFlushBytes) flushTo(series);
+          });
+          flushTo(series);
+          series.close();
+        }
         if (extra) extra(dir);
       },
       options.force);

@@ -745,17 +745,18 @@ TEST(McTest, SamplesMatchHandFiguresWhateverTheWorkers) {
   const auto& h = rows[0];
   EXPECT_EQ(h[0], "sample");
   EXPECT_EQ(h[1], "horizon");
-  EXPECT_EQ(h[2], "node.mcu.states.active");
+  EXPECT_EQ(h[2], "output.timeseries");  // mc's own --set (McTest.SamplesWriteTheirSeries...)
+  EXPECT_EQ(h[3], "node.mcu.states.active");
   const auto consumed = columnOf(h, "daily.consumed_mAh"), life = columnOf(h, "battery_life_days"),
              projected = columnOf(h, "projected_life_days");
   std::vector<double> values;
   for (std::size_t r = 1; r < rows.size(); ++r) {
-    const double current = std::stod(rows[r][2]);  // "97.3 mA"
+    const double current = std::stod(rows[r][3]);  // "97.3 mA"
     EXPECT_GE(current, 60);
     EXPECT_LE(current, 120);
-    EXPECT_NE(rows[r][2].find(" mA"), std::string::npos);
+    EXPECT_NE(rows[r][3].find(" mA"), std::string::npos);
     // 9 significant digits in the table: 1e-6 relative.
-    EXPECT_NEAR(std::stod(rows[r][consumed]), 2 * current + 110, 350e-6) << rows[r][2];
+    EXPECT_NEAR(std::stod(rows[r][consumed]), 2 * current + 110, 350e-6) << rows[r][3];
     EXPECT_EQ(rows[r][life], "");
     // Projected: 3 days + what is left (2000 - 3 c) over c a day = 2000 mAh / c.
     EXPECT_NEAR(std::stod(rows[r][projected]), 2000 / std::stod(rows[r][consumed]), 1e-6);
@@ -800,6 +801,42 @@ TEST(McTest, GrowsByItsNewSamplesAndResumes) {
   const auto other = edgejoule(kMc + " --samples 6 --lhs --out " + out.string(), tmp.path);
   EXPECT_EQ(other.status, 1);
   EXPECT_NE(other.err.find("holds another mc (--lhs differs)"), std::string::npos) << other.err;
+}
+
+// A sample's folder holds what `run` writes with output.timeseries=false (mc's default: the
+// column says so), or, with --timeseries, the hourly series too. The series' samples settle
+// the battery at each hour, which splits its integration: the figures agree to rounding.
+TEST(McTest, SamplesWriteTheirSeriesOnlyWhenAsked) {
+  TempDir tmp("ej_mc_series");
+  ASSERT_EQ(edgejoule(kMc + " --samples 2 --out " + (tmp.path / "a").string(), tmp.path).status, 0);
+  const auto r = edgejoule(
+      kMc + " --samples 2 --timeseries --plot --out " + (tmp.path / "b").string(), tmp.path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto a = csvRows(tmp.path / "a/mc.csv"), b = csvRows(tmp.path / "b/mc.csv");
+  ASSERT_EQ(a.size(), 3u);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(a[0][2], "output.timeseries");
+  EXPECT_EQ(a[1][2], "false");
+  EXPECT_EQ(b[0][2], "node.mcu.states.active");  // no such column when asked for the series
+  const auto consumed = columnOf(a[0], "daily.consumed_mAh");
+  for (std::size_t i = 1; i <= 2; ++i) {
+    const std::string point = "points/000" + std::to_string(i - 1);
+    EXPECT_TRUE(fs::exists(tmp.path / "a" / point / "daily.csv"));
+    EXPECT_FALSE(fs::exists(tmp.path / "a" / point / "timeseries.csv"));
+    EXPECT_EQ(csvRows(tmp.path / "b" / point / "timeseries.csv").size(), 3u * 24 + 2) << point;
+    EXPECT_EQ(a[i][3], b[i][2]);  // the same draw
+    // 9 significant digits in the table; the two integrations differ in the last bits.
+    const double x = std::stod(a[i][consumed]);
+    EXPECT_NEAR(x, std::stod(b[i][columnOf(b[0], "daily.consumed_mAh")]), 1e-8 * x);
+  }
+  // A sample's folder without a series is still plotted, without the battery figure.
+  const auto p = edgejoule("plot " + (tmp.path / "a/points/0000").string(), tmp.path);
+  ASSERT_EQ(p.status, 0) << p.err;
+  EXPECT_NE(p.out.find("not drawn: state of charge and voltage: no timeseries.csv"),
+            std::string::npos)
+      << p.out;
+  EXPECT_FALSE(fs::exists(tmp.path / "a/points/0000/plots/battery.png"));
+  EXPECT_TRUE(fs::exists(tmp.path / "a/points/0000/plots/daily_energy.png"));
 }
 
 // printf's %.6g: how report.html writes its numbers (fmt's {:.6g} prints the same).
@@ -862,7 +899,7 @@ TEST(McTest, ReportTablesThePercentilesOfTheSummary) {
   EXPECT_NE(html.find("<details><summary>All 40 samples (mc.csv)"), std::string::npos);
   const auto rows = csvRows(out / "mc.csv");
   ASSERT_EQ(rows.size(), 41u);
-  EXPECT_NE(html.find("<tr><td>39</td><td>10d</td><td>" + rows[40][2] + "</td>"),
+  EXPECT_NE(html.find("<tr><td>39</td><td>10d</td><td>false</td><td>" + rows[40][3] + "</td>"),
             std::string::npos);
   EXPECT_NE(html.find("capacity: 2000 mAh"), std::string::npos);  // the scenario YAML
   // `edgejoule plot` writes the same page again from the folder.
