@@ -165,6 +165,22 @@ std::string errorLine(const std::exception& e) {
   return line + "\n";
 }
 
+// Loads the first of POINTS in this worker before any is forked, so that every child finds
+// what loading keeps for the process (part files parsed, the weather's tables, the inference
+// profile read from its cache) instead of reading it again; the scenario itself is
+// discarded, and a point that fails to load fails again in its own child, with its message.
+void warmUp(const std::string& scenarioFile, const nlohmann::json& points) {
+  if (points.size() < 2) return;  // one child: nothing to share
+  try {
+    core::Overrides overrides;
+    for (const auto& kv : points.at(0).at("values")) overrides[kv.at(0)] = kv.at(1);
+    auto scenario = device::Scenario::load(scenarioFile, overrides);
+    device::profileInferences(scenario);
+  } catch (const std::exception&) {
+    // the child reports it
+  }
+}
+
 // Point P of a shard in a child of this worker, forked after the worker has started (the
 // shared libraries are loaded and relocated once per worker, not once per point): the child
 // loads the point, elaborates its node alone in a fresh SystemC kernel (the kernel cannot be
@@ -282,6 +298,7 @@ const CommandRegistrar kSweepShard("sweep-shard", [](CLI::App& app, int& status)
     if (shard.value("one_kernel", true)) {
       runPointsInOneKernel(scenarioFile, shard.at("points"), times);
     } else {
+      warmUp(scenarioFile, shard.at("points"));
       for (const auto& p : shard.at("points")) {
         if (!runPointForked(scenarioFile, p, times)) status = 1;
       }
