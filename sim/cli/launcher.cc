@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -26,23 +25,6 @@ std::string ownFolder() {
   const std::size_t slash = self.rfind('/');
   return slash == std::string_view::npos ? std::string() : std::string(self.substr(0, slash + 1));
 }
-
-// Asks glibc's malloc (2.35 and later; older ones ignore it) to back its large blocks with
-// transparent huge pages where the kernel offers them (`madvise` mode). SystemC's static
-// initializer allocates and zeroes a 3 MB heap in every process that links it: 768 page
-// faults of 4 kB, each a trap to the hypervisor on a virtual machine. On the 2-core
-// development VM the seed node's year took 50-52 ms of CPU without and 31-37 ms with it
-// (perf stat, 15 runs each). Results do not depend on where memory lies. A setting of the
-// user's own (glibc.malloc.hugetlb in GLIBC_TUNABLES) is kept.
-void askForHugePages() {
-  constexpr const char* kTunable = "glibc.malloc.hugetlb=1";
-  const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if (tunables == nullptr || *tunables == '\0') {
-    ::setenv("GLIBC_TUNABLES", kTunable, 1);
-  } else if (std::strstr(tunables, "glibc.malloc.hugetlb") == nullptr) {
-    ::setenv("GLIBC_TUNABLES", (std::string(tunables) + ":" + kTunable).c_str(), 1);
-  }
-}
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -50,7 +32,6 @@ int main(int argc, char* argv[]) {
     std::fputs("edgejoule " EJ_VERSION "\n", stdout);
     return 0;
   }
-  askForHugePages();
   const std::string commands = ownFolder() + "edgejoule-commands";
   ::execv(commands.c_str(), argv);  // returns only on failure
   std::fprintf(stderr, "edgejoule: cannot run %s: %s\n", commands.c_str(), std::strerror(errno));
