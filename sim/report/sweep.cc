@@ -209,8 +209,9 @@ pid_t startShard(const fs::path& program, const fs::path& shardFile, const fs::p
 // spare workers' starts (about 24 ms of CPU each: exec, the shared libraries, SystemC's
 // static heap); the shards shrink towards the end, the last ones a point each, so a worker
 // that runs out of shards waits for at most about one point of another's, not a whole shard
-// (equal shards of 5 one-year samples left one of 2 workers idle for 0.2 s of a 2 s run). A
-// forking worker writes each point as it ends, so a killed one loses only the point it ran.
+// (equal shards of 5 one-year samples could idle one of 2 workers for up to 5 samples, about
+// 0.4 s, of a 2 s run). A forking worker writes each point as it ends, so a killed one loses
+// only the point it ran.
 std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers) {
   constexpr std::size_t kMaxShard = 16;
   const std::size_t share = std::size_t{2} * workers;
