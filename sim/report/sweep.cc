@@ -203,15 +203,8 @@ pid_t startShard(const fs::path& program, const fs::path& shardFile, const fs::p
       {program.string(), {"sweep-shard", shardFile.string()}, {}, {}, err, true});
 }
 
-// The sizes of the shards of PENDING points forked one by one: guided self-scheduling
-// (Polychronopoulos and Kuck, IEEE Trans. Computers 36(12), 1987): each shard takes 1/(2 W)
-// of the points not yet dealt to the W workers, between 1 and kMaxShard. Large shards first
-// spare workers' starts (about 24 ms of CPU each: exec, the shared libraries, SystemC's
-// static heap); the shards shrink towards the end, the last ones a point each, so a worker
-// that runs out of shards waits for at most about one point of another's, not a whole shard
-// (equal shards of 5 one-year samples could idle one of 2 workers for up to 5 samples, about
-// 0.4 s, of a 2 s run). A forking worker writes each point as it ends, so a killed one loses
-// only the point it ran.
+}  // namespace
+
 std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers) {
   constexpr std::size_t kMaxShard = 16;
   const std::size_t share = std::size_t{2} * workers;
@@ -222,8 +215,6 @@ std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers) {
   }
   return sizes;
 }
-
-}  // namespace
 
 std::vector<std::pair<std::string, std::string>> sweepFigures(const core::RunSummary& s) {
   const auto number = [](double v) { return fmt::format("{:.9g}", v); };

@@ -147,6 +147,17 @@ std::vector<std::pair<std::string, std::string>> sweepFigures(const nlohmann::js
 // True when DIR holds a complete point: edgejoule's marker and a summary.json that reads.
 bool pointDone(const std::filesystem::path& dir);
 
+// The sizes of the shards of PENDING points forked one by one: guided self-scheduling
+// (Polychronopoulos and Kuck, IEEE Trans. Computers 36(12), 1987): each shard takes 1/(2 W)
+// of the points not yet dealt to the W workers, between 1 and 16. Large shards first
+// spare workers' starts (about 24 ms of CPU each: exec, the shared libraries, SystemC's
+// static heap); the shards shrink towards the end, the last ones a point each, so a worker
+// that runs out of shards waits for at most about one point of another's, not a whole shard
+// (equal shards of 5 one-year samples could idle one of 2 workers for up to 5 samples, about
+// 0.4 s, of a 2 s run). A forking worker writes each point as it ends, so a killed one loses
+// only the point it ran.
+std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers);
+
 // Writes OUT/sweep.csv from the points' summaries (all must exist).
 std::filesystem::path writeSweepCsv(const std::filesystem::path& out,
                                     const std::vector<SweepSet>& sets,

@@ -238,5 +238,18 @@ TEST(SensitivityTest, FactorsAndScaledLists) {
   EXPECT_EQ(scaledValue({"950 mAh"}, 0.95), "902.5 mAh");
 }
 
+// Guided self-scheduling by hand: 40 points on 2 workers take a quarter of what is left each
+// time (rounded up): 10 of 40, 8 of 30, 6 of 22, 4 of 16, 3 of 12, 3 of 9, 2 of 6, then single
+// points. 1,000 take 16 (the most) 59 times, to 56 left, then 14, 11, 8, 6, 5, 3, 3, 2, 1 x 4.
+TEST(ShardTest, GuidedSizesShrinkToSinglePoints) {
+  using Sizes = std::vector<std::size_t>;
+  EXPECT_EQ(shardSizes(40, 2), (Sizes{10, 8, 6, 4, 3, 3, 2, 1, 1, 1, 1}));
+  Sizes thousand(59, 16);
+  for (std::size_t n : Sizes{14, 11, 8, 6, 5, 3, 3, 2, 1, 1, 1, 1}) thousand.push_back(n);
+  EXPECT_EQ(shardSizes(1000, 2), thousand);
+  EXPECT_EQ(shardSizes(5, 1), (Sizes{3, 1, 1}));
+  EXPECT_TRUE(shardSizes(0, 4).empty());
+}
+
 }  // namespace
 }  // namespace ej::report
