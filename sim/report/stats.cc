@@ -11,16 +11,33 @@ RankInterval percentileRanks(std::size_t n, double p, double level) {
   const double tail = (1 - level) / 2;
   boost::math::binomial_distribution<> b(static_cast<double>(n), p);
   auto B = [&](long k) { return k < 0 ? 0.0 : k >= static_cast<long>(n) ? 1.0 : cdf(b, k); };
-  // Lower rank: the largest l with P(X_(l) > x_p) = B(l-1) <= tail.
-  std::size_t lower = 0;
-  for (std::size_t l = 1; l <= n; ++l) {
-    if (B(static_cast<long>(l) - 1) <= tail) lower = l;
+  // B(k) rises with k, so each rank is found by bisection, with O(log n) evaluations of B
+  // rather than the O(n) of a scan (2,000 incomplete beta functions per percentile at n = 1,000):
+  // the l with B(l-1) <= tail are a prefix of 1..n, the u with 1 - B(u-1) <= tail a suffix.
+  // Lower rank: the largest l with P(X_(l) > x_p) = B(l-1) <= tail; 0 if none.
+  std::size_t lo = 0;
+  std::size_t hi = n;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo + 1) / 2;
+    if (B(static_cast<long>(mid) - 1) <= tail) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
   }
-  // Upper rank: the smallest u with P(X_(u) < x_p) = 1 - B(u-1) <= tail.
-  std::size_t upper = n + 1;
-  for (std::size_t u = n; u >= 1; --u) {
-    if (1 - B(static_cast<long>(u) - 1) <= tail) upper = u;
+  const std::size_t lower = lo;
+  // Upper rank: the smallest u with P(X_(u) < x_p) = 1 - B(u-1) <= tail; n + 1 if none.
+  lo = 1;
+  hi = n + 1;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (1 - B(static_cast<long>(mid) - 1) <= tail) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
   }
+  const std::size_t upper = lo;
   const double coverage =
       B(static_cast<long>(std::min(upper, n + 1)) - 1) - B(static_cast<long>(lower) - 1);
   return {lower, upper, coverage};

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/math/distributions/binomial.hpp>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -161,6 +162,34 @@ TEST(StatsTest, OrderStatisticIntervalsMatchBinomialTables) {
   EXPECT_NEAR(r.coverage, 0.9549071811148523, 1e-9);
   // Too few samples for a bound: P10 of 10 has no lower rank at 95 %.
   EXPECT_EQ(percentileRanks(10, 0.1, 0.95).lower, 0u);
+}
+
+// The ranks by the definition, scanning every rank (what percentileRanks did before it bisected).
+RankInterval scannedRanks(std::size_t n, double p, double level) {
+  const double tail = (1 - level) / 2;
+  boost::math::binomial_distribution<> b(static_cast<double>(n), p);
+  auto B = [&](long k) { return k < 0 ? 0.0 : k >= static_cast<long>(n) ? 1.0 : cdf(b, k); };
+  RankInterval r{0, n + 1, 0};
+  for (std::size_t l = 1; l <= n; ++l) {
+    if (B(static_cast<long>(l) - 1) <= tail) r.lower = l;
+  }
+  for (std::size_t u = n; u >= 1; --u) {
+    if (1 - B(static_cast<long>(u) - 1) <= tail) r.upper = u;
+  }
+  return r;
+}
+
+TEST(StatsTest, BisectedRanksEqualAScanOfEveryRank) {
+  for (std::size_t n : {0, 1, 2, 3, 5, 10, 19, 20, 59, 100, 299, 300, 1000}) {
+    for (double p : {0.05, 0.1, 0.5, 0.9, 0.95}) {
+      for (double level : {0.9, 0.95, 0.99}) {
+        const RankInterval want = scannedRanks(n, p, level);
+        const RankInterval got = percentileRanks(n, p, level);
+        EXPECT_EQ(got.lower, want.lower) << "n " << n << " p " << p << " level " << level;
+        EXPECT_EQ(got.upper, want.upper) << "n " << n << " p " << p << " level " << level;
+      }
+    }
+  }
 }
 
 TEST(StatsTest, CensoredSamplesSitAboveEveryObservedOne) {
