@@ -1,15 +1,14 @@
 // sim/cli/systemc_scratch_heap.cc, linked into this test as into edgejoule-commands: SystemC's
 // 3 MiB scratch heap is left unwritten (its pages never faulted in) yet reads as zero and serves
 // allocations, and every other memset zeroes what it is asked to.
+#include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
-#include <systemc>
 
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <systemc>
 #include <vector>
 
 namespace {
