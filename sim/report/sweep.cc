@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -216,6 +217,17 @@ std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers) {
   return sizes;
 }
 
+bool claimShard(const fs::path& points, std::size_t k) {
+  const fs::path claim = points / fmt::format(".shard-claim-{}", k);
+  const int fd = ::open(claim.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd >= 0) {
+    ::close(fd);
+    return true;
+  }
+  if (errno == EEXIST) return false;
+  throw std::runtime_error(fmt::format("{}: {}", claim.string(), std::strerror(errno)));
+}
+
 std::vector<std::pair<std::string, std::string>> sweepFigures(const core::RunSummary& s) {
   const auto number = [](double v) { return fmt::format("{:.9g}", v); };
   std::vector<std::pair<std::string, std::string>> f = {
@@ -386,13 +398,21 @@ class ShardPool {
  public:
   ShardPool(const PointRun& run, ProgressBar& bar) : m_run(run), m_bar(bar) {}
 
-  // Runs QUEUE to the end; returns the points run now and the failures, one line each.
-  std::size_t runAll(std::vector<std::vector<const SweepPoint*>> queue, unsigned workers) {
+  // Runs QUEUE to the end; returns the points run now and the failures, one line each. With
+  // CLAIMED, the shards of QUEUE run here only if CLAIMED(index) says so (the ranks' shared
+  // list); the points of a failed shard, queued again one a shard, are this process's own.
+  std::size_t runAll(std::vector<std::vector<const SweepPoint*>> queue, unsigned workers,
+                     const std::function<bool(std::size_t)>& claimed = {}) {
     m_queue = std::move(queue);
+    const std::size_t shared = claimed ? m_queue.size() : 0;
     std::size_t next = 0;
     while (next < m_queue.size() || !m_running.empty()) {
-      while (next < m_queue.size() && m_running.size() < workers) start(m_queue[next++]);
-      collect(core::waitForAnyChild());
+      while (next < m_queue.size() && m_running.size() < workers) {
+        const std::size_t k = next++;
+        if (k < shared && !claimed(k)) continue;
+        start(m_queue[k]);
+      }
+      if (!m_running.empty()) collect(core::waitForAnyChild());
     }
     return m_ran;
   }
@@ -542,19 +562,29 @@ PointRunOutcome runPoints(const PointRun& run) {
   if (!error.empty()) throw std::runtime_error(error);
   outcome.alreadyDone = run.points.size() - pending.size();
 
-  // This rank's share: every size-th pending point, in order of horizon.
-  std::vector<const SweepPoint*> mine;
-  for (std::size_t i = world.rank(); i < pending.size(); i += world.size()) {
-    mine.push_back(&run.points.at(pending[i]));
-  }
-  ProgressBar bar(run.progress && world.rank() == 0,
-                  world.size() > 1 ? mine.size() : outcome.points,
-                  world.size() > 1 ? 0 : outcome.alreadyDone);
+  std::vector<const SweepPoint*> todo;
+  for (const std::size_t i : pending) todo.push_back(&run.points.at(i));
   const unsigned workers = std::max(1u, run.workers);
+  // Under MPI every rank cuts the same shards, for all the ranks' workers, and takes them from
+  // that one list by claims (claimShard) as its workers free up. A rank's progress is its own,
+  // so only a single process draws the bar (a rank's stderr is the launcher's pipe anyway).
+  ProgressBar bar(run.progress && world.size() == 1, outcome.points, outcome.alreadyDone);
   ShardPool pool(run, bar);
-  outcome.ran = pool.runAll(cutShards(run, mine, workers), workers);
+  if (world.size() > 1) {
+    const fs::path points = run.out / "points";
+    outcome.ran = pool.runAll(cutShards(run, todo, workers * world.size()), workers,
+                              [&points](std::size_t k) { return claimShard(points, k); });
+  } else {
+    outcome.ran = pool.runAll(cutShards(run, todo, workers), workers);
+  }
   bar.finish();
   const std::size_t failed = world.sum(pool.failures().size());
+  // Every rank is past its pool (the sum above waits for all): the claims can go.
+  if (world.size() > 1 && world.rank() == 0) {
+    for (const auto& e : fs::directory_iterator(run.out / "points")) {
+      if (e.path().filename().string().rfind(".shard-claim-", 0) == 0) fs::remove(e.path());
+    }
+  }
   outcome.ran = world.sum(outcome.ran);
   // Summed over the ranks in microseconds (the world sums counts).
   const auto sumSeconds = [&world](double s) {

@@ -158,6 +158,13 @@ bool pointDone(const std::filesystem::path& dir);
 // only the point it ran.
 std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers);
 
+// Under MPI the ranks take shards from one list as they free up, rather than dealing the points
+// in advance: a rank takes shard K by creating POINTS/.shard-claim-K (O_CREAT | O_EXCL, atomic
+// on a local folder and on NFS v3 and later), so each shard runs once, and a rank on a faster or
+// idler node takes more. True if this call created it; false if another rank had; throws on
+// any other error. A later run of the folder removes the claims (they start with ".shard-").
+bool claimShard(const std::filesystem::path& points, std::size_t k);
+
 // Writes OUT/sweep.csv from the points' summaries (all must exist).
 std::filesystem::path writeSweepCsv(const std::filesystem::path& out,
                                     const std::vector<SweepSet>& sets,

@@ -1021,8 +1021,8 @@ std::string mpirunTwoRanks() {
   return std::string("mpirun --oversubscribe --allow-run-as-root -np 2 ") + EJ_BINARY + " ";
 }
 
-// Two MPI ranks on this machine deal the points between them into the same folders: the
-// same mc.csv as a local run.
+// Two MPI ranks on this machine share the points out between them (each takes the next shard
+// as its worker frees up) into the same folders: the same mc.csv as a local run.
 TEST(MpiTest, TwoRanksGiveTheLocalTable) {
   const std::string mpirun = mpirunTwoRanks();
   if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
@@ -1037,6 +1037,10 @@ TEST(MpiTest, TwoRanksGiveTheLocalTable) {
   EXPECT_EQ(o["ranks"], 2);
   EXPECT_EQ(o["ran"], 8);
   EXPECT_EQ(slurp(tmp.path / "l/mc.csv"), slurp(tmp.path / "m/mc.csv"));
+  // The ranks took their shards by claims (sweep.h, claimShard); none is left behind.
+  for (const auto& e : fs::directory_iterator(tmp.path / "m/points")) {
+    EXPECT_NE(e.path().filename().string().rfind(".shard-claim-", 0), 0u) << e.path();
+  }
 }
 
 // Two ranks resume a Monte Carlo as one process does: of 10 samples, one never written (no
@@ -1057,6 +1061,8 @@ TEST(MpiTest, ResumeRunsTheMissingAndBrokenSamplesToTheSameTables) {
   fs::remove(out / "points/0005/.edgejoule");
   std::ofstream(out / "points/0007/summary.json", std::ios::trunc) << "{\"battery_life_days\": ";
   fs::create_directories(out / "points/.0002.tmp-999999");
+  // A claim left by a killed run: a new run must not take shard 0 as another rank's.
+  std::ofstream(out / "points/.shard-claim-0").flush();
   const auto again = shell(mpirun + args, tmp.path);
   ASSERT_EQ(again.status, 0) << again.err;
   const auto o = json::parse(again.out);
@@ -1067,6 +1073,7 @@ TEST(MpiTest, ResumeRunsTheMissingAndBrokenSamplesToTheSameTables) {
   EXPECT_EQ(slurp(out / "mc.csv"), csv);
   EXPECT_EQ(slurp(out / "mc_summary.json"), summary);
   EXPECT_FALSE(fs::exists(out / "points/.0002.tmp-999999"));
+  EXPECT_FALSE(fs::exists(out / "points/.shard-claim-0"));
   // The console says it too.
   const auto told = shell(mpirun + kMc + " --samples 10 --out " + out.string(), tmp.path);
   ASSERT_EQ(told.status, 0) << told.err;

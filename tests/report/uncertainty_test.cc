@@ -280,5 +280,19 @@ TEST(ShardTest, GuidedSizesShrinkToSinglePoints) {
   EXPECT_TRUE(shardSizes(0, 4).empty());
 }
 
+// Each shard is claimed once: the second claim of shard 3 fails, another shard's succeeds, and
+// a folder that is not there is an error, not "taken by another rank".
+TEST(ShardTest, EachShardIsClaimedOnce) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ej_claims_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  EXPECT_TRUE(claimShard(dir, 3));
+  EXPECT_FALSE(claimShard(dir, 3));
+  EXPECT_TRUE(claimShard(dir, 4));
+  EXPECT_TRUE(fs::exists(dir / ".shard-claim-3"));
+  EXPECT_THROW(claimShard(dir / "missing", 0), std::runtime_error);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace ej::report
