@@ -1,5 +1,6 @@
 // edgejoule: energy and deployment simulator for TinyML sensor nodes.
 #include <fmt/format.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -101,6 +102,14 @@ CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
 // before sc_main runs, stays out of the program's output.
 int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  // Memory freed is kept for the next allocation rather than handed back to the kernel: glibc
+  // otherwise maps every block over its adaptive threshold (from 128 KiB) afresh and trims the
+  // heap's top, and each page of new memory costs a fault. Gathering 300 Monte Carlo samples
+  // (a table of 365 days parsed per sample) took 10,467 page faults and 243 ms with glibc's
+  // defaults, 1,383 and 149 ms with these; a run's peak memory moves by 1 MB (100 years hourly,
+  // 27.3 -> 28.3 MB). tests/bench/README.md, tenth pass.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   return sc_core::sc_elab_and_sim(argc, argv);
 }
 

@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "sim/core/config.h"
 #include "sim/core/io.h"
@@ -301,6 +303,31 @@ std::string describeMcSummary(const json& s) {
   return out;
 }
 
+std::vector<std::vector<std::pair<std::string, std::string>>> pointOutputsOf(
+    const fs::path& out, const std::vector<SweepPoint>& points, unsigned threads) {
+  std::vector<std::vector<std::pair<std::string, std::string>>> outputs(points.size());
+  const std::size_t n =
+      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, points.size()));
+  std::vector<std::exception_ptr> errors(n);
+  const auto read = [&](std::size_t t) {
+    try {
+      for (std::size_t i = t; i < points.size(); i += n) {
+        outputs[i] = pointOutputs(out / points[i].dir);
+      }
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < n; ++t) pool.emplace_back(read, t);
+  read(0);
+  for (auto& th : pool) th.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return outputs;
+}
+
 McOutcome runMc(const McOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   json vary = json::array();
@@ -330,9 +357,10 @@ McOutcome runMc(const McOptions& o) {
     // The --set values are the same in every row: columns too, so a row is a whole run.
     std::vector<std::string> columns;
     std::vector<std::map<std::string, std::string>> rows;
-    for (const auto& p : run.points) {
+    const auto outputs = pointOutputsOf(o.out, run.points, std::thread::hardware_concurrency());
+    for (const auto& point : outputs) {
       std::map<std::string, std::string> row;
-      for (const auto& [k, v] : pointOutputs(o.out / p.dir)) {
+      for (const auto& [k, v] : point) {
         if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
         row[k] = v;
       }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "sim/core/io.h"
 #include "sim/core/quantity.h"
@@ -228,8 +229,9 @@ SensitivityOutcome runSensitivity(const SensitivityOptions& o) {
   std::vector<std::optional<double>> life(run.points.size());
   std::vector<double> net(run.points.size());
   std::vector<std::string> basis(run.points.size());
+  const auto all = pointOutputsOf(o.out, run.points, std::thread::hardware_concurrency());
   for (const auto& p : run.points) {
-    const auto outputs = pointOutputs(o.out / p.dir);
+    const auto& outputs = all[p.index];
     life[p.index] = lifeOf(outputs, basis[p.index]);
     net[p.index] = netOf(outputs);
   }
