@@ -117,7 +117,7 @@ struct PointRunOutcome {
   bool writer = true;     // this process writes the gathered tables (rank 0 under MPI)
 };
 
-// Runs the missing points of RUN (dealt over MPI ranks when started by mpirun). Throws
+// Runs the missing points of RUN (shared out over MPI ranks when started by mpirun). Throws
 // std::runtime_error naming the first point that failed (the others still run and are kept).
 PointRunOutcome runPoints(const PointRun& run);
 
@@ -150,12 +150,11 @@ bool pointDone(const std::filesystem::path& dir);
 // The sizes of the shards of PENDING points forked one by one: guided self-scheduling
 // (Polychronopoulos and Kuck, IEEE Trans. Computers 36(12), 1987): each shard takes 1/(2 W)
 // of the points not yet dealt to the W workers, between 1 and 16. Large shards first
-// spare workers' starts (about 24 ms of CPU each: exec, the shared libraries, SystemC's
-// static heap); the shards shrink towards the end, the last ones a point each, so a worker
-// that runs out of shards waits for at most about one point of another's, not a whole shard
-// (equal shards of 5 one-year samples could idle one of 2 workers for up to 5 samples, about
-// 0.4 s, of a 2 s run). A forking worker writes each point as it ends, so a killed one loses
-// only the point it ran.
+// spare workers' starts (about 12 ms of CPU each: exec and the shared libraries); the shards shrink
+// towards the end, the last ones a point each, so a worker that runs out of shards waits for at
+// most about one point of another's, not a whole shard (equal shards of 5 one-year samples could
+// idle one of 2 workers for up to 5 samples, about 0.4 s, of a 2 s run). A forking worker writes
+// each point as it ends, so a killed one loses only the point it ran.
 std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers);
 
 // Under MPI the ranks take shards from one list as they free up, rather than dealing the points

@@ -1,5 +1,5 @@
 // The MPI world of a run started by an MPI launcher (mpirun, srun): the points of a sweep or
-// a Monte Carlo are dealt over its ranks, which share one output folder. Without MPI at build
+// a Monte Carlo are shared out over its ranks, which share one output folder. Without MPI at build
 // time, or when no launcher started the program, the world is this process alone and nothing
 // of MPI is touched: `edgejoule` alone behaves as it always has.
 #pragma once
