@@ -1,13 +1,14 @@
 // SystemC's scratch heap, left unwritten.
 //
 // libsystemc's static initialiser (SystemC 2.3.4, sc_concatref.cpp) builds
-// `sc_dt::sc_temp_heap`, a 3 MiB heap for the temporaries of concatenated sc_int and sc_bigint
-// expressions, which edgejoule never forms. sc_byte_heap::initialize() (sysc/utils/
+// `sc_core::sc_temp_heap`, a 3 MiB heap for the temporaries of concatenated sc_int and
+// sc_bigint expressions, which edgejoule never forms. sc_byte_heap::initialize() (sysc/utils/
 // sc_temporary.h) allocates it with `new char[n]` and zeroes it at once with `memset`. Writing
 // 3 MiB of fresh memory faults in its 768 pages: 764 of a seed-year process's 1,540 page faults,
-// and 10 ms of its 39 ms on a 2-core PVM guest, where every fault traps to the hypervisor
-// (perf stat -r 20, three interleaved pairs: 38.1-40.3 ms against 28.5-29.7 ms;
-// tests/bench/README.md, tenth pass).
+// and about 10 ms of its 39 ms on a 2-core PVM guest, where every fault traps to the hypervisor
+// (perf stat -r 20 of the seed year, interleaved: 38.1-40.3 ms as before, 28.5-29.7 ms with the
+// memset skipped by an LD_PRELOAD shim, 29.6-30.8 ms with this file; tests/bench/README.md,
+// tenth pass).
 //
 // This program replaces `operator new[]` (as the C++ standard allows a program to) and exports a
 // `memset`, to which the shared libraries bind ahead of the C library's:
