@@ -562,8 +562,8 @@ PointRunOutcome runPoints(const PointRun& run) {
   if (!error.empty()) throw std::runtime_error(error);
   outcome.alreadyDone = run.points.size() - pending.size();
 
-  std::vector<const SweepPoint*> todo;
-  for (const std::size_t i : pending) todo.push_back(&run.points.at(i));
+  std::vector<const SweepPoint*> toRun;
+  for (const std::size_t i : pending) toRun.push_back(&run.points.at(i));
   const unsigned workers = std::max(1u, run.workers);
   // Under MPI every rank cuts the same shards, for all the ranks' workers, and takes them from
   // that one list by claims (claimShard) as its workers free up. A rank's progress is its own,
@@ -572,10 +572,10 @@ PointRunOutcome runPoints(const PointRun& run) {
   ShardPool pool(run, bar);
   if (world.size() > 1) {
     const fs::path points = run.out / "points";
-    outcome.ran = pool.runAll(cutShards(run, todo, workers * world.size()), workers,
+    outcome.ran = pool.runAll(cutShards(run, toRun, workers * world.size()), workers,
                               [&points](std::size_t k) { return claimShard(points, k); });
   } else {
-    outcome.ran = pool.runAll(cutShards(run, todo, workers), workers);
+    outcome.ran = pool.runAll(cutShards(run, toRun, workers), workers);
   }
   bar.finish();
   const std::size_t failed = world.sum(pool.failures().size());
