@@ -38,8 +38,10 @@ extern "C" {
 int ej_mpi_init(unsigned* rank, unsigned* size) {
   int initialized = 0;
   MPI_Initialized(&initialized);
-  if (!initialized) preferSharedMemoryOnOneNode();
-  if (!initialized && MPI_Init(nullptr, nullptr) != MPI_SUCCESS) return 0;
+  if (!initialized) {
+    preferSharedMemoryOnOneNode();
+    if (MPI_Init(nullptr, nullptr) != MPI_SUCCESS) return 0;
+  }
   int r = 0, s = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &r);
   MPI_Comm_size(MPI_COMM_WORLD, &s);
