@@ -570,18 +570,15 @@ PointRunOutcome runPoints(const PointRun& run) {
   // so only a single process draws the bar (a rank's stderr is the launcher's pipe anyway).
   ProgressBar bar(run.progress && world.size() == 1, outcome.points, outcome.alreadyDone);
   ShardPool pool(run, bar);
-  if (world.size() > 1) {
-    const fs::path points = run.out / "points";
-    outcome.ran = pool.runAll(cutShards(run, toRun, workers * world.size()), workers,
-                              [&points](std::size_t k) { return claimShard(points, k); });
-  } else {
-    outcome.ran = pool.runAll(cutShards(run, toRun, workers), workers);
-  }
+  const fs::path points = run.out / "points";
+  std::function<bool(std::size_t)> claimed;
+  if (world.size() > 1) claimed = [&points](std::size_t k) { return claimShard(points, k); };
+  outcome.ran = pool.runAll(cutShards(run, toRun, workers * world.size()), workers, claimed);
   bar.finish();
   const std::size_t failed = world.sum(pool.failures().size());
   // Every rank is past its pool (the sum above waits for all): the claims can go.
   if (world.size() > 1 && world.rank() == 0) {
-    for (const auto& e : fs::directory_iterator(run.out / "points")) {
+    for (const auto& e : fs::directory_iterator(points)) {
       if (e.path().filename().string().rfind(".shard-claim-", 0) == 0) fs::remove(e.path());
     }
   }
