@@ -126,7 +126,7 @@ std::string readFileLimited(const std::filesystem::path& file, std::size_t maxBy
 CheckedFile::CheckedFile(fs::path file) : m_file(std::move(file)) {
   m_fd = ::open(m_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (m_fd < 0) fail(m_file, "cannot create", errno);
-  m_buffer.reserve(1 << 16);
+  m_buffer.reserve(kBufferBytes);
 }
 
 CheckedFile::~CheckedFile() {
@@ -135,20 +135,29 @@ CheckedFile::~CheckedFile() {
 
 void CheckedFile::write(std::string_view text) {
   if (m_fd < 0) throw IoError(fmt::format("{}: written after close", m_file.string()));
-  m_buffer.append(text);
-  if (m_buffer.size() >= (1 << 16)) flush();
+  if (m_buffer.size() + text.size() < kBufferBytes) {
+    m_buffer.append(text);
+    return;
+  }
+  // A large text goes straight to the file, not copied through the buffer first.
+  flush();
+  writeAll(text);
 }
 
 void CheckedFile::flush() {
+  writeAll(m_buffer);
+  m_buffer.clear();
+}
+
+void CheckedFile::writeAll(std::string_view text) {
   std::size_t done = 0;
-  while (done < m_buffer.size()) {
-    const ssize_t n = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+  while (done < text.size()) {
+    const ssize_t n = ::write(m_fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail(m_file, "cannot write", errno);
     if (n == 0) fail(m_file, "cannot write", ENOSPC);
     done += static_cast<std::size_t>(n);
   }
-  m_buffer.clear();
 }
 
 namespace {

@@ -69,7 +69,10 @@ class CheckedFile {
   void close();
 
  private:
+  static constexpr std::size_t kBufferBytes = std::size_t{1} << 16;
+
   void flush();
+  void writeAll(std::string_view text);  // to the file, unbuffered
 
   std::filesystem::path m_file;
   int m_fd = -1;

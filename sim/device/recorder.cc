@@ -9,22 +9,33 @@
 namespace ej::device {
 
 void TimeseriesStore::push(const TimeseriesRow& row) {
-  if (m_tail.size() >= 2 * kChunkRows && !m_spillFailed) {
-    // Spill the oldest kChunkRows (the newest stay, so back() is always in memory).
-    if (!m_spill) m_spill.reset(std::tmpfile(), [](std::FILE* f) { std::fclose(f); });
-    if (!m_spill) {
-      m_spillFailed = true;
-    } else {
-      if (std::fseek(m_spill.get(), 0, SEEK_END) != 0 ||
-          std::fwrite(m_tail.data(), sizeof(TimeseriesRow), kChunkRows, m_spill.get()) !=
-              kChunkRows) {
-        throw std::runtime_error("time series: cannot write its temporary file");
+  if (m_chunks.empty() || m_chunks.back().size() == kChunkRows) {
+    std::vector<TimeseriesRow> next;
+    if (m_chunks.size() >= 2 && !m_spillFailed) {
+      // Spill the oldest chunk (the newest stays, so back() is always in memory) and reuse
+      // its buffer.
+      if (!m_spill) m_spill.reset(std::tmpfile(), [](std::FILE* f) { std::fclose(f); });
+      if (!m_spill) {
+        m_spillFailed = true;
+      } else {
+        auto& oldest = m_chunks.front();
+        if (std::fseek(m_spill.get(), 0, SEEK_END) != 0 ||
+            std::fwrite(oldest.data(), sizeof(TimeseriesRow), oldest.size(), m_spill.get()) !=
+                oldest.size()) {
+          throw std::runtime_error("time series: cannot write its temporary file");
+        }
+        m_spilled += oldest.size();
+        m_held -= oldest.size();
+        next = std::move(oldest);
+        next.clear();
+        m_chunks.erase(m_chunks.begin());
       }
-      m_tail.erase(m_tail.begin(), m_tail.begin() + kChunkRows);
-      m_spilled += kChunkRows;
     }
+    next.reserve(kChunkRows);
+    m_chunks.push_back(std::move(next));
   }
-  m_tail.push_back(row);
+  m_chunks.back().push_back(row);
+  ++m_held;
 }
 
 void TimeseriesStore::readSpilled(std::size_t first, std::size_t count,

@@ -37,18 +37,21 @@ struct TimeseriesRow {
   double state_of_charge, remaining_mAh, voltage_V, load_mA, harvest_mA;
 };
 
-// The time series in the order sampled. The newest rows (up to kChunkRows) stay in memory;
-// older ones are spilled, byte for byte, to an anonymous temporary file (std::tmpfile), so
-// a century of hourly rows (876,601 of 48 bytes, 42 MB) costs a few hundred kB of memory.
-// Without a temporary file (tmpfile() fails) every row stays in memory. Copies share the file.
+// The time series in the order sampled, in chunks of kChunkRows rows allocated once each:
+// rows are never moved as the series grows. The newest two chunks stay in memory; older ones
+// are spilled, byte for byte, to an anonymous temporary file (std::tmpfile), their buffer
+// reused for the next rows. So a century of hourly rows (876,601 of 48 bytes, 42 MB) costs
+// under 1 MB of memory, and a year of hourly rows (8,761) is never spilled. Without a
+// temporary file (tmpfile() fails) every chunk stays in memory. Copies share the file.
 class TimeseriesStore {
  public:
-  static constexpr std::size_t kChunkRows = 4096;
+  static constexpr std::size_t kChunkRows = 8192;
 
   void push(const TimeseriesRow& row);
   bool empty() const { return size() == 0; }
-  std::size_t size() const { return m_spilled + m_tail.size(); }
-  const TimeseriesRow& back() const { return m_tail.back(); }  // never spilled: push keeps it
+  std::size_t size() const { return m_spilled + m_held; }
+  std::size_t rowsInMemory() const { return m_held; }
+  const TimeseriesRow& back() const { return m_chunks.back().back(); }  // never spilled
 
   // Calls F(row) for every row, oldest first.
   template <class F>
@@ -58,7 +61,9 @@ class TimeseriesStore {
       readSpilled(first, std::min(kChunkRows, m_spilled - first), chunk);
       for (const auto& row : chunk) f(row);
     }
-    for (const auto& row : m_tail) f(row);
+    for (const auto& held : m_chunks) {
+      for (const auto& row : held) f(row);
+    }
   }
 
  private:
@@ -67,7 +72,9 @@ class TimeseriesStore {
   std::shared_ptr<std::FILE> m_spill;  // rows [0, m_spilled)
   bool m_spillFailed = false;
   std::size_t m_spilled = 0;
-  std::vector<TimeseriesRow> m_tail;  // rows [m_spilled, size())
+  std::size_t m_held = 0;  // rows in m_chunks
+  // Rows [m_spilled, size()): every chunk full (kChunkRows rows) but the last.
+  std::vector<std::vector<TimeseriesRow>> m_chunks;
 };
 
 class Recorder : public sc_core::sc_module {
