@@ -25,7 +25,6 @@ void TimeseriesStore::push(const TimeseriesRow& row) {
           throw std::runtime_error("time series: cannot write its temporary file");
         }
         m_spilled += oldest.size();
-        m_held -= oldest.size();
         next = std::move(oldest);
         next.clear();
         m_chunks.erase(m_chunks.begin());
@@ -35,7 +34,6 @@ void TimeseriesStore::push(const TimeseriesRow& row) {
     m_chunks.push_back(std::move(next));
   }
   m_chunks.back().push_back(row);
-  ++m_held;
 }
 
 void TimeseriesStore::readSpilled(std::size_t first, std::size_t count,

@@ -49,8 +49,10 @@ class TimeseriesStore {
 
   void push(const TimeseriesRow& row);
   bool empty() const { return size() == 0; }
-  std::size_t size() const { return m_spilled + m_held; }
-  std::size_t rowsInMemory() const { return m_held; }
+  std::size_t size() const { return m_spilled + rowsInMemory(); }
+  std::size_t rowsInMemory() const {
+    return m_chunks.empty() ? 0 : (m_chunks.size() - 1) * kChunkRows + m_chunks.back().size();
+  }
   const TimeseriesRow& back() const { return m_chunks.back().back(); }  // never spilled
 
   // Calls F(row) for every row, oldest first.
@@ -72,7 +74,6 @@ class TimeseriesStore {
   std::shared_ptr<std::FILE> m_spill;  // rows [0, m_spilled)
   bool m_spillFailed = false;
   std::size_t m_spilled = 0;
-  std::size_t m_held = 0;  // rows in m_chunks
   // Rows [m_spilled, size()): every chunk full (kChunkRows rows) but the last.
   std::vector<std::vector<TimeseriesRow>> m_chunks;
 };

@@ -50,9 +50,16 @@ TEST(TimeseriesStoreTest, CopiesShareTheSpilledRows) {
   const std::size_t n = 3 * TimeseriesStore::kChunkRows + 1;
   for (std::size_t i = 0; i < n; ++i) store.push(rowNumber(i));
   const TimeseriesStore copy = store;
+  // The original goes on and spills more rows to the file the copy shares: the copy still
+  // reads back its own N rows, and the original all of its rows.
+  const std::size_t more = 2 * TimeseriesStore::kChunkRows;
+  for (std::size_t i = n; i < n + more; ++i) store.push(rowNumber(i));
   std::size_t seen = 0;
   copy.forEach([&](const TimeseriesRow& r) { EXPECT_EQ(r.time_s, rowNumber(seen++).time_s); });
   EXPECT_EQ(seen, n);
+  seen = 0;
+  store.forEach([&](const TimeseriesRow& r) { EXPECT_EQ(r.time_s, rowNumber(seen++).time_s); });
+  EXPECT_EQ(seen, n + more);
 }
 
 }  // namespace
