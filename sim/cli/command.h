@@ -72,6 +72,10 @@ std::filesystem::path drawStudy(const StudyArgs& args, const std::filesystem::pa
 // the points run now), with GATHER_S (writing the tables) when not negative.
 nlohmann::json phasesJson(const report::PointPhases& phases, double gather_s = -1);
 
+// The program's arguments as main() received them, for a command that hands the whole command
+// line to another program (model_commands.cc).
+char** programArguments();
+
 struct CommandRegistrar {
   CommandRegistrar(std::string name, CommandSetup setup);
 };

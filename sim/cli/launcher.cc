@@ -1,8 +1,9 @@
 // edgejoule's front program: answers `--version` itself and runs every other command in
-// edgejoule-commands, the program beside it that links SystemC, ONNX, protobuf, Unicorn,
-// Capstone, MPI and libcurl. Loading and relocating those ~50 shared libraries takes the
-// dynamic loader tens of milliseconds; this program links only the C and C++ runtimes, and
-// statically, so `edgejoule --version` starts in about 2 ms (tests/bench/speed/run measures it).
+// edgejoule-commands, the program beside it that links SystemC, yaml-cpp and the simulator
+// (which hands train, prune and zoo on to edgejoule-models). Loading and relocating its shared
+// libraries takes the dynamic loader milliseconds; this program links only the C and C++
+// runtimes, and statically, so `edgejoule --version` starts in about 2 ms
+// (tests/bench/speed/run measures it).
 #include <unistd.h>
 
 #include <cerrno>

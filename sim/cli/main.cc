@@ -29,7 +29,11 @@ std::map<std::string, CommandSetup>& registry() {
 }
 
 constexpr std::size_t kMaxErrorChars = 400;
+
+char** gArguments = nullptr;
 }  // namespace
+
+char** programArguments() { return gArguments; }
 
 std::string oneLine(std::string_view message) {
   std::string line(message.substr(0, kMaxErrorChars));
@@ -114,6 +118,7 @@ int main(int argc, char* argv[]) {
 }
 
 int sc_main(int argc, char* argv[]) {
+  ej::cli::gArguments = argv;
   const char* home = std::getenv("EDGEJOULE_HOME");
   ej::core::Config::setDataRoot(home ? home : EJ_SOURCE_DIR);
   CLI::App app{"edgejoule: battery life and energy balance of TinyML sensor nodes"};

@@ -1,5 +1,6 @@
 // `edgejoule train` (LeNet-5 on the MNIST split) and `edgejoule prune` (S-method or magnitude
 // pruning to a parameter target); both export float32 and int8 QDQ ONNX. See sim/train/README.md.
+// Part of edgejoule-models (model_commands.h).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <optional>
 
 #include "sim/cli/command.h"
+#include "sim/cli/model_commands.h"
 #include "sim/core/confidence.h"
 #include "sim/data/mnist.h"
 #include "sim/train/onnx_io.h"
@@ -287,10 +289,9 @@ double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
+const CommandRegistrar trainRegistrar(kTrainCommand.name, [](CLI::App& app, int& status) {
   auto args = std::make_shared<CommonArgs>();
-  auto* cmd = app.add_subcommand(
-      "train", "Train a dense LeNet-5, DS-CNN or ResNet on the MNIST split, export ONNX");
+  auto* cmd = app.add_subcommand(kTrainCommand.name, kTrainCommand.description);
   addCommon(cmd, *args, "training epochs");
   auto arch = std::make_shared<std::string>("lenet5");
   cmd->add_option("--arch", *arch, "network: lenet5, ds-cnn or resnet (sim/train/README.md)")
@@ -315,7 +316,7 @@ const CommandRegistrar trainRegistrar("train", [](CLI::App& app, int& status) {
   });
 });
 
-const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
+const CommandRegistrar pruneRegistrar(kPruneCommand.name, [](CLI::App& app, int& status) {
   struct PruneArgs {
     CommonArgs common;
     std::string method;
@@ -327,7 +328,7 @@ const CommandRegistrar pruneRegistrar("prune", [](CLI::App& app, int& status) {
     std::string arch;
   };
   auto args = std::make_shared<PruneArgs>();
-  auto* cmd = app.add_subcommand("prune", "Prune LeNet-5 to a parameter target, export ONNX");
+  auto* cmd = app.add_subcommand(kPruneCommand.name, kPruneCommand.description);
   addCommon(cmd, args->common, "epochs of dense training first, when there is no --from");
   cmd->add_option("--method", args->method, "s (S-method gates, structured) or magnitude")
       ->required()

@@ -1,5 +1,6 @@
 // `edgejoule zoo` (hidden): writes the structure of an MLPerf Tiny reference network as ONNX
 // with deterministic untrained int8 weights (sim/zoo). models/regenerate-mlperf-tiny.sh runs it.
+// Part of edgejoule-models (model_commands.h).
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "sim/cli/command.h"
+#include "sim/cli/model_commands.h"
 #include "sim/zoo/mlperf_tiny.h"
 #include "sim/zoo/onnx_builder.h"
 
@@ -19,10 +21,10 @@ struct ZooOptions {
   std::uint64_t seed = 1;
 };
 
-const CommandRegistrar registrar("zoo", [](CLI::App& app, int& status) {
+const CommandRegistrar registrar(kZooCommand.name, [](CLI::App& app, int& status) {
   auto opts = std::make_shared<ZooOptions>();
-  auto* cmd = app.add_subcommand("zoo", "Write an MLPerf Tiny reference structure as ONNX");
-  cmd->group("");  // hidden: a tool for models/, not a user command
+  auto* cmd = app.add_subcommand(kZooCommand.name, kZooCommand.description);
+  if (kZooCommand.hidden) cmd->group("");
   cmd->add_option("--network", opts->network,
                   "ds-cnn-kws, mobilenet-v1-025-vww, resnet8-cifar10 or fc-autoencoder-toyadmos")
       ->required();

@@ -1,28 +1,77 @@
 // Chooses the importer by the model file's format; see README.md.
 #include "sim/nn/model_import.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <mutex>
 #include <string>
 
-#include "sim/nn/onnx_import.h"
+#include "sim/core/config.h"
+#include "sim/core/io.h"
+#include "sim/core/plugin.h"
+#include "sim/nn/onnx_reader.h"
 #include "sim/nn/tflite_import.h"
 
 namespace ej::nn {
+namespace {
+
+// The ONNX reader plugin beside the running program, else where the build put it.
+OnnxReadFn loadOnnxReader() {
+  static std::once_flag once;
+  static OnnxReadFn read = nullptr;
+  static std::string error;
+  std::call_once(once, [] {
+    if (void* lib = core::openPlugin(kOnnxPluginName, EJ_ONNX_PLUGIN, "ej_onnx_read",
+                                     RTLD_NOW | RTLD_LOCAL, error)) {
+      read = reinterpret_cast<OnnxReadFn>(::dlsym(lib, "ej_onnx_read"));
+    }
+  });
+  if (!read) throw ModelError("the ONNX reader cannot be loaded (" + error + ")");
+  return read;
+}
+
+Graph importOnnxThroughPlugin(const std::filesystem::path& file) {
+  const std::string bytes = readModelFile(file, "ONNX model");
+  const OnnxReadFn read = [&] {
+    try {
+      return loadOnnxReader();
+    } catch (const ModelError& e) {
+      throw ModelError(file.string() + ": " + e.what());
+    }
+  }();
+  Graph graph;
+  std::string problem;
+  if (!read(bytes.data(), bytes.size(), &graph, &problem)) {
+    throw ModelError(file.string() + ": " + problem);
+  }
+  return graph;
+}
+
+}  // namespace
+
+std::string readModelFile(const std::filesystem::path& file, const char* what) {
+  try {
+    return core::readFileLimited(file, core::kMaxModelBytes, what);
+  } catch (const core::ConfigError& e) {
+    throw ModelError(e.what());
+  }
+}
 
 Graph importModel(const std::filesystem::path& file) {
   std::string ext = file.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return char(std::tolower(c)); });
   // The first 8 bytes: a FlatBuffer's root offset and its file identifier. An unreadable
-  // file falls through to importOnnx, which names the problem.
+  // file falls through to the ONNX reader, which names the problem.
   std::string head(8, '\0');
   std::ifstream in(file, std::ios::binary);
   in.read(head.data(), 8);
   head.resize(std::size_t(std::max<std::streamsize>(in.gcount(), 0)));
   if (ext == ".tflite" || looksLikeTflite(head)) return importTflite(file);
-  return importOnnx(file);
+  return importOnnxThroughPlugin(file);
 }
 
 }  // namespace ej::nn

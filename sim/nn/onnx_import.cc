@@ -7,13 +7,9 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
-
-#include "sim/core/config.h"
-#include "sim/core/io.h"
 
 namespace ej::nn {
 namespace {
@@ -745,10 +741,10 @@ class Importer {
 
 Graph importOnnx(const onnx::ModelProto& model) { return Importer(model).run(); }
 
-Graph importOnnx(const std::filesystem::path& file) {
+Graph importOnnxBytes(const std::string& bytes) {
   // libprotobuf logs problems to stderr itself ("[libprotobuf ERROR ...]") and throws
   // FatalException on a failed internal check: keep the first message to name the problem
-  // in our error, with the file, instead of printing it.
+  // in our error instead of printing it.
   static thread_local std::string protobufMessage;
   static const bool handlerSet = [] {
     google::protobuf::SetLogHandler(
@@ -759,13 +755,6 @@ Graph importOnnx(const std::filesystem::path& file) {
   }();
   (void)handlerSet;
   protobufMessage.clear();
-  const std::string bytes = [&] {
-    try {
-      return core::readFileLimited(file, core::kMaxModelBytes, "ONNX model");
-    } catch (const core::ConfigError& e) {
-      throw ModelError(e.what());
-    }
-  }();
   onnx::ModelProto model;
   bool parsed = false;
   try {
@@ -774,18 +763,16 @@ Graph importOnnx(const std::filesystem::path& file) {
     parsed = false;
   }
   if (!parsed) {
-    throw ModelError(file.string() + ": not an ONNX model" +
+    throw ModelError("not an ONNX model" +
                      (protobufMessage.empty() ? "" : " (" + protobufMessage + ")"));
   }
   try {
     return importOnnx(model);
-  } catch (const ModelError& e) {
-    throw ModelError(file.string() + ": " + e.what());
+  } catch (const ModelError&) {
+    throw;
   } catch (const std::exception& e) {
-    // A check inside libprotobuf (FatalException) or the standard library: still one line
-    // naming the file.
-    throw ModelError(fmt::format("{}: malformed model ({})", file.string(),
-                                 std::string(e.what()).substr(0, 200)));
+    // A check inside libprotobuf (FatalException) or the standard library: still one line.
+    throw ModelError(fmt::format("malformed model ({})", std::string(e.what()).substr(0, 200)));
   }
 }
 

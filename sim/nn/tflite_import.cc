@@ -8,33 +8,22 @@
 
 #include <mutex>
 
-#include "sim/core/config.h"
-#include "sim/core/io.h"
+#include "sim/core/plugin.h"
+#include "sim/nn/model_import.h"
 #include "sim/nn/tflite_reader.h"
 
 namespace ej::nn {
 namespace {
 
-// The plugin beside the running program (edgejoule-commands), else where the build put it.
+// The plugin beside the running program, else where the build put it (core::openPlugin).
 TfliteReadFn loadReader() {
   static std::once_flag once;
   static TfliteReadFn read = nullptr;
   static std::string error;
   std::call_once(once, [] {
-    std::vector<std::string> candidates;
-    std::error_code ec;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) candidates.push_back((self.parent_path() / kTflitePluginName).string());
-    candidates.push_back(EJ_TFLITE_PLUGIN);
-    for (const auto& path : candidates) {
-      void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (!lib) {
-        if (error.empty()) error = ::dlerror();
-        continue;
-      }
+    if (void* lib = core::openPlugin(kTflitePluginName, EJ_TFLITE_PLUGIN, "ej_tflite_read",
+                                     RTLD_NOW | RTLD_LOCAL, error)) {
       read = reinterpret_cast<TfliteReadFn>(::dlsym(lib, "ej_tflite_read"));
-      if (read) return;
-      error = path + ": no ej_tflite_read";
     }
   });
   if (!read) throw ModelError("the TensorFlow Lite reader cannot be loaded (" + error + ")");
@@ -62,13 +51,7 @@ Graph importTflite(const std::vector<std::uint8_t>& bytes, const std::string& na
 }
 
 Graph importTflite(const std::filesystem::path& file) {
-  const std::string bytes = [&] {
-    try {
-      return core::readFileLimited(file, core::kMaxModelBytes, "TensorFlow Lite model");
-    } catch (const core::ConfigError& e) {
-      throw ModelError(e.what());
-    }
-  }();
+  const std::string bytes = readModelFile(file, "TensorFlow Lite model");
   return importTflite(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), file.string());
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/core/plugin.h"
 #include "sim/report/world_mpi.h"
 
 namespace ej::report {
@@ -30,28 +31,19 @@ struct MpiPlugin {
 };
 
 #ifdef EJ_MPI_PLUGIN
-// The plugin beside the running program (edgejoule-commands), else where the build put it.
+// The plugin beside the running program, else where the build put it (core::openPlugin).
 // RTLD_GLOBAL: Open MPI's own components, loaded by MPI_Init, look up libmpi's symbols.
 MpiPlugin loadPlugin() {
-  std::vector<std::string> candidates;
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back((self.parent_path() / kMpiPluginName).string());
-  candidates.push_back(EJ_MPI_PLUGIN);
   std::string error;
-  for (const auto& path : candidates) {
-    void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
-    if (!lib) {
-      if (error.empty()) error = ::dlerror();
-      continue;
-    }
+  if (void* lib = core::openPlugin(kMpiPluginName, EJ_MPI_PLUGIN, "ej_mpi_init",
+                                   RTLD_NOW | RTLD_GLOBAL, error)) {
     MpiPlugin p;
     p.init = reinterpret_cast<decltype(p.init)>(::dlsym(lib, "ej_mpi_init"));
     p.finalize = reinterpret_cast<decltype(p.finalize)>(::dlsym(lib, "ej_mpi_finalize"));
     p.broadcast = reinterpret_cast<decltype(p.broadcast)>(::dlsym(lib, "ej_mpi_broadcast"));
     p.sum = reinterpret_cast<decltype(p.sum)>(::dlsym(lib, "ej_mpi_sum"));
     if (p.init && p.finalize && p.broadcast && p.sum) return p;
-    error = path + ": not edgejoule's MPI plugin";
+    error = std::string(kMpiPluginName) + ": not edgejoule's MPI plugin";
   }
   throw std::runtime_error(
       "started by an MPI launcher, but edgejoule's MPI support cannot be "

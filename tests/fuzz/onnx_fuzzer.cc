@@ -1,9 +1,9 @@
 // libFuzzer target `onnx`: the ONNX importer. The input is a model file's bytes; it is
-// imported as the program imports it (nn::importOnnx(path): the size limit, protobuf's
-// parse, then every node, attribute and tensor checked), and a model that imports is run
-// through the float reference forward pass (what calibration runs first) when it is small
-// enough to keep the fuzzer fast. ModelError is the expected refusal; any other exception,
-// a crash, a sanitizer report or a hang is a finding.
+// imported as the program imports it (nn::importOnnx(path), the code of its ONNX plugin: the
+// size limit, protobuf's parse, then every node, attribute and tensor checked), and a model
+// that imports is run through the float reference forward pass (what calibration runs first)
+// when it is small enough to keep the fuzzer fast. ModelError is the expected refusal; any
+// other exception, a crash, a sanitizer report or a hang is a finding.
 #include <cstdint>
 #include <vector>
 

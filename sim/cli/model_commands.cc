@@ -1,0 +1,43 @@
+// The stubs of the commands that edgejoule-models runs (model_commands.h): each is listed in
+// this program's help and hands the whole command line, unparsed, to edgejoule-models beside
+// this program.
+#include "sim/cli/model_commands.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "sim/cli/command.h"
+
+namespace ej::cli {
+namespace {
+
+// Replaces this process with edgejoule-models, given the same arguments; throws only if it
+// cannot be started.
+[[noreturn]] void handOver() {
+  const auto self = std::filesystem::read_symlink("/proc/self/exe");
+  const std::string program = (self.parent_path() / kModelsProgramName).string();
+  ::execv(program.c_str(), programArguments());
+  throw std::runtime_error("cannot run " + program + ": " + std::strerror(errno));
+}
+
+CommandSetup stub(const ModelCommand& command) {
+  return [&command](CLI::App& app, int&) {
+    auto* cmd = app.add_subcommand(command.name, command.description);
+    if (command.hidden) cmd->group("");
+    cmd->prefix_command();  // every argument is edgejoule-models' to parse,
+    cmd->set_help_flag();   // --help included
+    cmd->callback([] { handOver(); });
+  };
+}
+
+const CommandRegistrar kTrain(kTrainCommand.name, stub(kTrainCommand));
+const CommandRegistrar kPrune(kPruneCommand.name, stub(kPruneCommand));
+const CommandRegistrar kZoo(kZooCommand.name, stub(kZooCommand));
+
+}  // namespace
+}  // namespace ej::cli

@@ -1,0 +1,26 @@
+// The commands that make models, `train`, `prune` and `zoo`, are a program of their own,
+// edgejoule-models: the only one of the three programs linked with protobuf, Debian's ONNX and
+// the trainer, whose loading and relocation cost about 2 ms of every start (tests/bench/
+// README.md, twelfth pass). edgejoule-commands lists them in its help as these stubs and hands
+// their command lines over (model_commands.cc); edgejoule-models registers them for real
+// (train_command.cc, zoo_command.cc) with the same names and descriptions.
+#pragma once
+
+namespace ej::cli {
+
+struct ModelCommand {
+  const char* name;
+  const char* description;
+  bool hidden;  // left out of the help: a tool for models/, not a user command
+};
+
+inline constexpr ModelCommand kTrainCommand{
+    "train", "Train a dense LeNet-5, DS-CNN or ResNet on the MNIST split, export ONNX", false};
+inline constexpr ModelCommand kPruneCommand{
+    "prune", "Prune LeNet-5 to a parameter target, export ONNX", false};
+inline constexpr ModelCommand kZooCommand{
+    "zoo", "Write an MLPerf Tiny reference structure as ONNX", true};
+
+inline constexpr const char* kModelsProgramName = "edgejoule-models";
+
+}  // namespace ej::cli
