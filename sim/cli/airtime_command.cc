@@ -10,9 +10,9 @@
 namespace ej::cli {
 namespace {
 
+constexpr CommandInfo kAirtimeCommand{"airtime", "LoRa time on air of one packet"};
 const CommandRegistrar kAirtime{
-    "airtime", [](CLI::App& app, int& exitStatus) {
-      auto* cmd = app.add_subcommand("airtime", "LoRa time on air of one packet");
+    kAirtimeCommand, [](CLI::App* cmd, int& exitStatus) {
       auto request = std::make_shared<radio::AirtimeRequest>();
       auto json = std::make_shared<bool>(false);
       cmd->add_option("--sf", request->spreadingFactor, "spreading factor (6-12; 5-12 for sx126x)")

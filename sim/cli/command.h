@@ -31,8 +31,17 @@ class UsageError : public std::runtime_error {
 // message cut there and its full length named.
 std::string oneLine(std::string_view message);
 
-// Adds one subcommand to APP and sets its callback. The callback returns the exit status.
-using CommandSetup = std::function<void(CLI::App& app, int& exitStatus)>;
+// A subcommand as the help lists it. main() adds every registered one to the app, but sets up
+// only the one named on the command line (its options and callback): setting up all of them
+// took 0.65 ms of every start (tests/bench/README.md, twelfth pass).
+struct CommandInfo {
+  const char* name;
+  const char* description;
+  bool hidden = false;  // left out of the help: not a user command
+};
+
+// Adds the options of the subcommand CMD and sets its callback, which sets the exit status.
+using CommandSetup = std::function<void(CLI::App* cmd, int& exitStatus)>;
 
 // Worker processes for sweep, mc and sensitivity: REQUESTED (-j), else one per core, or one
 // per MPI rank when started by mpirun (the ranks share the cores).
@@ -77,7 +86,7 @@ nlohmann::json phasesJson(const report::PointPhases& phases, double gather_s = -
 char** programArguments();
 
 struct CommandRegistrar {
-  CommandRegistrar(std::string name, CommandSetup setup);
+  CommandRegistrar(CommandInfo info, CommandSetup setup);
 };
 
 }  // namespace ej::cli

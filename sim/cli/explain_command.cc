@@ -14,13 +14,13 @@
 namespace ej::cli {
 namespace {
 
-const CommandRegistrar registrar("explain", [](CLI::App& app, int& status) {
+constexpr CommandInfo kExplainCommand{
+    "explain",
+    "Print the resolved scenario: every value read, parts merged, defaults filled, and "
+    "where each came from (file:line, part file:line, default, --set)"};
+const CommandRegistrar registrar(kExplainCommand, [](CLI::App* cmd, int& status) {
   auto file = std::make_shared<std::string>();
   auto sets = std::make_shared<std::vector<std::string>>();
-  auto* cmd = app.add_subcommand(
-      "explain",
-      "Print the resolved scenario: every value read, parts merged, defaults filled, and "
-      "where each came from (file:line, part file:line, default, --set)");
   cmd->add_option("scenario", *file, "Scenario YAML file")->required();
   cmd->add_option("--set", *sets, "Override a value: key.path=value (repeatable)");
   cmd->callback([file, sets, &status] {

@@ -236,10 +236,10 @@ int run(const InferOptions& o) {
   return p.fits ? 0 : 3;
 }
 
-const CommandRegistrar registrar("infer", [](CLI::App& app, int& status) {
+constexpr CommandInfo kInferCommand{
+    "infer", "Cycles, latency, energy, memory and accuracy of one inference on an MCU"};
+const CommandRegistrar registrar(kInferCommand, [](CLI::App* cmd, int& status) {
   auto opts = std::make_shared<InferOptions>();
-  auto* cmd = app.add_subcommand(
-      "infer", "Cycles, latency, energy, memory and accuracy of one inference on an MCU");
   cmd->add_option("--model", opts->model,
                   "ONNX model (float32 or int8, opset 13) or TensorFlow Lite model (.tflite)")
       ->required();

@@ -23,8 +23,13 @@
 
 namespace ej::cli {
 namespace {
-std::map<std::string, CommandSetup>& registry() {
-  static std::map<std::string, CommandSetup> commands;
+struct Registered {
+  CommandInfo info;
+  CommandSetup setup;
+};
+
+std::map<std::string, Registered>& registry() {
+  static std::map<std::string, Registered> commands;
   return commands;
 }
 
@@ -96,8 +101,8 @@ nlohmann::json phasesJson(const report::PointPhases& p, double gather_s) {
   return j;
 }
 
-CommandRegistrar::CommandRegistrar(std::string name, CommandSetup setup) {
-  registry().emplace(std::move(name), std::move(setup));
+CommandRegistrar::CommandRegistrar(CommandInfo info, CommandSetup setup) {
+  registry().emplace(info.name, Registered{info, std::move(setup)});
 }
 
 }  // namespace ej::cli
@@ -126,7 +131,13 @@ int sc_main(int argc, char* argv[]) {
   // Answered by the launcher (launcher.cc) without starting this program; the same here.
   app.set_version_flag("--version", "edgejoule " EJ_VERSION);
   int status = 0;
-  for (auto& [name, setup] : ej::cli::registry()) setup(app, status);
+  // Every command is listed; only the one named on the command line is set up.
+  const std::string_view named = argc > 1 ? argv[1] : "";
+  for (auto& [name, command] : ej::cli::registry()) {
+    CLI::App* cmd = app.add_subcommand(name, command.info.description);
+    if (command.info.hidden) cmd->group("");
+    if (name == named) command.setup(cmd, status);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -28,10 +28,10 @@ struct McArgs : StudyArgs {
   double level = 0.95;
 };
 
-const CommandRegistrar kMc("mc", [](CLI::App& app, int& status) {
+constexpr CommandInfo kMcCommand{
+    "mc", "Monte Carlo: battery life and balance percentiles under uncertain inputs"};
+const CommandRegistrar kMc(kMcCommand, [](CLI::App* cmd, int& status) {
   auto args = std::make_shared<McArgs>();
-  auto* cmd = app.add_subcommand(
-      "mc", "Monte Carlo: battery life and balance percentiles under uncertain inputs");
   addStudyOptions(*cmd, *args, "Samples", "mc", "Print the outcome as JSON");
   cmd->add_option("--vary", args->vary,
                   "KEY=DIST: normal(mean, sd), lognormal(median, sigma), uniform(lo, hi), "

@@ -25,19 +25,15 @@ namespace {
   throw std::runtime_error("cannot run " + program + ": " + std::strerror(errno));
 }
 
-CommandSetup stub(const ModelCommand& command) {
-  return [&command](CLI::App& app, int&) {
-    auto* cmd = app.add_subcommand(command.name, command.description);
-    if (command.hidden) cmd->group("");
-    cmd->prefix_command();  // every argument is edgejoule-models' to parse,
-    cmd->set_help_flag();   // --help included
-    cmd->callback([] { handOver(); });
-  };
+void stub(CLI::App* cmd, int&) {
+  cmd->prefix_command();  // every argument is edgejoule-models' to parse,
+  cmd->set_help_flag();   // --help included
+  cmd->callback([] { handOver(); });
 }
 
-const CommandRegistrar kTrain(kTrainCommand.name, stub(kTrainCommand));
-const CommandRegistrar kPrune(kPruneCommand.name, stub(kPruneCommand));
-const CommandRegistrar kZoo(kZooCommand.name, stub(kZooCommand));
+const CommandRegistrar kTrain(kTrainCommand, stub);
+const CommandRegistrar kPrune(kPruneCommand, stub);
+const CommandRegistrar kZoo(kZooCommand, stub);
 
 }  // namespace
 }  // namespace ej::cli

@@ -6,20 +6,16 @@
 // (train_command.cc, zoo_command.cc) with the same names and descriptions.
 #pragma once
 
+#include "sim/cli/command.h"
+
 namespace ej::cli {
 
-struct ModelCommand {
-  const char* name;
-  const char* description;
-  bool hidden;  // left out of the help: a tool for models/, not a user command
-};
-
-inline constexpr ModelCommand kTrainCommand{
+inline constexpr CommandInfo kTrainCommand{
     "train", "Train a dense LeNet-5, DS-CNN or ResNet on the MNIST split, export ONNX", false};
-inline constexpr ModelCommand kPruneCommand{
+inline constexpr CommandInfo kPruneCommand{
     "prune", "Prune LeNet-5 to a parameter target, export ONNX", false};
-inline constexpr ModelCommand kZooCommand{
-    "zoo", "Write an MLPerf Tiny reference structure as ONNX", true};
+inline constexpr CommandInfo kZooCommand{"zoo", "Write an MLPerf Tiny reference structure as ONNX",
+                                         true};
 
 inline constexpr const char* kModelsProgramName = "edgejoule-models";
 

@@ -11,11 +11,11 @@
 namespace ej::cli {
 namespace {
 
-const CommandRegistrar kPlot("plot", [](CLI::App& app, int& status) {
+constexpr CommandInfo kPlotCommand{
+    "plot", "Draw a result folder's figures (plots/*.png, *.svg) and report.html"};
+const CommandRegistrar kPlot(kPlotCommand, [](CLI::App* cmd, int& status) {
   auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  auto* cmd = app.add_subcommand(
-      "plot", "Draw a result folder's figures (plots/*.png, *.svg) and report.html");
   cmd->add_option("result_dir", *dir, "A result folder of `run`, `sweep`, `mc` or `sensitivity`")
       ->required();
   cmd->add_flag("--json", *json, "Print the files written as JSON");

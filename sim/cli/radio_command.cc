@@ -80,10 +80,10 @@ int run(const RadioOptions& o) {
   return 0;
 }
 
+constexpr CommandInfo kRadioCommand{
+    "radio", "Charge and energy of one report by protocol phase (LoRaWAN, MQTT over WiFi)"};
 const CommandRegistrar kRadio{
-    "radio", [](CLI::App& app, int& exitStatus) {
-      auto* cmd = app.add_subcommand(
-          "radio", "Charge and energy of one report by protocol phase (LoRaWAN, MQTT over WiFi)");
+    kRadioCommand, [](CLI::App* cmd, int& exitStatus) {
       auto o = std::make_shared<RadioOptions>();
       cmd->add_option("--radio", o->part, "radio part file, e.g. hw/radio/sx1276.yaml")->required();
       cmd->add_option("--set", o->sets,

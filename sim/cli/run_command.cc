@@ -30,14 +30,14 @@ struct ScenarioArgs {
   }
 };
 
-const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
+constexpr CommandInfo kRunCommand{"run", "Simulate a scenario and write its results"};
+const CommandRegistrar kRun(kRunCommand, [](CLI::App* cmd, int& status) {
   auto args = std::make_shared<ScenarioArgs>();
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   auto plot = std::make_shared<bool>(false);
   auto vcd = std::make_shared<std::string>();
   auto force = std::make_shared<bool>(false);
-  auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its results");
   args->addTo(*cmd);
   cmd->add_option("--out", *out,
                   "Output folder (default: results/<scenario name>); replaced only if edgejoule "
@@ -76,9 +76,9 @@ const CommandRegistrar kRun("run", [](CLI::App& app, int& status) {
   });
 });
 
-const CommandRegistrar kCheck("check", [](CLI::App& app, int& status) {
+constexpr CommandInfo kCheckCommand{"check", "Validate a scenario without running it"};
+const CommandRegistrar kCheck(kCheckCommand, [](CLI::App* cmd, int& status) {
   auto args = std::make_shared<ScenarioArgs>();
-  auto* cmd = app.add_subcommand("check", "Validate a scenario without running it");
   args->addTo(*cmd);
   cmd->callback([args, &status] {
     const auto scenario = args->load();

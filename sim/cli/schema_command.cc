@@ -32,13 +32,13 @@ std::vector<fs::path> defaultCorpus() {
   return files;
 }
 
-const CommandRegistrar registrar("schema", [](CLI::App& app, int& status) {
+constexpr CommandInfo kSchemaCommand{
+    "schema",
+    "Print the JSON Schema of scenario files (scenarios/edgejoule.schema.json), made from "
+    "the keys the simulator reads while loading a corpus of scenarios"};
+const CommandRegistrar registrar(kSchemaCommand, [](CLI::App* cmd, int& status) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto markdown = std::make_shared<bool>(false);
-  auto* cmd = app.add_subcommand(
-      "schema",
-      "Print the JSON Schema of scenario files (scenarios/edgejoule.schema.json), made from "
-      "the keys the simulator reads while loading a corpus of scenarios");
   cmd->add_option("corpus", *files,
                   "Scenario files to gather keys from (default: scenarios/*.yaml and "
                   "scenarios/variants/*.yaml)");

@@ -21,10 +21,10 @@ struct SensitivityArgs : StudyArgs {
   std::uint64_t seed = 1;
 };
 
-const CommandRegistrar kSensitivity("sensitivity", [](CLI::App& app, int& status) {
+constexpr CommandInfo kSensitivityCommand{
+    "sensitivity", "What dominates battery life: one-at-a-time (tornado) and Morris screening"};
+const CommandRegistrar kSensitivity(kSensitivityCommand, [](CLI::App* cmd, int& status) {
   auto args = std::make_shared<SensitivityArgs>();
-  auto* cmd = app.add_subcommand(
-      "sensitivity", "What dominates battery life: one-at-a-time (tornado) and Morris screening");
   addStudyOptions(*cmd, *args, "Points", "sensitivity", "Print sensitivity.json");
   cmd->add_option("--vary", args->vary,
                   "KEY=LO..HI with units (KEY*=LO..HI scales the scenario's value or list) "

@@ -156,10 +156,10 @@ int run(const SunOptions& o) {
   return 0;
 }
 
-const CommandRegistrar registrar("sun", [](CLI::App& app, int& status) {
+constexpr CommandInfo kSunCommand{
+    "sun", "Sun position, clear-sky and plane-of-array irradiance, sunrise and sunset"};
+const CommandRegistrar registrar(kSunCommand, [](CLI::App* cmd, int& status) {
   auto opts = std::make_shared<SunOptions>();
-  auto* cmd = app.add_subcommand(
-      "sun", "Sun position, clear-sky and plane-of-array irradiance, sunrise and sunset");
   cmd->add_option("--lat", opts->lat, "latitude, north positive (e.g. 45.65 or 45.65deg)")
       ->required()
       ->allow_extra_args(false);

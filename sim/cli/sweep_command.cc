@@ -45,10 +45,10 @@ struct SweepArgs {
   std::string pareto;
 };
 
-const CommandRegistrar kSweep("sweep", [](CLI::App& app, int& status) {
+constexpr CommandInfo kSweepCommand{
+    "sweep", "Run a scenario over a grid of values and gather the results in sweep.csv"};
+const CommandRegistrar kSweep(kSweepCommand, [](CLI::App* cmd, int& status) {
   auto args = std::make_shared<SweepArgs>();
-  auto* cmd = app.add_subcommand(
-      "sweep", "Run a scenario over a grid of values and gather the results in sweep.csv");
   cmd->add_option("scenario", args->file, "Scenario YAML file")->required();
   cmd->add_option("--set", args->sets,
                   "key.path=v1,v2,... (repeatable; a comma inside a value: \\,)")
@@ -281,10 +281,10 @@ void runPointsInOneKernel(const std::string& scenarioFile, const nlohmann::json&
 // child forked from this worker, alone in its kernel, one after the other; with `one_kernel`
 // (sweep --shard N) all are simulated side by side in one kernel. Each point's folder is
 // written as a run would write it. The worker's times go to the shard's `times` file.
-const CommandRegistrar kSweepShard("sweep-shard", [](CLI::App& app, int& status) {
+constexpr CommandInfo kSweepShardCommand{"sweep-shard", "Run a shard of a sweep (used by sweep)",
+                                         /*hidden=*/true};
+const CommandRegistrar kSweepShard(kSweepShardCommand, [](CLI::App* cmd, int& status) {
   auto file = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("sweep-shard", "Run a shard of a sweep (used by sweep)");
-  cmd->group("");  // hidden from --help: not for users
   cmd->add_option("shard", *file, "Shard file written by sweep")->required();
   cmd->callback([file, &status] {
     const double entered = steadyNow();

@@ -289,9 +289,8 @@ double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-const CommandRegistrar trainRegistrar(kTrainCommand.name, [](CLI::App& app, int& status) {
+const CommandRegistrar trainRegistrar(kTrainCommand, [](CLI::App* cmd, int& status) {
   auto args = std::make_shared<CommonArgs>();
-  auto* cmd = app.add_subcommand(kTrainCommand.name, kTrainCommand.description);
   addCommon(cmd, *args, "training epochs");
   auto arch = std::make_shared<std::string>("lenet5");
   cmd->add_option("--arch", *arch, "network: lenet5, ds-cnn or resnet (sim/train/README.md)")
@@ -316,7 +315,7 @@ const CommandRegistrar trainRegistrar(kTrainCommand.name, [](CLI::App& app, int&
   });
 });
 
-const CommandRegistrar pruneRegistrar(kPruneCommand.name, [](CLI::App& app, int& status) {
+const CommandRegistrar pruneRegistrar(kPruneCommand, [](CLI::App* cmd, int& status) {
   struct PruneArgs {
     CommonArgs common;
     std::string method;
@@ -328,7 +327,6 @@ const CommandRegistrar pruneRegistrar(kPruneCommand.name, [](CLI::App& app, int&
     std::string arch;
   };
   auto args = std::make_shared<PruneArgs>();
-  auto* cmd = app.add_subcommand(kPruneCommand.name, kPruneCommand.description);
   addCommon(cmd, args->common, "epochs of dense training first, when there is no --from");
   cmd->add_option("--method", args->method, "s (S-method gates, structured) or magnitude")
       ->required()

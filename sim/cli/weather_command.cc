@@ -67,9 +67,10 @@ int check(const WeatherOptions& o) {
   return 0;
 }
 
-const CommandRegistrar registrar("weather", [](CLI::App& app, int& status) {
+constexpr CommandInfo kWeatherCommand{"weather",
+                                      "Weather files: fetch a typical year, check a file"};
+const CommandRegistrar registrar(kWeatherCommand, [](CLI::App* cmd, int& status) {
   auto opts = std::make_shared<WeatherOptions>();
-  auto* cmd = app.add_subcommand("weather", "Weather files: fetch a typical year, check a file");
   cmd->require_subcommand(1);
   auto* f = cmd->add_subcommand(
       "fetch", "Download a typical meteorological year from PVGIS (needs the internet)");

@@ -21,10 +21,8 @@ struct ZooOptions {
   std::uint64_t seed = 1;
 };
 
-const CommandRegistrar registrar(kZooCommand.name, [](CLI::App& app, int& status) {
+const CommandRegistrar registrar(kZooCommand, [](CLI::App* cmd, int& status) {
   auto opts = std::make_shared<ZooOptions>();
-  auto* cmd = app.add_subcommand(kZooCommand.name, kZooCommand.description);
-  if (kZooCommand.hidden) cmd->group("");
   cmd->add_option("--network", opts->network,
                   "ds-cnn-kws, mobilenet-v1-025-vww, resnet8-cifar10 or fc-autoencoder-toyadmos")
       ->required();
