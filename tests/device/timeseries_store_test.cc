@@ -35,11 +35,14 @@ TEST(TimeseriesStoreTest, ARunOfManyChunksReadsBackInOrderWithTwoChunksInMemory)
   EXPECT_EQ(i, n);
 }
 
-TEST(TimeseriesStoreTest, AYearOfHourlyRowsStaysInMemory) {
+TEST(TimeseriesStoreTest, AYearOfHourlyRowsKeepsTwoChunksInMemory) {
   TimeseriesStore store;
   const std::size_t n = 8761;  // 365 days of hours, and the last instant
   for (std::size_t i = 0; i < n; ++i) store.push(rowNumber(i));
-  EXPECT_EQ(store.rowsInMemory(), n);
+  // 8,761 = 8 x 1,024 + 569: seven chunks spilled, the eighth and the partial ninth held.
+  static_assert(TimeseriesStore::kChunkRows == 1024);
+  EXPECT_EQ(store.rowsInMemory(), 1024u + 569u);
+  EXPECT_EQ(store.size(), n);
   std::size_t seen = 0;
   store.forEach([&](const TimeseriesRow& r) { EXPECT_EQ(r.time_s, rowNumber(seen++).time_s); });
   EXPECT_EQ(seen, n);
