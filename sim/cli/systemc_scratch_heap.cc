@@ -11,10 +11,11 @@
 // tenth pass).
 //
 // This program replaces `operator new[]` (as the C++ standard allows a program to) and exports a
-// `memset`, to which the shared libraries bind ahead of the C library's:
-//   - the first array of at least 1 MiB that libsystemc allocates is mapped straight from the
+// `memset`, to which the shared libraries (and SystemC's own code, when it is linked statically)
+// bind ahead of the C library's:
+//   - the first array of at least 1 MiB that SystemC allocates is mapped straight from the
 //     kernel (mmap), whose pages read as zero until written;
-//   - if the very next memset of the process is libsystemc's, zeroing exactly that array, it has
+//   - if the very next memset of the process is SystemC's, zeroing exactly that array, it has
 //     nothing to do and is skipped, so the pages stay unwritten. Every other memset, and that
 //     one in any other case, is the C library's.
 // The caller is told by the library that holds the return address (dladdr). The array is freed
@@ -54,11 +55,21 @@ MemsetFn libcMemset() {
   return f;
 }
 
-// Whether CODE (a return address) lies in libsystemc.
+// Whether CODE (a return address) lies in SystemC: in libsystemc, or, where SystemC is linked
+// statically (EJ_SYSTEMC_STATIC), in this program itself. In that case the first array of at
+// least 1 MiB that the program allocates is SystemC's still: its static initialiser runs
+// before main(), and none of the program's own allocates such an array.
 bool inSystemC(const void* code) {
   Dl_info info{};
-  return ::dladdr(code, &info) != 0 && info.dli_fname != nullptr &&
-         std::strstr(info.dli_fname, "/libsystemc") != nullptr;
+  if (::dladdr(code, &info) == 0) return false;
+#ifdef EJ_SYSTEMC_STATIC
+  Dl_info self{};
+  if (::dladdr(reinterpret_cast<const void*>(&inSystemC), &self) != 0 &&
+      info.dli_fbase == self.dli_fbase) {
+    return true;
+  }
+#endif
+  return info.dli_fname != nullptr && std::strstr(info.dli_fname, "/libsystemc") != nullptr;
 }
 
 }  // namespace
