@@ -37,3 +37,26 @@ function(ej_test name)
   gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
                        DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
 endfunction()
+
+# ej_plugin(target NAME stem FOR library DEFINE macro SOURCES ... DEPS ...): lib<stem>.so, a
+# plugin that LIBRARY loads with dlopen (core::PluginFunction) only when a command needs it,
+# so that no other command loads its dependencies. Built beside the programs, which look for
+# it there first; LIBRARY is given its built path as MACRO. Only its entry points are visible,
+# and every symbol is resolved when it is linked (a dependency on the program, which exports
+# nothing, fails the build rather than the dlopen), but under the sanitizers, whose runtimes
+# are the program's.
+function(ej_plugin target)
+  cmake_parse_arguments(ARG "" "NAME;FOR;DEFINE" "SOURCES;DEPS" ${ARGN})
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${target} PRIVATE ${ARG_DEPS})
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${ARG_NAME} PREFIX lib
+                        LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}
+                        CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
+  ej_warnings(${target})
+  target_compile_definitions(${ARG_FOR} PRIVATE ${ARG_DEFINE}="$<TARGET_FILE:${target}>")
+  add_dependencies(${ARG_FOR} ${target})
+endfunction()

@@ -1,6 +1,6 @@
-// The stubs of the commands that edgejoule-models runs (model_commands.h): each is listed in
-// this program's help and hands the whole command line, unparsed, to edgejoule-models beside
-// this program.
+// The commands that edgejoule-models runs (model_commands.h), as this program registers them:
+// each is listed in its help and hands the whole command line, unparsed, to edgejoule-models
+// beside this program.
 #include "sim/cli/model_commands.h"
 
 #include <unistd.h>
@@ -25,15 +25,15 @@ namespace {
   throw std::runtime_error("cannot run " + program + ": " + std::strerror(errno));
 }
 
-void stub(CLI::App* cmd, int&) {
+void handedOver(CLI::App* cmd, int&) {
   cmd->prefix_command();  // every argument is edgejoule-models' to parse,
   cmd->set_help_flag();   // --help included
   cmd->callback([] { handOver(); });
 }
 
-const CommandRegistrar kTrain(kTrainCommand, stub);
-const CommandRegistrar kPrune(kPruneCommand, stub);
-const CommandRegistrar kZoo(kZooCommand, stub);
+const CommandRegistrar kTrain(kTrainCommand, handedOver);
+const CommandRegistrar kPrune(kPruneCommand, handedOver);
+const CommandRegistrar kZoo(kZooCommand, handedOver);
 
 }  // namespace
 }  // namespace ej::cli

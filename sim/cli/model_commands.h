@@ -1,8 +1,8 @@
 // The commands that make models, `train`, `prune` and `zoo`, are a program of their own,
 // edgejoule-models: the only one of the three programs linked with protobuf, Debian's ONNX and
 // the trainer, whose loading and relocation cost about 2 ms of every start (tests/bench/
-// README.md, twelfth pass). edgejoule-commands lists them in its help as these stubs and hands
-// their command lines over (model_commands.cc); edgejoule-models registers them for real
+// README.md, twelfth pass). edgejoule-commands lists them in its help and hands their command
+// lines over (model_commands.cc); edgejoule-models registers them for real
 // (train_command.cc, zoo_command.cc) with the same names and descriptions.
 #pragma once
 

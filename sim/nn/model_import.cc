@@ -1,12 +1,9 @@
 // Chooses the importer by the model file's format; see README.md.
 #include "sim/nn/model_import.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <mutex>
 #include <string>
 
 #include "sim/core/config.h"
@@ -18,19 +15,11 @@
 namespace ej::nn {
 namespace {
 
-// The ONNX reader plugin beside the running program, else where the build put it.
 OnnxReadFn loadOnnxReader() {
-  static std::once_flag once;
-  static OnnxReadFn read = nullptr;
-  static std::string error;
-  std::call_once(once, [] {
-    if (void* lib = core::openPlugin(kOnnxPluginName, EJ_ONNX_PLUGIN, "ej_onnx_read",
-                                     RTLD_NOW | RTLD_LOCAL, error)) {
-      read = reinterpret_cast<OnnxReadFn>(::dlsym(lib, "ej_onnx_read"));
-    }
-  });
-  if (!read) throw ModelError("the ONNX reader cannot be loaded (" + error + ")");
-  return read;
+  static core::PluginFunction<OnnxReadFn> read(kOnnxPluginName, EJ_ONNX_PLUGIN, "ej_onnx_read",
+                                               RTLD_NOW | RTLD_LOCAL);
+  if (!read.get()) throw ModelError("the ONNX reader cannot be loaded (" + read.error() + ")");
+  return read.get();
 }
 
 Graph importOnnxThroughPlugin(const std::filesystem::path& file) {

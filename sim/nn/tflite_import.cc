@@ -3,10 +3,7 @@
 // see README.md.
 #include "sim/nn/tflite_import.h"
 
-#include <dlfcn.h>
 #include <fmt/format.h>
-
-#include <mutex>
 
 #include "sim/core/plugin.h"
 #include "sim/nn/model_import.h"
@@ -15,19 +12,13 @@
 namespace ej::nn {
 namespace {
 
-// The plugin beside the running program, else where the build put it (core::openPlugin).
 TfliteReadFn loadReader() {
-  static std::once_flag once;
-  static TfliteReadFn read = nullptr;
-  static std::string error;
-  std::call_once(once, [] {
-    if (void* lib = core::openPlugin(kTflitePluginName, EJ_TFLITE_PLUGIN, "ej_tflite_read",
-                                     RTLD_NOW | RTLD_LOCAL, error)) {
-      read = reinterpret_cast<TfliteReadFn>(::dlsym(lib, "ej_tflite_read"));
-    }
-  });
-  if (!read) throw ModelError("the TensorFlow Lite reader cannot be loaded (" + error + ")");
-  return read;
+  static core::PluginFunction<TfliteReadFn> read(kTflitePluginName, EJ_TFLITE_PLUGIN,
+                                                 "ej_tflite_read", RTLD_NOW | RTLD_LOCAL);
+  if (!read.get()) {
+    throw ModelError("the TensorFlow Lite reader cannot be loaded (" + read.error() + ")");
+  }
+  return read.get();
 }
 
 }  // namespace
