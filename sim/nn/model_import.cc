@@ -15,25 +15,16 @@
 namespace ej::nn {
 namespace {
 
-OnnxReadFn loadOnnxReader() {
+Graph importOnnxThroughPlugin(const std::filesystem::path& file) {
   static core::PluginFunction<OnnxReadFn> read(kOnnxPluginName, EJ_ONNX_PLUGIN, "ej_onnx_read",
                                                RTLD_NOW | RTLD_LOCAL);
-  if (!read.get()) throw ModelError("the ONNX reader cannot be loaded (" + read.error() + ")");
-  return read.get();
-}
-
-Graph importOnnxThroughPlugin(const std::filesystem::path& file) {
   const std::string bytes = readModelFile(file, "ONNX model");
-  const OnnxReadFn read = [&] {
-    try {
-      return loadOnnxReader();
-    } catch (const ModelError& e) {
-      throw ModelError(file.string() + ": " + e.what());
-    }
-  }();
+  if (!read.get()) {
+    throw ModelError(file.string() + ": the ONNX reader cannot be loaded (" + read.error() + ")");
+  }
   Graph graph;
   std::string problem;
-  if (!read(bytes.data(), bytes.size(), &graph, &problem)) {
+  if (!read.get()(bytes.data(), bytes.size(), &graph, &problem)) {
     throw ModelError(file.string() + ": " + problem);
   }
   return graph;

@@ -27,4 +27,5 @@ Graph importOnnxBytes(const std::string& bytes);
 // The model FILE (read by readModelFile): as above, every message starting with the file's
 // name.
 Graph importOnnx(const std::filesystem::path& file);
+
 }  // namespace ej::nn

@@ -10,34 +10,22 @@
 #include "sim/nn/tflite_reader.h"
 
 namespace ej::nn {
-namespace {
-
-TfliteReadFn loadReader() {
-  static core::PluginFunction<TfliteReadFn> read(kTflitePluginName, EJ_TFLITE_PLUGIN,
-                                                 "ej_tflite_read", RTLD_NOW | RTLD_LOCAL);
-  if (!read.get()) {
-    throw ModelError("the TensorFlow Lite reader cannot be loaded (" + read.error() + ")");
-  }
-  return read.get();
-}
-
-}  // namespace
 
 bool looksLikeTflite(const std::string& bytes) {
   return bytes.size() >= 8 && bytes.compare(4, 4, "TFL3") == 0;
 }
 
 Graph importTflite(const std::vector<std::uint8_t>& bytes, const std::string& name) {
-  const TfliteReadFn read = [&] {
-    try {
-      return loadReader();
-    } catch (const ModelError& e) {
-      throw ModelError(name + ": " + e.what());
-    }
-  }();
+  static core::PluginFunction<TfliteReadFn> read(kTflitePluginName, EJ_TFLITE_PLUGIN,
+                                                 "ej_tflite_read", RTLD_NOW | RTLD_LOCAL);
+  if (!read.get()) {
+    throw ModelError(name + ": the TensorFlow Lite reader cannot be loaded (" + read.error() + ")");
+  }
   Graph graph;
   std::string problem;
-  if (!read(bytes.data(), bytes.size(), &graph, &problem)) throw ModelError(name + ": " + problem);
+  if (!read.get()(bytes.data(), bytes.size(), &graph, &problem)) {
+    throw ModelError(name + ": " + problem);
+  }
   return graph;
 }
 
