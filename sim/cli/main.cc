@@ -109,14 +109,13 @@ CommandRegistrar::CommandRegistrar(CommandInfo info, CommandSetup setup) {
 
 }  // namespace ej::cli
 
-// main() is ours rather than the SystemC library's so that the kernel's banner, printed
-// before sc_main runs, stays out of the program's output.
 // The heap grown by 768 KiB at once, its pages written by the kernel in one call
 // (MADV_POPULATE_WRITE, Linux 5.14) rather than one page fault each as the program first
 // touches them: a seed year otherwise takes about 140 such faults after main, 10 us each on a
 // PVM guest, where every fault traps to the hypervisor. The block is freed at once and stays
-// in the heap (the trim threshold above), so the next allocations land on written pages.
-// Measured: 351 -> 212 faults, seed year 17.1 -> 16.4 ms (200 interleaved runs;
+// in the heap (main sets the thresholds that keep it there), so the next allocations land on
+// written pages.
+// Measured: 351 -> 212 faults, seed year 16.18 -> 15.74 ms (200 interleaved runs;
 // tests/bench/README.md, thirteenth pass). On an older kernel madvise fails, and nothing
 // changes but the faults.
 namespace {
@@ -132,6 +131,8 @@ void prefaultHeap() {
 }
 }  // namespace
 
+// main() is ours rather than the SystemC library's so that the kernel's banner, printed
+// before sc_main runs, stays out of the program's output.
 int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   // Memory freed is kept for the next allocation rather than handed back to the kernel: glibc
