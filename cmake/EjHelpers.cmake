@@ -53,7 +53,7 @@ function(ej_plugin target)
   set_target_properties(${target} PROPERTIES OUTPUT_NAME ${ARG_NAME} PREFIX lib
                         LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}
                         CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
-  if(NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  if(NOT EJ_SANITIZED)
     target_link_options(${target} PRIVATE -Wl,--no-undefined)
   endif()
   ej_warnings(${target})
