@@ -35,6 +35,26 @@ Outcome edgejoule(const std::string& args, const std::string& env = "") {
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text};
 }
 
+#ifdef EJ_STATIC_CXX_PROGRAM
+// edgejoule-commands maps no shared C++ runtime at start (about 2 ms of every run here;
+// sim/cli/CMakeLists.txt): the dynamic loader's own list of what it would map, read without
+// running the program (LD_TRACE_LOADED_OBJECTS, what ldd uses). Linked as before 2026-12-04,
+// with Debian's shared fmt and simdjson and the shared runtime, the list held all four below.
+TEST(StartUpTest, TheProgramMapsNoSharedCxxRuntime) {
+  const std::string cmd = std::string("LD_TRACE_LOADED_OBJECTS=1 ") + EJ_STATIC_CXX_PROGRAM;
+  std::FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string maps;
+  std::array<char, 512> chunk{};
+  while (std::fgets(chunk.data(), chunk.size(), pipe) != nullptr) maps += chunk.data();
+  ASSERT_EQ(pclose(pipe), 0) << maps;
+  EXPECT_NE(maps.find("libc.so.6"), std::string::npos) << maps;
+  for (const char* shared : {"libstdc++", "libgcc_s", "libfmt", "libsimdjson"}) {
+    EXPECT_EQ(maps.find(shared), std::string::npos) << shared << " in:\n" << maps;
+  }
+}
+#endif
+
 class BadInputTest : public ::testing::Test {
  protected:
   const fs::path out =
