@@ -12,11 +12,11 @@
 #include <string>
 #include <string_view>
 #include <systemc>
-#include <thread>
 
 #include "sim/cli/command.h"
 #include "sim/core/config.h"
 #include "sim/core/io.h"
+#include "sim/core/process.h"
 #include "sim/nn/graph.h"
 #include "sim/report/html_report.h"
 #include "sim/report/plot.h"
@@ -55,7 +55,7 @@ std::string oneLine(std::string_view message) {
 unsigned workerCount(unsigned requested) {
   if (requested) return requested;
   if (report::World::get().size() > 1) return 1;
-  return std::max(1u, std::thread::hardware_concurrency());
+  return core::usableCpus();
 }
 
 void rethrowAsVary(const core::ConfigError& e, const std::string& suffix) {

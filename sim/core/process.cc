@@ -3,16 +3,19 @@
 #include "sim/core/process.h"
 
 #include <fmt/format.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 namespace ej::core {
 namespace bp = boost::process;
@@ -83,5 +86,14 @@ ChildExit waitForAnyChild() {
 }
 
 ChildExit runProcess(const ProcessSpec& spec) { return waitForChild(startProcess(spec)); }
+
+unsigned usableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+    return static_cast<unsigned>(CPU_COUNT(&set));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 }  // namespace ej::core

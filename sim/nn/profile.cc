@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "sim/core/io.h"
+#include "sim/core/process.h"
 #include "sim/data/mnist.h"
 #include "sim/data/sample_file.h"
 #include "sim/firmware/firmware_images.h"
@@ -395,10 +396,10 @@ Accuracy evaluateAccuracy(const PreparedModel& pm, int samples) {
   a.data = a.samples == int(pm.testInputs.size())
                ? pm.test
                : fmt::format("{} spread evenly over {}", a.samples, pm.test);
-  // The samples are independent: split over the host's cores, each thread counting its own
-  // share (integer counts, so the sum is the same whatever the split).
+  // The samples are independent: split over the CPUs this process may use, each thread
+  // counting its own share (integer counts, so the sum is the same whatever the split).
   const unsigned threads =
-      std::max(1u, std::min(std::thread::hardware_concurrency(), unsigned(idx.size() / 64 + 1)));
+      std::max(1u, std::min(core::usableCpus(), unsigned(idx.size() / 64 + 1)));
   std::vector<std::pair<int, int>> counts(threads);
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](unsigned t) {

@@ -17,8 +17,10 @@
 
 #include "sim/core/config.h"
 #include "sim/core/io.h"
+#include "sim/core/process.h"
 #include "sim/report/plot_data.h"
 #include "sim/report/stats.h"
+#include "sim/report/world.h"
 #include "sim/report/yaml_walk.h"
 
 namespace ej::report {
@@ -131,7 +133,7 @@ std::vector<SweepPoint> mcPoints(const McOptions& o) {
   return points;
 }
 
-std::vector<std::pair<std::string, std::string>> pointOutputs(const fs::path& dir) {
+PointOutputs pointOutputs(const fs::path& dir) {
   const json summary = readJsonFile(dir / "summary.json");
   auto out = sweepFigures(summary);
   // Projected life: the battery's life when it emptied; else the charge left at the end
@@ -303,29 +305,67 @@ std::string describeMcSummary(const json& s) {
   return out;
 }
 
-std::vector<std::vector<std::pair<std::string, std::string>>> pointOutputsOf(
-    const fs::path& out, const std::vector<SweepPoint>& points, unsigned threads) {
-  std::vector<std::vector<std::pair<std::string, std::string>>> outputs(points.size());
+std::vector<PointOutputs> gatherPointOutputs(const fs::path& out,
+                                             const std::vector<SweepPoint>& points) {
+  const World& world = World::get();
+  // This rank's share: points rank, rank + ranks, ... (all of them alone).
+  std::vector<std::size_t> mine;
+  for (std::size_t i = world.rank(); i < points.size(); i += world.size()) mine.push_back(i);
+  std::vector<PointOutputs> read(mine.size());
   const std::size_t n =
-      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(1, points.size()));
-  std::vector<std::exception_ptr> errors(n);
-  const auto read = [&](std::size_t t) {
-    try {
-      for (std::size_t i = t; i < points.size(); i += n) {
-        outputs[i] = pointOutputs(out / points[i].dir);
+      std::clamp<std::size_t>(core::usableCpus(), 1, std::max<std::size_t>(1, mine.size()));
+  // A thread's first failure: its point's index among MINE, and the exception.
+  std::vector<std::pair<std::size_t, std::exception_ptr>> errors(n, {mine.size(), nullptr});
+  const auto readShare = [&](std::size_t t) {
+    for (std::size_t j = t; j < mine.size(); j += n) {
+      try {
+        read[j] = pointOutputs(out / points[mine[j]].dir);
+      } catch (...) {
+        errors[t] = {j, std::current_exception()};
+        return;
       }
-    } catch (...) {
-      errors[t] = std::current_exception();
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < n; ++t) pool.emplace_back(read, t);
-  read(0);
+  for (std::size_t t = 1; t < n; ++t) pool.emplace_back(readShare, t);
+  readShare(0);
   for (auto& th : pool) th.join();
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
+  // The failure of the first point in the points' order: the same whatever read it.
+  const auto failed = std::min_element(errors.begin(), errors.end(),
+                                       [](auto& a, auto& b) { return a.first < b.first; });
+  if (world.size() == 1) {
+    if (failed->second) std::rethrow_exception(failed->second);
+    return read;
   }
-  return outputs;
+  // Under MPI: each rank's rows (or its first failure) to rank 0, as JSON.
+  json share = json::object();
+  if (failed->second) {
+    try {
+      std::rethrow_exception(failed->second);
+    } catch (const std::exception& e) {
+      share = {{"failed", mine[failed->first]}, {"error", e.what()}};
+    }
+  } else {
+    share = {{"rows", read}};
+  }
+  const std::vector<std::string> shares = world.gather(share.dump());
+  if (world.rank() != 0) return {};
+  std::vector<PointOutputs> all(points.size());
+  std::pair<std::size_t, std::string> firstFailure{points.size(), ""};
+  for (std::size_t r = 0; r < shares.size(); ++r) {
+    const json s = json::parse(shares[r]);
+    if (s.contains("failed")) {
+      firstFailure = std::min(
+          firstFailure, {s.at("failed").get<std::size_t>(), s.at("error").get<std::string>()});
+      continue;
+    }
+    const auto& rows = s.at("rows");
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      all[r + j * shares.size()] = rows[j].get<PointOutputs>();
+    }
+  }
+  if (firstFailure.first < points.size()) throw std::runtime_error(firstFailure.second);
+  return all;
 }
 
 McOutcome runMc(const McOptions& o) {
@@ -350,6 +390,7 @@ McOutcome runMc(const McOptions& o) {
   McOutcome outcome;
   outcome.run = runPoints(run);
   const auto gathering = std::chrono::steady_clock::now();
+  const auto outputs = gatherPointOutputs(o.out, run.points);  // every rank reads its share
   if (outcome.run.writer) {
     // mc.csv: sample, the drawn inputs, then every output.
     std::vector<std::string> inputs;
@@ -357,7 +398,6 @@ McOutcome runMc(const McOptions& o) {
     // The --set values are the same in every row: columns too, so a row is a whole run.
     std::vector<std::string> columns;
     std::vector<std::map<std::string, std::string>> rows;
-    const auto outputs = pointOutputsOf(o.out, run.points, std::thread::hardware_concurrency());
     for (const auto& point : outputs) {
       std::map<std::string, std::string> row;
       for (const auto& [k, v] : point) {

@@ -51,13 +51,20 @@ McOutcome runMc(const McOptions& options);
 
 // The outputs of one point for the tables: sweepFigures, then projected_life_days and the
 // December balance (from daily.csv).
-std::vector<std::pair<std::string, std::string>> pointOutputs(const std::filesystem::path& dir);
+using PointOutputs = std::vector<std::pair<std::string, std::string>>;
+PointOutputs pointOutputs(const std::filesystem::path& dir);
 
-// pointOutputs of every point of POINTS (in their order), read by up to THREADS threads: the
-// points' folders are independent, and reading them is the serial part of a study's end
-// (daily.csv and summary.json parsed: about 0.8 ms a one-year point).
-std::vector<std::vector<std::pair<std::string, std::string>>> pointOutputsOf(
-    const std::filesystem::path& out, const std::vector<SweepPoint>& points, unsigned threads);
+// pointOutputs of every point of POINTS, in their order, on the process that writes the
+// tables (rank 0 under MPI; the other ranks get an empty list). Reading the points' folders
+// is the part of a study's end that grows with its size (summary.json and daily.csv parsed:
+// under 0.5 ms of CPU a one-year point: 83 ms for 200 on one thread, with the percentiles),
+// so it is shared out: under MPI rank R reads points
+// R, R + ranks, ... and sends its rows to rank 0 (a collective call: every rank calls it), and
+// each process reads its share with as many threads as it has CPUs (core::usableCpus: one
+// where mpirun bound the rank to a core). A point that cannot be read throws on rank 0, with
+// the message of the first such point in the points' order, whichever rank read it.
+std::vector<PointOutputs> gatherPointOutputs(const std::filesystem::path& out,
+                                             const std::vector<SweepPoint>& points);
 
 // Mean, sd and percentiles (P5..P95 with intervals) of every numeric output column of
 // TABLE (a CSV read back); life columns are right-censored where empty.

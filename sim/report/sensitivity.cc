@@ -11,7 +11,6 @@
 #include <optional>
 #include <random>
 #include <stdexcept>
-#include <thread>
 
 #include "sim/core/io.h"
 #include "sim/core/quantity.h"
@@ -223,13 +222,13 @@ SensitivityOutcome runSensitivity(const SensitivityOptions& o) {
   run.points = sensitivityPoints(o);
   SensitivityOutcome outcome;
   outcome.run = runPoints(run);
+  const auto all = gatherPointOutputs(o.out, run.points);  // every rank reads its share
   if (!outcome.run.writer) return outcome;
 
   const std::size_t k = o.factors.size();
   std::vector<std::optional<double>> life(run.points.size());
   std::vector<double> net(run.points.size());
   std::vector<std::string> basis(run.points.size());
-  const auto all = pointOutputsOf(o.out, run.points, std::thread::hardware_concurrency());
   for (const auto& p : run.points) {
     const auto& outputs = all[p.index];
     life[p.index] = lifeOf(outputs, basis[p.index]);

@@ -270,12 +270,13 @@ bool pointDone(const fs::path& dir) {
 }
 
 fs::path writeSweepCsv(const fs::path& out, const std::vector<SweepSet>& sets,
-                       const std::vector<SweepPoint>& points) {
+                       const std::vector<SweepPoint>& points,
+                       const std::vector<PointOutputs>& outputs) {
   std::vector<std::map<std::string, std::string>> figures;
   std::vector<std::string> columns;
-  for (const auto& p : points) {
+  for (const auto& point : outputs) {
     std::map<std::string, std::string> row;
-    for (const auto& [k, v] : pointOutputs(out / p.dir)) {
+    for (const auto& [k, v] : point) {
       if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
       row[k] = v;
     }
@@ -665,6 +666,7 @@ SweepOutcome runSweep(const SweepOptions& o) {
   run.progress = o.progress;
   run.force = o.force;
   const PointRunOutcome r = runPoints(run);
+  const auto outputs = gatherPointOutputs(o.out, run.points);  // every rank reads its share
   SweepOutcome outcome;
   outcome.points = r.points;
   outcome.alreadyDone = r.alreadyDone;
@@ -673,7 +675,7 @@ SweepOutcome runSweep(const SweepOptions& o) {
   outcome.ranks = r.ranks;
   outcome.phases = r.phases;
   if (r.writer) {
-    outcome.csv = writeSweepCsv(o.out, o.sets, run.points);
+    outcome.csv = writeSweepCsv(o.out, o.sets, run.points, outputs);
     if (!o.pareto.empty()) {
       std::vector<Objective> objectives;
       for (const auto& [column, max] : o.pareto) objectives.push_back({column, max});

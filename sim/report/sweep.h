@@ -164,9 +164,10 @@ std::vector<std::size_t> shardSizes(std::size_t pending, unsigned workers);
 // any other error. A later run of the folder removes the claims (they start with ".shard-").
 bool claimShard(const std::filesystem::path& points, std::size_t k);
 
-// Writes OUT/sweep.csv from the points' summaries (all must exist).
-std::filesystem::path writeSweepCsv(const std::filesystem::path& out,
-                                    const std::vector<SweepSet>& sets,
-                                    const std::vector<SweepPoint>& points);
+// Writes OUT/sweep.csv: the points' values and OUTPUTS (gatherPointOutputs in mc.h).
+std::filesystem::path writeSweepCsv(
+    const std::filesystem::path& out, const std::vector<SweepSet>& sets,
+    const std::vector<SweepPoint>& points,
+    const std::vector<std::vector<std::pair<std::string, std::string>>>& outputs);
 
 }  // namespace ej::report

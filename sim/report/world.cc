@@ -28,6 +28,8 @@ struct MpiPlugin {
   decltype(&ej_mpi_finalize) finalize = nullptr;
   decltype(&ej_mpi_broadcast) broadcast = nullptr;
   decltype(&ej_mpi_sum) sum = nullptr;
+  decltype(&ej_mpi_gather_sizes) gatherSizes = nullptr;
+  decltype(&ej_mpi_gather) gather = nullptr;
 };
 
 #ifdef EJ_MPI_PLUGIN
@@ -42,7 +44,9 @@ MpiPlugin loadPlugin() {
     p.finalize = reinterpret_cast<decltype(p.finalize)>(::dlsym(lib, "ej_mpi_finalize"));
     p.broadcast = reinterpret_cast<decltype(p.broadcast)>(::dlsym(lib, "ej_mpi_broadcast"));
     p.sum = reinterpret_cast<decltype(p.sum)>(::dlsym(lib, "ej_mpi_sum"));
-    if (p.init && p.finalize && p.broadcast && p.sum) return p;
+    p.gatherSizes = reinterpret_cast<decltype(p.gatherSizes)>(::dlsym(lib, "ej_mpi_gather_sizes"));
+    p.gather = reinterpret_cast<decltype(p.gather)>(::dlsym(lib, "ej_mpi_gather"));
+    if (p.init && p.finalize && p.broadcast && p.sum && p.gatherSizes && p.gather) return p;
     error = std::string(kMpiPluginName) + ": not edgejoule's MPI plugin";
   }
   throw std::runtime_error(
@@ -99,6 +103,27 @@ void World::broadcast(std::string& text, std::vector<std::size_t>& indices) cons
 std::size_t World::sum(std::size_t value) const {
   if (!m_mpi) return value;
   return static_cast<std::size_t>(plugin().sum(value));
+}
+
+std::vector<std::string> World::gather(std::string text) const {
+  if (!m_mpi) return {std::move(text)};
+  std::vector<unsigned long long> sizes(m_size);
+  plugin().gatherSizes(text.size(), sizes.data());
+  std::string all;
+  if (m_rank == 0) {
+    unsigned long long total = 0;
+    for (const auto n : sizes) total += n;
+    all.resize(total);
+  }
+  plugin().gather(text.data(), text.size(), all.data(), sizes.data());
+  if (m_rank != 0) return {};
+  std::vector<std::string> texts;
+  std::size_t at = 0;
+  for (const auto n : sizes) {
+    texts.push_back(all.substr(at, n));
+    at += n;
+  }
+  return texts;
 }
 
 }  // namespace ej::report

@@ -21,6 +21,9 @@ class World {
   void broadcast(std::string& text, std::vector<std::size_t>& indices) const;
   // VALUE summed over the ranks, on every rank (a collective call: also a barrier).
   std::size_t sum(std::size_t value) const;
+  // Every rank's TEXT on rank 0, in rank order; an empty list on the other ranks (a
+  // collective call). Alone: {TEXT}.
+  std::vector<std::string> gather(std::string text) const;
   // True when MPI support was built in.
   static bool built();
 

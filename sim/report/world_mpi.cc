@@ -31,6 +31,12 @@ void preferSharedMemoryOnOneNode() {
   setenv("OMPI_MCA_pml", "ob1", 0);
   setenv("OMPI_MCA_btl", "self,vader", 0);
 }
+
+// Messages go in pieces an int counts (MPI counts are ints): the piece of BYTES from DONE on.
+constexpr unsigned long long kPiece = 1ULL << 30;
+int pieceOf(unsigned long long bytes, unsigned long long done) {
+  return static_cast<int>(bytes - done < kPiece ? bytes - done : kPiece);
+}
 }  // namespace
 
 extern "C" {
@@ -57,12 +63,9 @@ void ej_mpi_finalize() {
 }
 
 void ej_mpi_broadcast(void* data, unsigned long long bytes) {
-  // In pieces an int counts: MPI counts are ints.
   auto* p = static_cast<char*>(data);
-  constexpr unsigned long long kPiece = 1ULL << 30;
   for (unsigned long long done = 0; done < bytes; done += kPiece) {
-    const unsigned long long n = bytes - done < kPiece ? bytes - done : kPiece;
-    MPI_Bcast(p + done, static_cast<int>(n), MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Bcast(p + done, pieceOf(bytes, done), MPI_BYTE, 0, MPI_COMM_WORLD);
   }
 }
 
@@ -70,6 +73,37 @@ unsigned long long ej_mpi_sum(unsigned long long value) {
   unsigned long long out = 0;
   MPI_Allreduce(&value, &out, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
   return out;
+}
+
+void ej_mpi_gather_sizes(unsigned long long bytes, unsigned long long* sizes) {
+  MPI_Gather(&bytes, 1, MPI_UNSIGNED_LONG_LONG, sizes, 1, MPI_UNSIGNED_LONG_LONG, 0,
+             MPI_COMM_WORLD);
+}
+
+// Rank by rank, point to point: MPI_Gatherv's counts and offsets are ints (2 GiB in all).
+void ej_mpi_gather(const void* data, unsigned long long bytes, void* out,
+                   const unsigned long long* sizes) {
+  constexpr int kTag = 0x656a;  // "ej": apart from any other message
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const auto* mine = static_cast<const char*>(data);
+  if (rank != 0) {
+    for (unsigned long long done = 0; done < bytes; done += kPiece) {
+      MPI_Send(mine + done, pieceOf(bytes, done), MPI_BYTE, 0, kTag, MPI_COMM_WORLD);
+    }
+    return;
+  }
+  auto* to = static_cast<char*>(out);
+  if (bytes > 0) std::memcpy(to, mine, bytes);
+  to += bytes;
+  for (int r = 1; r < size; ++r) {
+    for (unsigned long long done = 0; done < sizes[r]; done += kPiece) {
+      MPI_Recv(to + done, pieceOf(sizes[r], done), MPI_BYTE, r, kTag, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+    }
+    to += sizes[r];
+  }
 }
 
 }  // extern "C"

@@ -1080,6 +1080,52 @@ TEST(MpiTest, ResumeRunsTheMissingAndBrokenSamplesToTheSameTables) {
   EXPECT_NE(told.out.find("10 samples (10 already done, 0 run now"), std::string::npos) << told.out;
 }
 
+// The folders' reading is shared out over the ranks too (gatherPointOutputs): a point whose
+// daily.csv cannot be read fails the tables with one line naming it, the same line whether
+// one process with two threads or rank 1 of two read it. Points 3 and 6 are broken; point 3
+// comes first in the points' order and is rank 1's (ranks read every other point), so the
+// line names it under MPI as alone. No table is left behind.
+TEST(MpiTest, AnUnreadablePointIsOneLineWhicheverRankReadIt) {
+  const std::string mpirun = mpirunTwoRanks();
+  if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
+  TempDir tmp("ej_mpi_unreadable");
+  const fs::path out = tmp.path / "m";
+  const std::string args = kMc + " --samples 8 --out " + out.string();
+  ASSERT_EQ(edgejoule(args + " -j 2", tmp.path).status, 0);
+  for (const char* point : {"points/0003", "points/0006"}) {
+    fs::remove(out / point / "daily.csv");
+    fs::create_directory(out / point / "daily.csv");  // not a regular file: CsvTable refuses it
+  }
+  const std::string expected = "edgejoule: " + (out / "points/0003/daily.csv").string() +
+                               ": not a regular file (a CSV input must be one)\n";
+  const auto alone = edgejoule(args + " -j 2", tmp.path);
+  EXPECT_EQ(alone.status, 1);
+  EXPECT_EQ(alone.err, expected);
+  EXPECT_FALSE(fs::exists(out / "mc.csv"));
+  const auto ranks = shell(mpirun + args, tmp.path);
+  EXPECT_NE(ranks.status, 0);
+  EXPECT_NE(ranks.err.find(expected), std::string::npos) << ranks.err;
+  EXPECT_FALSE(fs::exists(out / "mc.csv"));
+  EXPECT_FALSE(fs::exists(out / "mc_summary.json"));
+}
+
+// A sensitivity study on two ranks: the same ranked table and figures as one process.
+TEST(MpiTest, SensitivityOnTwoRanksGivesTheLocalTable) {
+  const std::string mpirun = mpirunTwoRanks();
+  if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
+  TempDir tmp("ej_mpi_sensitivity");
+  const std::string study =
+      "sensitivity scenarios/seed-paper-pir.yaml --set horizon=10d "
+      "--vary 'node.mcu.states.sleep=2.5 mA..5 mA' "
+      "--vary 'node.mcu.states.active=60 mA..120 mA' --morris 2 --out ";
+  const auto local = edgejoule(study + (tmp.path / "l").string(), tmp.path);
+  ASSERT_EQ(local.status, 0) << local.err;
+  const auto mpi = shell(mpirun + study + (tmp.path / "m").string(), tmp.path);
+  ASSERT_EQ(mpi.status, 0) << mpi.err;
+  EXPECT_EQ(slurp(tmp.path / "m/sensitivity.txt"), slurp(tmp.path / "l/sensitivity.txt"));
+  EXPECT_EQ(slurp(tmp.path / "m/sensitivity.json"), slurp(tmp.path / "l/sensitivity.json"));
+}
+
 // A two-rank sweep stopped by its launcher midway (SIGTERM to mpirun, as a batch system's time
 // limit does; the ranks and their workers die with it) finishes when started again: the
 // points done before are kept, only the others run, and sweep.csv is byte for byte the one
@@ -1088,13 +1134,14 @@ TEST(MpiTest, SweepStoppedMidwayResumesToTheLocalTable) {
   const std::string mpirun = mpirunTwoRanks();
   if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
   TempDir tmp("ej_mpi_kill");
-  // 16 points of the reference node, 900 to 915 days (about 0.35 s of CPU each, 2026-12-03),
-  // one point per kernel (--shard 1): mpirun takes about a second to bring its ranks down
-  // after SIGTERM, and shorter points all finished within it: the seed nodes' (0.1 s, mostly
-  // starting the process), and, once the year got cheaper, the reference node's of 300 to
-  // 315 days (0.14 s each).
+  // 16 points of the reference node, 3,000 to 3,015 days (about 0.33 s each on an idle core,
+  // 2026-12-04), one point per kernel (--shard 1): mpirun takes about a second to bring its
+  // ranks down after SIGTERM, and shorter points all finished within it on an idle machine:
+  // the seed nodes' (0.1 s, mostly starting the process), and, each time the year got
+  // cheaper, the reference node's of 300 to 315 days (0.14 s) and of 900 to 915 (0.35 s on
+  // 2026-12-03, 0.12 s a day later).
   std::string horizons;
-  for (int d = 900; d < 916; ++d) {
+  for (int d = 3000; d < 3016; ++d) {
     horizons += (horizons.empty() ? "" : ",") + std::to_string(d) + "d";
   }
   const std::string sweep =
