@@ -1,6 +1,7 @@
 // The plot, run --plot and sweep commands as a user runs them; report.html opened in
 // headless Chromium.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -782,6 +783,26 @@ TEST(McTest, SamplesMatchHandFiguresWhateverTheWorkers) {
   EXPECT_TRUE(fs::exists(tmp.path / "b/plots/mc_life_cdf.png"));
   EXPECT_NE(slurp(tmp.path / "b/plots/mc_life_cdf.svg").find("projected battery life (days)"),
             std::string::npos);
+}
+
+// Without -j, as many workers as the CPUs the program may run on: one under `taskset -c 0`
+// (as under a Slurm job's --cpus-per-task=1 or a one-CPU cpuset), however many the machine
+// has; otherwise the CPUs of this test's own affinity mask (sched_getaffinity).
+TEST(McTest, DefaultWorkersAreTheCpusTheProgramMayUse) {
+  if (std::system("command -v taskset >/dev/null 2>&1") != 0) GTEST_SKIP() << "no taskset";
+  TempDir tmp("ej_mc_cpus");
+  const auto one = shell("taskset -c 0 " + std::string(EJ_BINARY) + " " + kMc +
+                             " --samples 2 --json --out " + (tmp.path / "one").string(),
+                         tmp.path);
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_EQ(json::parse(one.out)["workers"], 1);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+  const auto all =
+      edgejoule(kMc + " --samples 2 --json --out " + (tmp.path / "all").string(), tmp.path);
+  ASSERT_EQ(all.status, 0) << all.err;
+  EXPECT_EQ(json::parse(all.out)["workers"], CPU_COUNT(&set));
 }
 
 TEST(McTest, GrowsByItsNewSamplesAndResumes) {
