@@ -68,8 +68,9 @@ void addStudyOptions(CLI::App& cmd, StudyArgs& args, const std::string& points,
                      const std::string& suffix, const std::string& jsonHelp) {
   cmd.add_option("scenario", args.file, "Scenario YAML file")->required();
   cmd.add_option("--set", args.sets, "key.path=value for every run (repeatable)");
-  cmd.add_option("-j,--jobs", args.workers,
-                 "Worker processes (default: the cores; 1 per rank under mpirun)");
+  cmd.add_option(
+      "-j,--jobs", args.workers,
+      "Worker processes (default: the CPUs this process may use; 1 per rank under mpirun)");
   cmd.add_option("--shard", args.shard,
                  points +
                      " side by side in one kernel per worker (default: each in a "

@@ -55,7 +55,8 @@ const CommandRegistrar kSweep(kSweepCommand, [](CLI::App* cmd, int& status) {
       ->required();
   cmd->add_flag("--zip", args->zip,
                 "Pair the lists' values (i-th with i-th), not every combination");
-  cmd->add_option("-j,--jobs", args->workers, "Worker processes (default: the cores)");
+  cmd->add_option("-j,--jobs", args->workers,
+                  "Worker processes (default: the CPUs this process may use)");
   cmd->add_option("--shard", args->shard,
                   "Points each worker simulates together in one kernel (default: each point "
                   "in a process of its own, forked from a worker)")
