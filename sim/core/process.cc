@@ -88,10 +88,19 @@ ChildExit waitForAnyChild() {
 ChildExit runProcess(const ProcessSpec& spec) { return waitForChild(startProcess(spec)); }
 
 unsigned usableCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
-    return static_cast<unsigned>(CPU_COUNT(&set));
+  // A set as large as the kernel's CPU numbers: sched_getaffinity refuses (EINVAL) a smaller
+  // one, as the fixed cpu_set_t (1,024 CPUs) is on a larger machine.
+  for (int cpus = CPU_SETSIZE; cpus <= (1 << 20); cpus *= 2) {
+    cpu_set_t* set = CPU_ALLOC(cpus);
+    if (set == nullptr) break;
+    const std::size_t bytes = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(bytes, set);
+    const int rc = sched_getaffinity(0, bytes, set);
+    const int error = errno;
+    const int count = rc == 0 ? CPU_COUNT_S(bytes, set) : 0;
+    CPU_FREE(set);
+    if (count > 0) return static_cast<unsigned>(count);
+    if (rc == 0 || error != EINVAL) break;
   }
   return std::max(1u, std::thread::hardware_concurrency());
 }

@@ -41,10 +41,11 @@ ChildExit waitForAnyChild();
 // Starts SPEC and waits for it.
 ChildExit runProcess(const ProcessSpec& spec);
 
-// The CPUs this process may run on (its affinity mask: what taskset, a cpuset, a Slurm job's
-// --cpus-per-task or an MPI launcher's binding leaves it), at least 1. The machine's count
-// (std::thread::hardware_concurrency) overstates it on a shared cluster node: 64 cores, of
-// which the job was given 4, or one core that mpirun bound a rank to.
+// The CPUs this process may run on (its affinity mask: what taskset, a cpuset, a Slurm job
+// that binds its tasks to CPUs, or an MPI launcher's binding leaves it), at least 1. The
+// machine's count (std::thread::hardware_concurrency) overstates it on a shared cluster node:
+// 64 cores, of which the job was given 4, or one core that mpirun bound a rank to. A CPU
+// quota (cgroup cpu.max, docker --cpus) is not seen.
 unsigned usableCpus();
 
 }  // namespace ej::core

@@ -337,18 +337,31 @@ std::vector<PointOutputs> gatherPointOutputs(const fs::path& out,
     if (failed->second) std::rethrow_exception(failed->second);
     return read;
   }
-  // Under MPI: each rank's rows (or its first failure) to rank 0, as JSON.
-  json share = json::object();
-  if (failed->second) {
-    try {
-      std::rethrow_exception(failed->second);
-    } catch (const std::exception& e) {
-      share = {{"failed", mine[failed->first]}, {"error", e.what()}};
+  // Under MPI: each rank's rows (or its first failure) to rank 0, as JSON. Nothing before the
+  // gather may throw: rank 0 would wait in it for ever. So any exception counts, a path that
+  // is not UTF-8 is sent with replacement characters, and a rank that cannot even say what
+  // failed (out of memory) fails at its first point.
+  std::string share;
+  try {
+    json s;
+    if (failed->second) {
+      std::string what = "an error that is not a std::exception";
+      try {
+        std::rethrow_exception(failed->second);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      s = {{"failed", mine[failed->first]}, {"error", what}};
+    } else {
+      s = {{"rows", read}};
     }
-  } else {
-    share = {{"rows", read}};
+    share = s.dump(-1, ' ', false, json::error_handler_t::replace);
+  } catch (...) {
+    share = fmt::format(R"({{"failed": {}, "error": "MPI rank {}: cannot send its rows"}})",
+                        mine.empty() ? 0 : mine.front(), world.rank());
   }
-  const std::vector<std::string> shares = world.gather(share.dump());
+  const std::vector<std::string> shares = world.gather(std::move(share));
   if (world.rank() != 0) return {};
   std::vector<PointOutputs> all(points.size());
   std::pair<std::size_t, std::string> firstFailure{points.size(), ""};

@@ -518,6 +518,18 @@ class ShardPool {
 }  // namespace
 
 PointRunOutcome runPoints(const PointRun& run) {
+  // The folder's and the scenario's paths go into JSON files (the definition, the shards),
+  // and JSON holds UTF-8 only: any other path is refused before anything is written, by
+  // every rank alike (nlohmann's dump is the check).
+  for (const auto& [option, path] : {std::pair{"--out", run.out}, {"the scenario", run.scenario}}) {
+    try {
+      (void)json(fs::absolute(path).string()).dump();
+    } catch (const json::type_error&) {
+      throw core::OutputRefused(fmt::format(
+          "{} {}: not UTF-8; a study writes its paths into JSON files, which hold UTF-8 only",
+          option, path.string()));
+    }
+  }
   const World& world = World::get();
   PointRunOutcome outcome;
   outcome.points = run.points.size();

@@ -785,24 +785,41 @@ TEST(McTest, SamplesMatchHandFiguresWhateverTheWorkers) {
             std::string::npos);
 }
 
-// Without -j, as many workers as the CPUs the program may run on: one under `taskset -c 0`
-// (as under a Slurm job's --cpus-per-task=1 or a one-CPU cpuset), however many the machine
-// has; otherwise the CPUs of this test's own affinity mask (sched_getaffinity).
+// Without -j, as many workers as the CPUs the program may run on: one when pinned to one CPU
+// with taskset (as in a one-CPU cpuset, or a Slurm job that binds its task to one CPU),
+// however many the machine has; otherwise the CPUs of this test's own affinity mask
+// (sched_getaffinity). On a one-CPU machine both are 1 and the first part proves nothing.
 TEST(McTest, DefaultWorkersAreTheCpusTheProgramMayUse) {
   if (std::system("command -v taskset >/dev/null 2>&1") != 0) GTEST_SKIP() << "no taskset";
-  TempDir tmp("ej_mc_cpus");
-  const auto one = shell("taskset -c 0 " + std::string(EJ_BINARY) + " " + kMc +
-                             " --samples 2 --json --out " + (tmp.path / "one").string(),
-                         tmp.path);
-  ASSERT_EQ(one.status, 0) << one.err;
-  EXPECT_EQ(json::parse(one.out)["workers"], 1);
   cpu_set_t set;
   CPU_ZERO(&set);
   ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+  int first = 0;
+  while (!CPU_ISSET(first, &set)) ++first;  // the mask may not hold CPU 0 (a CI cpuset)
+  TempDir tmp("ej_mc_cpus");
+  const auto one = shell("taskset -c " + std::to_string(first) + " " + std::string(EJ_BINARY) +
+                             " " + kMc + " --samples 2 --json --out " + (tmp.path / "one").string(),
+                         tmp.path);
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_EQ(json::parse(one.out)["workers"], 1);
   const auto all =
       edgejoule(kMc + " --samples 2 --json --out " + (tmp.path / "all").string(), tmp.path);
   ASSERT_EQ(all.status, 0) << all.err;
   EXPECT_EQ(json::parse(all.out)["workers"], CPU_COUNT(&set));
+}
+
+// A study writes its folder's path into JSON files, which hold UTF-8 only: an --out that is
+// not UTF-8 is one line and exit 2, before anything is made (it used to be nlohmann's "invalid
+// UTF-8 byte at index 12" after the folder, its marker and its definition were written).
+TEST(McTest, AnOutFolderThatIsNotUtf8IsRefusedBeforeAnythingIsWritten) {
+  TempDir tmp("ej_mc_utf8");
+  const fs::path out = tmp.path / "bad\xff";
+  const auto r = edgejoule(kMc + " --samples 2 --out '" + out.string() + "'", tmp.path);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "edgejoule: --out " + out.string() +
+                       ": not UTF-8; a study writes its paths into JSON files, which hold "
+                       "UTF-8 only\n");
+  EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(McTest, GrowsByItsNewSamplesAndResumes) {
@@ -1103,9 +1120,10 @@ TEST(MpiTest, ResumeRunsTheMissingAndBrokenSamplesToTheSameTables) {
 
 // The folders' reading is shared out over the ranks too (gatherPointOutputs): a point whose
 // daily.csv cannot be read fails the tables with one line naming it, the same line whether
-// one process with two threads or rank 1 of two read it. Points 3 and 6 are broken; point 3
-// comes first in the points' order and is rank 1's (ranks read every other point), so the
-// line names it under MPI as alone. No table is left behind.
+// one process (reading with a thread per CPU it may use) or rank 1 of two read it. Points 3
+// and 6 are broken; point 3 comes first in the points' order and is rank 1's (ranks read
+// every other point) while rank 0 fails at point 6, so the line names point 3 under MPI as
+// alone. No table is left behind.
 TEST(MpiTest, AnUnreadablePointIsOneLineWhicheverRankReadIt) {
   const std::string mpirun = mpirunTwoRanks();
   if (mpirun.empty()) GTEST_SKIP() << "no mpirun on the PATH (Debian: openmpi-bin)";
